@@ -1,0 +1,165 @@
+"""The `govtrust` command that operators and scripts rely on.
+
+    govtrust setup                      migrate, collect static files, load the Gansu directory
+    govtrust demo                       setup plus demo data; prints the demo logins
+    govtrust serve [--host H] [--port P] the production server (gunicorn); loads nothing
+    govtrust createuser USERNAME --role ROLE --unit DIVISION_CODE [--department NAME] --password-stdin
+    govtrust token USERNAME             prints a new API token, and nothing else
+    govtrust audit verify               recomputes the audit chain, reports the first broken link
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+
+def _django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "govtrust.config.settings")
+    import django
+
+    django.setup()
+
+
+def _setup(verbose: bool = True) -> None:
+    from django.core.management import call_command
+
+    from govtrust.directory.services import divisions_load
+
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    report = divisions_load()
+    if verbose:
+        print(
+            f"数据库已就绪；行政区划新增 {report.divisions_created} 个，"
+            f"政府新增 {report.governments_created} 个。"
+        )
+
+
+def cmd_setup(args: argparse.Namespace) -> int:
+    _setup()
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    _setup()
+    from govtrust.demo import demo_load
+
+    logins = demo_load(progress=lambda msg: print(msg, flush=True))
+    print("\n演示账号（每次运行 govtrust demo 都会重新生成密码）：")
+    for login in logins:
+        print(f"  {login.role_label:<6} {login.username:<18} {login.password}  {login.unit}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from gunicorn.app.wsgiapp import run
+
+    sys.argv = [
+        "gunicorn",
+        "govtrust.config.wsgi:application",
+        "--bind",
+        f"{args.host}:{args.port}",
+        "--workers",
+        str(args.workers),
+        "--access-logfile",
+        "-",
+    ]
+    print(f"政务诚信平台：http://{args.host}:{args.port}/", flush=True)
+    run()
+    return 0
+
+
+def cmd_createuser(args: argparse.Namespace) -> int:
+    from govtrust.core.errors import DomainError
+    from govtrust.directory.models import Department, Government
+    from govtrust.directory.services import user_create
+
+    if not args.password_stdin:
+        print("请使用 --password-stdin 从标准输入提供密码", file=sys.stderr)
+        return 2
+    password = sys.stdin.readline().rstrip("\n")
+    unit = Government.objects.filter(division_id=args.unit).first()
+    if unit is None:
+        print(f"行政区划代码不存在：{args.unit}", file=sys.stderr)
+        return 2
+    department = None
+    if args.department:
+        department = Department.objects.filter(government=unit, name=args.department).first()
+        if department is None:
+            print(f"{unit.name}下没有部门：{args.department}", file=sys.stderr)
+            return 2
+    try:
+        user = user_create(
+            username=args.username, role=args.role, unit=unit, department=department,
+            password=password, actor_name="cli",
+        )
+    except DomainError as exc:
+        messages = "；".join(m for _f, m in exc.errors) or exc.detail
+        print(f"{exc.detail}：{messages}", file=sys.stderr)
+        return 2
+    print(f"已创建用户 {user.username}（{user.get_role_display()}，{user.unit_label}）")
+    return 0
+
+
+def cmd_token(args: argparse.Namespace) -> int:
+    from govtrust.directory.models import User
+    from govtrust.directory.services import token_create
+
+    user = User.objects.filter(username=args.username, is_active=True).first()
+    if user is None:
+        print(f"用户不存在或已停用：{args.username}", file=sys.stderr)
+        return 2
+    print(token_create(user=user, actor_name="cli"))
+    return 0
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from govtrust.core.audit import audit_verify
+
+    report = audit_verify()
+    if report.ok:
+        print(f"审计链完整：共 {report.count} 条事件。")
+        return 0
+    print(f"审计链断裂：第 {report.first_broken_seq} 号事件，{report.reason}。", file=sys.stderr)
+    return 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from govtrust.directory.models import Role
+
+    parser = argparse.ArgumentParser(prog="govtrust", description="GovTrust 政务诚信平台")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("setup", help="迁移数据库并加载行政区划（可重复运行）").set_defaults(func=cmd_setup)
+    sub.add_parser("demo", help="setup 加演示数据，打印演示账号").set_defaults(func=cmd_demo)
+    serve = sub.add_parser("serve", help="启动生产服务器")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=int(os.environ.get("GOVTRUST_WORKERS", "2")))
+    serve.set_defaults(func=cmd_serve)
+    create = sub.add_parser("createuser", help="创建用户")
+    create.add_argument("username")
+    create.add_argument("--role", required=True, choices=Role.values)
+    create.add_argument("--unit", required=True, help="所属单位的行政区划代码")
+    create.add_argument("--department", help="部门名称")
+    create.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码")
+    create.set_defaults(func=cmd_createuser)
+    token = sub.add_parser("token", help="生成接口令牌（只输出令牌）")
+    token.add_argument("username")
+    token.set_defaults(func=cmd_token)
+    audit = sub.add_parser("audit", help="审计链")
+    audit.add_argument("action", choices=["verify"])
+    audit.set_defaults(func=cmd_audit)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    _django()
+    args = build_parser().parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

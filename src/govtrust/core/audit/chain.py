@@ -1,0 +1,109 @@
+"""Append and verify the audit chain.
+
+Every service calls `audit_append` inside its own transaction, so the event commits or rolls
+back with the change it describes.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from govtrust.core.models import AuditEvent, AuditHead
+
+GENESIS = "0" * 64
+
+
+def canonical(value: Any) -> str:
+    """Canonical JSON: sorted keys, no spaces, non-ASCII kept, dates as ISO strings."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def _digest(prev: str, body: dict[str, Any]) -> str:
+    return hashlib.sha256(f"{prev}\n{canonical(body)}".encode()).hexdigest()
+
+
+def _body(event: AuditEvent) -> dict[str, Any]:
+    at = event.at.astimezone(datetime.UTC).isoformat(timespec="microseconds")
+    return {
+        "seq": event.seq,
+        "at": at,
+        "actor": event.actor,
+        "action": event.action,
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "outcome": event.outcome,
+        "before": event.before,
+        "after": event.after,
+    }
+
+
+def audit_append(
+    *,
+    actor: str,
+    action: str,
+    object_type: str,
+    object_id: str | int,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    outcome: str = "success",
+) -> AuditEvent:
+    with transaction.atomic():
+        # The head row lock orders concurrent appends on PostgreSQL; SQLite runs with
+        # IMMEDIATE transactions, which serialise writers already.
+        head, _ = AuditHead.objects.select_for_update().get_or_create(id=1)
+        event = AuditEvent(
+            seq=head.seq + 1,
+            at=timezone.now(),
+            actor=actor,
+            action=action,
+            object_type=object_type,
+            object_id=str(object_id),
+            outcome=outcome,
+            # Round-trip through JSON so the stored value is exactly what was hashed.
+            before=json.loads(canonical(before)) if before is not None else None,
+            after=json.loads(canonical(after)) if after is not None else None,
+            prev_digest=head.digest,
+        )
+        event.digest = _digest(head.digest, _body(event))
+        event.save()
+        head.seq, head.digest = event.seq, event.digest
+        head.save(update_fields=["seq", "digest"])
+    return event
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    count: int
+    ok: bool
+    first_broken_seq: int | None
+    reason: str
+
+
+def _iter_events() -> Iterator[AuditEvent]:
+    return AuditEvent.objects.order_by("seq").iterator(chunk_size=2000)
+
+
+def audit_verify() -> ChainReport:
+    """Recompute every link; report the first event whose link or content does not match."""
+    prev, expected_seq, count = GENESIS, 1, 0
+    for event in _iter_events():
+        count += 1
+        if event.seq != expected_seq:
+            return ChainReport(count, False, expected_seq, f"缺少第{expected_seq}号事件")
+        if event.prev_digest != prev:
+            return ChainReport(count, False, event.seq, "前一事件的哈希不一致")
+        if _digest(prev, _body(event)) != event.digest:
+            return ChainReport(count, False, event.seq, "事件内容与哈希不一致（已被改动）")
+        prev, expected_seq = event.digest, expected_seq + 1
+    head = AuditHead.objects.filter(id=1).first()
+    if head is not None and head.seq != count:
+        return ChainReport(count, False, count + 1, "链尾事件被删除")
+    return ChainReport(count, True, None, "审计链完整")

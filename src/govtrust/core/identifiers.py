@@ -1,0 +1,100 @@
+"""Unified social credit codes (GB 32100-2015) and citizen ID numbers (GB 11643).
+
+Input arrives from forms, Excel sheets and other systems, so it is normalised first: full-width
+characters become half-width, spaces and hyphens go, letters are upper-cased. The check characters
+come from python-stdnum; messages are in Chinese because they are shown to users as they are.
+"""
+
+from __future__ import annotations
+
+import datetime
+import unicodedata
+from dataclasses import dataclass
+from typing import Literal
+
+from stdnum import numdb
+from stdnum.cn import ric, uscc
+
+Kind = Literal["uscc", "ric"]
+USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+
+
+@dataclass(frozen=True)
+class Checked:
+    valid: bool
+    normalized: str
+    message: str
+
+
+def normalize(value: str) -> str:
+    """Half-width, upper-case, without spaces or separators: the one spelling we store."""
+    text = unicodedata.normalize("NFKC", value or "")
+    return "".join(ch for ch in text if not ch.isspace() and ch not in "-_").upper()
+
+
+def check_uscc(value: str) -> Checked:
+    number = normalize(value)
+    if not number:
+        return Checked(False, number, "统一社会信用代码不能为空")
+    if len(number) != 18:
+        return Checked(False, number, f"统一社会信用代码应为18位，当前为{len(number)}位")
+    bad = [ch for ch in number if ch not in USCC_ALPHABET]
+    if bad:
+        return Checked(False, number, f"统一社会信用代码含有不允许的字符“{bad[0]}”")
+    if not number[2:8].isdigit():
+        return Checked(False, number, "统一社会信用代码第3至8位应为行政区划代码（数字）")
+    expected = uscc.calc_check_digit(number)
+    if number[17] != expected:
+        return Checked(False, number, f"统一社会信用代码校验位错误：最后一位应为“{expected}”")
+    org_expected = organisation_check_char(number[8:16])
+    if number[16] != org_expected:
+        return Checked(
+            False,
+            number,
+            f"统一社会信用代码中的组织机构代码校验位错误：第17位应为“{org_expected}”",
+        )
+    return Checked(True, number, "统一社会信用代码有效")
+
+
+def check_ric(value: str, *, today: datetime.date | None = None) -> Checked:
+    """Validate a citizen ID number.
+
+    The address part is checked only for having existed at some time: a number carries the
+    code of the place where the person was registered when it was issued, which can be younger
+    than the person (stdnum's own validate() would reject those).
+    """
+    number = normalize(value)
+    if not number:
+        return Checked(False, number, "身份证号码不能为空")
+    if len(number) != 18:
+        return Checked(False, number, f"身份证号码应为18位，当前为{len(number)}位")
+    if not number[:17].isdigit() or number[17] not in "0123456789X":
+        return Checked(False, number, "身份证号码前17位应为数字，最后一位应为数字或X")
+    expected = ric.calc_check_digit(number)
+    if number[17] != expected:
+        return Checked(False, number, f"身份证号码校验位错误：最后一位应为“{expected}”")
+    try:
+        birth = ric.get_birth_date(number)
+    except Exception:
+        return Checked(False, number, "身份证号码中的出生日期无效")
+    if birth > (today or datetime.date.today()) or birth.year < 1900:
+        return Checked(False, number, "身份证号码中的出生日期不合理")
+    if not _known_division(number[:6]):
+        return Checked(False, number, f"身份证号码中的地址码{number[:6]}不是有效的行政区划代码")
+    return Checked(True, number, "身份证号码有效")
+
+
+def organisation_check_char(body: str) -> str:
+    """Check character of a GB 11714 organisation code (the 9th to 17th characters of a USCC)."""
+    total = sum(int(ch, 36) * w for ch, w in zip(body, (3, 7, 9, 10, 5, 8, 4, 2), strict=True))
+    value = 11 - total % 11
+    return {10: "X", 11: "0"}.get(value, str(value))
+
+
+def _known_division(code: str) -> bool:
+    results = numdb.get("cn/loc").info(code)
+    return any(props.get("county") for _part, props in results)
+
+
+def check(kind: Kind, value: str) -> Checked:
+    return check_uscc(value) if kind == "uscc" else check_ric(value)

@@ -1,0 +1,110 @@
+"""The working-day engine.
+
+A working day is Monday-Friday, minus statutory holidays, plus the make-up weekend days (调休)
+of the State Council's yearly notice. `chinese-calendar` carries the official schedule for the
+years it knows; the CalendarDay table lets an administrator enter a newer year (the notice
+appears each November) or correct a day. A year that neither knows is counted on weekends only,
+and every deadline that touches it is marked provisional, so nobody mistakes a guess for a date.
+
+"Within N working days" counts from the day after the event: day 1 is the first working day
+after it (so information arising Fri 2025-09-26 is due Mon 2025-10-13 with N = 7).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import chinese_calendar
+
+from govtrust.core.models import CalendarDay, CalendarYear
+
+_PACKAGE_YEARS = range(2004, 2027)  # chinese-calendar 1.11.0 covers 2004-2026
+_recompute_hooks: list[Callable[[], int]] = []
+
+
+@dataclass(frozen=True)
+class Deadline:
+    due_date: datetime.date
+    provisional: bool
+    provisional_years: tuple[int, ...] = ()
+
+
+def _package_knows(year: int) -> bool:
+    if year not in _PACKAGE_YEARS:
+        return False
+    try:
+        chinese_calendar.is_workday(datetime.date(year, 6, 1))
+    except NotImplementedError:
+        return False
+    return True
+
+
+def has_schedule(year: int) -> bool:
+    return _package_knows(year) or CalendarYear.objects.filter(year=year).exists()
+
+
+class _Calendar:
+    """A read of the override table for one computation (one query, not one per day)."""
+
+    def __init__(self, start: datetime.date, end: datetime.date) -> None:
+        self.overrides = dict(
+            CalendarDay.objects.filter(date__gte=start, date__lte=end).values_list(
+                "date", "is_workday"
+            )
+        )
+        entered = set(CalendarYear.objects.values_list("year", flat=True))
+        self.scheduled = {y for y in range(start.year, end.year + 1) if y in entered}
+        self.scheduled |= {y for y in range(start.year, end.year + 1) if _package_knows(y)}
+
+    def is_workday(self, day: datetime.date) -> tuple[bool, bool]:
+        """(is a working day, the answer is provisional)."""
+        if day in self.overrides:
+            return self.overrides[day], False
+        if _package_knows(day.year):
+            return bool(chinese_calendar.is_workday(day)), False
+        return day.weekday() < 5, day.year not in self.scheduled
+
+
+def is_workday(day: datetime.date) -> tuple[bool, bool]:
+    return _Calendar(day, day).is_workday(day)
+
+
+def add_working_days(start: datetime.date, days: int) -> Deadline:
+    """The date by which something must happen when given `days` working days from `start`."""
+    if days < 0:
+        raise ValueError("days must not be negative")
+    # Golden Weeks idle at most ~9 days in a row, so twice the span plus three weeks is read
+    # in one query; a longer run of idle days just reads the next span.
+    span = datetime.timedelta(days=days * 2 + 21)
+    span_end = start + span
+    calendar = _Calendar(start, span_end)
+    current, counted, provisional_years = start, 0, set()
+    while counted < days:
+        current += datetime.timedelta(days=1)
+        if current > span_end:
+            span_end = current + span
+            calendar = _Calendar(current, span_end)
+        workday, provisional = calendar.is_workday(current)
+        if provisional or current.year not in calendar.scheduled:
+            provisional_years.add(current.year)
+        if workday:
+            counted += 1
+    years = tuple(sorted(provisional_years))
+    return Deadline(current, bool(years), years)
+
+
+def register_recompute(hook: Callable[[], int]) -> None:
+    """Register a function that recomputes the caller's open provisional deadlines.
+
+    Apps that store deadlines register one in AppConfig.ready(); the calendar service calls
+    them all after a schedule is entered, so running deadlines move with the calendar (a
+    known failure elsewhere: holidays added later did not move deadlines already running).
+    """
+    if hook not in _recompute_hooks:
+        _recompute_hooks.append(hook)
+
+
+def recompute_all() -> int:
+    return sum(hook() for hook in _recompute_hooks)

@@ -1,0 +1,36 @@
+"""View helpers: role checks and turning service refusals into pages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar, cast
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+
+from govtrust.directory.models import User
+
+F = TypeVar("F", bound=Callable[..., HttpResponse])
+
+
+def staff_user(request: HttpRequest) -> User:
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied("未登录")
+    return user
+
+
+def role_required(*roles: str) -> Callable[[F], F]:
+    def decorator(view: F) -> F:
+        @login_required
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if staff_user(request).role not in roles:
+                raise PermissionDenied("您的角色无权访问此页面")
+            return view(request, *args, **kwargs)
+
+        return cast(F, wrapped)
+
+    return decorator

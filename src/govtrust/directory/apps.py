@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class DirectoryConfig(AppConfig):
+    name = "govtrust.directory"
+    label = "directory"
+    verbose_name = "机构与人员"

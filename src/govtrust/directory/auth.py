@@ -1,0 +1,48 @@
+"""API authentication: bearer tokens for machine clients, the session for the browser."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja.security import APIKeyCookie, HttpBearer
+
+from govtrust.core.errors import DomainError
+from govtrust.directory.models import ApiToken, User
+from govtrust.directory.services import token_digest
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
+        record = (
+            ApiToken.objects.select_related("user", "user__unit", "user__department")
+            .filter(digest=token_digest(token), revoked=False, user__is_active=True)
+            .first()
+        )
+        if record is None:
+            return None
+        # One write per minute at most: last-use is for operators, not an access log.
+        now = timezone.now()
+        if record.last_used_at is None or (now - record.last_used_at).total_seconds() > 60:
+            ApiToken.objects.filter(pk=record.pk).update(last_used_at=now)
+        return record.user
+
+
+class SessionAuth(APIKeyCookie):
+    """The signed-in back-office user; ninja checks CSRF for unsafe methods."""
+
+    param_name = "sessionid"
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            return user
+        return None
+
+
+def api_user(request: HttpRequest) -> User:
+    user = getattr(request, "auth", None)
+    if not isinstance(user, User):
+        raise DomainError("未登录或令牌无效")
+    return user

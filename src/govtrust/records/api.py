@@ -1,0 +1,174 @@
+"""Records over HTTP: parse, call a service or selector, render. No rules live here."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+
+from govtrust.directory.auth import api_user
+from govtrust.records import selectors, services
+from govtrust.records.models import Record, RecordEvent
+from govtrust.records.schemas import ReasonIn, RecordIn
+from govtrust.records.workflow import Status
+
+router = Router(tags=["失信记录"])
+
+
+class RecordOut(Schema):
+    id: int
+    number: str
+    status: str
+    status_label: str
+    version: int
+    subject_kind: str
+    subject_name: str
+    subject_identifier: str
+    source_type: str
+    domain: str
+    decision_number: str
+    decision_date: datetime.date
+    authority_name: str
+    authority_uscc: str
+    facts: str
+    basis: str
+    outcome: str
+    amount: Decimal | None
+    severity: str
+    reporting_unit: str
+    arose_on: datetime.date
+    due_date: datetime.date
+    due_provisional: bool
+    submitted_at: datetime.datetime | None
+    on_time: bool | None
+    return_reason: str
+
+
+class EventOut(Schema):
+    at: datetime.datetime
+    actor: str
+    action: str
+    from_status: str
+    to_status: str
+    note: str
+
+
+class RecordDetail(RecordOut):
+    history: list[EventOut]
+
+
+class RecordPage(Schema):
+    count: int
+    items: list[RecordOut]
+
+
+class ListFilters(Schema):
+    status: Status | None = None
+    q: str | None = None
+    limit: int = 50
+    offset: int = 0
+
+
+class VersionIn(Schema):
+    version: int | None = None
+
+
+class ReturnIn(ReasonIn):
+    version: int | None = None
+
+
+def _out(record: Record) -> RecordOut:
+    return RecordOut(
+        id=record.pk,
+        number=record.number,
+        status=record.status,
+        status_label=record.get_status_display(),
+        version=record.version,
+        subject_kind=record.subject_kind,
+        subject_name=record.subject_name,
+        # Citizen ID numbers leave the server masked; the full number is never in this API.
+        subject_identifier=record.subject_uscc or record.subject_ric_masked,
+        source_type=record.source_type,
+        domain=record.domain,
+        decision_number=record.decision_number,
+        decision_date=record.decision_date,
+        authority_name=record.authority_name,
+        authority_uscc=record.authority_uscc,
+        facts=record.facts,
+        basis=record.basis,
+        outcome=record.outcome,
+        amount=record.amount,
+        severity=record.severity,
+        reporting_unit=record.reporting_unit,
+        arose_on=record.arose_on,
+        due_date=record.due_date,
+        due_provisional=record.due_provisional,
+        submitted_at=record.submitted_at,
+        on_time=record.on_time,
+        return_reason=record.return_reason,
+    )
+
+
+def _detail(record: Record) -> RecordDetail:
+    events: list[RecordEvent] = list(selectors.record_history(record=record))
+    history = [
+        EventOut(
+            at=e.at,
+            actor=e.actor.username,
+            action=e.action,
+            from_status=e.from_status,
+            to_status=e.to_status,
+            note=e.note,
+        )
+        for e in events
+    ]
+    return RecordDetail(**_out(record).model_dump(), history=history)
+
+
+@router.get("/records", response=RecordPage, summary="失信记录列表（限本单位及下级）")
+def record_list(request: HttpRequest, filters: Query[ListFilters]) -> RecordPage:
+    limit = max(1, min(filters.limit, 200))
+    offset = max(0, filters.offset)
+    qs = selectors.record_list(user=api_user(request), status=filters.status, q=filters.q)
+    items = [_out(r) for r in qs[offset : offset + limit]]
+    return RecordPage(count=qs.count(), items=items)
+
+
+@router.post("/records", response={201: RecordDetail}, summary="录入失信记录（草稿）")
+def record_create(request: HttpRequest, payload: RecordIn) -> tuple[int, RecordDetail]:
+    record = services.record_create(data=payload, actor=api_user(request))
+    return 201, _detail(record)
+
+
+@router.get("/records/{record_id}", response=RecordDetail, summary="失信记录详情及历史")
+def record_get(request: HttpRequest, record_id: int) -> RecordDetail:
+    return _detail(selectors.record_get(user=api_user(request), pk=record_id))
+
+
+@router.post("/records/{record_id}/submit", response=RecordDetail, summary="报送")
+def record_submit(request: HttpRequest, record_id: int, payload: VersionIn | None = None) -> RecordDetail:
+    user = api_user(request)
+    record = selectors.record_get(user=user, pk=record_id)
+    version = payload.version if payload else None
+    return _detail(services.record_submit(record=record, actor=user, version=version))
+
+
+@router.post("/records/{record_id}/accept", response=RecordDetail, summary="审核通过")
+def record_accept(request: HttpRequest, record_id: int, payload: VersionIn | None = None) -> RecordDetail:
+    user = api_user(request)
+    record = selectors.record_get(user=user, pk=record_id)
+    version = payload.version if payload else None
+    return _detail(services.record_accept(record=record, actor=user, version=version))
+
+
+@router.post("/records/{record_id}/return", response=RecordDetail, summary="退回（须填写原因）")
+def record_return(request: HttpRequest, record_id: int, payload: ReturnIn) -> RecordDetail:
+    user = api_user(request)
+    record = selectors.record_get(user=user, pk=record_id)
+    return _detail(
+        services.record_return(
+            record=record, actor=user, reason=payload.reason, version=payload.version
+        )
+    )

@@ -1,0 +1,70 @@
+"""The back-office record form. It renders the fields; validation is RecordIn's, the same as the
+API's, and its per-field messages are put back on the form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from pydantic import ValidationError
+
+from govtrust.core.validation import translate
+from govtrust.records.models import Domain, Record, Severity, SourceType, SubjectKind
+from govtrust.records.schemas import RecordIn
+
+_DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class RecordForm(forms.Form):
+    subject_kind = forms.ChoiceField(label="主体类型", choices=SubjectKind.choices)
+    subject_name = forms.CharField(label="主体名称", max_length=120)
+    subject_identifier = forms.CharField(
+        label="统一社会信用代码 / 身份证号码", max_length=40,
+        help_text="政府、部门填统一社会信用代码；公务员填身份证号码",
+    )
+    source_type = forms.ChoiceField(label="失信来源", choices=SourceType.choices)
+    domain = forms.ChoiceField(label="领域", choices=Domain.choices)
+    severity = forms.ChoiceField(label="严重程度", choices=Severity.choices)
+    decision_number = forms.CharField(label="文书号", max_length=100)
+    decision_date = forms.CharField(label="决定日期", widget=_DATE)
+    authority_name = forms.CharField(label="决定机关", max_length=120)
+    authority_uscc = forms.CharField(label="决定机关统一社会信用代码", max_length=40, required=False)
+    facts = forms.CharField(label="失信事实", widget=forms.Textarea(attrs={"rows": 4}))
+    basis = forms.CharField(label="依据", widget=forms.Textarea(attrs={"rows": 2}))
+    outcome = forms.CharField(label="处理结果", widget=forms.Textarea(attrs={"rows": 2}))
+    amount = forms.CharField(label="金额（万元）", required=False)
+    arose_on = forms.CharField(label="信息产生日期", widget=_DATE)
+
+    def to_schema(self) -> RecordIn | None:
+        """Validate through RecordIn; on failure, attach its messages to the fields."""
+        raw: dict[str, Any] = {name: self.data.get(name, "") for name in self.fields}
+        if not raw["amount"]:
+            raw["amount"] = None
+        try:
+            return RecordIn.model_validate(raw)
+        except ValidationError as exc:
+            for error in translate(exc.errors()):
+                field = error["field"] if error["field"] in self.fields else None
+                self.add_error(field, error["message"])
+            return None
+
+    @classmethod
+    def initial_from(cls, record: Record) -> dict[str, Any]:
+        return {
+            "subject_kind": record.subject_kind,
+            "subject_name": record.subject_name,
+            # A citizen ID is never sent back to the browser: the clerk re-enters it to change it.
+            "subject_identifier": record.subject_uscc,
+            "source_type": record.source_type,
+            "domain": record.domain,
+            "severity": record.severity,
+            "decision_number": record.decision_number,
+            "decision_date": record.decision_date.isoformat(),
+            "authority_name": record.authority_name,
+            "authority_uscc": record.authority_uscc,
+            "facts": record.facts,
+            "basis": record.basis,
+            "outcome": record.outcome,
+            "amount": "" if record.amount is None else str(record.amount.normalize()),
+            "arose_on": record.arose_on.isoformat(),
+        }

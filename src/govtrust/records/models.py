@@ -1,0 +1,165 @@
+"""The dishonesty record (政务失信记录) and its history. Fields follow domain.md §3."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from govtrust.directory.models import CivilServant, Department, Government
+from govtrust.records.workflow import Status
+
+
+class SubjectKind(models.TextChoices):
+    GOVERNMENT = "government", "政府"
+    DEPARTMENT = "department", "部门"
+    CIVIL_SERVANT = "civil_servant", "公务员"
+
+
+class SourceType(models.TextChoices):
+    JUDICIAL = "judicial", "司法判决"
+    PENALTY = "penalty", "行政处罚"
+    DISCIPLINE = "discipline", "纪律处分"
+    ACCOUNTABILITY = "accountability", "问责处理"
+    BREACH = "breach", "失信违约"
+    DEBTOR_LIST = "debtor_list", "失信被执行人"
+
+
+class Domain(models.TextChoices):
+    PROCUREMENT = "procurement", "政府采购"
+    PPP = "ppp", "政府和社会资本合作"
+    TRADING = "trading", "公共资源交易"
+    INVESTMENT = "investment", "招商引资"
+    DEBT = "debt", "地方政府债务"
+    TOWNSHIP = "township", "街道和乡镇"
+    OTHER = "other", "其他"
+
+
+class Severity(models.TextChoices):
+    MINOR = "minor", "轻微"
+    GENERAL = "general", "一般"
+    SERIOUS = "serious", "严重"
+
+
+class Record(models.Model):
+    number = models.CharField("记录编号", max_length=24, unique=True)
+    status = models.CharField(
+        "状态", max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    # Bumped on every write; a transition names the version it saw (optimistic lock).
+    version = models.PositiveIntegerField(default=1)
+
+    subject_kind = models.CharField("主体类型", max_length=16, choices=SubjectKind.choices)
+    subject_name = models.CharField("主体名称", max_length=120)
+    subject_uscc = models.CharField("统一社会信用代码", max_length=18, blank=True)
+    subject_ric_cipher = models.BinaryField(null=True, editable=False)
+    subject_ric_masked = models.CharField("身份证号码", max_length=18, blank=True)
+    # USCC, or the keyed hash of the citizen ID: the subject half of the duplicate key.
+    subject_key = models.CharField(max_length=64, db_index=True, editable=False)
+    subject_government = models.ForeignKey(
+        Government, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    subject_department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    subject_person = models.ForeignKey(
+        CivilServant, null=True, blank=True, on_delete=models.PROTECT, related_name="records"
+    )
+
+    source_type = models.CharField("失信来源", max_length=16, choices=SourceType.choices)
+    domain = models.CharField("领域", max_length=16, choices=Domain.choices)
+    decision_number = models.CharField("文书号", max_length=100)
+    decision_key = models.CharField(max_length=100, editable=False)
+    decision_date = models.DateField("决定日期")
+    authority_name = models.CharField("决定机关", max_length=120)
+    authority_uscc = models.CharField("决定机关统一社会信用代码", max_length=18, blank=True)
+    facts = models.TextField("失信事实")
+    basis = models.TextField("依据")
+    outcome = models.TextField("处理结果")
+    amount = models.DecimalField(
+        "金额（万元）", max_digits=14, decimal_places=4, null=True, blank=True
+    )
+    severity = models.CharField("严重程度", max_length=10, choices=Severity.choices)
+
+    reporting_government = models.ForeignKey(
+        Government, on_delete=models.PROTECT, related_name="reported_records"
+    )
+    reporting_department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # The reporting unit's division, copied so every scope filter is one indexed prefix match.
+    division_code = models.CharField(max_length=12, db_index=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    arose_on = models.DateField("信息产生日期")
+    due_date = models.DateField("报送期限")
+    due_provisional = models.BooleanField("期限为暂定", default=False, db_index=True)
+    submitted_at = models.DateTimeField("报送时间", null=True, blank=True)
+    first_submitted_at = models.DateTimeField("首次报送时间", null=True, blank=True)
+    on_time = models.BooleanField("按时报送", null=True)
+    return_reason = models.TextField("退回原因", blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "政务失信记录"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # One live record per (subject, decision); a returned one may be corrected instead.
+            models.UniqueConstraint(
+                fields=["subject_key", "decision_key"],
+                condition=~Q(status=Status.RETURNED),
+                name="record_unique_live_decision",
+            )
+        ]
+        indexes = [models.Index(fields=["division_code", "status"])]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def reporting_unit(self) -> str:
+        department = self.reporting_department
+        return department.name if department else self.reporting_government.name
+
+
+class RecordEvent(models.Model):
+    """A line of a record's visible history: who did what, from which state to which."""
+
+    record = models.ForeignKey(Record, on_delete=models.PROTECT, related_name="events")
+    at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(max_length=20)
+    from_status = models.CharField(max_length=12, blank=True)
+    to_status = models.CharField(max_length=12)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    @property
+    def from_label(self) -> str:
+        return Status(self.from_status).label if self.from_status else ""
+
+    @property
+    def to_label(self) -> str:
+        return Status(self.to_status).label
+
+
+class RecordCounter(models.Model):
+    """Last record number issued per reporting unit and year."""
+
+    division_code = models.CharField(max_length=12)
+    year = models.PositiveIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["division_code", "year"], name="counter_unique")
+        ]

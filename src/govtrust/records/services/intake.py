@@ -1,0 +1,210 @@
+"""Creating and correcting records (drafts and returned records)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from govtrust.core.audit import audit_append
+from govtrust.core.errors import Conflict, DomainError, Forbidden
+from govtrust.core.protect import protect_ric
+from govtrust.directory import scope
+from govtrust.directory.models import CivilServant, Department, Government, Role, User
+from govtrust.records.models import Record, RecordCounter, RecordEvent, SubjectKind
+from govtrust.records.schemas import RecordIn
+from govtrust.records.selectors import record_get
+from govtrust.records.services.deadlines import reporting_deadline
+from govtrust.records.workflow import EDITABLE, Status
+
+_SPACES = re.compile(r"\s+")
+
+
+def decision_key(number: str) -> str:
+    """文书号 as compared for duplicates: half-width, no spaces, brackets unified.
+
+    Departments write 〔2025〕, [2025], (2025) and ［2025］ for the same year bracket.
+    """
+    text = _SPACES.sub("", unicodedata.normalize("NFKC", number)).upper()
+    return text.translate(str.maketrans("〔［[(（【", "((((((", )).translate(
+        str.maketrans("〕］])）】", "))))))")
+    )
+
+
+def _next_number(division_code: str) -> str:
+    year = timezone.localdate().year
+    counter, _ = RecordCounter.objects.select_for_update().get_or_create(
+        division_code=division_code, year=year
+    )
+    RecordCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
+    counter.refresh_from_db(fields=["last"])
+    return f"{division_code}-{year}-{counter.last:05d}"
+
+
+def _subject_fields(data: RecordIn, actor: User) -> dict[str, Any]:
+    """Snapshot the subject and link it to the directory where it is known there.
+
+    A known subject outside the reporting unit's scope is refused: each government records the
+    dishonesty of its own departments and civil servants (plan 三(二)2).
+    """
+    fields: dict[str, Any] = {
+        "subject_kind": data.subject_kind,
+        "subject_name": data.subject_name,
+        "subject_government": None,
+        "subject_department": None,
+        "subject_person": None,
+        "subject_uscc": "",
+        "subject_ric_cipher": None,
+        "subject_ric_masked": "",
+    }
+    division: str | None = None
+    if data.subject_kind == SubjectKind.CIVIL_SERVANT:
+        protected = protect_ric(data.subject_identifier)
+        fields.update(
+            subject_ric_cipher=protected.cipher,
+            subject_ric_masked=protected.masked,
+            subject_key=protected.digest,
+        )
+        person = CivilServant.objects.filter(ric_digest=protected.digest).first()
+        if person is not None:
+            fields["subject_person"], division = person, person.division_code
+    else:
+        fields.update(subject_uscc=data.subject_identifier, subject_key=data.subject_identifier)
+        if data.subject_kind == SubjectKind.GOVERNMENT:
+            government = Government.objects.filter(uscc=data.subject_identifier).first()
+            if government is not None:
+                fields["subject_government"], division = government, government.division_id
+        else:
+            department = Department.objects.filter(uscc=data.subject_identifier).first()
+            if department is not None:
+                fields["subject_department"], division = department, department.division_code
+    if division is not None and not scope.covers(actor, division):
+        raise DomainError(
+            "该主体不在本单位管辖范围内",
+            errors=[("subject_identifier", "该主体属于其他地区或单位，应由其所在单位报送")],
+        )
+    return fields
+
+
+def raise_if_duplicate(subject_key: str, key: str, exclude: int | None = None) -> None:
+    first = (
+        Record.objects.filter(subject_key=subject_key, decision_key=key)
+        .exclude(status=Status.RETURNED)
+        .exclude(pk=exclude)
+        .order_by("created_at")
+        .first()
+    )
+    if first is not None:
+        message = f"同一主体的同一决定已登记为记录 {first.number}，不能重复报送"
+        raise Conflict(message, errors=[("decision_number", message)])
+
+
+def _decision_fields(data: RecordIn) -> dict[str, Any]:
+    deadline = reporting_deadline(data.arose_on)
+    return {
+        "source_type": data.source_type,
+        "domain": data.domain,
+        "decision_number": data.decision_number,
+        "decision_key": decision_key(data.decision_number),
+        "decision_date": data.decision_date,
+        "authority_name": data.authority_name,
+        "authority_uscc": data.authority_uscc,
+        "facts": data.facts,
+        "basis": data.basis,
+        "outcome": data.outcome,
+        "amount": data.amount,
+        "severity": data.severity,
+        "arose_on": data.arose_on,
+        "due_date": deadline.due_date,
+        "due_provisional": deadline.provisional,
+    }
+
+
+def snapshot(record: Record) -> dict[str, Any]:
+    """The audited view of a record: masked identifiers only, never the cipher."""
+    return {
+        "number": record.number,
+        "status": record.status,
+        "subject_kind": record.subject_kind,
+        "subject_name": record.subject_name,
+        "subject_identifier": record.subject_uscc or record.subject_ric_masked,
+        "source_type": record.source_type,
+        "domain": record.domain,
+        "decision_number": record.decision_number,
+        "decision_date": str(record.decision_date),
+        "severity": record.severity,
+        "amount": str(record.amount) if record.amount is not None else None,
+        "arose_on": str(record.arose_on),
+        "due_date": str(record.due_date),
+    }
+
+
+@transaction.atomic
+def record_create(*, data: RecordIn, actor: User) -> Record:
+    """Record a draft for the actor's unit; its reporting due date is computed at once."""
+    if actor.role != Role.CLERK:
+        raise Forbidden("只有填报员可以录入失信记录")
+    fields = {**_subject_fields(data, actor), **_decision_fields(data)}
+    raise_if_duplicate(fields["subject_key"], fields["decision_key"])
+    record = Record(
+        number=_next_number(actor.scope_code),
+        reporting_government=actor.unit,
+        reporting_department=actor.department,
+        division_code=actor.scope_code,
+        created_by=actor,
+        **fields,
+    )
+    try:
+        with transaction.atomic():
+            record.save()
+    except IntegrityError:  # a concurrent insert of the same decision won the race
+        raise_if_duplicate(fields["subject_key"], fields["decision_key"])
+        raise
+    RecordEvent.objects.create(record=record, actor=actor, action="create", to_status=record.status)
+    audit_append(
+        actor=actor.username,
+        action="record.create",
+        object_type="record",
+        object_id=record.number,
+        after=snapshot(record),
+    )
+    return record
+
+
+@transaction.atomic
+def record_update(*, record: Record, data: RecordIn, actor: User, version: int) -> Record:
+    """Correct a draft or a returned record. `version` is the one the editor loaded."""
+    if actor.role != Role.CLERK:
+        raise Forbidden("只有填报员可以修改失信记录")
+    current = record_get(user=actor, pk=record.pk)
+    if current.status not in EDITABLE:
+        raise Conflict(f"记录状态为“{current.get_status_display()}”，不能修改")
+    if current.version != version:
+        raise Conflict("记录已被他人修改，请刷新后重试")
+    before = snapshot(current)
+    fields = {**_subject_fields(data, actor), **_decision_fields(data)}
+    if current.status != Status.RETURNED:
+        raise_if_duplicate(fields["subject_key"], fields["decision_key"], exclude=current.pk)
+    updated = Record.objects.filter(pk=current.pk, version=version).update(
+        version=F("version") + 1, updated_at=timezone.now(), **fields
+    )
+    if updated != 1:
+        raise Conflict("记录已被他人修改，请刷新后重试")
+    current.refresh_from_db()
+    RecordEvent.objects.create(
+        record=current, actor=actor, action="update", from_status=current.status,
+        to_status=current.status,
+    )
+    audit_append(
+        actor=actor.username,
+        action="record.update",
+        object_type="record",
+        object_id=current.number,
+        before=before,
+        after=snapshot(current),
+    )
+    return current

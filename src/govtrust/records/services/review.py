@@ -1,0 +1,109 @@
+"""Lifecycle transitions: submit (clerk), accept and return (reviewer of the government above)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from govtrust.core.audit import audit_append
+from govtrust.core.errors import Conflict, DomainError, Forbidden
+from govtrust.directory.models import User
+from govtrust.records.models import Record, RecordEvent
+from govtrust.records.selectors import record_get
+from govtrust.records.services.deadlines import on_time
+from govtrust.records.services.intake import raise_if_duplicate, snapshot
+from govtrust.records.workflow import TRANSITIONS, Status
+
+
+def _transition(
+    *,
+    record: Record,
+    actor: User,
+    name: str,
+    changes: dict[str, Any],
+    version: int | None,
+    note: str = "",
+) -> Record:
+    """Move a record along one declared transition, exactly once.
+
+    The UPDATE names the state and version that were read, so of two reviewers pressing
+    "accept" at the same moment one wins and the other gets a Conflict; nothing happens twice.
+    """
+    transition = TRANSITIONS[name]
+    if actor.role not in transition.roles:
+        raise Forbidden(f"您的角色无权{transition.label}该记录")
+    current = record_get(user=actor, pk=record.pk)  # scope: NotFound outside it
+    if current.status not in transition.sources:
+        raise Conflict(f"记录当前状态为“{current.get_status_display()}”，不能{transition.label}")
+    if version is not None and version != current.version:
+        raise Conflict("记录已被他人修改，请刷新后重试")
+    before = snapshot(current)
+    try:
+        with transaction.atomic():
+            updated = Record.objects.filter(
+                pk=current.pk, version=current.version, status=current.status
+            ).update(
+                status=transition.target,
+                version=F("version") + 1,
+                updated_at=timezone.now(),
+                **changes,
+            )
+    except IntegrityError:  # resubmitting a returned record whose decision is now live elsewhere
+        raise_if_duplicate(current.subject_key, current.decision_key, exclude=current.pk)
+        raise
+    if updated != 1:
+        raise Conflict("记录已被他人处理，请刷新后重试")
+    current.refresh_from_db()
+    RecordEvent.objects.create(
+        record=current,
+        actor=actor,
+        action=name,
+        from_status=before["status"],
+        to_status=current.status,
+        note=note,
+    )
+    audit_append(
+        actor=actor.username,
+        action=f"record.{name}",
+        object_type="record",
+        object_id=current.number,
+        before=before,
+        after={**snapshot(current), **({"note": note} if note else {})},
+    )
+    return current
+
+
+@transaction.atomic
+def record_submit(*, record: Record, actor: User, version: int | None = None) -> Record:
+    """Submit to the credit database; the first submission fixes the on-time flag."""
+    now = timezone.now()
+    current = record_get(user=actor, pk=record.pk)
+    changes: dict[str, Any] = {"submitted_at": now, "return_reason": ""}
+    if current.first_submitted_at is None:
+        changes["first_submitted_at"] = now
+        changes["on_time"] = on_time(timezone.localdate(now), current.due_date)
+    return _transition(record=record, actor=actor, name="submit", changes=changes, version=version)
+
+
+@transaction.atomic
+def record_accept(*, record: Record, actor: User, version: int | None = None) -> Record:
+    """Accept a submitted record into the government credit database."""
+    changes = {"reviewed_by": actor, "reviewed_at": timezone.now()}
+    return _transition(record=record, actor=actor, name="accept", changes=changes, version=version)
+
+
+@transaction.atomic
+def record_return(
+    *, record: Record, actor: User, reason: str, version: int | None = None
+) -> Record:
+    """Return a submission to its unit with the reason it must correct."""
+    reason = reason.strip()
+    if not reason:
+        raise DomainError("退回时必须填写原因", errors=[("reason", "请填写退回原因")])
+    changes = {"reviewed_by": actor, "reviewed_at": timezone.now(), "return_reason": reason}
+    return _transition(
+        record=record, actor=actor, name="return", changes=changes, version=version, note=reason
+    )

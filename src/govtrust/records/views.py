@@ -1,0 +1,131 @@
+"""Back-office pages for records. Each view parses, calls a selector or service, renders."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from govtrust.core.errors import DomainError, Forbidden, NotFound
+from govtrust.directory.access import role_required, staff_user
+from govtrust.records import selectors, services
+from govtrust.records.forms import RecordForm
+from govtrust.records.models import Record
+from govtrust.records.selectors import RECORD_ROLES
+from govtrust.records.workflow import TRANSITIONS, Status, available
+
+_ROLES = tuple(RECORD_ROLES)
+
+
+def _get(request: HttpRequest, pk: int) -> Record:
+    try:
+        return selectors.record_get(user=staff_user(request), pk=pk)
+    except NotFound as exc:
+        raise Http404(exc.detail) from exc
+
+
+@role_required(*_ROLES)
+def record_list(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status") or None
+    if status not in Status.values:
+        status = None
+    q = request.GET.get("q", "").strip()[:100]
+    qs = selectors.record_list(user=staff_user(request), status=status, q=q or None)
+    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "records/list.html",
+        {"page": page, "status": status or "", "q": q, "statuses": Status.choices},
+    )
+
+
+def _save_form(request: HttpRequest, record: Record | None) -> tuple[RecordForm, Record | None]:
+    form = RecordForm(request.POST)
+    data = form.to_schema()
+    if data is None:
+        return form, None
+    user = staff_user(request)
+    try:
+        if record is None:
+            return form, services.record_create(data=data, actor=user)
+        version = int(request.POST.get("version", "0") or 0)
+        return form, services.record_update(record=record, data=data, actor=user, version=version)
+    except Forbidden as exc:
+        raise PermissionDenied(exc.detail) from exc
+    except DomainError as exc:
+        for field, message in exc.errors:
+            form.add_error(field if field in form.fields else None, message)
+        if not exc.errors:
+            form.add_error(None, exc.detail)
+        return form, None
+
+
+@role_required("clerk")
+def record_new(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        form, saved = _save_form(request, None)
+        if saved is not None:
+            messages.success(request, f"已保存草稿 {saved.number}，报送期限为 {saved.due_date}。")
+            return redirect("records:detail", pk=saved.pk)
+    else:
+        form = RecordForm()
+    return render(request, "records/form.html", {"form": form, "record": None})
+
+
+@role_required("clerk")
+def record_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    record = _get(request, pk)
+    if request.method == "POST":
+        form, saved = _save_form(request, record)
+        if saved is not None:
+            messages.success(request, f"已保存 {saved.number}。")
+            return redirect("records:detail", pk=saved.pk)
+    else:
+        form = RecordForm(initial=RecordForm.initial_from(record))
+    return render(request, "records/form.html", {"form": form, "record": record})
+
+
+@role_required(*_ROLES)
+def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    record = _get(request, pk)
+    user = staff_user(request)
+    return render(
+        request,
+        "records/detail.html",
+        {
+            "record": record,
+            "history": selectors.record_history(record=record),
+            "actions": available(record.status, user.role),
+            "editable": user.role == "clerk" and record.status in (Status.DRAFT, Status.RETURNED),
+        },
+    )
+
+
+@require_POST
+@role_required(*_ROLES)
+def record_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    if action not in TRANSITIONS:
+        raise Http404("未知操作")
+    record = _get(request, pk)
+    user = staff_user(request)
+    version = int(request.POST.get("version", "0") or 0) or None
+    try:
+        if action == "submit":
+            record = services.record_submit(record=record, actor=user, version=version)
+        elif action == "accept":
+            record = services.record_accept(record=record, actor=user, version=version)
+        else:
+            reason = request.POST.get("reason", "")
+            record = services.record_return(
+                record=record, actor=user, reason=reason, version=version
+            )
+    except Forbidden as exc:
+        raise PermissionDenied(exc.detail) from exc
+    except DomainError as exc:
+        messages.error(request, exc.errors[0][1] if exc.errors else exc.detail)
+    else:
+        messages.success(request, f"{record.number} 已{TRANSITIONS[action].label}。")
+    return redirect("records:detail", pk=pk)
