@@ -1,11 +1,11 @@
 """The `govtrust` command that operators and scripts rely on.
 
-    govtrust setup                      migrate, collect static files, load the Gansu directory
-    govtrust demo                       setup plus demo data; prints the demo logins
-    govtrust serve [--host H] [--port P] the production server (gunicorn); loads nothing
-    govtrust createuser USERNAME --role ROLE --unit DIVISION_CODE [--department NAME] --password-stdin
-    govtrust token USERNAME             prints a new API token, and nothing else
-    govtrust audit verify               recomputes the audit chain, reports the first broken link
+govtrust setup                      migrate, collect static files, load the Gansu directory
+govtrust demo                       setup plus demo data; prints the demo logins
+govtrust serve [--host H] [--port P] the production server (gunicorn); loads nothing
+govtrust createuser USERNAME --role ROLE --unit DIVISION_CODE [--department NAME] --password-stdin
+govtrust token USERNAME             prints a new API token, and nothing else
+govtrust audit verify               recomputes the audit chain, reports the first broken link
 """
 
 from __future__ import annotations
@@ -93,8 +93,12 @@ def cmd_createuser(args: argparse.Namespace) -> int:
             return 2
     try:
         user = user_create(
-            username=args.username, role=args.role, unit=unit, department=department,
-            password=password, actor_name="cli",
+            username=args.username,
+            role=args.role,
+            unit=unit,
+            department=department,
+            password=password,
+            actor_name="cli",
         )
     except DomainError as exc:
         messages = "；".join(m for _f, m in exc.errors) or exc.detail
@@ -132,7 +136,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser = argparse.ArgumentParser(prog="govtrust", description="GovTrust 政务诚信平台")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("setup", help="迁移数据库并加载行政区划（可重复运行）").set_defaults(func=cmd_setup)
+    sub.add_parser("setup", help="迁移数据库并加载行政区划（可重复运行）").set_defaults(
+        func=cmd_setup
+    )
     sub.add_parser("demo", help="setup 加演示数据，打印演示账号").set_defaults(func=cmd_demo)
     serve = sub.add_parser("serve", help="启动生产服务器")
     serve.add_argument("--host", default="127.0.0.1")

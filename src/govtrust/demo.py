@@ -18,7 +18,8 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from govtrust.core.identifiers import USCC_ALPHABET, organisation_check_char
+from govtrust.core.identifiers import compose_ric, compose_uscc
+from govtrust.core.protect import decrypt
 from govtrust.directory.models import CivilServant, Department, Government, Role, User
 from govtrust.directory.services import civil_servant_create, department_create, user_create
 from govtrust.records.models import Domain, Record, RecordEvent, Severity, SourceType, SubjectKind
@@ -26,25 +27,79 @@ from govtrust.records.schemas import RecordIn
 from govtrust.records.services import record_accept, record_create, record_return, record_submit
 from govtrust.records.services.deadlines import on_time
 
-from stdnum.cn import ric, uscc
-
 DEMO_UNITS = ["62", "6201", "620102", "620103", "620171", "6205", "620502", "6209", "620982"]
-DEPARTMENTS = ["财政局", "自然资源局", "住房和城乡建设局", "交通运输局", "市场监督管理局",
-               "教育局", "卫生健康委员会", "发展和改革委员会"]
+DEPARTMENTS = [
+    "财政局",
+    "自然资源局",
+    "住房和城乡建设局",
+    "交通运输局",
+    "市场监督管理局",
+    "教育局",
+    "卫生健康委员会",
+    "发展和改革委员会",
+]
 PROVINCE_DEPARTMENTS = ["省发展和改革委员会", "省财政厅", "省自然资源厅", "省交通运输厅"]
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何罗高林"
-GIVEN = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "涛", "明",
-         "超", "秀英", "建国", "志强", "海燕", "晓东", "文博", "雪梅", "国栋"]
+GIVEN = [
+    "伟",
+    "芳",
+    "娜",
+    "敏",
+    "静",
+    "丽",
+    "强",
+    "磊",
+    "军",
+    "洋",
+    "勇",
+    "艳",
+    "杰",
+    "涛",
+    "明",
+    "超",
+    "秀英",
+    "建国",
+    "志强",
+    "海燕",
+    "晓东",
+    "文博",
+    "雪梅",
+    "国栋",
+]
 POSITIONS = ["科员", "副科长", "科长", "副局长", "局长", "主任科员"]
 FACTS = {
-    SourceType.JUDICIAL: ("拖欠工程款经法院判决后仍未履行，涉及{n}家施工企业。", "《中华人民共和国民法典》第五百七十七条"),
-    SourceType.PENALTY: ("未按合同约定支付中小企业货款，逾期{n}个月。", "《保障中小企业款项支付条例》第八条"),
-    SourceType.DISCIPLINE: ("在项目审批中违规干预，造成不良影响，涉及{n}个项目。", "《中国共产党纪律处分条例》"),
-    SourceType.ACCOUNTABILITY: ("对招商引资承诺未兑现负有领导责任，涉及{n}家企业。", "《关于实行党政领导干部问责的暂行规定》"),
-    SourceType.BREACH: ("以政府换届为由不履行招商引资协议约定的{n}项政策。", "《优化营商环境条例》第三十一条"),
-    SourceType.DEBTOR_LIST: ("作为被执行人有履行能力而拒不履行生效法律文书确定的义务，涉及{n}件案件。", "《最高人民法院关于公布失信被执行人名单信息的若干规定》第一条"),
+    SourceType.JUDICIAL: (
+        "拖欠工程款经法院判决后仍未履行，涉及{n}家施工企业。",
+        "《中华人民共和国民法典》第五百七十七条",
+    ),
+    SourceType.PENALTY: (
+        "未按合同约定支付中小企业货款，逾期{n}个月。",
+        "《保障中小企业款项支付条例》第八条",
+    ),
+    SourceType.DISCIPLINE: (
+        "在项目审批中违规干预，造成不良影响，涉及{n}个项目。",
+        "《中国共产党纪律处分条例》",
+    ),
+    SourceType.ACCOUNTABILITY: (
+        "对招商引资承诺未兑现负有领导责任，涉及{n}家企业。",
+        "《关于实行党政领导干部问责的暂行规定》",
+    ),
+    SourceType.BREACH: (
+        "以政府换届为由不履行招商引资协议约定的{n}项政策。",
+        "《优化营商环境条例》第三十一条",
+    ),
+    SourceType.DEBTOR_LIST: (
+        "作为被执行人有履行能力而拒不履行生效法律文书确定的义务，涉及{n}件案件。",
+        "《最高人民法院关于公布失信被执行人名单信息的若干规定》第一条",
+    ),
 }
-OUTCOMES = ["责令限期整改", "通报批评", "给予警告处分", "列入失信被执行人名单", "责令支付欠款及利息"]
+OUTCOMES = [
+    "责令限期整改",
+    "通报批评",
+    "给予警告处分",
+    "列入失信被执行人名单",
+    "责令支付欠款及利息",
+]
 
 
 @dataclass(frozen=True)
@@ -61,16 +116,14 @@ def _password() -> str:
 
 def _uscc(rng: random.Random, division: str, category: str = "11") -> str:
     body = "".join(rng.choice("0123456789") for _ in range(8))
-    partial = f"{category}{division.ljust(6, '0')[:6]}{body}{organisation_check_char(body)}"
-    code = partial + uscc.calc_check_digit(partial + "0")
-    assert all(c in USCC_ALPHABET for c in code)  # noqa: S101
-    return code
+    return compose_uscc(category, division.ljust(6, "0")[:6], body)
 
 
 def _ric(rng: random.Random) -> str:
     birth = datetime.date(1965, 1, 1) + datetime.timedelta(days=rng.randrange(30 * 365))
-    stem = f"{rng.choice(['620102', '620103', '620502', '620982', '620104'])}{birth:%Y%m%d}{rng.randrange(1000):03d}"
-    return stem + ric.calc_check_digit(stem + "0")
+    place = rng.choice(["620102", "620103", "620502", "620982", "620104"])
+    stem = f"{place}{birth:%Y%m%d}{rng.randrange(1000):03d}"
+    return compose_ric(stem)
 
 
 def _directory(rng: random.Random) -> dict[str, Government]:
@@ -79,9 +132,11 @@ def _directory(rng: random.Random) -> dict[str, Government]:
         if not government.uscc:
             Government.objects.filter(pk=government.pk).update(uscc=_uscc(rng, code))
             government.refresh_from_db()
-        names = PROVINCE_DEPARTMENTS if code == "62" else [
-            f"{government.division.name}{d}" for d in DEPARTMENTS
-        ]
+        names = (
+            PROVINCE_DEPARTMENTS
+            if code == "62"
+            else [f"{government.division.name}{d}" for d in DEPARTMENTS]
+        )
         for name in names:
             department = department_create(
                 government=government, name=name, uscc=_uscc(rng, code), actor_name="demo"
@@ -118,8 +173,14 @@ def _record_payload(rng: random.Random, clerk: User, today: datetime.date, i: in
     source = rng.choice(list(SourceType))
     domain = rng.choice(list(Domain))
     departments = list(Department.objects.filter(division_code__startswith=clerk.scope_code))
-    kind = rng.choice([SubjectKind.GOVERNMENT, SubjectKind.DEPARTMENT, SubjectKind.CIVIL_SERVANT,
-                       SubjectKind.CIVIL_SERVANT])
+    kind = rng.choice(
+        [
+            SubjectKind.GOVERNMENT,
+            SubjectKind.DEPARTMENT,
+            SubjectKind.CIVIL_SERVANT,
+            SubjectKind.CIVIL_SERVANT,
+        ]
+    )
     if kind == SubjectKind.GOVERNMENT:
         name, identifier = clerk.unit.name, str(clerk.unit.uscc)
     elif kind == SubjectKind.DEPARTMENT:
@@ -129,8 +190,6 @@ def _record_payload(rng: random.Random, clerk: User, today: datetime.date, i: in
         person = rng.choice(
             list(CivilServant.objects.filter(division_code__startswith=clerk.scope_code))
         )
-        from govtrust.core.protect import decrypt
-
         name, identifier = person.name, decrypt(bytes(person.ric_cipher))
     decided = today - datetime.timedelta(days=rng.randint(20, 700))
     fact, basis = FACTS[source]
@@ -157,25 +216,41 @@ def _record_payload(rng: random.Random, clerk: User, today: datetime.date, i: in
 
 def _backdate(record: Record, rng: random.Random) -> None:
     """Move a record's clock back to when it would have been submitted and reviewed."""
-    created = datetime.datetime.combine(record.arose_on, datetime.time(9), tzinfo=timezone.get_current_timezone())
+    created = datetime.datetime.combine(
+        record.arose_on, datetime.time(9), tzinfo=timezone.get_current_timezone()
+    )
     late = rng.random() < 0.15
     lag = datetime.timedelta(days=rng.randint(12, 40) if late else rng.randint(1, 7))
     submitted = created + lag if record.submitted_at else None
-    reviewed = submitted + datetime.timedelta(days=rng.randint(1, 5)) if submitted and record.reviewed_at else None
-    fields = {"created_at": created}
+    reviewed = (
+        submitted + datetime.timedelta(days=rng.randint(1, 5))
+        if submitted and record.reviewed_at
+        else None
+    )
+    fields: dict[str, object] = {"created_at": created}
     if submitted:
-        fields |= {"submitted_at": submitted, "first_submitted_at": submitted,
-                   "on_time": on_time(submitted.date(), record.due_date)}
+        fields |= {
+            "submitted_at": submitted,
+            "first_submitted_at": submitted,
+            "on_time": on_time(submitted.date(), record.due_date),
+        }
     if reviewed:
         fields["reviewed_at"] = reviewed
     Record.objects.filter(pk=record.pk).update(**fields)
     for event in record.events.all():
-        moment = {"create": created, "submit": submitted, "accept": reviewed, "return": reviewed}.get(event.action)
+        moment = {
+            "create": created,
+            "submit": submitted,
+            "accept": reviewed,
+            "return": reviewed,
+        }.get(event.action)
         if moment:
             RecordEvent.objects.filter(pk=event.pk).update(at=moment)
 
 
-def demo_load(*, progress: Callable[[str], None] = lambda _m: None, records: int = 320) -> list[Login]:
+def demo_load(
+    *, progress: Callable[[str], None] = lambda _m: None, records: int = 320
+) -> list[Login]:
     """Load the demo data once (a second run only renews the passwords) and return the logins."""
     rng = random.Random(20170628)  # the plan's date: the same demo every time
     with transaction.atomic():
@@ -184,18 +259,29 @@ def demo_load(*, progress: Callable[[str], None] = lambda _m: None, records: int
             progress("正在生成演示机构与人员……")
             governments = _directory(rng)
         else:
-            governments = {g.division_id: g for g in Government.objects.filter(division_id__in=DEMO_UNITS)}
+            governments = {
+                g.division_id: g for g in Government.objects.filter(division_id__in=DEMO_UNITS)
+            }
         logins = []
         for username, role, unit_code, department_name in _users(governments):
             unit = governments[unit_code]
             department = (
-                Department.objects.get(government=unit, name=department_name) if department_name else None
+                Department.objects.get(government=unit, name=department_name)
+                if department_name
+                else None
             )
             password = _password()
             user = User.objects.filter(username=username).first()
             if user is None:
-                user = user_create(username=username, role=role, unit=unit, department=department,
-                                   password=password, real_name=_real_name(rng), actor_name="demo")
+                user = user_create(
+                    username=username,
+                    role=role,
+                    unit=unit,
+                    department=department,
+                    password=password,
+                    real_name=_real_name(rng),
+                    actor_name="demo",
+                )
             else:
                 user.set_password(password)
                 user.save(update_fields=["password"])
@@ -210,7 +296,9 @@ def _real_name(rng: random.Random) -> str:
 
 
 def _records(rng: random.Random, total: int, progress: Callable[[str], None]) -> None:
-    clerks = list(User.objects.filter(role=Role.CLERK).select_related("unit", "unit__division", "department"))
+    clerks = list(
+        User.objects.filter(role=Role.CLERK).select_related("unit", "unit__division", "department")
+    )
     reviewers = {u.scope_code: u for u in User.objects.filter(role=Role.REVIEWER)}
     today = timezone.localdate()
     for i in range(total):
@@ -224,8 +312,17 @@ def _records(rng: random.Random, total: int, progress: Callable[[str], None]) ->
                 if roll > 0.3:
                     record = record_accept(record=record, actor=reviewer)
                 elif roll > 0.2:
-                    record = record_return(record=record, actor=reviewer,
-                                           reason=rng.choice(["文书号与决定书不一致，请核对", "失信事实描述不完整，请补充涉及金额", "严重程度认定依据不足"]))
+                    record = record_return(
+                        record=record,
+                        actor=reviewer,
+                        reason=rng.choice(
+                            [
+                                "文书号与决定书不一致，请核对",
+                                "失信事实描述不完整，请补充涉及金额",
+                                "严重程度认定依据不足",
+                            ]
+                        ),
+                    )
             _backdate(record, rng)
         if (i + 1) % 40 == 0 or i + 1 == total:
             progress(f"演示失信记录 {i + 1}/{total}")

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.renderers import JSONRenderer
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.renderers import JSONRenderer
 
 from govtrust.core.api import router as tools_router
 from govtrust.core.errors import DomainError
@@ -18,6 +18,7 @@ from govtrust.core.validation import translate
 from govtrust.directory.api import router as directory_router
 from govtrust.directory.auth import SessionAuth, TokenAuth
 from govtrust.records.api import router as records_router
+
 
 class Renderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}  # Chinese readable in responses and logs
@@ -37,7 +38,9 @@ api.add_router("/", records_router)
 api.add_router("/tools", tools_router)
 
 
-def _error(request: HttpRequest, status: int, detail: str, errors: list[dict[str, str]]) -> HttpResponse:
+def _error(
+    request: HttpRequest, status: int, detail: str, errors: list[dict[str, str]]
+) -> HttpResponse:
     return api.create_response(request, {"detail": detail, "errors": errors}, status=status)
 
 

@@ -22,14 +22,18 @@ class IdentifierOut(Schema):
 
 class DeadlineOut(Schema):
     due_date: datetime.date
-    provisional: bool = Field(description="期限落在尚无官方节假日安排的年度时为 true（仅按周末计算）")
+    provisional: bool = Field(
+        description="期限落在尚无官方节假日安排的年度时为 true（仅按周末计算）"
+    )
     provisional_years: list[int]
     from_date: datetime.date
     working_days: int
     message: str
 
 
-@router.get("/identifier", response=IdentifierOut, auth=None, summary="校验统一社会信用代码或身份证号码")
+@router.get(
+    "/identifier", response=IdentifierOut, auth=None, summary="校验统一社会信用代码或身份证号码"
+)
 def identifier(request: object, kind: Literal["uscc", "ric"], value: str) -> IdentifierOut:
     if len(value) > 64:
         raise DomainError("号码过长", errors=[("value", "不能超过64个字符")])

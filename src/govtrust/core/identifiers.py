@@ -29,7 +29,9 @@ class Checked:
 def normalize(value: str) -> str:
     """Half-width, upper-case, without spaces or separators: the one spelling we store."""
     text = unicodedata.normalize("NFKC", value or "")
-    return "".join(ch for ch in text if not ch.isspace() and ch not in "-_").upper()
+    text = "".join(ch for ch in text if not ch.isspace() and ch not in "-_").upper()
+    # Removing spaces can bring a combining mark next to a letter: compose again.
+    return unicodedata.normalize("NFKC", text)
 
 
 def check_uscc(value: str) -> Checked:
@@ -89,6 +91,17 @@ def organisation_check_char(body: str) -> str:
     total = sum(int(ch, 36) * w for ch, w in zip(body, (3, 7, 9, 10, 5, 8, 4, 2), strict=True))
     value = 11 - total % 11
     return {10: "X", 11: "0"}.get(value, str(value))
+
+
+def compose_uscc(category: str, division: str, body: str) -> str:
+    """A USCC with both check characters computed: `category` (2), `division` (6), `body` (8)."""
+    partial = f"{category}{division}{body}{organisation_check_char(body)}"
+    return partial + uscc.calc_check_digit(partial)
+
+
+def compose_ric(stem: str) -> str:
+    """A citizen ID number from its first 17 digits (division, birth date, sequence)."""
+    return stem + ric.calc_check_digit(stem + "0")  # stdnum expects a placeholder check digit
 
 
 def _known_division(code: str) -> bool:

@@ -8,11 +8,12 @@ from typing import Any, TypeVar, cast
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 
 from govtrust.directory.models import User
 
-F = TypeVar("F", bound=Callable[..., HttpResponse])
+F = TypeVar("F", bound=Callable[..., HttpResponseBase])
 
 
 def staff_user(request: HttpRequest) -> User:
@@ -26,7 +27,7 @@ def role_required(*roles: str) -> Callable[[F], F]:
     def decorator(view: F) -> F:
         @login_required
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if staff_user(request).role not in roles:
                 raise PermissionDenied("您的角色无权访问此页面")
             return view(request, *args, **kwargs)

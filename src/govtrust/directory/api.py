@@ -35,7 +35,9 @@ class MeOut(Schema):
     department: str | None
 
 
-@router.get("/divisions", response=DivisionList, auth=None, summary="行政区划（可按层级、上级筛选）")
+@router.get(
+    "/divisions", response=DivisionList, auth=None, summary="行政区划（可按层级、上级筛选）"
+)
 def divisions(
     request: HttpRequest, level: Level | None = None, parent: str | None = None
 ) -> DivisionList:

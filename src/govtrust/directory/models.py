@@ -58,9 +58,7 @@ class Government(models.Model):
 
 
 class Department(models.Model):
-    government = models.ForeignKey(
-        Government, on_delete=models.PROTECT, related_name="departments"
-    )
+    government = models.ForeignKey(Government, on_delete=models.PROTECT, related_name="departments")
     name = models.CharField("名称", max_length=80)
     uscc = models.CharField("统一社会信用代码", max_length=18, null=True, blank=True, unique=True)
     # Copied from the government so scope filters need no join.

@@ -172,9 +172,7 @@ def user_create(
     try:
         validate_password(password, user)
     except ValidationError as exc:
-        raise DomainError(
-            "密码不符合要求", errors=[("password", m) for m in exc.messages]
-        ) from exc
+        raise DomainError("密码不符合要求", errors=[("password", m) for m in exc.messages]) from exc
     user.set_password(password)
     user.password_changed_at = timezone.now()
     user.save()
@@ -183,8 +181,12 @@ def user_create(
         action="user.create",
         object_type="user",
         object_id=user.pk,
-        after={"username": username, "role": role, "unit": unit.division_id,
-               "department": department.name if department else None},
+        after={
+            "username": username,
+            "role": role,
+            "unit": unit.division_id,
+            "department": department.name if department else None,
+        },
     )
     return user
 

@@ -148,7 +148,9 @@ def record_get(request: HttpRequest, record_id: int) -> RecordDetail:
 
 
 @router.post("/records/{record_id}/submit", response=RecordDetail, summary="报送")
-def record_submit(request: HttpRequest, record_id: int, payload: VersionIn | None = None) -> RecordDetail:
+def record_submit(
+    request: HttpRequest, record_id: int, payload: VersionIn | None = None
+) -> RecordDetail:
     user = api_user(request)
     record = selectors.record_get(user=user, pk=record_id)
     version = payload.version if payload else None
@@ -156,7 +158,9 @@ def record_submit(request: HttpRequest, record_id: int, payload: VersionIn | Non
 
 
 @router.post("/records/{record_id}/accept", response=RecordDetail, summary="审核通过")
-def record_accept(request: HttpRequest, record_id: int, payload: VersionIn | None = None) -> RecordDetail:
+def record_accept(
+    request: HttpRequest, record_id: int, payload: VersionIn | None = None
+) -> RecordDetail:
     user = api_user(request)
     record = selectors.record_get(user=user, pk=record_id)
     version = payload.version if payload else None

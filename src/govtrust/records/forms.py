@@ -19,7 +19,8 @@ class RecordForm(forms.Form):
     subject_kind = forms.ChoiceField(label="主体类型", choices=SubjectKind.choices)
     subject_name = forms.CharField(label="主体名称", max_length=120)
     subject_identifier = forms.CharField(
-        label="统一社会信用代码 / 身份证号码", max_length=40,
+        label="统一社会信用代码 / 身份证号码",
+        max_length=40,
         help_text="政府、部门填统一社会信用代码；公务员填身份证号码",
     )
     source_type = forms.ChoiceField(label="失信来源", choices=SourceType.choices)
@@ -28,7 +29,9 @@ class RecordForm(forms.Form):
     decision_number = forms.CharField(label="文书号", max_length=100)
     decision_date = forms.CharField(label="决定日期", widget=_DATE)
     authority_name = forms.CharField(label="决定机关", max_length=120)
-    authority_uscc = forms.CharField(label="决定机关统一社会信用代码", max_length=40, required=False)
+    authority_uscc = forms.CharField(
+        label="决定机关统一社会信用代码", max_length=40, required=False
+    )
     facts = forms.CharField(label="失信事实", widget=forms.Textarea(attrs={"rows": 4}))
     basis = forms.CharField(label="依据", widget=forms.Textarea(attrs={"rows": 2}))
     outcome = forms.CharField(label="处理结果", widget=forms.Textarea(attrs={"rows": 2}))

@@ -25,16 +25,22 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 class RecordIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    subject_kind: SubjectKind = Field(description="主体类型：government 政府 / department 部门 / civil_servant 公务员")
+    subject_kind: SubjectKind = Field(
+        description="主体类型：government 政府 / department 部门 / civil_servant 公务员"
+    )
     subject_name: Annotated[Text, StringConstraints(max_length=120)] = Field(description="主体名称")
     subject_identifier: Annotated[Text, StringConstraints(max_length=40)] = Field(
         description="政府、部门填统一社会信用代码；公务员填身份证号码"
     )
     source_type: SourceType = Field(description="失信来源")
     domain: Domain = Field(description="领域")
-    decision_number: Annotated[Text, StringConstraints(max_length=100)] = Field(description="文书号")
+    decision_number: Annotated[Text, StringConstraints(max_length=100)] = Field(
+        description="文书号"
+    )
     decision_date: datetime.date = Field(description="决定日期")
-    authority_name: Annotated[Text, StringConstraints(max_length=120)] = Field(description="决定机关")
+    authority_name: Annotated[Text, StringConstraints(max_length=120)] = Field(
+        description="决定机关"
+    )
     authority_uscc: Annotated[str, StringConstraints(max_length=40)] = Field(
         default="", description="决定机关统一社会信用代码"
     )

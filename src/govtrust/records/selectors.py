@@ -39,9 +39,7 @@ def record_get(*, user: User, pk: int) -> Record:
     return record
 
 
-def record_list(
-    *, user: User, status: str | None = None, q: str | None = None
-) -> QuerySet[Record]:
+def record_list(*, user: User, status: str | None = None, q: str | None = None) -> QuerySet[Record]:
     qs = records_visible(user)
     if status:
         qs = qs.filter(status=status)

@@ -46,7 +46,9 @@ TRANSITIONS: dict[str, Transition] = {
             Status.SUBMITTED,
             frozenset({Role.CLERK}),
         ),
-        Transition("accept", "审核通过", frozenset({Status.SUBMITTED}), Status.ACCEPTED, _REVIEWERS),
+        Transition(
+            "accept", "审核通过", frozenset({Status.SUBMITTED}), Status.ACCEPTED, _REVIEWERS
+        ),
         Transition(
             "return",
             "退回",

@@ -39,8 +39,11 @@ def deadlines_recompute() -> int:
             object_type="record",
             object_id=record.number,
             before=before,
-            after={"due_date": str(record.due_date), "provisional": record.due_provisional,
-                   "on_time": record.on_time},
+            after={
+                "due_date": str(record.due_date),
+                "provisional": record.due_provisional,
+                "on_time": record.on_time,
+            },
         )
         changed += 1
     return changed

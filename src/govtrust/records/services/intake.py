@@ -30,9 +30,12 @@ def decision_key(number: str) -> str:
     Departments write 〔2025〕, [2025], (2025) and ［2025］ for the same year bracket.
     """
     text = _SPACES.sub("", unicodedata.normalize("NFKC", number)).upper()
-    return text.translate(str.maketrans("〔［[(（【", "((((((", )).translate(
-        str.maketrans("〕］])）】", "))))))")
-    )
+    return text.translate(
+        str.maketrans(
+            "〔［[(（【",
+            "((((((",
+        )
+    ).translate(str.maketrans("〕］])）】", "))))))"))
 
 
 def _next_number(division_code: str) -> str:
@@ -91,10 +94,11 @@ def _subject_fields(data: RecordIn, actor: User) -> dict[str, Any]:
 
 
 def raise_if_duplicate(subject_key: str, key: str, exclude: int | None = None) -> None:
+    others = Record.objects.filter(subject_key=subject_key, decision_key=key)
+    if exclude is not None:
+        others = others.exclude(pk=exclude)
     first = (
-        Record.objects.filter(subject_key=subject_key, decision_key=key)
-        .exclude(status=Status.RETURNED)
-        .exclude(pk=exclude)
+        others.exclude(status=Status.RETURNED)
         .order_by("created_at")
         .first()
     )
@@ -196,7 +200,10 @@ def record_update(*, record: Record, data: RecordIn, actor: User, version: int) 
         raise Conflict("记录已被他人修改，请刷新后重试")
     current.refresh_from_db()
     RecordEvent.objects.create(
-        record=current, actor=actor, action="update", from_status=current.status,
+        record=current,
+        actor=actor,
+        action="update",
+        from_status=current.status,
         to_status=current.status,
     )
     audit_append(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -15,7 +16,7 @@ from govtrust.records.models import Record, RecordEvent
 from govtrust.records.selectors import record_get
 from govtrust.records.services.deadlines import on_time
 from govtrust.records.services.intake import raise_if_duplicate, snapshot
-from govtrust.records.workflow import TRANSITIONS, Status
+from govtrust.records.workflow import TRANSITIONS
 
 
 def _transition(
@@ -23,12 +24,13 @@ def _transition(
     record: Record,
     actor: User,
     name: str,
-    changes: dict[str, Any],
+    changes: Callable[[Record], dict[str, Any]],
     version: int | None,
     note: str = "",
 ) -> Record:
     """Move a record along one declared transition, exactly once.
 
+    `changes` computes the fields to set from the record as read under the lock.
     The UPDATE names the state and version that were read, so of two reviewers pressing
     "accept" at the same moment one wins and the other gets a Conflict; nothing happens twice.
     """
@@ -49,7 +51,7 @@ def _transition(
                 status=transition.target,
                 version=F("version") + 1,
                 updated_at=timezone.now(),
-                **changes,
+                **changes(current),
             )
     except IntegrityError:  # resubmitting a returned record whose decision is now live elsewhere
         raise_if_duplicate(current.subject_key, current.decision_key, exclude=current.pk)
@@ -80,19 +82,24 @@ def _transition(
 def record_submit(*, record: Record, actor: User, version: int | None = None) -> Record:
     """Submit to the credit database; the first submission fixes the on-time flag."""
     now = timezone.now()
-    current = record_get(user=actor, pk=record.pk)
-    changes: dict[str, Any] = {"submitted_at": now, "return_reason": ""}
-    if current.first_submitted_at is None:
-        changes["first_submitted_at"] = now
-        changes["on_time"] = on_time(timezone.localdate(now), current.due_date)
+
+    def changes(current: Record) -> dict[str, Any]:
+        fields: dict[str, Any] = {"submitted_at": now, "return_reason": ""}
+        if current.first_submitted_at is None:
+            fields["first_submitted_at"] = now
+            fields["on_time"] = on_time(timezone.localdate(now), current.due_date)
+        return fields
+
     return _transition(record=record, actor=actor, name="submit", changes=changes, version=version)
 
 
 @transaction.atomic
 def record_accept(*, record: Record, actor: User, version: int | None = None) -> Record:
     """Accept a submitted record into the government credit database."""
-    changes = {"reviewed_by": actor, "reviewed_at": timezone.now()}
-    return _transition(record=record, actor=actor, name="accept", changes=changes, version=version)
+    fields = {"reviewed_by": actor, "reviewed_at": timezone.now()}
+    return _transition(
+        record=record, actor=actor, name="accept", changes=lambda _r: fields, version=version
+    )
 
 
 @transaction.atomic
@@ -103,7 +110,12 @@ def record_return(
     reason = reason.strip()
     if not reason:
         raise DomainError("退回时必须填写原因", errors=[("reason", "请填写退回原因")])
-    changes = {"reviewed_by": actor, "reviewed_at": timezone.now(), "return_reason": reason}
+    fields = {"reviewed_by": actor, "reviewed_at": timezone.now(), "return_reason": reason}
     return _transition(
-        record=record, actor=actor, name="return", changes=changes, version=version, note=reason
+        record=record,
+        actor=actor,
+        name="return",
+        changes=lambda _r: fields,
+        version=version,
+        note=reason,
     )

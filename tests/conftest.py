@@ -1,0 +1,134 @@
+"""Shared fixtures: the Gansu directory, units, people and accounts, built with the services."""
+
+from __future__ import annotations
+
+import datetime
+import importlib
+import itertools
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.db import connection
+
+from govtrust.core.identifiers import compose_ric, compose_uscc
+from govtrust.directory.models import Department, Division, Government, User
+from govtrust.directory.services import department_create, divisions_load, user_create
+
+PASSWORD = "Test-Pass-2026"
+_serial = itertools.count(10_000_000)
+
+
+def new_uscc(division: str = "620102") -> str:
+    return compose_uscc("11", division.ljust(6, "0")[:6], str(next(_serial)))
+
+
+def new_ric(birth: str = "19800101", place: str = "620102") -> str:
+    return compose_ric(f"{place}{birth}{next(_serial) % 1000:03d}")
+
+
+@pytest.fixture
+def directory(db: None) -> None:
+    """The shipped Gansu divisions and governments (loaded once per test database state)."""
+    if not Division.objects.exists():
+        divisions_load()
+
+
+def government(code: str) -> Government:
+    return Government.objects.get(division_id=code)
+
+
+@pytest.fixture
+def make_department(directory: None) -> Callable[..., Department]:
+    def make(code: str = "620102", name: str = "城关区财政局", **kwargs: Any) -> Department:
+        existing = Department.objects.filter(government__division_id=code, name=name).first()
+        if existing is not None:
+            return existing
+        return department_create(government=government(code), name=name, uscc=new_uscc(code))
+
+    return make
+
+
+@pytest.fixture
+def make_user(directory: None, make_department: Callable[..., Department]) -> Callable[..., User]:
+    def make(
+        username: str, role: str, code: str, department: str | None = None
+    ) -> User:
+        dept = make_department(code, department) if department else None
+        return user_create(
+            username=username, role=role, unit=government(code), department=dept,
+            password=PASSWORD,
+        )
+
+    return make
+
+
+@pytest.fixture
+def clerk(make_user: Callable[..., User]) -> User:
+    return make_user("clerk_cg", "clerk", "620102", "城关区财政局")
+
+
+@pytest.fixture
+def reviewer(make_user: Callable[..., User]) -> User:
+    """The reviewer of the government above the clerk's (兰州市)."""
+    return make_user("reviewer_lz", "reviewer", "6201")
+
+
+@pytest.fixture
+def sibling_reviewer(make_user: Callable[..., User]) -> User:
+    """A reviewer of a sibling prefecture (天水市): must never see 兰州 records."""
+    return make_user("reviewer_ts", "reviewer", "6205")
+
+
+def record_payload(**overrides: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "subject_kind": "civil_servant",
+        "subject_name": "王伟",
+        "subject_identifier": new_ric(),
+        "source_type": "penalty",
+        "domain": "procurement",
+        "decision_number": f"兰财罚〔2025〕{next(_serial)}号",
+        "decision_date": "2025-09-26",
+        "authority_name": "兰州市财政局",
+        "authority_uscc": "",
+        "facts": "未按合同约定期限支付中小企业货款。",
+        "basis": "《保障中小企业款项支付条例》第八条",
+        "outcome": "责令限期支付并通报批评",
+        "amount": "12.5",
+        "severity": "general",
+        "arose_on": "2025-09-26",
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def audit_triggers_dropped_after() -> Iterator[None]:
+    """For transactional tests on SQLite: Django empties tables with DELETE after the test, which
+    the append-only triggers refuse; drop them at teardown (the next test re-creates them)."""
+    yield
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TRIGGER IF EXISTS core_auditevent_no_update")
+            cursor.execute("DROP TRIGGER IF EXISTS core_auditevent_no_delete")
+
+
+@pytest.fixture(autouse=True)
+def _audit_triggers(request: pytest.FixtureRequest) -> None:
+    """Make sure the append-only triggers exist for every test that touches the database."""
+    names = request.fixturenames
+    if "transactional_db" in names:
+        request.getfixturevalue("transactional_db")
+    elif "db" in names:
+        request.getfixturevalue("db")
+    else:
+        return
+
+    migration = importlib.import_module("govtrust.core.migrations.0003_audit_append_only")
+    statements = migration.SQLITE if connection.vendor == "sqlite" else migration.POSTGRES
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+
+
+TODAY = datetime.date.today()
