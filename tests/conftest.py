@@ -51,12 +51,13 @@ def make_department(directory: None) -> Callable[..., Department]:
 
 @pytest.fixture
 def make_user(directory: None, make_department: Callable[..., Department]) -> Callable[..., User]:
-    def make(
-        username: str, role: str, code: str, department: str | None = None
-    ) -> User:
+    def make(username: str, role: str, code: str, department: str | None = None) -> User:
         dept = make_department(code, department) if department else None
         return user_create(
-            username=username, role=role, unit=government(code), department=dept,
+            username=username,
+            role=role,
+            unit=government(code),
+            department=dept,
             password=PASSWORD,
         )
 

@@ -27,7 +27,9 @@ def test_children_by_parent(directory: None, client: Client) -> None:
     assert all(item["code"].startswith("6201") for item in body["items"])
 
 
-def test_lanzhou_new_area_is_flagged_statistical_with_a_management_committee(directory: None) -> None:
+def test_lanzhou_new_area_is_flagged_statistical_with_a_management_committee(
+    directory: None,
+) -> None:
     area = Division.objects.get(code="620171")
     assert area.is_statistical and area.name == "兰州新区"
     assert area.government.name == "兰州新区管理委员会"

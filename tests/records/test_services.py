@@ -65,8 +65,9 @@ def test_citizen_id_is_encrypted_at_rest_and_masked(clerk: User) -> None:
 
 def test_submission_within_the_deadline_is_on_time(clerk: User) -> None:
     today = datetime.date.today()
-    record = record_submit(record=create(clerk, decision_date=str(today), arose_on=str(today)),
-                           actor=clerk)
+    record = record_submit(
+        record=create(clerk, decision_date=str(today), arose_on=str(today)), actor=clerk
+    )
     assert record.status == "submitted" and record.on_time is True
     assert record.submitted_at is not None
 
@@ -206,8 +207,9 @@ def test_a_known_subject_in_scope_is_linked(clerk: User) -> None:
     person = civil_servant_create(department=clerk.department, name="王伟", ric=(ric := new_ric()))
     record = create(clerk, subject_identifier=ric)
     assert record.subject_person == person
-    department_record = create(clerk, subject_kind="department",
-                               subject_identifier=clerk.department.uscc)
+    department_record = create(
+        clerk, subject_kind="department", subject_identifier=clerk.department.uscc
+    )
     assert department_record.subject_department == clerk.department
     unknown = create(clerk, subject_kind="department", subject_identifier=new_uscc())
     assert unknown.subject_department is None

@@ -6,13 +6,13 @@ import datetime
 from decimal import Decimal
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from govtrust.directory.auth import api_user
 from govtrust.records import selectors, services
 from govtrust.records.models import Record, RecordEvent
 from govtrust.records.schemas import ReasonIn, RecordIn
-from govtrust.records.workflow import Status
+from govtrust.records.workflow import Status as RecordStatus
 
 router = Router(tags=["失信记录"])
 
@@ -65,7 +65,7 @@ class RecordPage(Schema):
 
 
 class ListFilters(Schema):
-    status: Status | None = None
+    status: RecordStatus | None = None
     q: str | None = None
     limit: int = 50
     offset: int = 0
@@ -137,9 +137,9 @@ def record_list(request: HttpRequest, filters: Query[ListFilters]) -> RecordPage
 
 
 @router.post("/records", response={201: RecordDetail}, summary="录入失信记录（草稿）")
-def record_create(request: HttpRequest, payload: RecordIn) -> tuple[int, RecordDetail]:
+def record_create(request: HttpRequest, payload: RecordIn) -> Status[RecordDetail]:
     record = services.record_create(data=payload, actor=api_user(request))
-    return 201, _detail(record)
+    return Status(201, _detail(record))
 
 
 @router.get("/records/{record_id}", response=RecordDetail, summary="失信记录详情及历史")

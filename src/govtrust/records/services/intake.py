@@ -97,11 +97,7 @@ def raise_if_duplicate(subject_key: str, key: str, exclude: int | None = None) -
     others = Record.objects.filter(subject_key=subject_key, decision_key=key)
     if exclude is not None:
         others = others.exclude(pk=exclude)
-    first = (
-        others.exclude(status=Status.RETURNED)
-        .order_by("created_at")
-        .first()
-    )
+    first = others.exclude(status=Status.RETURNED).order_by("created_at").first()
     if first is not None:
         message = f"同一主体的同一决定已登记为记录 {first.number}，不能重复报送"
         raise Conflict(message, errors=[("decision_number", message)])

@@ -1,0 +1,108 @@
+"""The back office: a clerk records and submits; the reviewer above accepts or returns."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+
+from govtrust.directory.models import User
+from govtrust.records.models import Record
+from tests.conftest import new_ric, record_payload
+
+pytestmark = pytest.mark.django_db
+
+
+def _form(**overrides: str) -> dict[str, str]:
+    return {k: str(v) for k, v in record_payload(**overrides).items()}
+
+
+def test_clerk_records_submits_and_sees_the_due_date(client: Client, clerk: User) -> None:
+    client.force_login(clerk)
+    assert "录入政务失信记录" in client.get("/records/new/").content.decode()
+    response = client.post("/records/new/", _form(arose_on="2025-09-26"), follow=True)
+    page = response.content.decode()
+    record = Record.objects.get()
+    assert f"已保存草稿 {record.number}，报送期限为 2025-10-13" in page
+    assert re.search(r'id="due-date">2025-10-13', page)
+    response = client.post(
+        f"/records/{record.pk}/submit/", {"version": record.version}, follow=True
+    )
+    assert "已报送" in response.content.decode()
+    assert Record.objects.get().status == "submitted"
+
+
+def test_form_errors_are_shown_per_field_and_nothing_is_saved(client: Client, clerk: User) -> None:
+    client.force_login(clerk)
+    page = client.post(
+        "/records/new/", _form(subject_identifier="110105194912310021", decision_date="")
+    ).content.decode()
+    assert 'data-field="subject_identifier">身份证号码校验位错误' in page
+    assert 'data-field="decision_date">' in page
+    assert not Record.objects.exists()
+
+
+def test_reviewer_returns_with_reason_then_accepts_the_correction(
+    client: Client, clerk: User, reviewer: User
+) -> None:
+    ric = new_ric()
+    client.force_login(clerk)
+    client.post("/records/new/", _form(subject_identifier=ric))
+    record = Record.objects.get()
+    client.post(f"/records/{record.pk}/submit/", {"version": record.version})
+
+    client.force_login(reviewer)
+    record.refresh_from_db()
+    missing = client.post(
+        f"/records/{record.pk}/return/", {"version": record.version, "reason": ""}, follow=True
+    )
+    assert "请填写退回原因" in missing.content.decode()
+    client.post(f"/records/{record.pk}/return/", {"version": record.version, "reason": "金额有误"})
+    record.refresh_from_db()
+    assert record.status == "returned"
+
+    client.force_login(clerk)
+    edit = client.get(f"/records/{record.pk}/edit/").content.decode()
+    assert ric not in edit  # the full number never goes back to the browser
+    client.post(
+        f"/records/{record.pk}/edit/",
+        {**_form(subject_identifier=ric, amount="15"), "version": str(record.version)},
+    )
+    record.refresh_from_db()
+    client.post(f"/records/{record.pk}/submit/", {"version": record.version})
+
+    client.force_login(reviewer)
+    record.refresh_from_db()
+    page = client.post(
+        f"/records/{record.pk}/accept/", {"version": record.version}, follow=True
+    ).content.decode()
+    assert "已审核通过" in page
+    history = page.split('id="history"')[1]
+    for step in ("创建草稿", "报送", "退回", "金额有误", "修改", "审核通过"):
+        assert step in history
+    assert ric not in page and f"{ric[:6]}********{ric[14:]}" in page
+
+
+def test_stale_form_is_refused_with_a_message(client: Client, clerk: User, reviewer: User) -> None:
+    client.force_login(clerk)
+    client.post("/records/new/", _form())
+    record = Record.objects.get()
+    client.post(f"/records/{record.pk}/submit/", {"version": record.version})
+    client.force_login(reviewer)
+    page = client.post(
+        f"/records/{record.pk}/accept/", {"version": record.version}, follow=True
+    ).content.decode()
+    assert "刷新" in page
+    assert Record.objects.get().status == "submitted"
+
+
+def test_other_prefecture_gets_404(client: Client, clerk: User, sibling_reviewer: User) -> None:
+    client.force_login(clerk)
+    client.post("/records/new/", _form())
+    record = Record.objects.get()
+    client.post(f"/records/{record.pk}/submit/", {"version": record.version})
+    client.force_login(sibling_reviewer)
+    assert client.get(f"/records/{record.pk}/").status_code == 404
+    assert client.post(f"/records/{record.pk}/accept/", {}).status_code == 404
+    assert record.number not in client.get("/records/").content.decode()
