@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 
 from govtrust.core.keys import load_or_create_secret
 
@@ -146,6 +147,9 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
 AXES_VERBOSE = False
+# Accounts lock by username as 等保 asks; locking by address as well (axes.W006) would lock a whole
+# department out whenever its intranet shares one NAT address.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 # Idle session timeout (等保 8.1.4.1 d): sessions end after this many seconds without a request.
 GOVTRUST_IDLE_TIMEOUT = int(os.environ.get("GOVTRUST_IDLE_TIMEOUT", "1800"))
@@ -167,14 +171,14 @@ X_FRAME_OPTIONS = "DENY"
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
-        "default-src": ["'self'"],
-        "script-src": ["'self'", "'nonce'"],
-        "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
-        "object-src": ["'none'"],
-        "base-uri": ["'self'"],
-        "frame-ancestors": ["'none'"],
-        "form-action": ["'self'"],
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
     }
 }
 

@@ -68,6 +68,6 @@ class RecordForm(forms.Form):
             "facts": record.facts,
             "basis": record.basis,
             "outcome": record.outcome,
-            "amount": "" if record.amount is None else str(record.amount.normalize()),
+            "amount": "" if record.amount is None else format(record.amount.normalize(), "f"),
             "arose_on": record.arose_on.isoformat(),
         }

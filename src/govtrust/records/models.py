@@ -124,6 +124,11 @@ class Record(models.Model):
         return self.number
 
     @property
+    def amount_display(self) -> str:
+        """万元 without trailing zeros: 687, 12.5."""
+        return "—" if self.amount is None else format(self.amount.normalize(), "f")
+
+    @property
     def reporting_unit(self) -> str:
         department = self.reporting_department
         return department.name if department else self.reporting_government.name
