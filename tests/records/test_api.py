@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from govtrust.core.identifiers import compose_ric
+from govtrust.core.models import AuditEvent
 from govtrust.directory.models import User
 from govtrust.directory.services import token_create
 from govtrust.records.models import Record
@@ -212,3 +213,32 @@ def test_no_response_carries_a_full_citizen_id(
     for response in responses:
         text = response.content.decode()
         assert ric not in text and ric.lower() not in text and ric[6:14] not in text
+
+
+def test_own_unit_may_reveal_the_full_number_and_it_is_audited(
+    as_user: Callable[[User | None], Api],
+    clerk: User,
+    reviewer: User,
+    make_user: Callable[..., User],
+) -> None:
+    ric = new_ric()
+    record_id = as_user(clerk).post("/records", record_payload(subject_identifier=ric)).json()["id"]
+    as_user(clerk).post(f"/records/{record_id}/submit")
+    shown = as_user(clerk).post(f"/records/{record_id}/reveal-identifier")
+    assert shown.json() == {"subject_identifier": ric}
+    number = Record.objects.get(pk=record_id).number
+    assert (
+        AuditEvent.objects.filter(
+            action="record.reveal_identifier", object_id=number, actor=clerk.username
+        ).count()
+        == 1
+    )
+    # The reviewer above sees the record but is not its unit; a colleague unit's clerk is out
+    # of scope altogether.
+    assert as_user(reviewer).post(f"/records/{record_id}/reveal-identifier").status_code == 403
+    same_unit_reviewer = make_user("rev_cg", "reviewer", "620102")
+    assert as_user(same_unit_reviewer).post(f"/records/{record_id}/reveal-identifier").json() == {
+        "subject_identifier": ric
+    }
+    inspector = make_user("insp", "inspector", "62")
+    assert as_user(inspector).post(f"/records/{record_id}/reveal-identifier").status_code == 403

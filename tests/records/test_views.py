@@ -106,3 +106,20 @@ def test_other_prefecture_gets_404(client: Client, clerk: User, sibling_reviewer
     assert client.get(f"/records/{record.pk}/").status_code == 404
     assert client.post(f"/records/{record.pk}/accept/", {}).status_code == 404
     assert record.number not in client.get("/records/").content.decode()
+
+
+def test_clerk_reveals_the_number_on_a_page_that_is_not_cached(
+    client: Client, clerk: User, reviewer: User
+) -> None:
+    ric = new_ric()
+    client.force_login(clerk)
+    client.post("/records/new/", _form(subject_identifier=ric))
+    record = Record.objects.get()
+    assert "查看完整号码" in client.get(f"/records/{record.pk}/").content.decode()
+    shown = client.post(f"/records/{record.pk}/identifier/")
+    assert ric in shown.content.decode() and shown["Cache-Control"] == "no-store"
+    assert client.get(f"/records/{record.pk}/identifier/").status_code == 405
+    client.post(f"/records/{record.pk}/submit/", {"version": record.version})
+    client.force_login(reviewer)
+    assert "查看完整号码" not in client.get(f"/records/{record.pk}/").content.decode()
+    assert client.post(f"/records/{record.pk}/identifier/").status_code == 403

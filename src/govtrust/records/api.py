@@ -12,6 +12,7 @@ from govtrust.directory.auth import api_user
 from govtrust.records import selectors, services
 from govtrust.records.models import Record, RecordEvent
 from govtrust.records.schemas import ReasonIn, RecordIn
+from govtrust.records.services import privacy
 from govtrust.records.workflow import Status as RecordStatus
 
 router = Router(tags=["失信记录"])
@@ -145,6 +146,23 @@ def record_create(request: HttpRequest, payload: RecordIn) -> Status[RecordDetai
 @router.get("/records/{record_id}", response=RecordDetail, summary="失信记录详情及历史")
 def record_get(request: HttpRequest, record_id: int) -> RecordDetail:
     return _detail(selectors.record_get(user=api_user(request), pk=record_id))
+
+
+class IdentifierOut(Schema):
+    subject_identifier: str
+
+
+@router.post(
+    "/records/{record_id}/reveal-identifier",
+    response=IdentifierOut,
+    summary="查看完整身份证号码（仅报送单位，记入审计日志）",
+)
+def record_reveal_identifier(request: HttpRequest, record_id: int) -> IdentifierOut:
+    user = api_user(request)
+    record = selectors.record_get(user=user, pk=record_id)
+    return IdentifierOut(
+        subject_identifier=privacy.record_reveal_identifier(record=record, actor=user)
+    )
 
 
 @router.post("/records/{record_id}/submit", response=RecordDetail, summary="报送")

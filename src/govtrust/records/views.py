@@ -15,6 +15,7 @@ from govtrust.records import selectors, services
 from govtrust.records.forms import RecordForm
 from govtrust.records.models import Record
 from govtrust.records.selectors import RECORD_ROLES
+from govtrust.records.services import privacy
 from govtrust.records.workflow import TRANSITIONS, Status, available
 
 _ROLES = tuple(RECORD_ROLES)
@@ -100,8 +101,26 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "history": selectors.record_history(record=record),
             "actions": available(record.status, user.role),
             "editable": user.role == "clerk" and record.status in (Status.DRAFT, Status.RETURNED),
+            "can_reveal": privacy.can_reveal(record=record, actor=user),
         },
     )
+
+
+@require_POST
+@role_required(*_ROLES)
+def record_identifier(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show the full citizen ID once, on a page of its own that is not cached."""
+    record = _get(request, pk)
+    try:
+        number = privacy.record_reveal_identifier(record=record, actor=staff_user(request))
+    except Forbidden as exc:
+        raise PermissionDenied(exc.detail) from exc
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+        return redirect("records:detail", pk=pk)
+    response = render(request, "records/identifier.html", {"record": record, "number": number})
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_POST
