@@ -1,0 +1,44 @@
+"""The demo data set looks like real work: every source, domain and severity, late and returned."""
+
+from __future__ import annotations
+
+import pytest
+
+from govtrust.core.audit import audit_verify
+from govtrust.demo import demo_load
+from govtrust.directory.models import User
+from govtrust.records.models import Domain, Record, Severity, SourceType
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_covers_the_domain_and_is_repeatable(directory: None) -> None:
+    logins = demo_load(records=120)
+    assert {login.role_label for login in logins} >= {
+        "填报员",
+        "审核员",
+        "信用办",
+        "督查员",
+        "系统管理员",
+        "安全管理员",
+        "审计管理员",
+    }
+    for login in logins:
+        assert User.objects.get(username=login.username).check_password(login.password)
+    records = Record.objects.all()
+    assert records.count() == 120
+    assert set(records.values_list("source_type", flat=True)) == set(SourceType.values)
+    assert set(records.values_list("domain", flat=True)) == set(Domain.values)
+    assert set(records.values_list("severity", flat=True)) == set(Severity.values)
+    assert set(records.values_list("status", flat=True)) == {
+        "draft",
+        "submitted",
+        "accepted",
+        "returned",
+    }
+    assert records.filter(on_time=False).exists() and records.filter(on_time=True).exists()
+    assert audit_verify().ok
+
+    again = demo_load(records=120)
+    assert Record.objects.count() == 120  # a second run adds nothing...
+    assert again[0].password != logins[0].password  # ...but renews the passwords
