@@ -42,8 +42,8 @@ def test_bad_schedule_shows_errors_and_saves_nothing(
     ).content.decode()
     assert "第1行日期无效" in page and "第2行格式应为" in page
     assert not CalendarYear.objects.exists() and not CalendarDay.objects.exists()
-    page = client.post("/accounts/calendar/", {"year": "abc", "source": "x", "schedule": ""})
-    assert "年度应为" in page.content.decode()
+    bad_year = client.post("/accounts/calendar/", {"year": "abc", "source": "x", "schedule": ""})
+    assert "年度应为" in bad_year.content.decode()
 
 
 def test_auditor_browses_filters_and_verifies(
