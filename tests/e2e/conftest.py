@@ -1,0 +1,222 @@
+"""Browser fixtures: a real `govtrust serve` process on a scratch database, and headless Chromium.
+
+The server is a separate process over real HTTP, not Django's live_server: the audit table's
+append-only triggers refuse the DELETEs with which live_server empties the database after a test.
+Everything the server needs (SQLite database, keys, static files) lives in a temporary directory;
+when DATABASE_URL is set (CI's PostgreSQL run), a scratch database is created next to it instead
+and dropped at the end.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import psycopg
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from psycopg import sql
+from psycopg.conninfo import make_conninfo
+
+from govtrust.core.identifiers import compose_uscc
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+PASSWORD = "Clerk-Pass-2026"
+DEPARTMENT = "城关区财政局"
+STARTUP_TIMEOUT = 20.0  # seconds for the server to answer its login page
+COMMAND_TIMEOUT = 180.0  # seconds for one `govtrust` command (setup migrates and loads divisions)
+UI_TIMEOUT_MS = 10_000  # Playwright's wait for any one element or navigation
+
+
+@dataclass(frozen=True)
+class Account:
+    username: str
+    role: str
+    unit: str
+    department: str | None = None
+    password: str = PASSWORD
+
+
+CLERK = Account("clerk_cg", "clerk", "620102", DEPARTMENT)  # 城关区财政局
+REVIEWER = Account("reviewer_lz", "reviewer", "6201")  # 兰州市: the government above 城关区
+SIBLING_REVIEWER = Account("reviewer_ts", "reviewer", "6205")  # 天水市: a sibling prefecture
+
+
+@dataclass
+class Server:
+    base_url: str
+    env: dict[str, str]
+    log: Path
+    process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    def python(self, code: str, *args: str) -> str:
+        """Run a Django snippet in a subprocess with the server's settings; return its stdout."""
+        prelude = "import django; django.setup()\n"
+        return _run([sys.executable, "-c", prelude + code, *args], self.env).stdout
+
+    def log_tail(self, lines: int = 40) -> str:
+        if not self.log.exists():
+            return ""
+        return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+
+
+def _run(
+    command: list[str], env: dict[str, str], stdin: str = ""
+) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(
+        command,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=COMMAND_TIMEOUT,
+        check=False,
+    )
+    assert result.returncode == 0, (
+        f"{' '.join(command[:4])} exited {result.returncode}\n"
+        f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}"
+    )
+    return result
+
+
+def _govtrust(env: dict[str, str], *args: str, stdin: str = "") -> str:
+    return _run([sys.executable, "-m", "govtrust.cli", *args], env, stdin).stdout
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 (our own http URL)
+            status: int = response.status
+            return status == 200
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return False
+
+
+@pytest.fixture(scope="session")
+def scratch_database_url() -> Iterator[str | None]:
+    """A fresh PostgreSQL database when DATABASE_URL is set, else None (SQLite in the var dir)."""
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        yield None
+        return
+    name = f"govtrust_e2e_{os.getpid()}"
+    admin = make_conninfo(url, dbname="postgres")
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        yield urlsplit(url)._replace(path=f"/{name}").geturl()
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
+
+
+@pytest.fixture(scope="session")
+def server(
+    tmp_path_factory: pytest.TempPathFactory, scratch_database_url: str | None
+) -> Iterator[Server]:
+    """`govtrust setup`, the three accounts, then `govtrust serve` on a free port."""
+    var_dir = tmp_path_factory.mktemp("govtrust-var")
+    env = dict(os.environ)
+    env.update(
+        GOVTRUST_VAR_DIR=str(var_dir),
+        GOVTRUST_HTTPS="0",
+        DJANGO_SETTINGS_MODULE="govtrust.config.settings",
+        PYTHONUNBUFFERED="1",
+    )
+    env.pop("DATABASE_URL", None)
+    if scratch_database_url is not None:
+        env["DATABASE_URL"] = scratch_database_url
+
+    _govtrust(env, "setup")
+    port = _free_port()
+    srv = Server(base_url=f"http://127.0.0.1:{port}", env=env, log=var_dir / "server.log")
+    srv.python(
+        "import sys\n"
+        "from govtrust.directory.models import Government\n"
+        "from govtrust.directory.services import department_create\n"
+        "department_create(government=Government.objects.get(division_id=sys.argv[1]),"
+        " name=sys.argv[2], uscc=sys.argv[3])\n",
+        CLERK.unit,
+        DEPARTMENT,
+        compose_uscc("11", CLERK.unit, "MB000001"),
+    )
+    for account in (CLERK, REVIEWER, SIBLING_REVIEWER):
+        args = ["createuser", account.username, "--role", account.role, "--unit", account.unit]
+        if account.department:
+            args += ["--department", account.department]
+        _govtrust(env, *args, "--password-stdin", stdin=account.password + "\n")
+
+    command = [sys.executable, "-m", "govtrust.cli", "serve", "--host", "127.0.0.1"]
+    command += ["--port", str(port), "--workers", "1"]
+    with srv.log.open("wb") as log:
+        srv.process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        while not _answers(srv.url("/accounts/login/")):
+            assert srv.process.poll() is None, f"server exited early:\n{srv.log_tail()}"
+            assert time.monotonic() < deadline, f"server not up in time:\n{srv.log_tail()}"
+            time.sleep(0.2)
+        yield srv
+    finally:
+        srv.process.terminate()
+        try:
+            srv.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            srv.process.kill()
+            srv.process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as pw:
+        yield pw
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    browser = playwright.chromium.launch(
+        executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+    )
+    try:
+        yield browser
+    finally:
+        browser.close()
+
+
+@pytest.fixture
+def context(browser: Browser) -> Iterator[BrowserContext]:
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(UI_TIMEOUT_MS)
+    context.set_default_navigation_timeout(UI_TIMEOUT_MS)
+    try:
+        yield context
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def page(context: BrowserContext) -> Page:
+    return context.new_page()
