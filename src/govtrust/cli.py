@@ -150,6 +150,7 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--role", required=True, choices=Role.values)
     create.add_argument("--unit", required=True, help="所属单位的行政区划代码")
     create.add_argument("--department", help="部门名称")
+    create.add_argument("--name", help="姓名（显示在页面和处理历史中）")
     create.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码")
     create.set_defaults(func=cmd_createuser)
     token = sub.add_parser("token", help="生成接口令牌（只输出令牌）")

@@ -38,6 +38,7 @@ def test_createuser_with_department(
     user = User.objects.get(username="zhang")
     assert user.role == "clerk" and user.unit.division_id == "620102"
     assert user.department is not None and user.check_password("Strong-Pass-2026")
+    assert user.first_name == "张敏"
 
 
 @pytest.mark.parametrize(
