@@ -3,7 +3,8 @@
 govtrust setup                      migrate, collect static files, load the Gansu directory
 govtrust demo                       setup plus demo data; prints the demo logins
 govtrust serve [--host H] [--port P] the production server (gunicorn); loads nothing
-govtrust createuser USERNAME --role ROLE --unit DIVISION_CODE [--department NAME] --password-stdin
+govtrust createuser USERNAME --role ROLE --unit DIVISION_CODE [--department NAME]
+                    [--name 姓名] --password-stdin
 govtrust token USERNAME             prints a new API token, and nothing else
 govtrust audit verify               recomputes the audit chain, reports the first broken link
 """
@@ -98,6 +99,7 @@ def cmd_createuser(args: argparse.Namespace) -> int:
             unit=unit,
             department=department,
             password=password,
+            real_name=args.name or "",
             actor_name="cli",
         )
     except DomainError as exc:

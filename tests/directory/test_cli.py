@@ -33,6 +33,8 @@ def test_createuser_with_department(
         "620102",
         "--department",
         "城关区财政局",
+        "--name",
+        "张敏",
     )
     assert code == 0, capsys.readouterr().err
     user = User.objects.get(username="zhang")
