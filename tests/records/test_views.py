@@ -18,6 +18,19 @@ def _form(**overrides: str) -> dict[str, str]:
     return {k: str(v) for k, v in record_payload(**overrides).items()}
 
 
+def _drafted_by_form(client: Client, clerk: User, **overrides: str) -> Record:
+    client.force_login(clerk)
+    client.post("/records/new/", _form(**overrides))
+    return Record.objects.get()
+
+
+def _submitted_by_form(client: Client, clerk: User, **overrides: str) -> Record:
+    record = _drafted_by_form(client, clerk, **overrides)
+    client.post(f"/records/{record.pk}/submit/", {"version": record.version})
+    record.refresh_from_db()
+    return record
+
+
 def test_clerk_records_submits_and_sees_the_due_date(client: Client, clerk: User) -> None:
     client.force_login(clerk)
     assert "录入政务失信记录" in client.get("/records/new/").content.decode()
@@ -47,13 +60,8 @@ def test_reviewer_returns_with_reason_then_accepts_the_correction(
     client: Client, clerk: User, reviewer: User
 ) -> None:
     ric = new_ric()
-    client.force_login(clerk)
-    client.post("/records/new/", _form(subject_identifier=ric))
-    record = Record.objects.get()
-    client.post(f"/records/{record.pk}/submit/", {"version": record.version})
-
+    record = _submitted_by_form(client, clerk, subject_identifier=ric)
     client.force_login(reviewer)
-    record.refresh_from_db()
     missing = client.post(
         f"/records/{record.pk}/return/", {"version": record.version, "reason": ""}, follow=True
     )
@@ -85,23 +93,17 @@ def test_reviewer_returns_with_reason_then_accepts_the_correction(
 
 
 def test_stale_form_is_refused_with_a_message(client: Client, clerk: User, reviewer: User) -> None:
-    client.force_login(clerk)
-    client.post("/records/new/", _form())
-    record = Record.objects.get()
-    client.post(f"/records/{record.pk}/submit/", {"version": record.version})
+    record = _submitted_by_form(client, clerk)
     client.force_login(reviewer)
     page = client.post(
-        f"/records/{record.pk}/accept/", {"version": record.version}, follow=True
+        f"/records/{record.pk}/accept/", {"version": record.version - 1}, follow=True
     ).content.decode()
     assert "刷新" in page
     assert Record.objects.get().status == "submitted"
 
 
 def test_other_prefecture_gets_404(client: Client, clerk: User, sibling_reviewer: User) -> None:
-    client.force_login(clerk)
-    client.post("/records/new/", _form())
-    record = Record.objects.get()
-    client.post(f"/records/{record.pk}/submit/", {"version": record.version})
+    record = _submitted_by_form(client, clerk)
     client.force_login(sibling_reviewer)
     assert client.get(f"/records/{record.pk}/").status_code == 404
     assert client.post(f"/records/{record.pk}/accept/", {}).status_code == 404
@@ -112,9 +114,7 @@ def test_clerk_reveals_the_number_on_a_page_that_is_not_cached(
     client: Client, clerk: User, reviewer: User
 ) -> None:
     ric = new_ric()
-    client.force_login(clerk)
-    client.post("/records/new/", _form(subject_identifier=ric))
-    record = Record.objects.get()
+    record = _drafted_by_form(client, clerk, subject_identifier=ric)
     assert "查看完整号码" in client.get(f"/records/{record.pk}/").content.decode()
     shown = client.post(f"/records/{record.pk}/identifier/")
     assert ric in shown.content.decode() and shown["Cache-Control"] == "no-store"
