@@ -6,6 +6,9 @@ govtrust serve [--host H] [--port P] the production server (gunicorn); loads not
 govtrust createuser USERNAME --role ROLE --unit DIVISION_CODE [--department NAME]
                     [--name 姓名] --password-stdin
 govtrust token USERNAME             prints a new API token, and nothing else
+govtrust import FILE --unit CODE [--department NAME] [--mode M] [--dry-run]
+                                    bulk intake of an Excel or CSV file, run at once
+govtrust worker                     runs background jobs (imports, reminders, exchange)
 govtrust audit verify               recomputes the audit chain, reports the first broken link
 """
 
@@ -122,6 +125,65 @@ def cmd_token(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from govtrust.core.errors import DomainError
+    from govtrust.directory.models import Department, Government
+    from govtrust.directory.services import service_account
+    from govtrust.records.models import ImportStatus
+    from govtrust.records.services.bulk import import_batch_create, import_batch_run
+
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"文件不存在：{path}", file=sys.stderr)
+        return 2
+    unit = Government.objects.filter(division_id=args.unit).first()
+    if unit is None:
+        print(f"行政区划代码不存在：{args.unit}", file=sys.stderr)
+        return 2
+    department = None
+    if args.department:
+        department = Department.objects.filter(government=unit, name=args.department).first()
+        if department is None:
+            print(f"{unit.name}下没有部门：{args.department}", file=sys.stderr)
+            return 2
+    actor = service_account(unit=unit, department=department)
+    try:
+        with path.open("rb") as handle:
+            batch = import_batch_create(
+                actor=actor,
+                source=handle,
+                filename=path.name,
+                mode=args.mode,
+                dry_run=args.dry_run,
+            )
+    except DomainError as exc:
+        print(exc.detail, file=sys.stderr)
+        return 2
+
+    def report(done: int, total: int) -> None:
+        print(f"\r已处理 {done}/{total} 行", end="", file=sys.stderr, flush=True)
+
+    batch = import_batch_run(batch_id=batch.pk, on_progress=report)
+    print("", file=sys.stderr)
+    print(f"{batch.get_status_display()}：{batch.message}")
+    for error in batch.errors[:20]:
+        print(f"  第{error['row']}行 {error['field']}：{error['message']}")
+    if batch.has_report:
+        from govtrust.records.services.bulk import report_file
+
+        print(f"错误报告：{report_file(batch)}")
+    return 0 if batch.status in (ImportStatus.SUCCEEDED, ImportStatus.PARTIAL) else 1
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    from django.core.management import call_command
+
+    call_command("db_worker", interval=args.interval)
+    return 0
+
+
 def cmd_audit(args: argparse.Namespace) -> int:
     from govtrust.core.audit import audit_verify
 
@@ -158,6 +220,16 @@ def build_parser() -> argparse.ArgumentParser:
     token = sub.add_parser("token", help="生成接口令牌（只输出令牌）")
     token.add_argument("username")
     token.set_defaults(func=cmd_token)
+    imp = sub.add_parser("import", help="批量导入失信记录（xlsx、xls、ods、csv）")
+    imp.add_argument("file")
+    imp.add_argument("--unit", required=True, help="报送单位的行政区划代码")
+    imp.add_argument("--department", help="报送部门名称")
+    imp.add_argument("--mode", choices=["all_or_nothing", "valid_rows"], default="all_or_nothing")
+    imp.add_argument("--dry-run", action="store_true", help="只校验，不导入")
+    imp.set_defaults(func=cmd_import)
+    worker = sub.add_parser("worker", help="运行后台任务（导入、提醒、报送）")
+    worker.add_argument("--interval", type=float, default=1.0, help="空闲时轮询间隔（秒）")
+    worker.set_defaults(func=cmd_worker)
     audit = sub.add_parser("audit", help="审计链")
     audit.add_argument("action", choices=["verify"])
     audit.set_defaults(func=cmd_audit)

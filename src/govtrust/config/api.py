@@ -18,6 +18,7 @@ from govtrust.core.validation import translate
 from govtrust.directory.api import router as directory_router
 from govtrust.directory.auth import SessionAuth, TokenAuth
 from govtrust.records.api import router as records_router
+from govtrust.records.api_imports import router as imports_router
 
 
 class Renderer(JSONRenderer):
@@ -35,6 +36,7 @@ api = NinjaAPI(
 )
 api.add_router("/", directory_router)
 api.add_router("/", records_router)
+api.add_router("/", imports_router)
 api.add_router("/tools", tools_router)
 
 

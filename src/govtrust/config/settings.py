@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "ninja",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "csp",
     "govtrust.core",
     "govtrust.directory",
@@ -181,6 +183,31 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [SELF],
     }
 }
+
+# Background work (`govtrust worker`): the Django tasks API on the database backend, no broker.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# Shared between the web server and the worker (import progress), so not per-process memory.
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+        }
+        if os.environ.get("REDIS_URL")
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+    )
+}
+
+# Bulk intake limits (ASVS 5.2): size, rows, and what a ZIP-based spreadsheet may expand to.
+GOVTRUST_IMPORT_MAX_BYTES = int(os.environ.get("GOVTRUST_IMPORT_MAX_BYTES", str(20 << 20)))
+GOVTRUST_IMPORT_MAX_ROWS = int(os.environ.get("GOVTRUST_IMPORT_MAX_ROWS", "200000"))
+GOVTRUST_IMPORT_MAX_UNPACKED_BYTES = 512 << 20
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 << 20
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 << 20
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]

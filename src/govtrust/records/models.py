@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -168,3 +170,63 @@ class RecordCounter(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["division_code", "year"], name="counter_unique")
         ]
+
+
+class ImportMode(models.TextChoices):
+    ALL_OR_NOTHING = "all_or_nothing", "全部正确才导入"
+    VALID_ROWS = "valid_rows", "只导入正确的行"
+
+
+class ImportStatus(models.TextChoices):
+    PENDING = "pending", "排队中"  # stored, waiting for the worker
+    RUNNING = "running", "校验中"  # the worker is reading and checking rows
+    SUCCEEDED = (
+        "succeeded",
+        "已导入",
+    )  # every row became a submitted record (or checked, if dry run)
+    PARTIAL = "partial", "部分导入"  # valid-rows mode: good rows imported, bad rows reported
+    FAILED = "failed", "未导入"  # nothing imported: errors in all-or-nothing mode, or unreadable
+
+
+class ImportBatch(models.Model):
+    """One uploaded file and what became of it. The file itself is kept outside the web root."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    unit = models.ForeignKey(Government, on_delete=models.PROTECT, related_name="+")
+    department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    division_code = models.CharField(max_length=12, db_index=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    filename = models.CharField("文件名", max_length=200)
+    stored_name = models.CharField(max_length=80, editable=False)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    size = models.PositiveBigIntegerField()
+    kind = models.CharField(max_length=8)
+    mode = models.CharField("导入方式", max_length=16, choices=ImportMode.choices)
+    dry_run = models.BooleanField("仅校验", default=False)
+    status = models.CharField(
+        "状态", max_length=12, choices=ImportStatus.choices, default=ImportStatus.PENDING
+    )
+    legacy = models.BooleanField("双公示格式", default=False)
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    created_count = models.PositiveIntegerField("导入条数", default=0)
+    error_count = models.PositiveIntegerField("错误条数", default=0)
+    skipped_count = models.PositiveIntegerField("已登记跳过", default=0)
+    # The first errors, for the page and the API; the full list is in the Excel report.
+    errors = models.JSONField(default=list)
+    message = models.TextField("说明", blank=True)
+    has_report = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "批量导入"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_status_display()})"

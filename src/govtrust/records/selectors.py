@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import uuid
+
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
 from govtrust.core.errors import Forbidden, NotFound
 from govtrust.directory import scope
 from govtrust.directory.models import Role, User
-from govtrust.records.models import Record, RecordEvent
+from govtrust.records.models import ImportBatch, Record, RecordEvent
 from govtrust.records.workflow import Status
 
 RECORD_ROLES = frozenset({Role.CLERK, Role.REVIEWER, Role.CREDIT_OFFICE, Role.INSPECTOR})
@@ -30,6 +33,27 @@ def records_visible(user: User) -> QuerySet[Record]:
     else:
         qs = qs.filter(~Q(status=Status.DRAFT) | Q(created_by=user))
     return qs.select_related("reporting_government", "reporting_department")
+
+
+def import_batches_visible(user: User) -> QuerySet[ImportBatch]:
+    """Upload batches the user may follow: the same scope as records; a department's clerk sees
+    its department's uploads only."""
+    if user.role not in RECORD_ROLES:
+        raise Forbidden("管理员角色不能查看业务数据")
+    qs = scope.within(ImportBatch.objects.all(), user)
+    if user.role == Role.CLERK and user.department_id is not None:
+        qs = qs.filter(department_id=user.department_id)
+    return qs.select_related("created_by")
+
+
+def import_batch_get(*, user: User, pk: uuid.UUID | str) -> ImportBatch:
+    try:
+        batch = import_batches_visible(user).filter(pk=pk).first()
+    except (ValueError, ValidationError):  # not a UUID: no such batch
+        batch = None
+    if batch is None:
+        raise NotFound()
+    return batch
 
 
 def record_get(*, user: User, pk: int) -> Record:

@@ -1,0 +1,109 @@
+"""Bulk intake over HTTP: upload a file, then follow it."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+
+from django.db import transaction
+from django.http import FileResponse, HttpRequest
+from django.urls import reverse
+from ninja import File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from govtrust.core.errors import NotFound
+from govtrust.directory.auth import api_user
+from govtrust.records import selectors
+from govtrust.records.models import ImportBatch, ImportMode
+from govtrust.records.services.bulk import import_batch_create, progress, report_file
+from govtrust.records.views_imports import XLSX, enqueue
+
+router = Router(tags=["批量导入"])
+
+
+class ImportErrorOut(Schema):
+    row: int
+    field: str
+    message: str
+
+
+class ImportOut(Schema):
+    id: uuid.UUID
+    filename: str
+    status: str
+    status_label: str
+    mode: str
+    dry_run: bool
+    legacy: bool
+    total_rows: int
+    processed_rows: int
+    created_count: int
+    error_count: int
+    message: str
+    errors: list[ImportErrorOut]
+    report_url: str | None
+    created_at: datetime.datetime
+    finished_at: datetime.datetime | None
+
+
+def _out(batch: ImportBatch) -> ImportOut:
+    live = progress(batch)
+    return ImportOut(
+        id=batch.pk,
+        filename=batch.filename,
+        status=batch.status,
+        status_label=batch.get_status_display(),
+        mode=batch.mode,
+        dry_run=batch.dry_run,
+        legacy=batch.legacy,
+        total_rows=live["total"],
+        processed_rows=live["processed"],
+        created_count=batch.created_count,
+        error_count=batch.error_count,
+        message=batch.message,
+        errors=[ImportErrorOut(**e) for e in batch.errors],
+        report_url=reverse("api:import_report", args=[batch.pk]) if batch.has_report else None,
+        created_at=batch.created_at,
+        finished_at=batch.finished_at,
+    )
+
+
+@router.post("/imports", response={202: ImportOut}, summary="上传文件批量导入（异步处理）")
+def import_create(
+    request: HttpRequest,
+    file: File[UploadedFile],
+    mode: Form[ImportMode] = ImportMode.ALL_OR_NOTHING,
+    dry_run: Form[bool] = False,
+) -> Status[ImportOut]:
+    with transaction.atomic():
+        batch = import_batch_create(
+            actor=api_user(request),
+            source=file,
+            filename=file.name or "upload",
+            mode=mode,
+            dry_run=dry_run,
+        )
+        enqueue(batch)
+    batch.refresh_from_db()
+    return Status(202, _out(batch))
+
+
+@router.get(
+    "/imports/{batch_id}", response=ImportOut, url_name="import_get", summary="导入进度与结果"
+)
+def import_get(request: HttpRequest, batch_id: uuid.UUID) -> ImportOut:
+    return _out(selectors.import_batch_get(user=api_user(request), pk=batch_id))
+
+
+@router.get("/imports/{batch_id}/report", url_name="import_report", summary="下载错误报告（Excel）")
+def import_report(request: HttpRequest, batch_id: uuid.UUID) -> FileResponse:
+    batch = selectors.import_batch_get(user=api_user(request), pk=batch_id)
+    path = report_file(batch)
+    if not batch.has_report or not path.exists():
+        raise NotFound("没有错误报告")
+    return FileResponse(
+        path.open("rb"),
+        as_attachment=True,
+        filename=f"错误报告-{batch.filename}.xlsx",
+        content_type=XLSX,
+    )

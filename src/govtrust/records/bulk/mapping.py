@@ -1,0 +1,67 @@
+"""A sheet row as the payload RecordIn validates: the template's columns, or a legacy CF_* row."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from govtrust.records.bulk import cells
+from govtrust.records.bulk.columns import LABELS, LEGACY, Layout
+
+_GOVERNMENT_SUFFIXES = ("人民政府", "管理委员会", "管委会", "办事处")
+_DATE_FIELDS = {"decision_date", "arose_on"}
+
+
+def _cell(row: list[Any], index: int | None) -> Any:
+    return row[index] if index is not None and index < len(row) else None
+
+
+def _clean(field: str, value: Any) -> Any:
+    if field in _DATE_FIELDS:
+        return cells.date(value)
+    if field == "amount":
+        return cells.amount(value)
+    if field in LABELS:
+        return cells.coded(value, LABELS[field])
+    if field in {"subject_identifier", "authority_uscc"}:
+        return cells.compact(value)
+    return cells.text(value)
+
+
+def payload(row: list[Any], layout: Layout) -> dict[str, Any]:
+    """The row's values by RecordIn field, cleaned; empty optional cells left out."""
+    if layout.legacy:
+        return _legacy(row, layout)
+    data = {field: _clean(field, _cell(row, i)) for field, i in layout.positions.items()}
+    if data.get("amount") in ("", None):
+        data.pop("amount", None)
+    return data
+
+
+def _legacy(row: list[Any], layout: Layout) -> dict[str, Any]:
+    """CF_* columns of the national 双公示 exchange: a penalty on a government body.
+
+    The format has no severity, domain or arising date: a penalty decision is "general" unless a
+    reviewer says otherwise, its domain "other", and the information arises on the decision date.
+    """
+    data: dict[str, Any] = {}
+    for code, field in LEGACY.items():
+        data[field] = _clean(field, _cell(row, layout.positions.get(code)))
+    name = str(data.get("subject_name", ""))
+    data["subject_kind"] = "government" if name.endswith(_GOVERNMENT_SUFFIXES) else "department"
+    data["source_type"] = "penalty"
+    data["domain"] = "other"
+    data["severity"] = "general"
+    data["arose_on"] = data.get("decision_date")
+    if data.get("amount") in ("", None):
+        data.pop("amount", None)
+    return data
+
+
+def column_of(field: str, layout: Layout) -> int | None:
+    """The sheet column a RecordIn field came from (to mark the cell in the error report)."""
+    if layout.legacy:
+        codes = [code for code, f in LEGACY.items() if f == field]
+        if field == "arose_on":
+            codes = ["CF_JDRQ"]
+        return next((layout.positions[c] for c in codes if c in layout.positions), None)
+    return layout.positions.get(field)

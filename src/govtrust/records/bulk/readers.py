@@ -1,0 +1,75 @@
+"""Rows out of xlsx / xls / ods (python-calamine) and CSV (UTF-8 with or without BOM, GB18030).
+
+Each reader yields lists of raw cell values, one per sheet row, without holding Python copies of
+the whole sheet. A CSV's encoding is decided from its first bytes and then held to: a file that
+stops decoding half-way is reported, never guessed.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from python_calamine import CalamineError, CalamineWorkbook
+
+from govtrust.core.errors import DomainError
+from govtrust.records.bulk.sniff import Kind
+
+Row = list[Any]
+
+
+def csv_encoding(path: Path) -> str:
+    with path.open("rb") as handle:
+        sample = handle.read(1 << 16)
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        decoder.decode(sample, final=False)  # a character cut at the sample's end is fine
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        codecs.getincrementaldecoder("gb18030")().decode(sample, final=False)
+    except UnicodeDecodeError as exc:
+        raise DomainError("无法识别文件编码：请另存为 UTF-8 或 GBK 编码的 CSV") from exc
+    return "gb18030"
+
+
+def _csv_rows(path: Path) -> Iterator[Row]:
+    encoding = csv_encoding(path)
+    try:
+        with path.open(encoding=encoding, newline="") as handle:
+            sample = handle.read(4096)
+            handle.seek(0)
+            try:
+                dialect: Any = csv.Sniffer().sniff(sample, delimiters=",\t;")
+            except csv.Error:
+                dialect = csv.excel
+            yield from csv.reader(handle, dialect)
+    except UnicodeDecodeError as exc:
+        raise DomainError(f"文件中部分内容不是 {encoding} 编码，无法读取") from exc
+    except csv.Error as exc:
+        raise DomainError(f"CSV 格式错误：{exc}") from exc
+
+
+def _sheet_rows(path: Path) -> Iterator[Row]:
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+    except CalamineError as exc:
+        raise DomainError("表格文件已损坏或受密码保护，无法读取") from exc
+    except Exception as exc:  # calamine raises plain errors for some malformed files
+        raise DomainError("表格文件无法读取") from exc
+    with workbook:
+        if not workbook.sheet_names:
+            raise DomainError("表格中没有工作表")
+        sheet = workbook.get_sheet_by_index(0)
+        yield from sheet.iter_rows()
+
+
+def rows(path: Path, kind: Kind) -> Iterator[Row]:
+    """All rows of the first sheet (or the CSV), as raw values."""
+    return _csv_rows(path) if kind == "csv" else _sheet_rows(path)

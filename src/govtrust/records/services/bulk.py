@@ -1,0 +1,292 @@
+"""Bulk intake of a department's file: store it, check it, import it, report on it.
+
+1. `import_batch_create` stores the upload outside the web root under a random name, refuses what
+   is not a spreadsheet (by content) or too large, and queues the batch for the worker.
+2. `import_batch_run` (the worker) finds the header row, reads the rows a chunk at a time and
+   passes each chunk to `import_chunk`, publishing progress in the cache.
+3. All-or-nothing (the default) writes inside one transaction that is rolled back if any row
+   fails; valid-rows mode commits chunk by chunk, so a crash half-way keeps only whole chunks,
+   and running the file again skips them as duplicates.
+4. Failing rows go to an Excel report with each bad cell marked and explained.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+
+from govtrust.core.audit import audit_append
+from govtrust.core.errors import DomainError, Forbidden
+from govtrust.directory.models import Role, User
+from govtrust.records.bulk import mapping, readers, report, sniff
+from govtrust.records.bulk.columns import Layout, find_layout, missing_columns
+from govtrust.records.models import ImportBatch, ImportMode, ImportStatus
+from govtrust.records.services.bulk_rows import Intake, RowError, import_chunk
+
+CHUNK = 1000
+KEPT_ERRORS = 200
+
+
+class _Rollback(Exception):
+    """Leaves the all-or-nothing transaction without keeping anything."""
+
+
+def upload_dir() -> Path:
+    path = Path(settings.VAR_DIR) / "uploads" / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def batch_file(batch: ImportBatch) -> Path:
+    return upload_dir() / batch.stored_name
+
+
+def report_file(batch: ImportBatch) -> Path:
+    return upload_dir() / f"{batch.stored_name}.errors.xlsx"
+
+
+def _store(source: IO[bytes], limit: int) -> tuple[str, int, str]:
+    """Copy the upload to a random name, hashing as it goes; stop at the size limit."""
+    name = f"{uuid.uuid4().hex}.upload"
+    digest, size = hashlib.sha256(), 0
+    target = upload_dir() / name
+    with target.open("wb") as out:
+        while chunk := source.read(1 << 16):
+            size += len(chunk)
+            if size > limit:
+                out.close()
+                target.unlink(missing_ok=True)
+                raise DomainError(f"文件过大，上限为 {limit / 1048576:.0f} MB")
+            digest.update(chunk)
+            out.write(chunk)
+    return name, size, digest.hexdigest()
+
+
+def import_batch_create(
+    *,
+    actor: User,
+    source: IO[bytes],
+    filename: str,
+    mode: str = ImportMode.ALL_OR_NOTHING,
+    dry_run: bool = False,
+) -> ImportBatch:
+    """Store and check an upload, then queue it. Nothing is imported yet."""
+    if actor.role != Role.CLERK:
+        raise Forbidden("只有填报员可以导入失信记录")
+    if mode not in ImportMode.values:
+        raise DomainError("导入方式无效", errors=[("mode", f"应为 {', '.join(ImportMode.values)}")])
+    safe_name = Path(filename or "upload").name[-200:] or "upload"
+    limit = int(getattr(settings, "GOVTRUST_IMPORT_MAX_BYTES", 20 << 20))
+    stored, size, digest = _store(source, limit)
+    try:
+        kind = sniff.detect(upload_dir() / stored, safe_name)
+    except DomainError:
+        (upload_dir() / stored).unlink(missing_ok=True)
+        raise
+    with transaction.atomic():
+        batch = ImportBatch.objects.create(
+            unit=actor.unit,
+            department=actor.department,
+            division_code=actor.scope_code,
+            created_by=actor,
+            filename=safe_name,
+            stored_name=stored,
+            sha256=digest,
+            size=size,
+            kind=kind,
+            mode=mode,
+            dry_run=dry_run,
+        )
+        audit_append(
+            actor=actor.username,
+            action="import.create",
+            object_type="import_batch",
+            object_id=str(batch.pk),
+            after={
+                "filename": safe_name,
+                "sha256": digest,
+                "size": size,
+                "mode": mode,
+                "dry_run": dry_run,
+            },
+        )
+    return batch
+
+
+def progress(batch: ImportBatch) -> dict[str, Any]:
+    """What the progress bar shows: the worker's last report, or the batch's final counts."""
+    live = cache.get(f"govtrust:import:{batch.pk}")
+    if batch.status in (ImportStatus.PENDING, ImportStatus.RUNNING) and live:
+        return dict(live)
+    return {"processed": batch.processed_rows, "total": batch.total_rows}
+
+
+def _publish(batch: ImportBatch, processed: int, total: int) -> None:
+    cache.set(f"govtrust:import:{batch.pk}", {"processed": processed, "total": total}, 3600)
+
+
+def _data_rows(path: Path, batch: ImportBatch) -> tuple[Layout, Iterator[tuple[int, list[Any]]]]:
+    rows = readers.rows(path, sniff.EXTENSIONS["." + batch.kind])
+    head: list[list[Any]] = []
+    for row in rows:
+        head.append(row)
+        if len(head) >= 30:
+            break
+    layout = find_layout(head)
+    if layout is None:
+        raise DomainError("找不到表头：请使用下载的模板，表头须包含“主体名称”“文书号”等列")
+    missing = missing_columns(layout)
+    if missing:
+        raise DomainError(f"缺少必填列：{'、'.join(missing)}")
+
+    def numbered() -> Iterator[tuple[int, list[Any]]]:
+        number = layout.header_row + 1
+        for row in [*head[layout.header_row + 1 :]]:
+            number += 1
+            yield number, row
+        for row in rows:
+            number += 1
+            yield number, row
+
+    return layout, numbered()
+
+
+def _blank(row: list[Any]) -> bool:
+    return all(cell is None or str(cell).strip() == "" for cell in row)
+
+
+def _count_rows(path: Path, batch: ImportBatch) -> int:
+    return sum(1 for _ in readers.rows(path, sniff.EXTENSIONS["." + batch.kind]))
+
+
+def import_batch_run(
+    *, batch_id: uuid.UUID, on_progress: Callable[[int, int], None] | None = None
+) -> ImportBatch:
+    """The worker's job: read, check and import one batch, and record the outcome."""
+    with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
+        if batch.status != ImportStatus.PENDING:
+            return batch  # already taken by another worker, or finished: never run twice
+        batch.status, batch.started_at = ImportStatus.RUNNING, timezone.now()
+        batch.save(update_fields=["status", "started_at"])
+    errors: list[RowError] = []
+    intake = Intake(actor=batch.created_by, batch_label=f"批量导入 {batch.filename}")
+    try:
+        path = batch_file(batch)
+        total = max(_count_rows(path, batch) - 1, 0)
+        max_rows = int(getattr(settings, "GOVTRUST_IMPORT_MAX_ROWS", 200_000))
+        if total > max_rows:
+            raise DomainError(f"行数过多：约{total}行，上限为{max_rows}行，请分成多个文件")
+        layout, rows = _data_rows(path, batch)
+        intake.legacy = layout.legacy
+        intake.write = not batch.dry_run
+        all_or_nothing = batch.mode == ImportMode.ALL_OR_NOTHING
+        processed = 0
+        try:
+            with transaction.atomic() if all_or_nothing else contextlib.nullcontext():
+                chunk: list[tuple[int, dict[str, Any]]] = []
+                for number, row in rows:
+                    processed += 1
+                    if _blank(row):
+                        continue
+                    chunk.append((number, mapping.payload(row, layout)))
+                    if len(chunk) >= CHUNK:
+                        errors += _run_chunk(chunk, intake, all_or_nothing, errors)
+                        chunk = []
+                        _publish(batch, processed, total)
+                        if on_progress is not None:
+                            on_progress(processed, total)
+                errors += _run_chunk(chunk, intake, all_or_nothing, errors)
+                if all_or_nothing and errors and intake.created:
+                    raise _Rollback
+        except _Rollback:
+            intake.created = intake.skipped = 0
+        batch.processed_rows, batch.total_rows = processed, total
+        _finish(batch, intake, errors, layout)
+    except DomainError as exc:
+        batch.status, batch.message = ImportStatus.FAILED, exc.detail
+        _close(batch, intake, errors)
+    except Exception as exc:  # a crash half-way: the mode decides what stays, the batch says why
+        batch.status = ImportStatus.FAILED
+        batch.message = f"导入过程中出错，已按导入方式回滚：{type(exc).__name__}"
+        _close(batch, intake, errors)
+        raise
+    return batch
+
+
+def _run_chunk(
+    chunk: list[tuple[int, dict[str, Any]]],
+    intake: Intake,
+    all_or_nothing: bool,
+    errors_so_far: list[RowError],
+) -> list[RowError]:
+    if not chunk:
+        return []
+    # In all-or-nothing mode, once a row has failed nothing more is written: the rest is only
+    # checked, so the report lists every error in one pass.
+    intake.write = intake.write and not (all_or_nothing and errors_so_far)
+    if all_or_nothing:
+        return import_chunk(chunk, intake)
+    with transaction.atomic():
+        return import_chunk(chunk, intake)
+
+
+def _finish(batch: ImportBatch, intake: Intake, errors: list[RowError], layout: Layout) -> None:
+    batch.legacy = layout.legacy
+    if errors:
+        report.write(batch_file(batch), batch.kind, layout, errors, report_file(batch))
+        batch.has_report = True
+    skipped = f"，{intake.skipped}条此前已登记，已跳过" if intake.skipped else ""
+    if not errors:
+        batch.status = ImportStatus.SUCCEEDED
+        if batch.dry_run:
+            batch.message = f"校验通过，未发现错误（仅校验，未导入）{skipped}"
+        else:
+            batch.message = f"导入{intake.created}条，均为“已报送”{skipped}"
+    elif batch.mode == ImportMode.VALID_ROWS and intake.created:
+        batch.status = ImportStatus.PARTIAL
+        batch.message = f"导入{intake.created}条{skipped}；{len(errors)}处错误的行未导入，请下载错误报告"
+    else:
+        batch.status = ImportStatus.FAILED
+        batch.message = f"发现{len(errors)}处错误，未导入任何记录，请下载错误报告修改后重新上传"
+    _close(batch, intake, errors)
+
+
+def _close(batch: ImportBatch, intake: Intake, errors: list[RowError]) -> None:
+    errors.sort(key=lambda e: e.row)
+    batch.created_count = intake.created
+    batch.skipped_count = intake.skipped
+    batch.error_count = len(errors)
+    batch.errors = [
+        {"row": e.row, "field": e.field, "message": e.message} for e in errors[:KEPT_ERRORS]
+    ]
+    batch.finished_at = timezone.now()
+    batch.save()
+    cache.delete(f"govtrust:import:{batch.pk}")
+    audit_append(
+        actor=batch.created_by.username,
+        action="import.finish",
+        object_type="import_batch",
+        object_id=str(batch.pk),
+        outcome="success" if batch.status != ImportStatus.FAILED else "failure",
+        after={
+            "status": batch.status,
+            "created": batch.created_count,
+            "errors": batch.error_count,
+            "message": batch.message,
+        },
+    )
+
+
+def remove_files(batch: ImportBatch) -> None:
+    for path in (batch_file(batch), report_file(batch)):
+        path.unlink(missing_ok=True)

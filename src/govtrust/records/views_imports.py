@@ -1,0 +1,103 @@
+"""Back-office pages for bulk intake: the template, the upload, progress, and the error report."""
+
+from __future__ import annotations
+
+import io
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from govtrust.core.errors import DomainError, Forbidden, NotFound
+from govtrust.directory.access import role_required, staff_user
+from govtrust.records import selectors
+from govtrust.records.bulk import template
+from govtrust.records.models import ImportBatch, ImportMode
+from govtrust.records.selectors import RECORD_ROLES
+from govtrust.records.services.bulk import import_batch_create, report_file
+from govtrust.records.tasks import run_import
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _batch(request: HttpRequest, pk: str) -> ImportBatch:
+    try:
+        return selectors.import_batch_get(user=staff_user(request), pk=pk)
+    except NotFound as exc:
+        raise Http404(exc.detail) from exc
+
+
+def enqueue(batch: ImportBatch) -> None:
+    """Hand the batch to the worker once the row that describes it is committed."""
+    transaction.on_commit(lambda: run_import.enqueue(str(batch.pk)))
+
+
+@role_required(*RECORD_ROLES)
+def import_list(request: HttpRequest) -> HttpResponse:
+    user = staff_user(request)
+    error = ""
+    if request.method == "POST":
+        if user.role != "clerk":
+            raise PermissionDenied("只有填报员可以导入")
+        upload = request.FILES.get("file")
+        if upload is None:
+            error = "请选择要上传的文件"
+        else:
+            try:
+                with transaction.atomic():
+                    batch = import_batch_create(
+                        actor=user,
+                        source=upload,
+                        filename=upload.name or "upload",
+                        mode=request.POST.get("mode", ImportMode.ALL_OR_NOTHING),
+                        dry_run=request.POST.get("dry_run") == "1",
+                    )
+                    enqueue(batch)
+            except Forbidden as exc:
+                raise PermissionDenied(exc.detail) from exc
+            except DomainError as exc:
+                error = exc.detail
+            else:
+                return redirect("records:import", pk=batch.pk)
+    page = Paginator(selectors.import_batches_visible(user), 20).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "records/imports.html",
+        {"page": page, "error": error, "modes": ImportMode.choices},
+        status=400 if error else 200,
+    )
+
+
+@role_required(*RECORD_ROLES)
+def import_detail(request: HttpRequest, pk: str) -> HttpResponse:
+    batch = _batch(request, pk)
+    return render(
+        request,
+        "records/import.html",
+        {"batch": batch, "progress_url": reverse("api:import_get", args=[batch.pk])},
+    )
+
+
+@role_required(*RECORD_ROLES)
+def import_report(request: HttpRequest, pk: str) -> FileResponse:
+    batch = _batch(request, pk)
+    path = report_file(batch)
+    if not batch.has_report or not path.exists():
+        raise Http404("没有错误报告")
+    return FileResponse(
+        path.open("rb"),
+        as_attachment=True,
+        filename=f"错误报告-{batch.filename}.xlsx",
+        content_type=XLSX,
+    )
+
+
+@role_required("clerk")
+def import_template(request: HttpRequest) -> FileResponse:
+    content = template.build(staff_user(request).unit_label)
+    return FileResponse(
+        io.BytesIO(content), as_attachment=True, filename="失信记录报送模板.xlsx", content_type=XLSX
+    )
