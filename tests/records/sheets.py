@@ -52,8 +52,13 @@ def _matrix(rows: list[dict[str, Any]], headers: list[str], title_rows: int) -> 
     return matrix
 
 
-def xlsx(path: Path, rows: list[dict[str, Any]], headers: list[str] = HEADERS,
-         title_rows: int = 2, merge_title: bool = True) -> Path:
+def xlsx(
+    path: Path,
+    rows: list[dict[str, Any]],
+    headers: list[str] = HEADERS,
+    title_rows: int = 2,
+    merge_title: bool = True,
+) -> Path:
     workbook = xlsxwriter.Workbook(str(path))
     sheet = workbook.add_worksheet("失信记录")
     date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
@@ -64,8 +69,9 @@ def xlsx(path: Path, rows: list[dict[str, Any]], headers: list[str] = HEADERS,
             elif r == 0 and merge_title and title_rows:
                 continue
             elif isinstance(value, datetime.date):
-                sheet.write_datetime(r, c, datetime.datetime.combine(value, datetime.time()),
-                                     date_format)
+                sheet.write_datetime(
+                    r, c, datetime.datetime.combine(value, datetime.time()), date_format
+                )
             elif value is not None:
                 sheet.write(r, c, value)
     workbook.close()
@@ -99,8 +105,12 @@ def ods(path: Path, rows: list[dict[str, Any]], headers: list[str] = HEADERS) ->
     return path
 
 
-def csv_file(path: Path, rows: list[dict[str, Any]], encoding: str = "utf-8-sig",
-             headers: list[str] = HEADERS) -> Path:
+def csv_file(
+    path: Path,
+    rows: list[dict[str, Any]],
+    encoding: str = "utf-8-sig",
+    headers: list[str] = HEADERS,
+) -> Path:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(headers)

@@ -19,6 +19,7 @@ from govtrust.directory.api import router as directory_router
 from govtrust.directory.auth import SessionAuth, TokenAuth
 from govtrust.records.api import router as records_router
 from govtrust.records.api_imports import router as imports_router
+from govtrust.records.schemas import CHOICES as RECORD_CHOICES
 
 
 class Renderer(JSONRenderer):
@@ -54,7 +55,7 @@ def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 
 @api.exception_handler(NinjaValidationError)
 def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-    errors = translate(exc.errors)
+    errors = translate(exc.errors, RECORD_CHOICES)
     return _error(request, 422, "提交的数据有误，请按提示修改", errors)
 
 

@@ -3,7 +3,7 @@ all speak the same words."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 _MESSAGES: dict[str, str] = {
@@ -41,12 +41,24 @@ def _field(loc: Iterable[Any]) -> str:
     return ".".join(parts) or "__all__"
 
 
-def translate(errors: Iterable[Mapping[str, Any]]) -> list[dict[str, str]]:
-    """[{field, message}] for pydantic's error dicts (ours from value errors pass through)."""
+def translate(
+    errors: Iterable[Mapping[str, Any]],
+    choices: Mapping[str, Sequence[tuple[str, str]]] | None = None,
+) -> list[dict[str, str]]:
+    """[{field, message}] for pydantic's error dicts (ours from value errors pass through).
+
+    `choices` gives the (code, label) pairs of coded fields, so a wrong value is answered with
+    the Chinese labels a person chooses from as well as the codes a program sends.
+    """
     result = []
     for error in errors:
         kind = str(error.get("type", ""))
         ctx = dict(error.get("ctx") or {})
+        field = _field(error.get("loc", ()))
+        if kind in ("enum", "literal_error") and choices and field in choices:
+            options = "、".join(f"{label}（{code}）" for code, label in choices[field])
+            result.append({"field": field, "message": f"取值应为：{options}"})
+            continue
         if kind == "value_error":
             message = str(ctx.get("error", error.get("msg", "取值无效")))
         elif kind in _MESSAGES:
@@ -56,5 +68,5 @@ def translate(errors: Iterable[Mapping[str, Any]]) -> list[dict[str, str]]:
                 message = _MESSAGES[kind].split("{")[0].rstrip("：（")
         else:
             message = "取值无效"
-        result.append({"field": _field(error.get("loc", ())), "message": message})
+        result.append({"field": field, "message": message})
     return result

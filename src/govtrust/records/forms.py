@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from govtrust.core.validation import translate
 from govtrust.records.models import Domain, Record, Severity, SourceType, SubjectKind
-from govtrust.records.schemas import RecordIn
+from govtrust.records.schemas import CHOICES, RecordIn
 
 _DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -46,7 +46,7 @@ class RecordForm(forms.Form):
         try:
             return RecordIn.model_validate(raw)
         except ValidationError as exc:
-            for error in translate(exc.errors()):
+            for error in translate(exc.errors(), CHOICES):
                 field = error["field"] if error["field"] in self.fields else None
                 self.add_error(field, error["message"])
             return None

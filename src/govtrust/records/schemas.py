@@ -90,5 +90,14 @@ class RecordIn(BaseModel):
         return value
 
 
+# Labels of the coded fields, for messages that name what a person can choose.
+CHOICES: dict[str, list[tuple[str, str]]] = {
+    "subject_kind": SubjectKind.choices,
+    "source_type": SourceType.choices,
+    "domain": Domain.choices,
+    "severity": Severity.choices,
+}
+
+
 class ReasonIn(BaseModel):
     reason: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] = ""

@@ -182,11 +182,11 @@ def import_batch_run(
     intake = Intake(actor=batch.created_by, batch_label=f"批量导入 {batch.filename}")
     try:
         path = batch_file(batch)
-        total = max(_count_rows(path, batch) - 1, 0)
+        layout, rows = _data_rows(path, batch)
+        total = max(_count_rows(path, batch) - layout.header_row - 1, 0)
         max_rows = int(getattr(settings, "GOVTRUST_IMPORT_MAX_ROWS", 200_000))
         if total > max_rows:
-            raise DomainError(f"行数过多：约{total}行，上限为{max_rows}行，请分成多个文件")
-        layout, rows = _data_rows(path, batch)
+            raise DomainError(f"行数过多：{total}行，上限为{max_rows}行，请分成多个文件")
         intake.legacy = layout.legacy
         intake.write = not batch.dry_run
         all_or_nothing = batch.mode == ImportMode.ALL_OR_NOTHING
@@ -254,7 +254,9 @@ def _finish(batch: ImportBatch, intake: Intake, errors: list[RowError], layout: 
             batch.message = f"导入{intake.created}条，均为“已报送”{skipped}"
     elif batch.mode == ImportMode.VALID_ROWS and intake.created:
         batch.status = ImportStatus.PARTIAL
-        batch.message = f"导入{intake.created}条{skipped}；{len(errors)}处错误的行未导入，请下载错误报告"
+        batch.message = (
+            f"导入{intake.created}条{skipped}；{len(errors)}处错误的行未导入，请下载错误报告"
+        )
     else:
         batch.status = ImportStatus.FAILED
         batch.message = f"发现{len(errors)}处错误，未导入任何记录，请下载错误报告修改后重新上传"

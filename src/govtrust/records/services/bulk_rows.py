@@ -21,7 +21,7 @@ from govtrust.core.validation import translate
 from govtrust.core.workdays import Deadline
 from govtrust.directory.models import User
 from govtrust.records.models import Record, RecordEvent
-from govtrust.records.schemas import RecordIn
+from govtrust.records.schemas import CHOICES, RecordIn
 from govtrust.records.services.deadlines import on_time, reporting_deadline
 from govtrust.records.services.intake import (
     SubjectDirectory,
@@ -67,7 +67,9 @@ def _validate(
         try:
             item = RecordIn.model_validate(data)
         except ValidationError as exc:
-            errors += [RowError(number, e["field"], e["message"]) for e in translate(exc.errors())]
+            errors += [
+                RowError(number, e["field"], e["message"]) for e in translate(exc.errors(), CHOICES)
+            ]
             continue
         if intake.legacy and not item.subject_identifier.startswith("11"):
             message = "相对人不是政府机关（机关的统一社会信用代码以11开头），不属于政务失信记录"
