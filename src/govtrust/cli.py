@@ -178,9 +178,30 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
-    from django.core.management import call_command
+    """Run queued tasks; a scheduler thread queues the periodic ones (reminders) meanwhile."""
+    import threading
 
-    call_command("db_worker", interval=args.interval)
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+
+    from govtrust.records.tasks import send_reminders
+
+    stop = threading.Event()
+
+    def schedule() -> None:
+        while not stop.is_set():
+            try:
+                send_reminders.enqueue()
+            finally:
+                connection.close()
+            stop.wait(settings.GOVTRUST_REMINDER_INTERVAL)
+
+    threading.Thread(target=schedule, name="govtrust-scheduler", daemon=True).start()
+    try:
+        call_command("db_worker", interval=args.interval)
+    finally:
+        stop.set()
     return 0
 
 

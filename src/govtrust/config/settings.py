@@ -209,6 +209,14 @@ GOVTRUST_IMPORT_MAX_UNPACKED_BYTES = 512 << 20
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 << 20
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 << 20
 
+# E-mail for reminders: off unless an SMTP host is configured.
+EMAIL_HOST = os.environ.get("GOVTRUST_SMTP_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("GOVTRUST_SMTP_PORT", "25"))
+DEFAULT_FROM_EMAIL = os.environ.get("GOVTRUST_MAIL_FROM", "govtrust@localhost")
+GOVTRUST_EMAIL_ENABLED = bool(os.environ.get("GOVTRUST_SMTP_HOST"))
+# How often the worker looks for due and overdue records (seconds).
+GOVTRUST_REMINDER_INTERVAL = int(os.environ.get("GOVTRUST_REMINDER_INTERVAL", "3600"))
+
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import Literal
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
@@ -141,6 +142,35 @@ def record_list(request: HttpRequest, filters: Query[ListFilters]) -> RecordPage
 def record_create(request: HttpRequest, payload: RecordIn) -> Status[RecordDetail]:
     record = services.record_create(data=payload, actor=api_user(request))
     return Status(201, _detail(record))
+
+
+class BulkReviewIn(Schema):
+    ids: list[int]
+    action: Literal["accept", "return"]
+    reason: str = ""
+
+
+class RefusalOut(Schema):
+    id: str
+    reason: str
+
+
+class BulkReviewOut(Schema):
+    done: list[str]
+    refused: list[RefusalOut]
+
+
+@router.post("/records/review", response=BulkReviewOut, summary="批量审核通过或退回")
+def records_review(request: HttpRequest, payload: BulkReviewIn) -> BulkReviewOut:
+    outcome = services.records_review_bulk(
+        record_ids=payload.ids,
+        actor=api_user(request),
+        action=payload.action,
+        reason=payload.reason,
+    )
+    return BulkReviewOut(
+        done=outcome.done, refused=[RefusalOut(id=i, reason=r) for i, r in outcome.refused]
+    )
 
 
 @router.get("/records/{record_id}", response=RecordDetail, summary="失信记录详情及历史")

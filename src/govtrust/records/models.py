@@ -230,3 +230,32 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.get_status_display()})"
+
+
+class ReminderKind(models.TextChoices):
+    DUE_SOON = "due_soon", "即将到期"
+    OVERDUE = "overdue", "已逾期"
+
+
+class Reminder(models.Model):
+    """An in-app reminder to a reporting unit about one record; at most one per kind, so the
+    worker can run as often as it likes without sending anything twice."""
+
+    record = models.ForeignKey(Record, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(max_length=10, choices=ReminderKind.choices)
+    division_code = models.CharField(max_length=12, db_index=True)
+    department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    emailed_to = models.JSONField(default=list)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["record", "kind"], name="reminder_once_per_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.record_id} {self.kind}"

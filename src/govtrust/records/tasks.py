@@ -12,3 +12,10 @@ from govtrust.records.services.bulk import import_batch_run
 @task()
 def run_import(batch_id: str) -> None:
     import_batch_run(batch_id=uuid.UUID(batch_id))
+
+
+@task()
+def send_reminders() -> int:
+    from govtrust.records.services.reminders import reminders_send
+
+    return reminders_send()

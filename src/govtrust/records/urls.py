@@ -1,10 +1,14 @@
 from django.urls import path
 
-from govtrust.records import views, views_imports
+from govtrust.records import views, views_imports, views_review
 
 app_name = "records"
 urlpatterns = [
     path("records/", views.record_list, name="list"),
+    path("records/review/", views_review.review_queue, name="review"),
+    path("records/review/bulk/", views_review.review_bulk, name="review-bulk"),
+    path("records/dashboard/", views_review.dashboard, name="dashboard"),
+    path("records/reminders/", views_review.reminders, name="reminders"),
     path("records/imports/", views_imports.import_list, name="imports"),
     path("records/imports/template.xlsx", views_imports.import_template, name="import-template"),
     path("records/imports/<uuid:pk>/", views_imports.import_detail, name="import"),

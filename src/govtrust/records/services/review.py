@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -119,3 +120,36 @@ def record_return(
         version=version,
         note=reason,
     )
+
+
+@dataclass(frozen=True)
+class BulkOutcome:
+    done: list[str]
+    refused: list[tuple[str, str]]  # (record number or id, reason)
+
+
+def records_review_bulk(
+    *, record_ids: list[int], actor: User, action: str, reason: str = ""
+) -> BulkOutcome:
+    """Accept or return many submissions; each is its own transition, so one refusal (a record
+    taken by a colleague meanwhile, or out of scope) leaves the others decided."""
+    if action not in ("accept", "return"):
+        raise DomainError("操作应为 accept 或 return", errors=[("action", "无效的操作")])
+    if action == "return" and not reason.strip():
+        raise DomainError("退回时必须填写原因", errors=[("reason", "请填写退回原因")])
+    if len(record_ids) > 500:
+        raise DomainError("一次最多处理500条记录")
+    done: list[str] = []
+    refused: list[tuple[str, str]] = []
+    for record_id in dict.fromkeys(record_ids):
+        try:
+            with transaction.atomic():
+                record = record_get(user=actor, pk=record_id)
+                if action == "accept":
+                    record = record_accept(record=record, actor=actor)
+                else:
+                    record = record_return(record=record, actor=actor, reason=reason)
+            done.append(record.number)
+        except DomainError as exc:
+            refused.append((str(record_id), exc.detail))
+    return BulkOutcome(done, refused)

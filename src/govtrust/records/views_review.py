@@ -1,0 +1,99 @@
+"""The reviewer's queue with bulk decisions, the credit office's figures, and a unit's reminders."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from govtrust.core.errors import DomainError
+from govtrust.directory.access import role_required, staff_user
+from govtrust.directory.models import Role
+from govtrust.records import selectors
+from govtrust.records.models import Reminder
+from govtrust.records.selectors_stats import unit_figures
+from govtrust.records.services import records_review_bulk
+from govtrust.records.workflow import Status
+
+REVIEWERS = (Role.REVIEWER, Role.CREDIT_OFFICE)
+
+
+@role_required(*REVIEWERS)
+def review_queue(request: HttpRequest) -> HttpResponse:
+    user = staff_user(request)
+    qs = selectors.record_list(user=user, status=Status.SUBMITTED).order_by("due_date", "id")
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "records/review.html", {"page": page})
+
+
+@require_POST
+@role_required(*REVIEWERS)
+def review_bulk(request: HttpRequest) -> HttpResponse:
+    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+    action = request.POST.get("action", "")
+    if not ids:
+        messages.error(request, "请先勾选要处理的记录")
+        return redirect("records:review")
+    try:
+        outcome = records_review_bulk(
+            record_ids=ids,
+            actor=staff_user(request),
+            action=action,
+            reason=request.POST.get("reason", ""),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+        return redirect("records:review")
+    verb = "审核通过" if action == "accept" else "退回"
+    if outcome.done:
+        messages.success(request, f"已{verb}{len(outcome.done)}条：{'、'.join(outcome.done[:10])}")
+    for record, reason in outcome.refused:
+        messages.error(request, f"记录 {record} 未处理：{reason}")
+    return redirect("records:review")
+
+
+def _date(value: str | None, default: datetime.date) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(value or "")
+    except ValueError:
+        return default
+
+
+@role_required(Role.CREDIT_OFFICE, Role.REVIEWER, Role.INSPECTOR)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    start = _date(request.GET.get("start"), today.replace(month=1, day=1))
+    end = _date(request.GET.get("end"), today)
+    if end < start:
+        start, end = end, start
+    rows = unit_figures(user=staff_user(request), start=start, end=end)
+    totals = {
+        "due_soon": sum(r.due_soon for r in rows),
+        "overdue": sum(r.overdue for r in rows),
+        "submitted": sum(r.submitted for r in rows),
+        "on_time": sum(r.on_time for r in rows),
+    }
+    rate = totals["on_time"] / totals["submitted"] if totals["submitted"] else None
+    return render(
+        request,
+        "records/dashboard.html",
+        {"rows": rows, "totals": totals, "rate": rate, "start": start, "end": end},
+    )
+
+
+@role_required(Role.CLERK)
+def reminders(request: HttpRequest) -> HttpResponse:
+    user = staff_user(request)
+    qs = Reminder.objects.filter(division_code=user.scope_code).select_related("record")
+    if user.department_id is not None:
+        qs = qs.filter(department_id=user.department_id)
+    if request.method == "POST":
+        qs.filter(read_at__isnull=True).update(read_at=timezone.now())
+        return redirect("records:reminders")
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "records/reminders.html", {"page": page})
