@@ -9,6 +9,8 @@ govtrust token USERNAME             prints a new API token, and nothing else
 govtrust import FILE --unit CODE [--department NAME] [--mode M] [--dry-run]
                                     bulk intake of an Excel or CSV file, run at once
 govtrust worker                     runs background jobs (imports, reminders, exchange)
+govtrust exchange send|feedback FILE|pubkey
+                                    deliver batches now, apply feedback, print the public key
 govtrust audit verify               recomputes the audit chain, reports the first broken link
 """
 
@@ -180,22 +182,28 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_worker(args: argparse.Namespace) -> int:
     """Run queued tasks; a scheduler thread queues the periodic ones (reminders) meanwhile."""
     import threading
+    import time
 
     from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
 
+    from govtrust.exchange.tasks import exchange_run
     from govtrust.records.tasks import send_reminders
 
     stop = threading.Event()
 
     def schedule() -> None:
+        last_reminders = 0.0
         while not stop.is_set():
             try:
-                send_reminders.enqueue()
+                exchange_run.enqueue()
+                if time.monotonic() - last_reminders >= settings.GOVTRUST_REMINDER_INTERVAL:
+                    send_reminders.enqueue()
+                    last_reminders = time.monotonic()
             finally:
                 connection.close()
-            stop.wait(settings.GOVTRUST_REMINDER_INTERVAL)
+            stop.wait(settings.GOVTRUST_EXCHANGE_INTERVAL)
 
     threading.Thread(target=schedule, name="govtrust-scheduler", daemon=True).start()
     try:
@@ -203,6 +211,39 @@ def cmd_worker(args: argparse.Namespace) -> int:
     finally:
         stop.set()
     return 0
+
+
+def cmd_exchange(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from govtrust.exchange import signing
+    from govtrust.exchange.services import deliver_due, feedback_apply
+
+    if args.action == "pubkey":
+        print(signing.public_key_pem(), end="")
+        return 0
+    if args.action == "send":
+        batches = deliver_due()
+        for batch in batches:
+            state = batch.get_status_display()
+            extra = f"（{batch.last_error}）" if batch.last_error else ""
+            print(f"批次 {batch.pk}：{batch.record_count}条，{state}{extra}")
+        if not batches:
+            print("没有需要报送的记录")
+        return 0 if all(b.status == "delivered" for b in batches) else 1
+    if not args.file:
+        print("请给出反馈文件", file=sys.stderr)
+        return 2
+    try:
+        lines = Path(args.file).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"无法读取反馈文件：{exc}", file=sys.stderr)
+        return 2
+    report = feedback_apply(lines=lines, source=Path(args.file).name)
+    print(f"已处理反馈 {report.applied} 条")
+    for error in report.errors:
+        print(f"  {error}", file=sys.stderr)
+    return 0 if not report.errors else 1
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
@@ -251,6 +292,10 @@ def build_parser() -> argparse.ArgumentParser:
     worker = sub.add_parser("worker", help="运行后台任务（导入、提醒、报送）")
     worker.add_argument("--interval", type=float, default=1.0, help="空闲时轮询间隔（秒）")
     worker.set_defaults(func=cmd_worker)
+    exchange = sub.add_parser("exchange", help="与省信用信息共享平台交换")
+    exchange.add_argument("action", choices=["send", "feedback", "pubkey"])
+    exchange.add_argument("file", nargs="?", help="feedback：省平台的反馈文件（JSON Lines）")
+    exchange.set_defaults(func=cmd_exchange)
     audit = sub.add_parser("audit", help="审计链")
     audit.add_argument("action", choices=["verify"])
     audit.set_defaults(func=cmd_audit)

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "govtrust.core",
     "govtrust.directory",
     "govtrust.records",
+    "govtrust.exchange",
 ]
 
 MIDDLEWARE = [
@@ -216,6 +217,13 @@ DEFAULT_FROM_EMAIL = os.environ.get("GOVTRUST_MAIL_FROM", "govtrust@localhost")
 GOVTRUST_EMAIL_ENABLED = bool(os.environ.get("GOVTRUST_SMTP_HOST"))
 # How often the worker looks for due and overdue records (seconds).
 GOVTRUST_REMINDER_INTERVAL = int(os.environ.get("GOVTRUST_REMINDER_INTERVAL", "3600"))
+
+# Exchange with the provincial credit information sharing platform: an HTTP endpoint, or a folder
+# that another system collects from (default var/exchange).
+GOVTRUST_EXCHANGE_URL = os.environ.get("GOVTRUST_EXCHANGE_URL", "")
+GOVTRUST_EXCHANGE_DIR = os.environ.get("GOVTRUST_EXCHANGE_DIR", "")
+# How often the worker builds and delivers batches and reads the feedback inbox (seconds).
+GOVTRUST_EXCHANGE_INTERVAL = int(os.environ.get("GOVTRUST_EXCHANGE_INTERVAL", "60"))
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]

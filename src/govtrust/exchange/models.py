@@ -1,0 +1,60 @@
+"""Outbound batches to the provincial credit information sharing platform, and its feedback."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+
+from govtrust.records.models import Record
+
+
+class BatchStatus(models.TextChoices):
+    PENDING = "pending", "待发送"  # built and signed; delivery not yet confirmed
+    DELIVERED = "delivered", "已送达"  # the receiver answered 2xx, or the files are in the folder
+    FAILED = "failed", "发送失败"  # gave up after the last retry; an operator must look
+
+
+class ExchangeBatch(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    record_count = models.PositiveIntegerField()
+    payload_sha256 = models.CharField(max_length=64)
+    manifest = models.JSONField()
+    status = models.CharField(
+        max_length=10, choices=BatchStatus.choices, default=BatchStatus.PENDING, db_index=True
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    last_error = models.TextField(blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return str(self.id)
+
+
+class ItemStatus(models.TextChoices):
+    SENT = "sent", "已报送省平台"
+    ACCEPTED = "accepted", "省平台已接收"
+    REJECTED = "rejected", "省平台退回"
+
+
+class ExchangeItem(models.Model):
+    """One record in one batch, with the platform's feedback on it."""
+
+    batch = models.ForeignKey(ExchangeBatch, on_delete=models.PROTECT, related_name="items")
+    record = models.ForeignKey(Record, on_delete=models.PROTECT, related_name="exchange_items")
+    status = models.CharField(max_length=10, choices=ItemStatus.choices, default=ItemStatus.SENT)
+    reason = models.TextField(blank=True)
+    feedback_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "record"], name="exchange_item_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}:{self.record_id}"
