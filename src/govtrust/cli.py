@@ -216,11 +216,11 @@ def cmd_worker(args: argparse.Namespace) -> int:
 def cmd_exchange(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from govtrust.exchange import signing
+    from govtrust.core import signing
     from govtrust.exchange.services import deliver_due, feedback_apply
 
     if args.action == "pubkey":
-        print(signing.public_key_pem(), end="")
+        print(signing.public_key_pem("exchange"), end="")
         return 0
     if args.action == "send":
         batches = deliver_due()

@@ -19,7 +19,7 @@ from govtrust.cli import main
 from govtrust.core.audit import audit_verify
 from govtrust.core.errors import DomainError
 from govtrust.directory.models import User
-from govtrust.exchange import signing
+from govtrust.core import signing
 from govtrust.exchange.models import ExchangeBatch, ExchangeItem
 from govtrust.exchange.services import (
     backoff,
@@ -116,7 +116,7 @@ def _exchange_dir(tmp_path: Path, settings: Any) -> Iterator[None]:
 def test_batch_is_signed_and_delivered_over_http(accepted: Callable[[int], list[Record]]) -> None:
     records = accepted(3)
     with (
-        Receiver(signing.public_key_pem()) as receiver,
+        Receiver(signing.public_key_pem("exchange")) as receiver,
         override_settings(GOVTRUST_EXCHANGE_URL=receiver.url),
     ):
         batches = deliver_due()
@@ -134,7 +134,7 @@ def test_a_failing_receiver_is_retried_with_backoff_until_it_recovers(
 ) -> None:
     accepted(2)
     with (
-        Receiver(signing.public_key_pem(), fail_first=2) as receiver,
+        Receiver(signing.public_key_pem("exchange"), fail_first=2) as receiver,
         override_settings(GOVTRUST_EXCHANGE_URL=receiver.url),
     ):
         (first,) = deliver_due()
@@ -155,7 +155,7 @@ def test_the_receiver_is_idempotent_on_the_batch_id(
     as delivered, with the records stored once."""
     accepted(1)
     with (
-        Receiver(signing.public_key_pem()) as receiver,
+        Receiver(signing.public_key_pem("exchange")) as receiver,
         override_settings(GOVTRUST_EXCHANGE_URL=receiver.url),
     ):
         (batch,) = deliver_due()
@@ -180,8 +180,8 @@ def test_a_forged_signature_fails_verification(accepted: Callable[[int], list[Re
     batch = batch_build()
     assert batch is not None
     manifest = dict(batch.manifest, record_count=99)
-    assert signing.verify(batch.manifest, signing.public_key_pem())
-    assert not signing.verify(manifest, signing.public_key_pem())
+    assert signing.verify(batch.manifest, signing.public_key_pem("exchange"))
+    assert not signing.verify(manifest, signing.public_key_pem("exchange"))
 
 
 def test_folder_delivery_writes_payload_and_manifest(
@@ -193,7 +193,7 @@ def test_folder_delivery_writes_payload_and_manifest(
     payload = (sent / f"{batch.pk}.jsonl").read_bytes()
     manifest = json.loads((sent / f"{batch.pk}.manifest.json").read_text())
     assert hashlib.sha256(payload).hexdigest() == manifest["payload_sha256"]
-    assert signing.verify(manifest, signing.public_key_pem())
+    assert signing.verify(manifest, signing.public_key_pem("exchange"))
     assert not list(sent.glob(".*.tmp"))
 
 

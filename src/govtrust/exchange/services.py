@@ -29,12 +29,13 @@ from django.utils import timezone
 from govtrust.core.audit import audit_append, audit_append_many
 from govtrust.core.errors import DomainError
 from govtrust.core.protect import decrypt
-from govtrust.exchange import signing
+from govtrust.core import signing
 from govtrust.exchange.models import BatchStatus, ExchangeBatch, ExchangeItem, ItemStatus
 from govtrust.records.models import Record
 from govtrust.records.workflow import Status
 
 SCHEMA = "govtrust.exchange.v1"
+EXCHANGE_KEY = "exchange"
 MAX_BATCH = 5000
 MAX_ATTEMPTS = 8
 
@@ -100,6 +101,7 @@ def batch_build(*, limit: int = MAX_BATCH) -> ExchangeBatch | None:
     batch = ExchangeBatch(record_count=len(records), manifest={})
     batch.payload_sha256 = hashlib.sha256(payload).hexdigest()
     batch.manifest = signing.sign(
+        EXCHANGE_KEY,
         {
             "schema": SCHEMA,
             "batch_id": str(batch.pk),
@@ -107,7 +109,7 @@ def batch_build(*, limit: int = MAX_BATCH) -> ExchangeBatch | None:
             "record_count": len(records),
             "payload_sha256": batch.payload_sha256,
             "sender": "62",
-        }
+        },
     )
     batch.next_attempt_at = timezone.now()
     temporary = payload_path(batch).with_suffix(".tmp")

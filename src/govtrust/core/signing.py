@@ -1,7 +1,8 @@
-"""Ed25519 signatures on exchange manifests, so the platform can tell a batch came from us intact.
+"""Ed25519 signatures: exchange manifests (so the platform can tell a batch came from us intact)
+and transparency-log checkpoints (so anyone with the public key can check the log's head).
 
-The private key lives in a file under var/ (0600) unless GOVTRUST_EXCHANGE_KEY names one; the
-public key is given to the receiving platform once (`govtrust exchange pubkey`).
+Each purpose has its own key, in a file under var/ (0600) unless GOVTRUST_<NAME>_KEY names one;
+the public key is published once (`govtrust exchange pubkey`, the portal's log page).
 """
 
 from __future__ import annotations
@@ -20,13 +21,13 @@ from django.conf import settings
 from govtrust.core.audit import canonical
 
 
-def _key_path() -> Path:
-    configured = os.environ.get("GOVTRUST_EXCHANGE_KEY")
-    return Path(configured) if configured else Path(settings.VAR_DIR) / "exchange-ed25519.pem"
+def _key_path(name: str) -> Path:
+    configured = os.environ.get(f"GOVTRUST_{name.upper()}_KEY")
+    return Path(configured) if configured else Path(settings.VAR_DIR) / f"{name}-ed25519.pem"
 
 
-def private_key() -> Ed25519PrivateKey:
-    path = _key_path()
+def private_key(name: str) -> Ed25519PrivateKey:
+    path = _key_path(name)
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         pem = Ed25519PrivateKey.generate().private_bytes(
@@ -47,9 +48,9 @@ def private_key() -> Ed25519PrivateKey:
     return key
 
 
-def public_key_pem() -> str:
+def public_key_pem(name: str) -> str:
     return (
-        private_key()
+        private_key(name)
         .public_key()
         .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
         .decode()
@@ -61,9 +62,9 @@ def key_id(public: Ed25519PublicKey) -> str:
     return hashlib.sha256(raw).hexdigest()[:16]
 
 
-def sign(manifest: dict[str, Any]) -> dict[str, Any]:
+def sign(name: str, manifest: dict[str, Any]) -> dict[str, Any]:
     """The manifest with `key_id` and `signature` (base64 Ed25519 over its canonical JSON)."""
-    key = private_key()
+    key = private_key(name)
     body = {**manifest, "key_id": key_id(key.public_key())}
     signature = key.sign(canonical(body).encode())
     return {**body, "signature": base64.b64encode(signature).decode()}
