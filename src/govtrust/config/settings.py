@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "govtrust.directory",
     "govtrust.records",
     "govtrust.exchange",
+    "govtrust.ledger",
 ]
 
 MIDDLEWARE = [

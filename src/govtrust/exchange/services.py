@@ -26,10 +26,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from govtrust.core import signing
 from govtrust.core.audit import audit_append, audit_append_many
 from govtrust.core.errors import DomainError
 from govtrust.core.protect import decrypt
-from govtrust.core import signing
 from govtrust.exchange.models import BatchStatus, ExchangeBatch, ExchangeItem, ItemStatus
 from govtrust.records.models import Record
 from govtrust.records.workflow import Status

@@ -79,8 +79,8 @@ def consistency_path(get: Get, old: int, new: int) -> list[bytes]:
             return [] if whole else [subtree(get, start, end)]
         k = _split(n)
         if m <= k:
-            return subproof(m, start, start + k, whole) + [subtree(get, start + k, end)]
-        return subproof(m - k, start + k, end, False) + [subtree(get, start, start + k)]
+            return [*subproof(m, start, start + k, whole), subtree(get, start + k, end)]
+        return [*subproof(m - k, start + k, end, False), subtree(get, start, start + k)]
 
     return subproof(old, 0, new, True)
 

@@ -1,0 +1,194 @@
+"""Appending to the transparency log, signing checkpoints, and answering for proofs.
+
+Every publication event (publish, correct, withdraw) is appended in the same transaction as the
+change it records; the tree's new full nodes are computed from the right edge of the tree (one
+query) and inserted with the leaf, so an append costs O(log n) work and two statements.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import hmac
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from govtrust.core import signing
+from govtrust.core.audit import canonical
+from govtrust.core.errors import DomainError
+from govtrust.ledger import merkle
+from govtrust.ledger.models import Checkpoint, Head, Leaf, Node
+
+LOG_ID = "govtrust-gansu-disclosure"
+LEDGER_KEY = "ledger"
+
+
+def commitment(view: dict[str, Any], salt: bytes) -> str:
+    """Salted hash of a public view: binds the content without revealing it."""
+    return hmac.new(salt, canonical(view).encode(), hashlib.sha256).hexdigest()
+
+
+@dataclass(frozen=True)
+class Entry:
+    kind: str
+    record_number: str
+    commitment: str
+
+
+def _leaf_data(entry: Entry, at: datetime.datetime) -> str:
+    return canonical(
+        {
+            "kind": entry.kind,
+            "record": entry.record_number,
+            "commitment": entry.commitment,
+            "at": at.astimezone(datetime.UTC).isoformat(timespec="seconds"),
+        }
+    )
+
+
+def _edge(size: int) -> dict[tuple[int, int], bytes]:
+    """The full nodes on the right edge of a tree of `size` leaves (the left siblings that new
+    leaves will be hashed with)."""
+    keys = [(level, (size >> level) - 1) for level in range(size.bit_length()) if size >> level & 1]
+    if not keys:
+        return {}
+    match = Q()
+    for level, index in keys:
+        match |= Q(level=level, index=index)
+    found = {
+        (level, index): bytes(value)
+        for level, index, value in Node.objects.filter(match).values_list("level", "index", "hash")
+    }
+    if len(found) != len(keys):
+        raise DomainError("透明日志数据不完整")
+    return found
+
+
+def append(entries: Iterable[Entry]) -> list[Leaf]:
+    """Append events in order; must run inside the caller's transaction."""
+    entries = list(entries)
+    if not entries:
+        return []
+    head, _ = Head.objects.select_for_update().get_or_create(id=1)
+    size = head.size
+    known = _edge(size)
+    now = timezone.now()
+    leaves, nodes = [], []
+    for entry in entries:
+        data = _leaf_data(entry, now)
+        leaves.append(
+            Leaf(index=size, kind=entry.kind, record_number=entry.record_number, data=data)
+        )
+        h, index, level = merkle.leaf_hash(data.encode()), size, 0
+        while True:
+            known[(level, index)] = h
+            nodes.append(Node(level=level, index=index, hash=h))
+            if index % 2 == 0:
+                break
+            h = merkle.node_hash(known[(level, index - 1)], h)
+            index, level = index // 2, level + 1
+        size += 1
+    Leaf.objects.bulk_create(leaves, batch_size=1000)
+    Node.objects.bulk_create(nodes, batch_size=1000)
+    head.size = size
+    head.save(update_fields=["size"])
+    return leaves
+
+
+class _Nodes:
+    """Node look-ups for proofs: one query for all the nodes a computation needs.
+
+    The set of nodes a proof touches depends only on the sizes, not on hash values, so a dry run
+    with placeholder hashes collects the keys and a second run uses the fetched values."""
+
+    def __init__(self) -> None:
+        self.keys: set[tuple[int, int]] = set()
+        self.values: dict[tuple[int, int], bytes] = {}
+
+    def record(self, level: int, index: int) -> bytes:
+        self.keys.add((level, index))
+        return b"\0" * 32
+
+    def get(self, level: int, index: int) -> bytes:
+        return self.values[(level, index)]
+
+    def run(self, compute: Callable[[merkle.Get], Any]) -> Any:
+        compute(self.record)
+        by_level: dict[int, list[int]] = {}
+        for level, index in self.keys:
+            by_level.setdefault(level, []).append(index)
+        for level, indexes in by_level.items():
+            for index, value in Node.objects.filter(level=level, index__in=indexes).values_list(
+                "index", "hash"
+            ):
+                self.values[(level, index)] = bytes(value)
+        if len(self.values) != len(self.keys):
+            raise DomainError("透明日志数据不完整")
+        return compute(self.get)
+
+
+def size() -> int:
+    head = Head.objects.filter(id=1).first()
+    return head.size if head else 0
+
+
+def root(tree_size: int) -> bytes:
+    if tree_size == 0:
+        return merkle.EMPTY_ROOT
+    result: bytes = _Nodes().run(lambda get: merkle.root(get, tree_size))
+    return result
+
+
+def inclusion(index: int, tree_size: int) -> dict[str, Any]:
+    if not 0 <= index < tree_size <= size():
+        raise DomainError("叶子序号或日志大小无效")
+    path: list[bytes] = _Nodes().run(lambda get: merkle.inclusion_path(get, index, tree_size))
+    leaf = Leaf.objects.get(index=index)
+    return {
+        "log_id": LOG_ID,
+        "leaf_index": index,
+        "tree_size": tree_size,
+        "leaf_data": leaf.data,
+        "leaf_hash": merkle.leaf_hash(leaf.data.encode()).hex(),
+        "audit_path": [h.hex() for h in path],
+        "root": root(tree_size).hex(),
+    }
+
+
+def consistency(old: int, new: int) -> dict[str, Any]:
+    if not 0 < old <= new <= size():
+        raise DomainError("日志大小无效：应满足 0 < 旧 ≤ 新 ≤ 当前大小")
+    path: list[bytes] = _Nodes().run(lambda get: merkle.consistency_path(get, old, new))
+    return {
+        "log_id": LOG_ID,
+        "old_size": old,
+        "new_size": new,
+        "old_root": root(old).hex(),
+        "new_root": root(new).hex(),
+        "proof": [h.hex() for h in path],
+    }
+
+
+@transaction.atomic
+def checkpoint_sign() -> Checkpoint:
+    """Sign the current head (on the worker's schedule, and on demand); no new one if unchanged."""
+    head, _ = Head.objects.select_for_update().get_or_create(id=1)
+    latest = Checkpoint.objects.first()
+    if latest is not None and latest.size == head.size:
+        return latest
+    now = timezone.now()
+    body = signing.sign(
+        LEDGER_KEY,
+        {
+            "log_id": LOG_ID,
+            "size": head.size,
+            "root": root(head.size).hex(),
+            "timestamp": now.astimezone(datetime.UTC).isoformat(timespec="seconds"),
+        },
+    )
+    return Checkpoint.objects.create(size=head.size, root=body["root"], signed_at=now, body=body)

@@ -1,0 +1,75 @@
+"""The database-backed transparency log: appends, proofs and signed checkpoints."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import transaction
+
+from govtrust.core import signing
+from govtrust.core.errors import DomainError
+from govtrust.ledger import merkle, services
+from govtrust.ledger.models import Leaf, Node
+from govtrust.ledger.services import Entry
+
+pytestmark = pytest.mark.django_db
+
+
+def _append(n: int, start: int = 0) -> None:
+    with transaction.atomic():
+        services.append(
+            Entry("publish", f"620102-2026-{i:05d}", f"{i:064x}") for i in range(start, start + n)
+        )
+
+
+def test_appends_match_an_in_memory_tree() -> None:
+    _append(5)
+    for i in range(5, 37):  # one by one, then in bulk: the same tree either way
+        _append(1, start=i)
+    memory = merkle.MemoryTree()
+    for leaf in Leaf.objects.order_by("index"):
+        memory.append(leaf.data.encode())
+    assert services.size() == 37
+    for n in (1, 2, 5, 16, 31, 37):
+        assert services.root(n) == memory.root(n)
+    assert Node.objects.count() == sum(len(level) for level in memory.levels)
+
+
+def test_inclusion_and_consistency_proofs_verify_with_public_data_only() -> None:
+    _append(21)
+    proof = services.inclusion(13, 21)
+    assert merkle.verify_inclusion(
+        merkle.leaf_hash(proof["leaf_data"].encode()),
+        13,
+        21,
+        [bytes.fromhex(h) for h in proof["audit_path"]],
+        bytes.fromhex(proof["root"]),
+    )
+    old_root = services.root(8)
+    _append(10, start=21)
+    cons = services.consistency(8, 31)
+    assert merkle.verify_consistency(
+        8, 31, old_root, bytes.fromhex(cons["new_root"]), [bytes.fromhex(h) for h in cons["proof"]]
+    )
+
+
+def test_checkpoint_is_signed_and_only_renewed_when_the_log_grows() -> None:
+    _append(3)
+    first = services.checkpoint_sign()
+    assert services.checkpoint_sign().pk == first.pk
+    assert signing.verify(first.body, signing.public_key_pem("ledger"))
+    assert first.body["size"] == 3 and first.body["root"] == services.root(3).hex()
+    forged = dict(first.body, size=4)
+    assert not signing.verify(forged, signing.public_key_pem("ledger"))
+    _append(1, start=3)
+    assert services.checkpoint_sign().size == 4
+
+
+def test_bad_proof_requests_are_refused() -> None:
+    _append(2)
+    for call in (
+        lambda: services.inclusion(2, 2),
+        lambda: services.consistency(0, 2),
+        lambda: services.consistency(1, 3),
+    ):
+        with pytest.raises(DomainError):
+            call()
