@@ -1,10 +1,13 @@
-"""Browser fixtures: a real `govtrust serve` process on a scratch database, and headless Chromium.
+"""Browser fixtures: a real `govtrust serve` process and a `govtrust worker` process on a scratch
+database, and headless Chromium.
 
 The server is a separate process over real HTTP, not Django's live_server: the audit table's
 append-only triggers refuse the DELETEs with which live_server empties the database after a test.
 Everything the server needs (SQLite database, keys, static files) lives in a temporary directory;
 when DATABASE_URL is set (CI's PostgreSQL run), a scratch database is created next to it instead
-and dropped at the end.
+and dropped at the end. The worker runs the queued background jobs (bulk imports); it shares the
+server's environment, hence its GOVTRUST_VAR_DIR, whose file-based cache carries import progress
+from the worker to the web process.
 """
 
 from __future__ import annotations
@@ -34,6 +37,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 PASSWORD = "Clerk-Pass-2026"
 DEPARTMENT = "城关区财政局"
 STARTUP_TIMEOUT = 20.0  # seconds for the server to answer its login page
+STOP_TIMEOUT = 10.0  # seconds a process gets to exit after SIGTERM before it is killed
+WORKER_INTERVAL = "0.2"  # seconds the idle worker waits between looks at the task queue
 COMMAND_TIMEOUT = 180.0  # seconds for one `govtrust` command (setup migrates and loads divisions)
 UI_TIMEOUT_MS = 10_000  # Playwright's wait for any one element or navigation
 
@@ -57,7 +62,9 @@ class Server:
     base_url: str
     env: dict[str, str]
     log: Path
+    worker_log: Path
     process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
+    worker: subprocess.Popen[bytes] | None = field(default=None, repr=False)
 
     def url(self, path: str) -> str:
         return self.base_url + path
@@ -68,9 +75,34 @@ class Server:
         return _run([sys.executable, "-c", prelude + code, *args], self.env).stdout
 
     def log_tail(self, lines: int = 40) -> str:
-        if not self.log.exists():
-            return ""
-        return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+        return _tail(self.log, lines)
+
+    def worker_log_tail(self, lines: int = 40) -> str:
+        return _tail(self.worker_log, lines)
+
+
+def _tail(path: Path, lines: int) -> str:
+    if not path.exists():
+        return ""
+    return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+
+
+def _start(command: list[str], env: dict[str, str], log_path: Path) -> subprocess.Popen[bytes]:
+    """Start a long-running process with its output in `log_path`."""
+    with log_path.open("wb") as log:
+        return subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+
+
+def _stop(process: subprocess.Popen[bytes] | None) -> None:
+    """SIGTERM, then SIGKILL if the process is still there after STOP_TIMEOUT."""
+    if process is None or process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=STOP_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=STOP_TIMEOUT)
 
 
 def _run(
@@ -137,7 +169,8 @@ def scratch_database_url() -> Iterator[str | None]:
 def server(
     tmp_path_factory: pytest.TempPathFactory, scratch_database_url: str | None
 ) -> Iterator[Server]:
-    """`govtrust setup`, the three accounts, then `govtrust serve` on a free port."""
+    """`govtrust setup`, the three accounts, `govtrust worker`, then `govtrust serve` on a free
+    port; both processes are stopped at the end of the session."""
     var_dir = tmp_path_factory.mktemp("govtrust-var")
     env = dict(os.environ)
     env.update(
@@ -152,7 +185,12 @@ def server(
 
     _govtrust(env, "setup")
     port = _free_port()
-    srv = Server(base_url=f"http://127.0.0.1:{port}", env=env, log=var_dir / "server.log")
+    srv = Server(
+        base_url=f"http://127.0.0.1:{port}",
+        env=env,
+        log=var_dir / "server.log",
+        worker_log=var_dir / "worker.log",
+    )
     srv.python(
         "import sys\n"
         "from govtrust.directory.models import Government\n"
@@ -169,24 +207,23 @@ def server(
             args += ["--department", account.department]
         _govtrust(env, *args, "--password-stdin", stdin=account.password + "\n")
 
-    command = [sys.executable, "-m", "govtrust.cli", "serve", "--host", "127.0.0.1"]
-    command += ["--port", str(port), "--workers", "1"]
-    with srv.log.open("wb") as log:
-        srv.process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+    worker = [sys.executable, "-m", "govtrust.cli", "worker", "--interval", WORKER_INTERVAL]
+    serve = [sys.executable, "-m", "govtrust.cli", "serve", "--host", "127.0.0.1"]
+    serve += ["--port", str(port), "--workers", "1"]
     try:
+        srv.worker = _start(worker, env, srv.worker_log)
+        srv.process = _start(serve, env, srv.log)
         deadline = time.monotonic() + STARTUP_TIMEOUT
         while not _answers(srv.url("/accounts/login/")):
             assert srv.process.poll() is None, f"server exited early:\n{srv.log_tail()}"
             assert time.monotonic() < deadline, f"server not up in time:\n{srv.log_tail()}"
             time.sleep(0.2)
+        assert srv.worker.poll() is None, f"worker exited early:\n{srv.worker_log_tail()}"
         yield srv
     finally:
-        srv.process.terminate()
-        try:
-            srv.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            srv.process.kill()
-            srv.process.wait(timeout=10)
+        # The worker first: it may be in the middle of a job that writes to the database.
+        _stop(srv.worker)
+        _stop(srv.process)
 
 
 @pytest.fixture(scope="session")

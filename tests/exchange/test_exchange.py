@@ -16,10 +16,10 @@ from django.test import override_settings
 from django.utils import timezone
 
 from govtrust.cli import main
+from govtrust.core import signing
 from govtrust.core.audit import audit_verify
 from govtrust.core.errors import DomainError
 from govtrust.directory.models import User
-from govtrust.core import signing
 from govtrust.exchange.models import ExchangeBatch, ExchangeItem
 from govtrust.exchange.services import (
     backoff,
