@@ -17,6 +17,7 @@ from govtrust.core.errors import DomainError
 from govtrust.core.validation import translate
 from govtrust.directory.api import router as directory_router
 from govtrust.directory.auth import SessionAuth, TokenAuth
+from govtrust.disclosure.api import router as disclosure_router
 from govtrust.records.api import router as records_router
 from govtrust.records.api_imports import router as imports_router
 from govtrust.records.schemas import CHOICES as RECORD_CHOICES
@@ -39,6 +40,7 @@ api.add_router("/", directory_router)
 api.add_router("/", records_router)
 api.add_router("/", imports_router)
 api.add_router("/tools", tools_router)
+api.add_router("/", disclosure_router)
 
 
 def _error(

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "govtrust.records",
     "govtrust.exchange",
     "govtrust.ledger",
+    "govtrust.disclosure",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,112 @@
+"""Open data: published records and the transparency log, with no sign-in."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+
+from govtrust.core import signing
+from govtrust.disclosure import selectors
+from govtrust.ledger import services as ledger
+from govtrust.ledger.models import Checkpoint
+
+router = Router(tags=["公开数据"], auth=None)
+
+
+class PublicQuery(Schema):
+    q: str = Field("", max_length=100, description="名称、统一社会信用代码、文书号或事实中的词")
+    prefecture: str = Field("", max_length=4, description="市州区划代码，如 6201")
+    county: str = Field("", max_length=6, description="县市区区划代码，如 620102")
+    subject_kind: str = Field("", max_length=16)
+    source_type: str = Field("", max_length=16)
+    domain: str = Field("", max_length=16)
+    severity: str = Field("", max_length=10)
+    year: int | None = Field(None, ge=2000, le=2100, description="决定年度")
+    limit: int = Field(20, ge=1, le=100)
+    offset: int = Field(0, ge=0, le=100_000)
+
+
+class PublicRecord(Schema):
+    number: str
+    view: dict[str, Any]
+    status_line: str
+    published_at: datetime.datetime
+    leaf_index: int | None
+    proof_url: str
+
+
+class PublicPage(Schema):
+    count: int
+    items: list[PublicRecord]
+
+
+def filters_of(query: PublicQuery) -> selectors.Filters:
+    return selectors.Filters(
+        q=query.q,
+        prefecture=query.prefecture,
+        county=query.county,
+        subject_kind=query.subject_kind,
+        source_type=query.source_type,
+        domain=query.domain,
+        severity=query.severity,
+        year=query.year,
+    )
+
+
+def _out(publication: Any) -> PublicRecord:
+    return PublicRecord(
+        number=publication.number,
+        view=publication.view,
+        status_line=publication.status_line,
+        published_at=publication.published_at,
+        leaf_index=publication.leaf_index,
+        proof_url=f"/api/v1/public/records/{publication.number}/proof",
+    )
+
+
+@router.get("/public/records", response=PublicPage, summary="检索公示中的失信记录")
+def public_records(request: HttpRequest, query: Query[PublicQuery]) -> PublicPage:
+    qs = selectors.publication_search(filters_of(query))
+    items = [_out(p) for p in qs[query.offset : query.offset + query.limit]]
+    return PublicPage(count=qs.count(), items=items)
+
+
+@router.get("/public/records/{number}", response=PublicRecord, summary="公示记录详情")
+def public_record(request: HttpRequest, number: str) -> PublicRecord:
+    return _out(selectors.publication_public_get(number))
+
+
+@router.get("/public/records/{number}/proof", summary="该记录最新公示事件在透明日志中的包含证明")
+def public_record_proof(request: HttpRequest, number: str) -> dict[str, Any]:
+    """The inclusion proof against the latest signed checkpoint (signed now if it is older than
+    the record's event), so the proof and the signature can be checked together."""
+    publication = selectors.publication_public_get(number)
+    index = publication.leaf_index or 0
+    checkpoint = Checkpoint.objects.first()
+    if checkpoint is None or checkpoint.size <= index:
+        checkpoint = ledger.checkpoint_sign()
+    return {**ledger.inclusion(index, checkpoint.size), "checkpoint": checkpoint.body}
+
+
+@router.get("/public/log/checkpoint", summary="最新签名检查点")
+def log_checkpoint(request: HttpRequest) -> dict[str, Any]:
+    checkpoint = Checkpoint.objects.first() or ledger.checkpoint_sign()
+    return dict(checkpoint.body)
+
+
+class ConsistencyQuery(Schema):
+    old: int = Field(ge=1, description="已保存检查点的日志大小")
+    new: int = Field(ge=1, description="较新检查点的日志大小")
+
+
+@router.get("/public/log/consistency", summary="两个日志大小之间的一致性证明")
+def log_consistency(request: HttpRequest, query: Query[ConsistencyQuery]) -> dict[str, Any]:
+    return ledger.consistency(query.old, query.new)
+
+
+@router.get("/public/log/public-key", summary="检查点签名公钥（PEM）")
+def log_public_key(request: HttpRequest) -> dict[str, str]:
+    return {"public_key_pem": signing.public_key_pem(ledger.LEDGER_KEY), "log_id": ledger.LOG_ID}

@@ -1,0 +1,82 @@
+"""What the public sees: publications of records, and the redaction rules applied to them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from govtrust.records.models import Record
+
+
+class PublicationStatus(models.TextChoices):
+    PUBLISHED = "published", "公示中"  # on the portal
+    WITHDRAWN = "withdrawn", "已撤下"  # off the portal; kept, provable in the log
+
+
+class WithdrawReason(models.TextChoices):
+    EXPIRED = "expired", "公示期满"
+    REPAIRED = "repaired", "信用修复"
+    OBJECTION = "objection", "异议成立"
+    REVOKED = "revoked", "决定被撤销"
+
+
+class Publication(models.Model):
+    """A record on the public portal. `view` is the redacted public snapshot, the only thing the
+    public side ever reads; `salt` keeps the log's commitment to it unguessable."""
+
+    record = models.OneToOneField(Record, on_delete=models.PROTECT, related_name="publication")
+    number = models.CharField(max_length=24, unique=True)  # the record number, public
+    status = models.CharField(
+        max_length=10,
+        choices=PublicationStatus.choices,
+        default=PublicationStatus.PUBLISHED,
+        db_index=True,
+    )
+    view = models.JSONField()
+    search_text = models.TextField()
+    bigrams = models.TextField()  # "王伟 伟违 …": two-character names are found through these
+    division_code = models.CharField(max_length=12, db_index=True)
+    prefecture_code = models.CharField(max_length=4, db_index=True)
+    county_code = models.CharField(max_length=6, db_index=True)
+    subject_kind = models.CharField(max_length=16, db_index=True)
+    source_type = models.CharField(max_length=16, db_index=True)
+    domain = models.CharField(max_length=16, db_index=True)
+    severity = models.CharField(max_length=10, db_index=True)
+    decision_date = models.DateField(db_index=True)
+    rule_id = models.CharField(max_length=40)
+    rule_source = models.CharField(max_length=200)
+    minimum_end = models.DateField("最短公示期满")
+    maximum_end = models.DateField("公示截止", db_index=True)
+    published_at = models.DateTimeField()
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdraw_reason = models.CharField(max_length=10, choices=WithdrawReason.choices, blank=True)
+    salt = models.BinaryField(max_length=32, editable=False)
+    leaf_index = models.PositiveBigIntegerField(null=True)  # the latest log event for it
+    status_line = models.CharField(max_length=40, blank=True)  # 异议处理中 / 信用修复中
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        indexes = [models.Index(fields=["status", "-published_at"])]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class RedactionRule(models.Model):
+    """A pattern masked in every public text. Rules are data, changed with an audit event."""
+
+    name = models.CharField(max_length=40, unique=True)
+    pattern = models.CharField(max_length=300)
+    keep_head = models.PositiveSmallIntegerField(default=0)
+    keep_tail = models.PositiveSmallIntegerField(default=0)
+    active = models.BooleanField(default=True)
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,1 @@
+"""Publication periods as versioned rule data (domain.md §4); see periods.py."""

@@ -1,0 +1,56 @@
+"""The public side's only reads. Nothing that is not published (drafts, returned, withdrawn,
+expired) can be reached through these, whatever the parameters."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from govtrust.core.errors import NotFound
+from govtrust.disclosure.models import Publication, PublicationStatus
+from govtrust.disclosure.search import search
+
+
+@dataclass(frozen=True)
+class Filters:
+    q: str = ""
+    prefecture: str = ""
+    county: str = ""
+    subject_kind: str = ""
+    source_type: str = ""
+    domain: str = ""
+    severity: str = ""
+    year: int | None = None
+
+
+def publications_public(today: datetime.date | None = None) -> QuerySet[Publication]:
+    """On the portal today: published, and not past the end of the period even if the daily
+    job has not yet run."""
+    today = today or timezone.localdate()
+    return Publication.objects.filter(status=PublicationStatus.PUBLISHED, maximum_end__gt=today)
+
+
+def publication_search(filters: Filters) -> QuerySet[Publication]:
+    qs = publications_public()
+    exact = {
+        "prefecture_code": filters.prefecture,
+        "county_code": filters.county,
+        "subject_kind": filters.subject_kind,
+        "source_type": filters.source_type,
+        "domain": filters.domain,
+        "severity": filters.severity,
+    }
+    qs = qs.filter(**{k: v for k, v in exact.items() if v})
+    if filters.year:
+        qs = qs.filter(decision_date__year=filters.year)
+    return search(qs, filters.q[:100])
+
+
+def publication_public_get(number: str) -> Publication:
+    publication = publications_public().filter(number=number[:24]).first()
+    if publication is None:
+        raise NotFound("未找到该公示记录，或已不在公示期内")
+    return publication

@@ -1,0 +1,252 @@
+"""Publishing accepted records on the portal, and taking them down.
+
+Every change is one transaction: the publication row, its transparency-log event and its audit
+event commit together, so the log never claims what the portal did not do, nor the reverse.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from govtrust.core.audit import audit_append
+from govtrust.core.errors import Conflict, DomainError, Forbidden
+from govtrust.directory.models import Division, Role, User
+from govtrust.disclosure.models import (
+    Publication,
+    PublicationStatus,
+    RedactionRule,
+    WithdrawReason,
+)
+from govtrust.disclosure.redaction import CompiledRule, compile_rules, redact
+from govtrust.disclosure.rules.periods import add_months, period_for
+from govtrust.disclosure.search import bigrams
+from govtrust.ledger import services as ledger
+from govtrust.ledger.models import EventKind
+from govtrust.records.models import Record
+from govtrust.records.selectors import record_get
+from govtrust.records.workflow import Status
+
+PUBLISHERS = frozenset({Role.CREDIT_OFFICE})
+
+
+def active_rules() -> list[CompiledRule]:
+    rows = RedactionRule.objects.filter(active=True).values_list(
+        "name", "pattern", "keep_head", "keep_tail"
+    )
+    return compile_rules(list(rows))
+
+
+def _division_names(code: str) -> tuple[str, str]:
+    names = dict(Division.objects.filter(code__in=[code[:4], code[:6]]).values_list("code", "name"))
+    return names.get(code[:4], ""), names.get(code[:6], "") if len(code) >= 6 else ""
+
+
+def public_view(
+    record: Record,
+    rules: list[CompiledRule],
+    *,
+    start: datetime.date,
+    minimum_end: datetime.date,
+    maximum_end: datetime.date,
+    rule_source: str,
+) -> dict[str, Any]:
+    """The record as the public sees it: identifiers masked, personal data in text masked."""
+    prefecture, county = _division_names(record.division_code)
+    return {
+        "number": record.number,
+        "subject_kind": record.subject_kind,
+        "subject_kind_label": record.get_subject_kind_display(),
+        "subject_name": redact(record.subject_name, rules),
+        "subject_identifier": record.subject_uscc or record.subject_ric_masked,
+        "source_type": record.source_type,
+        "source_type_label": record.get_source_type_display(),
+        "domain": record.domain,
+        "domain_label": record.get_domain_display(),
+        "severity": record.severity,
+        "severity_label": record.get_severity_display(),
+        "decision_number": record.decision_number,
+        "decision_date": record.decision_date.isoformat(),
+        "authority_name": record.authority_name,
+        "authority_uscc": record.authority_uscc,
+        "facts": redact(record.facts, rules),
+        "basis": redact(record.basis, rules),
+        "outcome": redact(record.outcome, rules),
+        "amount_wan_yuan": None
+        if record.amount is None
+        else format(record.amount.normalize(), "f"),
+        "reporting_unit": record.reporting_unit,
+        "prefecture": prefecture,
+        "county": county,
+        "publication_start": start.isoformat(),
+        "minimum_end": minimum_end.isoformat(),
+        "maximum_end": maximum_end.isoformat(),
+        "rule_source": rule_source,
+    }
+
+
+def _search_fields(view: dict[str, Any]) -> tuple[str, str]:
+    text = " ".join(
+        str(view[k])
+        for k in (
+            "subject_name",
+            "subject_identifier",
+            "decision_number",
+            "authority_name",
+            "facts",
+            "outcome",
+            "reporting_unit",
+        )
+    )
+    return text, bigrams(
+        " ".join(
+            str(view[k]) for k in ("subject_name", "decision_number", "authority_name", "facts")
+        )
+    )
+
+
+def _require_publisher(actor: User) -> None:
+    if actor.role not in PUBLISHERS:
+        raise Forbidden("只有信用办可以公示或撤下记录")
+
+
+@transaction.atomic
+def publication_publish(
+    *, record: Record, actor: User, today: datetime.date | None = None
+) -> Publication:
+    """Publish an accepted record for the period its rules give (from its decision date)."""
+    _require_publisher(actor)
+    record = record_get(user=actor, pk=record.pk)
+    if record.status != Status.ACCEPTED:
+        raise Conflict(f"记录状态为“{record.get_status_display()}”，只有已入库的记录可以公示")
+    if Publication.objects.filter(record=record).exists():
+        raise Conflict(f"记录 {record.number} 已经公示过")
+    today = today or timezone.localdate()
+    period = period_for(
+        source_type=record.source_type,
+        severity=record.severity,
+        decided=record.decision_date,
+        today=today,
+    )
+    minimum_end = add_months(record.decision_date, period.minimum_months)
+    maximum_end = add_months(record.decision_date, period.maximum_months)
+    if maximum_end <= today:
+        raise DomainError(f"按{period.source}，该记录的公示期已于{maximum_end}届满，不再公示")
+    view = public_view(
+        record,
+        active_rules(),
+        start=today,
+        minimum_end=minimum_end,
+        maximum_end=maximum_end,
+        rule_source=period.source,
+    )
+    text, pairs = _search_fields(view)
+    salt = os.urandom(32)
+    (leaf,) = ledger.append(
+        [ledger.Entry(EventKind.PUBLISH, record.number, ledger.commitment(view, salt))]
+    )
+    publication = Publication.objects.create(
+        record=record,
+        number=record.number,
+        view=view,
+        search_text=text,
+        bigrams=pairs,
+        division_code=record.division_code,
+        prefecture_code=record.division_code[:4],
+        county_code=record.division_code[:6],
+        subject_kind=record.subject_kind,
+        source_type=record.source_type,
+        domain=record.domain,
+        severity=record.severity,
+        decision_date=record.decision_date,
+        rule_id=period.rule_id,
+        rule_source=period.source,
+        minimum_end=minimum_end,
+        maximum_end=maximum_end,
+        published_at=timezone.now(),
+        published_by=actor,
+        salt=salt,
+        leaf_index=leaf.index,
+    )
+    audit_append(
+        actor=actor.username,
+        action="publication.publish",
+        object_type="record",
+        object_id=record.number,
+        after={
+            "rule": period.rule_id,
+            "minimum_end": str(minimum_end),
+            "maximum_end": str(maximum_end),
+            "leaf": leaf.index,
+        },
+    )
+    return publication
+
+
+@dataclass(frozen=True)
+class BulkPublishOutcome:
+    published: list[str]
+    refused: list[tuple[str, str]]
+
+
+def publications_publish_bulk(*, record_ids: list[int], actor: User) -> BulkPublishOutcome:
+    _require_publisher(actor)
+    if len(record_ids) > 1000:
+        raise DomainError("一次最多公示1000条记录")
+    published, refused = [], []
+    for record_id in dict.fromkeys(record_ids):
+        try:
+            with transaction.atomic():
+                record = record_get(user=actor, pk=record_id)
+                published.append(publication_publish(record=record, actor=actor).number)
+        except DomainError as exc:
+            refused.append((str(record_id), exc.detail))
+    return BulkPublishOutcome(published, refused)
+
+
+@transaction.atomic
+def publication_withdraw(*, publication: Publication, reason: str, actor_name: str) -> Publication:
+    """Take a record off the portal; the log gets a withdraw event committing to its view."""
+    if reason not in WithdrawReason.values:
+        raise DomainError("撤下原因无效")
+    current = Publication.objects.select_for_update().get(pk=publication.pk)
+    if current.status != PublicationStatus.PUBLISHED:
+        raise Conflict(f"记录 {current.number} 已经撤下")
+    (leaf,) = ledger.append(
+        [
+            ledger.Entry(
+                EventKind.WITHDRAW,
+                current.number,
+                ledger.commitment(current.view, bytes(current.salt)),
+            )
+        ]
+    )
+    current.status, current.withdrawn_at = PublicationStatus.WITHDRAWN, timezone.now()
+    current.withdraw_reason, current.leaf_index = reason, leaf.index
+    current.save(update_fields=["status", "withdrawn_at", "withdraw_reason", "leaf_index"])
+    audit_append(
+        actor=actor_name,
+        action="publication.withdraw",
+        object_type="record",
+        object_id=current.number,
+        after={"reason": reason, "leaf": leaf.index},
+    )
+    return current
+
+
+def publications_expire(*, today: datetime.date | None = None) -> int:
+    """The daily job: withdraw every publication whose period has ended (on its last day)."""
+    today = today or timezone.localdate()
+    due = Publication.objects.filter(status=PublicationStatus.PUBLISHED, maximum_end__lte=today)
+    count = 0
+    for publication in due.iterator(chunk_size=500):
+        publication_withdraw(
+            publication=publication, reason=WithdrawReason.EXPIRED, actor_name="system"
+        )
+        count += 1
+    return count

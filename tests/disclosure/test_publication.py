@@ -1,0 +1,178 @@
+"""Publishing, redaction, search, expiry, and what the public side can reach."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from govtrust.core import signing
+from govtrust.core.errors import Conflict, DomainError, Forbidden
+from govtrust.directory.models import User
+from govtrust.disclosure.models import Publication
+from govtrust.disclosure.rules.periods import period_for
+from govtrust.disclosure.selectors import Filters, publication_search
+from govtrust.disclosure.services import (
+    publication_publish,
+    publications_expire,
+    publications_publish_bulk,
+)
+from govtrust.ledger import merkle
+from govtrust.ledger.models import Leaf
+from govtrust.records.models import Record
+from govtrust.records.schemas import RecordIn
+from govtrust.records.services import record_accept, record_create, record_submit
+from tests.conftest import new_ric, record_payload
+
+pytestmark = pytest.mark.django_db
+TODAY = datetime.date.today()
+
+
+@pytest.fixture
+def office(make_user: Callable[..., User]) -> User:
+    return make_user("office", "credit_office", "62")
+
+
+@pytest.fixture
+def accepted(clerk: User, reviewer: User) -> Callable[..., Record]:
+    def make(**overrides: Any) -> Record:
+        data = RecordIn.model_validate(
+            record_payload(
+                decision_date=str(TODAY - datetime.timedelta(days=30)),
+                arose_on=str(TODAY - datetime.timedelta(days=30)),
+                **overrides,
+            )
+        )
+        record = record_submit(record=record_create(data=data, actor=clerk), actor=clerk)
+        return record_accept(record=record, actor=reviewer)
+
+    return make
+
+
+def test_publish_sets_the_period_and_logs_the_event(
+    accepted: Callable[..., Record], office: User
+) -> None:
+    record = accepted(severity="serious")
+    publication = publication_publish(record=record, actor=office)
+    period = period_for(
+        source_type="penalty", severity="serious", decided=record.decision_date, today=TODAY
+    )
+    assert publication.rule_id == period.rule_id and publication.maximum_end > TODAY
+    leaf = Leaf.objects.get(index=publication.leaf_index)
+    assert leaf.kind == "publish" and leaf.record_number == record.number
+    assert str(bytes(publication.salt).hex()) not in leaf.data  # the salt stays private
+    with pytest.raises(Conflict, match="已经公示"):
+        publication_publish(record=record, actor=office)
+
+
+def test_public_view_masks_identifiers_and_personal_data_in_text(
+    accepted: Callable[..., Record], office: User
+) -> None:
+    ric, other = new_ric(), new_ric()
+    record = accepted(
+        subject_identifier=ric,
+        facts=f"经办人电话13812345678，备用13987654321，邮箱wang.wei@example.com，"
+        f"身份证{other}，另一号码{other.lower()}。",
+    )
+    view = publication_publish(record=record, actor=office).view
+    text = repr(view)
+    assert ric not in text and other not in text and other.lower() not in text
+    assert "13812345678" not in text and "13987654321" not in text
+    assert "138****5678" in view["facts"] and "139****4321" in view["facts"]
+    assert "w***@example.com" in view["facts"]
+    assert view["subject_identifier"] == f"{ric[:6]}********{ric[14:]}"
+
+
+def test_only_the_credit_office_publishes_and_only_accepted_records(
+    clerk: User, reviewer: User, office: User, accepted: Callable[..., Record]
+) -> None:
+    with pytest.raises(Forbidden):
+        publication_publish(record=accepted(), actor=reviewer)
+    draft = record_create(data=RecordIn.model_validate(record_payload()), actor=clerk)
+    outcome = publications_publish_bulk(record_ids=[draft.pk], actor=office)
+    assert outcome.published == [] and "不在您的数据范围内" in outcome.refused[0][1]
+
+
+def test_an_expired_period_is_not_published(accepted: Callable[..., Record], office: User) -> None:
+    record = accepted(severity="minor")
+    old = TODAY - datetime.timedelta(days=400)
+    Record.objects.filter(pk=record.pk).update(decision_date=old)
+    record.refresh_from_db()
+    with pytest.raises(DomainError, match="公示期已于"):
+        publication_publish(record=record, actor=office)
+
+
+def test_search_finds_two_character_names_words_and_decision_numbers(
+    accepted: Callable[..., Record], office: User
+) -> None:
+    wang = accepted(
+        subject_name="王伟", facts="拖欠中小企业工程款。", decision_number="兰财罚〔2025〕77号"
+    )
+    li = accepted(subject_name="李娜", facts="违规干预政府采购评审。")
+    publications_publish_bulk(record_ids=[wang.pk, li.pk], actor=office)
+
+    def found(q: str, **filters: Any) -> list[str]:
+        return [p.number for p in publication_search(Filters(q=q, **filters))]
+
+    assert found("王伟") == [wang.number]
+    assert found("政府采购") == [li.number]
+    assert found("兰财罚〔2025〕77号") == [wang.number]
+    assert found("工程款 王伟") == [wang.number]
+    assert found("不存在的词") == []
+    assert set(found("")) == {wang.number, li.number}
+    assert found("", severity="minor") == []
+    assert set(found("", prefecture="6201", county="620102")) == {wang.number, li.number}
+    assert found("", prefecture="6205") == []
+    assert set(found("", year=wang.decision_date.year)) == {wang.number, li.number}
+    assert found("", year=2001) == []
+
+
+def test_withdrawn_and_expired_records_leave_the_public_side(
+    accepted: Callable[..., Record], office: User, client: Client
+) -> None:
+    record = accepted(severity="minor")
+    publication = publication_publish(record=record, actor=office)
+    assert client.get(f"/api/v1/public/records/{record.number}").status_code == 200
+    assert publications_expire(today=publication.maximum_end - datetime.timedelta(days=1)) == 0
+    assert publications_expire(today=publication.maximum_end) == 1
+    publication.refresh_from_db()
+    assert publication.status == "withdrawn" and publication.withdraw_reason == "expired"
+    assert client.get(f"/api/v1/public/records/{record.number}").status_code == 404
+    assert client.get("/api/v1/public/records", {"q": record.subject_name}).json()["count"] == 0
+    assert Leaf.objects.filter(record_number=record.number).count() == 2  # publish, withdraw
+
+
+def test_unpublished_records_are_unreachable_by_any_parameter(
+    accepted: Callable[..., Record], clerk: User, client: Client
+) -> None:
+    accepted()
+    draft = record_create(data=RecordIn.model_validate(record_payload()), actor=clerk)
+    assert not Publication.objects.exists()
+    for params in ({}, {"q": draft.subject_name}, {"q": draft.number}, {"severity": "general"}):
+        assert client.get("/api/v1/public/records", params).json()["count"] == 0
+    assert client.get(f"/api/v1/public/records/{draft.number}").status_code == 404
+
+
+def test_proof_from_the_api_verifies_against_the_signed_checkpoint(
+    accepted: Callable[..., Record], office: User, client: Client
+) -> None:
+    records = [accepted() for _ in range(5)]
+    publications_publish_bulk(record_ids=[r.pk for r in records], actor=office)
+    proof = client.get(f"/api/v1/public/records/{records[2].number}/proof").json()
+    checkpoint = proof["checkpoint"]
+    assert checkpoint["size"] == proof["tree_size"] == 5
+    assert merkle.verify_inclusion(
+        merkle.leaf_hash(proof["leaf_data"].encode()),
+        proof["leaf_index"],
+        proof["tree_size"],
+        [bytes.fromhex(h) for h in proof["audit_path"]],
+        bytes.fromhex(checkpoint["root"]),
+    )
+    key = client.get("/api/v1/public/log/public-key").json()["public_key_pem"]
+    assert signing.verify(checkpoint, key)
+    consistency = client.get("/api/v1/public/log/consistency", {"old": 2, "new": 5})
+    assert consistency.status_code == 200
+    assert client.get("/api/v1/public/log/consistency", {"old": 6, "new": 5}).status_code == 400
