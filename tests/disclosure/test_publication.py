@@ -61,6 +61,7 @@ def test_publish_sets_the_period_and_logs_the_event(
         source_type="penalty", severity="serious", decided=record.decision_date, today=TODAY
     )
     assert publication.rule_id == period.rule_id and publication.maximum_end > TODAY
+    assert publication.leaf_index is not None
     leaf = Leaf.objects.get(index=publication.leaf_index)
     assert leaf.kind == "publish" and leaf.record_number == record.number
     assert str(bytes(publication.salt).hex()) not in leaf.data  # the salt stays private
