@@ -11,6 +11,8 @@ govtrust import FILE --unit CODE [--department NAME] [--mode M] [--dry-run]
 govtrust worker                     runs background jobs (imports, reminders, exchange)
 govtrust exchange send|feedback FILE|pubkey
                                     deliver batches now, apply feedback, print the public key
+govtrust verify CHECKPOINT.json [--url URL]
+                                    checks a saved log checkpoint against the current one
 govtrust audit verify               recomputes the audit chain, reports the first broken link
 """
 
@@ -20,6 +22,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 
 def _django() -> None:
@@ -188,6 +191,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from django.core.management import call_command
     from django.db import connection
 
+    from govtrust.disclosure.tasks import disclosure_daily
     from govtrust.exchange.tasks import exchange_run
     from govtrust.records.tasks import send_reminders
 
@@ -200,6 +204,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
                 exchange_run.enqueue()
                 if time.monotonic() - last_reminders >= settings.GOVTRUST_REMINDER_INTERVAL:
                     send_reminders.enqueue()
+                    disclosure_daily.enqueue()
                     last_reminders = time.monotonic()
             finally:
                 connection.close()
@@ -244,6 +249,45 @@ def cmd_exchange(args: argparse.Namespace) -> int:
     for error in report.errors:
         print(f"  {error}", file=sys.stderr)
     return 0 if not report.errors else 1
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    """Check a saved checkpoint against the log's current one (a server's, or this database's)."""
+    import json
+    import urllib.request
+    from pathlib import Path
+
+    from govtrust.ledger.verify import verify_checkpoints
+
+    try:
+        saved = json.loads(Path(args.checkpoint).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        print(f"无法读取保存的检查点：{exc}", file=sys.stderr)
+        return 2
+    if args.url:
+        base = args.url.rstrip("/") + "/api/v1/public/log/"
+
+        def fetch(path: str) -> Any:
+            with urllib.request.urlopen(base + path, timeout=30) as response:  # noqa: S310
+                return json.loads(response.read())
+
+        current = fetch("checkpoint")
+        public_pem = fetch("public-key")["public_key_pem"]
+        proof = []
+        if 0 < int(saved["size"]) <= int(current["size"]):
+            proof = fetch(f"consistency?old={saved['size']}&new={current['size']}")["proof"]
+    else:
+        from govtrust.core import signing
+        from govtrust.ledger import services as ledger
+
+        current = ledger.checkpoint_sign().body
+        public_pem = signing.public_key_pem(ledger.LEDGER_KEY)
+        proof = []
+        if 0 < int(saved["size"]) <= int(current["size"]):
+            proof = ledger.consistency(int(saved["size"]), int(current["size"]))["proof"]
+    verdict = verify_checkpoints(saved, current, proof, public_pem)
+    print(verdict.message, file=sys.stdout if verdict.ok else sys.stderr)
+    return 0 if verdict.ok else 1
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
@@ -296,6 +340,10 @@ def build_parser() -> argparse.ArgumentParser:
     exchange.add_argument("action", choices=["send", "feedback", "pubkey"])
     exchange.add_argument("file", nargs="?", help="feedback：省平台的反馈文件（JSON Lines）")
     exchange.set_defaults(func=cmd_exchange)
+    verify = sub.add_parser("verify", help="用一致性证明核对保存的透明日志检查点")
+    verify.add_argument("checkpoint", help="以前保存的检查点 JSON 文件")
+    verify.add_argument("--url", help="门户地址；不给则核对本机数据库")
+    verify.set_defaults(func=cmd_verify)
     audit = sub.add_parser("audit", help="审计链")
     audit.add_argument("action", choices=["verify"])
     audit.set_defaults(func=cmd_audit)

@@ -2,10 +2,13 @@ from django.urls import include, path
 
 from govtrust.config.api import api
 from govtrust.directory import views as directory_views
+from govtrust.disclosure import views_office as disclosure_office
 
 urlpatterns = [
     path("api/v1/", api.urls),
     path("accounts/", include("govtrust.directory.urls")),
     path("", include("govtrust.records.urls")),
-    path("", directory_views.home, name="home"),
+    path("backoffice/", directory_views.home, name="home"),
+    path("backoffice/publish/", disclosure_office.publish, name="publish"),
+    path("", include("govtrust.disclosure.urls")),
 ]

@@ -12,6 +12,7 @@ from govtrust.core import signing
 from govtrust.disclosure import selectors
 from govtrust.ledger import services as ledger
 from govtrust.ledger.models import Checkpoint
+from govtrust.ledger.verify import verify_checkpoints
 
 router = Router(tags=["公开数据"], auth=None)
 
@@ -105,6 +106,32 @@ class ConsistencyQuery(Schema):
 @router.get("/public/log/consistency", summary="两个日志大小之间的一致性证明")
 def log_consistency(request: HttpRequest, query: Query[ConsistencyQuery]) -> dict[str, Any]:
     return ledger.consistency(query.old, query.new)
+
+
+class VerifyIn(Schema):
+    checkpoint: dict[str, Any] = Field(
+        description="以前保存的检查点（/public/log/checkpoint 的返回内容）"
+    )
+
+
+class VerifyOut(Schema):
+    ok: bool
+    message: str
+    current: dict[str, Any]
+    proof: list[str]
+
+
+@router.post("/public/log/verify", response=VerifyOut, summary="用一致性证明核对保存的检查点")
+def log_verify(request: HttpRequest, payload: VerifyIn) -> VerifyOut:
+    current = ledger.checkpoint_sign().body
+    old_size = int(payload.checkpoint.get("size", 0) or 0)
+    proof: list[str] = []
+    if 0 < old_size <= int(current["size"]):
+        proof = ledger.consistency(old_size, int(current["size"]))["proof"]
+    verdict = verify_checkpoints(
+        payload.checkpoint, current, proof, signing.public_key_pem(ledger.LEDGER_KEY)
+    )
+    return VerifyOut(ok=verdict.ok, message=verdict.message, current=current, proof=proof)
 
 
 @router.get("/public/log/public-key", summary="检查点签名公钥（PEM）")

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from govtrust.core.errors import DomainError, Forbidden, NotFound
 from govtrust.directory.access import role_required, staff_user
+from govtrust.disclosure.models import Publication
 from govtrust.exchange.models import ExchangeItem
 from govtrust.records import selectors, services
 from govtrust.records.forms import RecordForm
@@ -103,6 +104,10 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "actions": available(record.status, user.role),
             "editable": user.role == "clerk" and record.status in (Status.DRAFT, Status.RETURNED),
             "can_reveal": privacy.can_reveal(record=record, actor=user),
+            "can_publish": user.role == "credit_office"
+            and record.status == Status.ACCEPTED
+            and not Publication.objects.filter(record=record).exists(),
+            "publication": Publication.objects.filter(record=record).first(),
             "exchange_items": ExchangeItem.objects.filter(record=record)
             .select_related("batch")
             .order_by("-id"),

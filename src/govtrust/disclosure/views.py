@@ -1,0 +1,168 @@
+"""The public portal (信用甘肃 · 政务诚信): search, record pages, CSV, Atom feed, the log page.
+
+No sign-in, no cookies needed; every read goes through disclosure.selectors, which only ever
+returns what is published today.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import feedgenerator
+from django.views.decorators.http import require_GET
+
+from govtrust.core import signing
+from govtrust.core.errors import NotFound
+from govtrust.directory.models import Division, Level
+from govtrust.disclosure import selectors
+from govtrust.ledger import services as ledger
+from govtrust.ledger.models import Checkpoint
+from govtrust.records.models import Domain, Severity, SourceType, SubjectKind
+
+CSV_LIMIT = 10_000
+
+
+def _filters(request: HttpRequest) -> selectors.Filters:
+    get = request.GET
+    year = get.get("year", "")
+    return selectors.Filters(
+        q=get.get("q", "").strip()[:100],
+        prefecture=get.get("prefecture", "")[:4],
+        county=get.get("county", "")[:6],
+        subject_kind=get.get("subject_kind", "")[:16],
+        source_type=get.get("source_type", "")[:16],
+        domain=get.get("domain", "")[:16],
+        severity=get.get("severity", "")[:10],
+        year=int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else None,
+    )
+
+
+def _choices(filters: selectors.Filters) -> dict[str, Any]:
+    counties = (
+        Division.objects.filter(level=Level.COUNTY, parent_id=filters.prefecture)
+        if filters.prefecture
+        else Division.objects.none()
+    )
+    return {
+        "prefectures": Division.objects.filter(level=Level.PREFECTURE),
+        "counties": counties,
+        "kinds": SubjectKind.choices,
+        "sources": SourceType.choices,
+        "domains": Domain.choices,
+        "severities": Severity.choices,
+    }
+
+
+@require_GET
+def portal(request: HttpRequest) -> HttpResponse:
+    filters = _filters(request)
+    page = Paginator(selectors.publication_search(filters), 20).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "disclosure/portal.html",
+        {
+            "page": page,
+            "filters": filters,
+            "query": query.urlencode(),
+            "checkpoint": Checkpoint.objects.first(),
+            **_choices(filters),
+        },
+    )
+
+
+@require_GET
+def record(request: HttpRequest, number: str) -> HttpResponse:
+    try:
+        publication = selectors.publication_public_get(number)
+    except NotFound as exc:
+        raise Http404(exc.detail) from exc
+    return render(
+        request,
+        "disclosure/record.html",
+        {"p": publication, "v": publication.view, "checkpoint": Checkpoint.objects.first()},
+    )
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+CSV_COLUMNS = [
+    ("number", "记录编号"),
+    ("subject_name", "主体名称"),
+    ("subject_kind_label", "主体类型"),
+    ("subject_identifier", "统一社会信用代码/身份证号码"),
+    ("source_type_label", "失信来源"),
+    ("domain_label", "领域"),
+    ("severity_label", "严重程度"),
+    ("decision_number", "文书号"),
+    ("decision_date", "决定日期"),
+    ("authority_name", "决定机关"),
+    ("facts", "失信事实"),
+    ("outcome", "处理结果"),
+    ("amount_wan_yuan", "金额（万元）"),
+    ("prefecture", "市州"),
+    ("county", "县市区"),
+    ("publication_start", "公示日期"),
+    ("maximum_end", "公示截止"),
+]
+
+
+@require_GET
+def records_csv(request: HttpRequest) -> StreamingHttpResponse:
+    """What the visitor searched, as CSV (UTF-8 with BOM for Excel), at most CSV_LIMIT rows."""
+    qs = selectors.publication_search(_filters(request))[:CSV_LIMIT]
+    writer = csv.writer(_Echo())
+
+    def rows() -> Iterator[str]:
+        yield "\ufeff" + writer.writerow([label for _key, label in CSV_COLUMNS])
+        for publication in qs.iterator(chunk_size=1000):
+            yield writer.writerow([publication.view.get(key) or "" for key, _l in CSV_COLUMNS])
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="govtrust-records.csv"'
+    return response
+
+
+@require_GET
+def feed(request: HttpRequest) -> HttpResponse:
+    atom = feedgenerator.Atom1Feed(
+        title="信用甘肃 · 政务失信记录公示",
+        link=request.build_absolute_uri("/"),
+        description="新公示的政务失信记录",
+        language="zh-hans",
+    )
+    for publication in selectors.publications_public().order_by("-published_at")[:50]:
+        view = publication.view
+        atom.add_item(
+            title=f"{view['subject_name']}：{view['source_type_label']}（{view['decision_number']}）",
+            link=request.build_absolute_uri(f"/gs/records/{publication.number}/"),
+            description=view["facts"],
+            pubdate=publication.published_at,
+            unique_id=f"urn:govtrust:record:{publication.number}",
+        )
+    return HttpResponse(
+        atom.writeString("utf-8"), content_type="application/atom+xml; charset=utf-8"
+    )
+
+
+@require_GET
+def log_page(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "disclosure/log.html",
+        {
+            "checkpoint": Checkpoint.objects.first(),
+            "size": ledger.size(),
+            "public_key": signing.public_key_pem(ledger.LEDGER_KEY),
+            "log_id": ledger.LOG_ID,
+        },
+    )
