@@ -7,6 +7,8 @@ import pytest
 from govtrust.core.audit import audit_verify
 from govtrust.demo import demo_load
 from govtrust.directory.models import User
+from govtrust.disclosure.models import Publication
+from govtrust.ledger.models import Checkpoint
 from govtrust.records.models import Domain, Record, Severity, SourceType
 
 pytestmark = pytest.mark.django_db
@@ -38,6 +40,9 @@ def test_demo_covers_the_domain_and_is_repeatable(directory: None) -> None:
     }
     assert records.filter(on_time=False).exists() and records.filter(on_time=True).exists()
     assert audit_verify().ok
+    published = Publication.objects.filter(status="published")
+    assert published.exists() and all(p.record.status == "accepted" for p in published)
+    assert Checkpoint.objects.get().size == published.count()
 
     again = demo_load(records=120)
     assert Record.objects.count() == 120  # a second run adds nothing...

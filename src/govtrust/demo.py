@@ -22,6 +22,8 @@ from govtrust.core.identifiers import compose_ric, compose_uscc
 from govtrust.core.protect import decrypt
 from govtrust.directory.models import CivilServant, Department, Government, Role, User
 from govtrust.directory.services import civil_servant_create, department_create, user_create
+from govtrust.disclosure.services import publications_publish_bulk
+from govtrust.ledger.services import checkpoint_sign
 from govtrust.records.models import Domain, Record, RecordEvent, Severity, SourceType, SubjectKind
 from govtrust.records.schemas import RecordIn
 from govtrust.records.services import record_accept, record_create, record_return, record_submit
@@ -288,7 +290,19 @@ def demo_load(
             logins.append(Login(username, password, Role(role).label, user.unit_label))
     if first_run:
         _records(rng, records, progress)
+        _publish(progress)
     return logins
+
+
+def _publish(progress: Callable[[str], None]) -> None:
+    """The credit office publishes the accepted records still within their period."""
+    office = User.objects.get(username="creditoffice")
+    accepted = Record.objects.filter(status="accepted").order_by("decision_date", "id")
+    outcome = publications_publish_bulk(
+        record_ids=list(accepted.values_list("pk", flat=True)), actor=office
+    )
+    checkpoint_sign()
+    progress(f"已公示 {len(outcome.published)} 条（{len(outcome.refused)} 条公示期已满，未公示）")
 
 
 def _real_name(rng: random.Random) -> str:
