@@ -166,3 +166,19 @@ def test_office_publishes_from_the_back_office(
     assert client.get(f"/gs/records/{record.number}/").status_code == 200
     client.force_login(reviewer)
     assert client.get("/backoffice/publish/").status_code == 403
+
+
+def test_redaction_rules_page(client: Client, office: User, make_user: Callable[..., User]) -> None:
+    client.force_login(office)
+    page = client.get("/backoffice/redaction/").content.decode()
+    assert "citizen_id" in page and "mobile" in page
+    bad = client.post("/backoffice/redaction/", {"name": "x y", "pattern": "a"})
+    assert bad.status_code == 400 and "规则名称" in bad.content.decode()
+    ok = client.post(
+        "/backoffice/redaction/",
+        {"name": "qq", "pattern": r"QQ\d{5,11}", "keep_head": "2", "keep_tail": "0", "active": "1"},
+        follow=True,
+    )
+    assert "规则已保存" in ok.content.decode()
+    client.force_login(make_user("rev", "reviewer", "6201"))
+    assert client.get("/backoffice/redaction/").status_code == 403

@@ -11,6 +11,7 @@ from django.test import Client
 
 from govtrust.core import signing
 from govtrust.core.errors import Conflict, DomainError, Forbidden
+from govtrust.core.models import AuditEvent
 from govtrust.directory.models import User
 from govtrust.disclosure.models import Publication
 from govtrust.disclosure.rules.periods import period_for
@@ -20,6 +21,7 @@ from govtrust.disclosure.services import (
     publications_expire,
     publications_publish_bulk,
 )
+from govtrust.disclosure.services_rules import redaction_rule_save
 from govtrust.ledger import merkle
 from govtrust.ledger.models import Leaf
 from govtrust.records.models import Record
@@ -177,3 +179,34 @@ def test_proof_from_the_api_verifies_against_the_signed_checkpoint(
     consistency = client.get("/api/v1/public/log/consistency", {"old": 2, "new": 5})
     assert consistency.status_code == 200
     assert client.get("/api/v1/public/log/consistency", {"old": 6, "new": 5}).status_code == 400
+
+
+def test_a_new_redaction_rule_corrects_published_views_and_logs_it(
+    accepted: Callable[..., Record], office: User
+) -> None:
+    record = accepted(facts="联系人车牌甘A12345，逾期未付款。")
+    publication = publication_publish(record=record, actor=office)
+    assert "甘A12345" in publication.view["facts"]
+    with pytest.raises(DomainError, match="正则表达式无效"):
+        redaction_rule_save(
+            actor=office, name="plate", pattern="([", keep_head=1, keep_tail=0, active=True
+        )
+    rule, changed = redaction_rule_save(
+        actor=office,
+        name="plate",
+        pattern=r"[\u4e00-\u9fa5][A-Z][A-Z0-9]{5}",
+        keep_head=2,
+        keep_tail=0,
+        active=True,
+    )
+    assert changed == 1
+    publication.refresh_from_db()
+    assert "甘A*****" in publication.view["facts"] and "甘A12345" not in publication.search_text
+    assert Leaf.objects.filter(record_number=record.number).values_list("kind", flat=True)[1] == (
+        "correct"
+    )
+    assert AuditEvent.objects.filter(action="redaction_rule.save", object_id="plate").exists()
+    _again, unchanged = redaction_rule_save(
+        actor=office, name="plate", pattern=rule.pattern, keep_head=2, keep_tail=0, active=True
+    )
+    assert unchanged == 0

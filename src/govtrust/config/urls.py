@@ -10,5 +10,6 @@ urlpatterns = [
     path("", include("govtrust.records.urls")),
     path("backoffice/", directory_views.home, name="home"),
     path("backoffice/publish/", disclosure_office.publish, name="publish"),
+    path("backoffice/redaction/", disclosure_office.redaction_rules, name="redaction-rules"),
     path("", include("govtrust.disclosure.urls")),
 ]

@@ -90,7 +90,7 @@ def public_view(
     }
 
 
-def _search_fields(view: dict[str, Any]) -> tuple[str, str]:
+def search_fields(view: dict[str, Any]) -> tuple[str, str]:
     text = " ".join(
         str(view[k])
         for k in (
@@ -145,7 +145,7 @@ def publication_publish(
         maximum_end=maximum_end,
         rule_source=period.source,
     )
-    text, pairs = _search_fields(view)
+    text, pairs = search_fields(view)
     salt = os.urandom(32)
     (leaf,) = ledger.append(
         [ledger.Entry(EventKind.PUBLISH, record.number, ledger.commitment(view, salt))]
