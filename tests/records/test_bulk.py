@@ -330,7 +330,7 @@ def test_template_is_read_back_by_the_importer(tmp_path: Path) -> None:
     workbook = CalamineWorkbook.from_path(str(path))
     assert workbook.sheet_names[:3] == ["失信记录", "代码表", "填写说明"]
     layout = find_layout(list(workbook.get_sheet_by_name("失信记录").iter_rows()))
-    assert layout is not None and layout.header_row == 1 and len(layout.positions) == 15
+    assert layout is not None and layout.header_row == 1 and len(layout.positions) == 16
     with zipfile.ZipFile(path) as archive:
         sheet_xml = archive.read("xl/worksheets/sheet1.xml").decode()
-    assert sheet_xml.count("<dataValidation ") == 4  # kind, source, domain, severity
+    assert sheet_xml.count("<dataValidation ") == 5  # kind, source, domain, severity, area

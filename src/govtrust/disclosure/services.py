@@ -70,6 +70,7 @@ def public_view(
         "domain_label": record.get_domain_display(),
         "severity": record.severity,
         "severity_label": record.get_severity_display(),
+        "safety_area_label": record.get_safety_area_display() if record.safety_area else "",
         "decision_number": record.decision_number,
         "decision_date": record.decision_date.isoformat(),
         "authority_name": record.authority_name,
@@ -132,6 +133,7 @@ def publication_publish(
         severity=record.severity,
         decided=record.decision_date,
         today=today,
+        safety_area=record.safety_area,
     )
     minimum_end = add_months(record.decision_date, period.minimum_months)
     maximum_end = add_months(record.decision_date, period.maximum_months)

@@ -9,7 +9,14 @@ from django import forms
 from pydantic import ValidationError
 
 from govtrust.core.validation import translate
-from govtrust.records.models import Domain, Record, Severity, SourceType, SubjectKind
+from govtrust.records.models import (
+    Domain,
+    Record,
+    SafetyArea,
+    Severity,
+    SourceType,
+    SubjectKind,
+)
 from govtrust.records.schemas import CHOICES, RecordIn
 
 _DATE = forms.DateInput(attrs={"type": "date"})
@@ -26,6 +33,12 @@ class RecordForm(forms.Form):
     source_type = forms.ChoiceField(label="失信来源", choices=SourceType.choices)
     domain = forms.ChoiceField(label="领域", choices=Domain.choices)
     severity = forms.ChoiceField(label="严重程度", choices=Severity.choices)
+    safety_area = forms.ChoiceField(
+        label="特殊领域",
+        choices=SafetyArea.choices,
+        required=False,
+        help_text="安全生产、消防安全、特种设备领域最短公示期为1年",
+    )
     decision_number = forms.CharField(label="文书号", max_length=100)
     decision_date = forms.CharField(label="决定日期", widget=_DATE)
     authority_name = forms.CharField(label="决定机关", max_length=120)
@@ -61,6 +74,7 @@ class RecordForm(forms.Form):
             "source_type": record.source_type,
             "domain": record.domain,
             "severity": record.severity,
+            "safety_area": record.safety_area,
             "decision_number": record.decision_number,
             "decision_date": record.decision_date.isoformat(),
             "authority_name": record.authority_name,

@@ -37,6 +37,15 @@ class Domain(models.TextChoices):
     OTHER = "other", "其他"
 
 
+class SafetyArea(models.TextChoices):
+    """Areas with a longer minimum publication period under NDRC Order 58 (at least one year)."""
+
+    NONE = "", "无"
+    WORK_SAFETY = "work_safety", "安全生产"
+    FIRE_SAFETY = "fire_safety", "消防安全"
+    SPECIAL_EQUIPMENT = "special_equipment", "特种设备"
+
+
 class Severity(models.TextChoices):
     MINOR = "minor", "轻微"
     GENERAL = "general", "一般"
@@ -82,6 +91,9 @@ class Record(models.Model):
         "金额（万元）", max_digits=14, decimal_places=4, null=True, blank=True
     )
     severity = models.CharField("严重程度", max_length=10, choices=Severity.choices)
+    safety_area = models.CharField(
+        "特殊领域", max_length=20, choices=SafetyArea.choices, blank=True, default=""
+    )
 
     reporting_government = models.ForeignKey(
         Government, on_delete=models.PROTECT, related_name="reported_records"

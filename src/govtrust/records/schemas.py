@@ -17,7 +17,7 @@ from pydantic import (
 )
 
 from govtrust.core.identifiers import check_ric, check_uscc
-from govtrust.records.models import Domain, Severity, SourceType, SubjectKind
+from govtrust.records.models import Domain, SafetyArea, Severity, SourceType, SubjectKind
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
@@ -51,6 +51,11 @@ class RecordIn(BaseModel):
         default=None, description="金额（万元）"
     )
     severity: Severity = Field(description="严重程度：minor 轻微 / general 一般 / serious 严重")
+    safety_area: SafetyArea = Field(
+        default=SafetyArea.NONE,
+        description="特殊领域：安全生产 work_safety、消防安全 fire_safety、"
+        "特种设备 special_equipment（最短公示期1年）",
+    )
     arose_on: datetime.date = Field(description="失信信息产生日期（报送期限由此起算）")
 
     @field_validator("authority_uscc")
@@ -96,6 +101,7 @@ CHOICES: dict[str, list[tuple[str, str]]] = {
     "source_type": SourceType.choices,
     "domain": Domain.choices,
     "severity": Severity.choices,
+    "safety_area": SafetyArea.choices,
 }
 
 

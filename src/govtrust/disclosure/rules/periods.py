@@ -28,6 +28,13 @@ class Rule:
     effective_to: datetime.date | None
     sources: frozenset[str] | None  # source types it covers; None: all not covered elsewhere
     by_severity: dict[str, tuple[int, int]]  # severity -> (minimum, maximum) months
+    area_minimum: int = 0  # minimum months in work safety, fire safety, special equipment
+
+    def months(self, severity: str, safety_area: str) -> tuple[int, int]:
+        minimum, maximum = self.by_severity[severity]
+        if safety_area:
+            minimum = min(max(minimum, self.area_minimum), maximum)
+        return minimum, maximum
 
     def covers(self, source_type: str, on: datetime.date) -> bool:
         in_force = self.effective_from <= on and (
@@ -56,8 +63,10 @@ RULES: tuple[Rule, ...] = (
         datetime.date(2023, 5, 1),
         datetime.date(2026, 3, 31),
         None,
-        # Administrative penalty information: at least 3 months, at most 3 years.
+        # Administrative penalty information: at least 3 months, at most 3 years; work safety,
+        # fire safety and special equipment at least one year.
         {"minor": (3, 36), "general": (3, 36), "serious": (3, 36)},
+        area_minimum=12,
     ),
     Rule(
         "credit-repair-2026",
@@ -80,14 +89,19 @@ def _candidates(source_type: str, decided: datetime.date, today: datetime.date) 
 
 
 def period_for(
-    *, source_type: str, severity: str, decided: datetime.date, today: datetime.date
+    *,
+    source_type: str,
+    severity: str,
+    decided: datetime.date,
+    today: datetime.date,
+    safety_area: str = "",
 ) -> Period:
     candidates = _candidates(source_type, decided, today)
     if not candidates:
         # Decisions before the first rule: the earliest general rule, the oldest law we model.
         candidates = [r for r in RULES if r.sources is None][:1]
-    best = min(candidates, key=lambda r: (r.by_severity[severity][1], r.by_severity[severity][0]))
-    minimum, maximum = best.by_severity[severity]
+    best = min(candidates, key=lambda r: tuple(reversed(r.months(severity, safety_area))))
+    minimum, maximum = best.months(severity, safety_area)
     return Period(best.rule_id, best.source, minimum, maximum)
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from govtrust.records.bulk import cells
-from govtrust.records.models import Domain, Severity, SourceType, SubjectKind
+from govtrust.records.models import Domain, SafetyArea, Severity, SourceType, SubjectKind
 
 _HEADER_SCAN_ROWS = 30
 
@@ -58,6 +58,14 @@ COLUMNS: tuple[Column, ...] = (
     ),
     Column("domain", "领域", True, "政府采购、PPP 等", ("所属领域",), _choices(Domain)),
     Column("severity", "严重程度", True, "轻微 / 一般 / 严重", ("失信程度",), _choices(Severity)),
+    Column(
+        "safety_area",
+        "特殊领域",
+        False,
+        "安全生产 / 消防安全 / 特种设备；其他领域不填",
+        ("安全领域",),
+        _choices(SafetyArea),
+    ),
     Column("decision_number", "文书号", True, "决定书、判决书文号", ("决定书文号", "文号")),
     Column("decision_date", "决定日期", True, "如 2025-03-05", ("作出决定日期",)),
     Column("authority_name", "决定机关", True, "作出决定的机关", ("处罚机关", "决定单位")),

@@ -141,6 +141,7 @@ def decision_fields(data: RecordIn, deadline: Deadline) -> dict[str, Any]:
         "outcome": data.outcome,
         "amount": data.amount,
         "severity": data.severity,
+        "safety_area": data.safety_area,
         "arose_on": data.arose_on,
         "due_date": deadline.due_date,
         "due_provisional": deadline.provisional,
