@@ -169,7 +169,12 @@ def test_the_same_decision_twice_in_one_file_is_an_error(
     batch = run(sheets.xlsx(tmp_path / "twin.xlsx", [twin, dict(twin)], title_rows=1))
     assert batch.status == "failed"
     assert batch.errors == [
-        {"row": 4, "field": "decision_number", "message": "与第3行是同一主体的同一决定"}
+        {
+            "row": 4,
+            "field": "decision_number",
+            "label": "文书号",
+            "message": "与第3行是同一主体的同一决定",
+        }
     ]
 
 

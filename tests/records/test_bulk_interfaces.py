@@ -46,7 +46,7 @@ def test_api_upload_then_follow(
     assert body["status"] == "partial" and body["created_count"] == 1
     assert body["processed_rows"] == body["total_rows"] == 2
     assert body["errors"] == [
-        {"row": 5, "field": "domain", "message": body["errors"][0]["message"]}
+        {"row": 5, "field": "domain", "label": "领域", "message": body["errors"][0]["message"]}
     ]
     assert "政府采购（procurement）" in body["errors"][0]["message"]
     report = client.get(body["report_url"], headers=headers)

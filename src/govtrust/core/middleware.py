@@ -11,6 +11,9 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 
 _KEY = "govtrust_last_seen"
+# Last-seen is stored at this granularity, not on every request: each store is a session write,
+# and on SQLite a write waits behind a running import's transaction.
+_RESOLUTION = 60
 
 
 class IdleTimeoutMiddleware:
@@ -25,6 +28,6 @@ class IdleTimeoutMiddleware:
             if last is not None and now - int(last) > settings.GOVTRUST_IDLE_TIMEOUT:
                 logout(request)
                 messages.info(request, "长时间未操作，已自动退出，请重新登录。")
-            else:
+            elif last is None or now - int(last) >= _RESOLUTION:
                 request.session[_KEY] = now
         return self.get_response(request)

@@ -24,6 +24,7 @@ router = Router(tags=["批量导入"])
 class ImportErrorOut(Schema):
     row: int
     field: str
+    label: str = ""
     message: str
 
 

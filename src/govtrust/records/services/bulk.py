@@ -29,6 +29,7 @@ from govtrust.core.errors import DomainError, Forbidden
 from govtrust.directory.models import Role, User
 from govtrust.records.bulk import mapping, readers, report, sniff
 from govtrust.records.bulk.columns import Layout, find_layout, missing_columns
+from govtrust.records.bulk.report import FIELD_LABELS
 from govtrust.records.models import ImportBatch, ImportMode, ImportStatus
 from govtrust.records.services.bulk_rows import Intake, RowError, import_chunk
 
@@ -259,7 +260,9 @@ def _finish(batch: ImportBatch, intake: Intake, errors: list[RowError], layout: 
         )
     else:
         batch.status = ImportStatus.FAILED
-        batch.message = f"发现{len(errors)}处错误，未导入任何记录，请下载错误报告修改后重新上传"
+        batch.message = (
+            f"发现{len(errors)}处错误，未导入任何记录{skipped}，请下载错误报告修改后重新上传"
+        )
     _close(batch, intake, errors)
 
 
@@ -269,7 +272,13 @@ def _close(batch: ImportBatch, intake: Intake, errors: list[RowError]) -> None:
     batch.skipped_count = intake.skipped
     batch.error_count = len(errors)
     batch.errors = [
-        {"row": e.row, "field": e.field, "message": e.message} for e in errors[:KEPT_ERRORS]
+        {
+            "row": e.row,
+            "field": e.field,
+            "label": FIELD_LABELS.get(e.field, "本行"),
+            "message": e.message,
+        }
+        for e in errors[:KEPT_ERRORS]
     ]
     batch.finished_at = timezone.now()
     batch.save()
