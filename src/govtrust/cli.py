@@ -81,25 +81,35 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _unit(args: argparse.Namespace) -> tuple[Any, Any] | None:
+    """The government (and department) named by --unit / --department, or None after saying why."""
+    from govtrust.directory.models import Department, Government
+
+    unit = Government.objects.filter(division_id=args.unit).first()
+    if unit is None:
+        print(f"行政区划代码不存在：{args.unit}", file=sys.stderr)
+        return None
+    department = None
+    if args.department:
+        department = Department.objects.filter(government=unit, name=args.department).first()
+        if department is None:
+            print(f"{unit.name}下没有部门：{args.department}", file=sys.stderr)
+            return None
+    return unit, department
+
+
 def cmd_createuser(args: argparse.Namespace) -> int:
     from govtrust.core.errors import DomainError
-    from govtrust.directory.models import Department, Government
     from govtrust.directory.services import user_create
 
     if not args.password_stdin:
         print("请使用 --password-stdin 从标准输入提供密码", file=sys.stderr)
         return 2
     password = sys.stdin.readline().rstrip("\n")
-    unit = Government.objects.filter(division_id=args.unit).first()
-    if unit is None:
-        print(f"行政区划代码不存在：{args.unit}", file=sys.stderr)
+    resolved = _unit(args)
+    if resolved is None:
         return 2
-    department = None
-    if args.department:
-        department = Department.objects.filter(government=unit, name=args.department).first()
-        if department is None:
-            print(f"{unit.name}下没有部门：{args.department}", file=sys.stderr)
-            return 2
+    unit, department = resolved
     try:
         user = user_create(
             username=args.username,
@@ -134,7 +144,6 @@ def cmd_import(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from govtrust.core.errors import DomainError
-    from govtrust.directory.models import Department, Government
     from govtrust.directory.services import service_account
     from govtrust.records.models import ImportStatus
     from govtrust.records.services.bulk import import_batch_create, import_batch_run
@@ -143,16 +152,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     if not path.is_file():
         print(f"文件不存在：{path}", file=sys.stderr)
         return 2
-    unit = Government.objects.filter(division_id=args.unit).first()
-    if unit is None:
-        print(f"行政区划代码不存在：{args.unit}", file=sys.stderr)
+    resolved = _unit(args)
+    if resolved is None:
         return 2
-    department = None
-    if args.department:
-        department = Department.objects.filter(government=unit, name=args.department).first()
-        if department is None:
-            print(f"{unit.name}下没有部门：{args.department}", file=sys.stderr)
-            return 2
+    unit, department = resolved
     actor = service_account(unit=unit, department=department)
     try:
         with path.open("rb") as handle:

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from govtrust.core.audit import audit_append
 from govtrust.core.errors import Conflict, DomainError, Forbidden
+from govtrust.core.money import wan_yuan
 from govtrust.directory.models import Division, Role, User
 from govtrust.disclosure.models import (
     Publication,
@@ -78,9 +79,7 @@ def public_view(
         "facts": redact(record.facts, rules),
         "basis": redact(record.basis, rules),
         "outcome": redact(record.outcome, rules),
-        "amount_wan_yuan": None
-        if record.amount is None
-        else format(record.amount.normalize(), "f"),
+        "amount_wan_yuan": wan_yuan(record.amount),
         "reporting_unit": record.reporting_unit,
         "prefecture": prefecture,
         "county": county,

@@ -29,6 +29,7 @@ from django.utils import timezone
 from govtrust.core import signing
 from govtrust.core.audit import audit_append, audit_append_many
 from govtrust.core.errors import DomainError
+from govtrust.core.money import wan_yuan
 from govtrust.core.protect import decrypt
 from govtrust.exchange.models import BatchStatus, ExchangeBatch, ExchangeItem, ItemStatus
 from govtrust.records.models import Record
@@ -71,7 +72,7 @@ def exchange_view(record: Record) -> dict[str, Any]:
         "facts": record.facts,
         "basis": record.basis,
         "outcome": record.outcome,
-        "amount_wan_yuan": None if record.amount is None else str(record.amount),
+        "amount_wan_yuan": wan_yuan(record.amount),
         "reporting_unit": record.reporting_unit,
         "reporting_division": record.division_code,
         "arose_on": record.arose_on.isoformat(),

@@ -11,12 +11,11 @@ from django.urls import reverse
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from govtrust.core.errors import NotFound
 from govtrust.directory.auth import api_user
 from govtrust.records import selectors
 from govtrust.records.models import ImportBatch, ImportMode
-from govtrust.records.services.bulk import import_batch_create, progress, report_file
-from govtrust.records.views_imports import XLSX, enqueue
+from govtrust.records.services.bulk import import_batch_create, progress
+from govtrust.records.views_imports import enqueue, report_response
 
 router = Router(tags=["批量导入"])
 
@@ -98,13 +97,4 @@ def import_get(request: HttpRequest, batch_id: uuid.UUID) -> ImportOut:
 
 @router.get("/imports/{batch_id}/report", url_name="import_report", summary="下载错误报告（Excel）")
 def import_report(request: HttpRequest, batch_id: uuid.UUID) -> FileResponse:
-    batch = selectors.import_batch_get(user=api_user(request), pk=batch_id)
-    path = report_file(batch)
-    if not batch.has_report or not path.exists():
-        raise NotFound("没有错误报告")
-    return FileResponse(
-        path.open("rb"),
-        as_attachment=True,
-        filename=f"错误报告-{batch.filename}.xlsx",
-        content_type=XLSX,
-    )
+    return report_response(selectors.import_batch_get(user=api_user(request), pk=batch_id))

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from pydantic import ValidationError
 
+from govtrust.core.money import wan_yuan
 from govtrust.core.validation import translate
 from govtrust.records.models import (
     Domain,
@@ -82,6 +83,6 @@ class RecordForm(forms.Form):
             "facts": record.facts,
             "basis": record.basis,
             "outcome": record.outcome,
-            "amount": "" if record.amount is None else format(record.amount.normalize(), "f"),
+            "amount": wan_yuan(record.amount) or "",
             "arose_on": record.arose_on.isoformat(),
         }

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from govtrust.core.money import wan_yuan
 from govtrust.directory.models import CivilServant, Department, Government
 from govtrust.records.workflow import Status
 
@@ -140,7 +141,7 @@ class Record(models.Model):
     @property
     def amount_display(self) -> str:
         """万元 without trailing zeros: 687, 12.5."""
-        return "—" if self.amount is None else format(self.amount.normalize(), "f")
+        return wan_yuan(self.amount) or "—"
 
     @property
     def reporting_unit(self) -> str:

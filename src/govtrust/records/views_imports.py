@@ -81,18 +81,25 @@ def import_detail(request: HttpRequest, pk: str) -> HttpResponse:
     )
 
 
-@role_required(*RECORD_ROLES)
-def import_report(request: HttpRequest, pk: str) -> FileResponse:
-    batch = _batch(request, pk)
+def report_response(batch: ImportBatch) -> FileResponse:
+    """The batch's Excel error report as a download; NotFound when there is none."""
     path = report_file(batch)
     if not batch.has_report or not path.exists():
-        raise Http404("没有错误报告")
+        raise NotFound("没有错误报告")
     return FileResponse(
         path.open("rb"),
         as_attachment=True,
         filename=f"错误报告-{batch.filename}.xlsx",
         content_type=XLSX,
     )
+
+
+@role_required(*RECORD_ROLES)
+def import_report(request: HttpRequest, pk: str) -> FileResponse:
+    try:
+        return report_response(_batch(request, pk))
+    except NotFound as exc:
+        raise Http404(exc.detail) from exc
 
 
 @role_required("clerk")
