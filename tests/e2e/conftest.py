@@ -55,6 +55,7 @@ class Account:
 CLERK = Account("clerk_cg", "clerk", "620102", DEPARTMENT)  # 城关区财政局
 REVIEWER = Account("reviewer_lz", "reviewer", "6201")  # 兰州市: the government above 城关区
 SIBLING_REVIEWER = Account("reviewer_ts", "reviewer", "6205")  # 天水市: a sibling prefecture
+CREDIT_OFFICE = Account("office_gs", "credit_office", "62")  # 甘肃省: publishes on the portal
 
 
 @dataclass
@@ -73,6 +74,13 @@ class Server:
         """Run a Django snippet in a subprocess with the server's settings; return its stdout."""
         prelude = "import django; django.setup()\n"
         return _run([sys.executable, "-c", prelude + code, *args], self.env).stdout
+
+    def create_user(self, account: Account) -> None:
+        """`govtrust createuser` for `account`, its password given on standard input."""
+        args = ["createuser", account.username, "--role", account.role, "--unit", account.unit]
+        if account.department:
+            args += ["--department", account.department]
+        _govtrust(self.env, *args, "--password-stdin", stdin=account.password + "\n")
 
     def log_tail(self, lines: int = 40) -> str:
         return _tail(self.log, lines)
@@ -202,10 +210,7 @@ def server(
         compose_uscc("11", CLERK.unit, "MB000001"),
     )
     for account in (CLERK, REVIEWER, SIBLING_REVIEWER):
-        args = ["createuser", account.username, "--role", account.role, "--unit", account.unit]
-        if account.department:
-            args += ["--department", account.department]
-        _govtrust(env, *args, "--password-stdin", stdin=account.password + "\n")
+        srv.create_user(account)
 
     worker = [sys.executable, "-m", "govtrust.cli", "worker", "--interval", WORKER_INTERVAL]
     serve = [sys.executable, "-m", "govtrust.cli", "serve", "--host", "127.0.0.1"]

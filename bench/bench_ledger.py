@@ -1,0 +1,266 @@
+"""The transparency log (RFC 6962 Merkle tree) beside pymerkle, in one process.
+
+    uv run python bench/bench_ledger.py [--leaves 1000000] [--quick] [--db-budget 300]
+
+1. In memory: `MemoryTree.append` for every leaf vs pymerkle 7's `InmemoryTree.append_entry`
+   (sha256, its default "security" mode = RFC 6962's 0x00/0x01 prefixes); both roots compared.
+2. Inclusion proofs at the full size for random indexes: `inclusion_path(tree.get, i, n)` and
+   `verify_inclusion` vs `prove_inclusion(i + 1, n)`; the paths are compared (pymerkle's starts
+   with the leaf hash itself).
+3. Consistency proofs from random old sizes to the full size, both; each verified by its own
+   library (the two layouts differ, see the report line).
+4. The database log (`ledger.services`) on a fresh SQLite (WAL) database: appends in transactions
+   of 1,000 entries, the fill to the full size in transactions of 10,000, `services.inclusion`
+   at that size, and single-entry transactions on top. If the fill's projection exceeds
+   `--db-budget` seconds the database part stops at 200,000 leaves and the table says so.
+   Its root is checked against a `MemoryTree` rebuilt from the stored leaf data.
+
+Leaves are ~150-byte canonical JSON events. Nothing but the measured call is inside the timers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import random
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pymerkle import InmemoryTree, verify_consistency  # type: ignore[import-untyped]
+
+from govtrust.ledger import merkle
+
+T = TypeVar("T")
+GOAL_APPENDS = 5_000.0  # appends per second
+GOAL_PROOF_MS = 1.0  # inclusion proof, in-memory
+DB_FALLBACK = 200_000
+rows: list[tuple[str, str, str, str]] = []
+
+
+def leaf(i: int) -> bytes:
+    commitment = hashlib.sha256(i.to_bytes(8, "big")).hexdigest()
+    event = {"kind": "publish", "record": f"620102-2026-{i:07d}", "commitment": commitment}
+    return json.dumps({**event, "at": "2026-11-27T00:00:00+00:00"}, sort_keys=True).encode()
+
+
+def each(fn: Callable[[bytes], Any], data: list[bytes]) -> Callable[[], None]:
+    def run() -> None:
+        for d in data:
+            fn(d)
+
+    return run
+
+
+def timed(fn: Callable[..., T], *args: Any) -> tuple[float, T]:
+    started = time.perf_counter()
+    result = fn(*args)
+    return time.perf_counter() - started, result
+
+
+def ms(samples: list[float]) -> str:
+    p95 = statistics.quantiles(samples, n=100)[94] if len(samples) > 1 else samples[0]
+    return f"{statistics.median(samples) * 1e3:.3f} / {p95 * 1e3:.3f}"
+
+
+def row(metric: str, govtrust: str, pymerkle: str = "-", goal: str = "-") -> None:
+    rows.append((metric, govtrust, pymerkle, goal))
+
+
+def proof_goal(samples: list[float]) -> str:
+    p95 = statistics.quantiles(samples, n=100)[94] if len(samples) > 1 else samples[0]
+    return f"p95 < {GOAL_PROOF_MS:g} ms ({'met' if p95 * 1e3 < GOAL_PROOF_MS else 'MISSED'})"
+
+
+def rate_goal(rate: float) -> str:
+    return f">= {GOAL_APPENDS:,.0f} ({'met' if rate >= GOAL_APPENDS else 'MISSED'})"
+
+
+def memory(n: int, samples: int, rng: random.Random) -> None:
+    data = [leaf(i) for i in range(n)]
+    print(f"leaves: {n:,}, mean {sum(map(len, data)) / n:.0f} bytes", flush=True)
+
+    tree = merkle.MemoryTree()
+    seconds, _ = timed(each(tree.append, data))
+    rate = n / seconds
+    pm = InmemoryTree(algorithm="sha256")
+    pm_seconds, _ = timed(each(pm.append_entry, data))
+    row(
+        "memory appends/s",
+        f"{rate:,.0f} ({seconds:.1f} s)",
+        f"{n / pm_seconds:,.0f}",
+        rate_goal(rate),
+    )
+
+    root = tree.root(n)
+    same = pm.get_root(n) == root and pm.get_root(n // 3) == tree.root(n // 3)
+    assert same, "roots differ from pymerkle's although both use RFC 6962 prefixes"
+    row("root equal to pymerkle's (n, n/3)", "yes", "yes")
+
+    indexes = [rng.randrange(n) for _ in range(samples)]
+    ours, theirs, checks = [], [], []
+    for i in indexes:
+        t, path = timed(merkle.inclusion_path, tree.get, i, n)
+        ours.append(t)
+        lh = merkle.leaf_hash(data[i])
+        t, ok = timed(merkle.verify_inclusion, lh, i, n, path, root)
+        checks.append(t)
+        assert ok, f"inclusion proof of {i} does not verify"
+        t, proof = timed(pm.prove_inclusion, i + 1, n)
+        theirs.append(t)
+        assert proof.path == [lh, *path], f"paths of {i} differ"
+    row(f"inclusion proof ms, median / p95 ({samples:,})", ms(ours), ms(theirs), proof_goal(ours))
+    row("inclusion verify ms, median / p95", ms(checks), "-")
+    row("inclusion paths identical (after leaf hash)", "yes", "yes")
+
+    olds = [rng.randrange(1, n) for _ in range(max(samples // 4, 1))]
+    ours, theirs, checks, lengths, pm_lengths, same = [], [], [], [], [], 0
+    for old in olds:
+        t, path = timed(merkle.consistency_path, tree.get, old, n)
+        ours.append(t)
+        old_root = tree.root(old)
+        t, ok = timed(merkle.verify_consistency, old, n, old_root, root, path)
+        checks.append(t)
+        assert ok, f"consistency proof {old} -> {n} does not verify"
+        t, proof = timed(pm.prove_consistency, old, n)
+        theirs.append(t)
+        verify_consistency(old_root, root, proof, prior_size=old, later_size=n)  # raises if bad
+        lengths.append(len(path))
+        pm_lengths.append(len(proof.path))
+        same += proof.path == path
+    row(f"consistency proof ms, median / p95 ({len(olds):,})", ms(ours), ms(theirs))
+    row("consistency verify ms, median / p95", ms(checks), "-")
+    mean_lengths = f"{statistics.mean(lengths):.1f}", f"{statistics.mean(pm_lengths):.1f}"
+    row("consistency proof hashes (mean)", *mean_lengths)
+    row("consistency paths identical (RFC 6962 layout)", f"{same}/{len(olds)}", "own layout")
+
+
+def configure(var_dir: Path) -> None:
+    os.environ["GOVTRUST_VAR_DIR"] = str(var_dir)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "govtrust.config.settings"
+    for name in ("DATABASE_URL", "REDIS_URL", "GOVTRUST_DEBUG"):
+        os.environ.pop(name, None)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def database(n: int, samples: int, singles: int, budget: float, rng: random.Random) -> None:
+    from django.db import transaction
+
+    from govtrust.ledger import services
+    from govtrust.ledger.models import Leaf
+
+    def entries(start: int, count: int) -> list[services.Entry]:
+        return [
+            services.Entry(
+                "publish", f"620102-2026-{i:07d}", hashlib.sha256(i.to_bytes(8, "big")).hexdigest()
+            )
+            for i in range(start, start + count)
+        ]
+
+    def append(batch: list[services.Entry]) -> float:
+        def run() -> None:
+            with transaction.atomic():
+                services.append(batch)
+
+        return timed(run)[0]
+
+    first = min(100_000, n)
+    batch_seconds = sum(append(entries(i, 1_000)) for i in range(0, first, 1_000))
+    rate = first / batch_seconds
+    row(f"DB appends/s, 1,000 per txn (first {first:,})", f"{rate:,.0f}", "-", rate_goal(rate))
+
+    fill_seconds, size, note = batch_seconds, first, ""
+    while size < n:
+        step = min(10_000, n - size)
+        fill_seconds += append(entries(size, step))
+        size += step
+        if n > DB_FALLBACK and size >= 50_000 and fill_seconds / size * n > budget:
+            note = f" (STOPPED: {n:,} projected {fill_seconds / size * n:.0f} s > {budget:.0f})"
+            n = max(size, DB_FALLBACK)
+    print(f"database filled to {n:,} leaves in {fill_seconds:.1f} s", flush=True)
+    label = f"DB fill to {n:,} ({first:,} by 1,000, rest by 10,000){note}"
+    row(label, f"{fill_seconds:.1f} s ({n / fill_seconds:,.0f}/s)")
+
+    tree = merkle.MemoryTree()
+    for data in Leaf.objects.order_by("index").values_list("data", flat=True)[:n].iterator(5_000):
+        tree.append(data.encode())
+    root = services.root(n)
+    assert root == tree.root(n), "the database root differs from the stored leaves' tree"
+
+    times = []
+    for i in [rng.randrange(n) for _ in range(samples)]:
+        t, proof = timed(services.inclusion, i, n)
+        times.append(t)
+        path = [bytes.fromhex(h) for h in proof["audit_path"]]
+        lh = bytes.fromhex(proof["leaf_hash"])
+        assert merkle.verify_inclusion(lh, i, n, path, root), f"DB proof of {i} does not verify"
+        assert bytes.fromhex(proof["root"]) == root
+    label = f"DB services.inclusion ms at {n:,}, median / p95 ({samples:,})"
+    row(label, ms(times), "-", proof_goal(times))
+    olds = [rng.randrange(1, n) for _ in range(max(samples // 20, 1))]
+    times = [timed(services.consistency, old, n)[0] for old in olds]
+    row(f"DB services.consistency ms, median / p95 ({len(olds):,})", ms(times))
+
+    single = sum(append(entries(n + k, 1)) for k in range(singles))
+    rate = singles / single
+    row(f"DB appends/s, 1 per txn ({singles:,} on top)", f"{rate:,.0f}", "-", rate_goal(rate))
+    assert services.size() == n + singles
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        names = [ln for ln in cpuinfo.read_text().splitlines() if ln.startswith("model name")]
+        cpu = names[0].split(":", 1)[1].strip() if names else cpu
+    return (
+        f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, "
+        f"SQLite {sqlite3.sqlite_version}, pymerkle {version('pymerkle')}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--leaves", type=int, default=1_000_000)
+    parser.add_argument("--quick", action="store_true", help="50,000 leaves, fewer samples")
+    parser.add_argument("--db-budget", type=float, default=300.0, help="seconds for the DB fill")
+    parser.add_argument("--seed", type=int, default=2026)
+    args = parser.parse_args()
+    n = min(args.leaves, 50_000) if args.quick else args.leaves
+    samples, singles = (200, 500) if args.quick else (2_000, 5_000)
+    rng = random.Random(args.seed)
+    start_load = os.getloadavg()[0]
+    print(machine(), flush=True)
+    load = "load average at start %.2f, at end %.2f (other work on the machine skews timings)"
+
+    memory(n, samples, rng)
+    with tempfile.TemporaryDirectory(prefix="bench-ledger-") as var_dir:
+        configure(Path(var_dir))
+        database(n, samples, singles, args.db_budget, rng)
+
+    widths = [
+        max(len(r[c]) for r in [("metric", "GovTrust", "pymerkle", "goal"), *rows])
+        for c in range(4)
+    ]
+    for r in [("metric", "GovTrust", "pymerkle", "goal"), *rows]:
+        print(" | ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip())
+    print(load % (start_load, os.getloadavg()[0]))
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
