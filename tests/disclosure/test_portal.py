@@ -182,3 +182,19 @@ def test_redaction_rules_page(client: Client, office: User, make_user: Callable[
     assert "规则已保存" in ok.content.decode()
     client.force_login(make_user("rev", "reviewer", "6201"))
     assert client.get("/backoffice/redaction/").status_code == 403
+
+
+def test_odd_year_values_are_ignored_not_errors(client: Client) -> None:
+    for year in ("²", "２０２５", "99999", "-1", "abc"):
+        assert client.get("/", {"year": year}).status_code == 200
+        assert client.get("/gs/records.csv", {"year": year}).status_code == 200
+
+
+def test_csv_cells_cannot_become_formulas(
+    client: Client, published: Callable[..., list[Record]]
+) -> None:
+    published(facts='=HYPERLINK("http://evil","x")', outcome="+1")
+    body = b"".join(
+        client.get("/gs/records.csv").streaming_content  # type: ignore[attr-defined]
+    ).decode()
+    assert "'=HYPERLINK" in body and ",'+1," in body

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from govtrust.core import signing
+from govtrust.core.errors import NotFound
 from govtrust.disclosure import selectors
 from govtrust.ledger import services as ledger
 from govtrust.ledger.models import Checkpoint
@@ -85,7 +86,9 @@ def public_record_proof(request: HttpRequest, number: str) -> dict[str, Any]:
     """The inclusion proof against the latest signed checkpoint (signed now if it is older than
     the record's event), so the proof and the signature can be checked together."""
     publication = selectors.publication_public_get(number)
-    index = publication.leaf_index or 0
+    if publication.leaf_index is None:
+        raise NotFound("该记录没有透明日志事件")
+    index = publication.leaf_index
     checkpoint = Checkpoint.objects.first()
     if checkpoint is None or checkpoint.size <= index:
         checkpoint = ledger.checkpoint_sign()

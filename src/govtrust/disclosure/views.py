@@ -7,6 +7,7 @@ returns what is published today.
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -38,7 +39,7 @@ def _filters(request: HttpRequest) -> selectors.Filters:
         source_type=get.get("source_type", "")[:16],
         domain=get.get("domain", "")[:16],
         severity=get.get("severity", "")[:10],
-        year=int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else None,
+        year=int(year) if re.fullmatch(r"[0-9]{4}", year) and 2000 <= int(year) <= 2100 else None,
     )
 
 
@@ -116,6 +117,12 @@ CSV_COLUMNS = [
 ]
 
 
+def _cell(value: object) -> str:
+    """A CSV cell that Excel will not run as a formula (=, +, -, @ lead a formula)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 @require_GET
 def records_csv(request: HttpRequest) -> StreamingHttpResponse:
     """What the visitor searched, as CSV (UTF-8 with BOM for Excel), at most CSV_LIMIT rows."""
@@ -125,7 +132,7 @@ def records_csv(request: HttpRequest) -> StreamingHttpResponse:
     def rows() -> Iterator[str]:
         yield "\ufeff" + writer.writerow([label for _key, label in CSV_COLUMNS])
         for publication in qs.iterator(chunk_size=1000):
-            yield writer.writerow([publication.view.get(key) or "" for key, _l in CSV_COLUMNS])
+            yield writer.writerow([_cell(publication.view.get(key)) for key, _label in CSV_COLUMNS])
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="govtrust-records.csv"'
