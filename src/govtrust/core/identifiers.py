@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from stdnum import numdb
@@ -104,6 +105,7 @@ def compose_ric(stem: str) -> str:
     return stem + ric.calc_check_digit(stem + "0")  # stdnum expects a placeholder check digit
 
 
+@lru_cache(maxsize=8192)
 def _known_division(code: str) -> bool:
     results = numdb.get("cn/loc").info(code)
     return any(props.get("county") for _part, props in results)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import chinese_calendar
 
@@ -31,6 +32,7 @@ class Deadline:
     provisional_years: tuple[int, ...] = ()
 
 
+@lru_cache(maxsize=256)
 def _package_knows(year: int) -> bool:
     if year not in _PACKAGE_YEARS:
         return False
@@ -45,18 +47,22 @@ def has_schedule(year: int) -> bool:
     return _package_knows(year) or CalendarYear.objects.filter(year=year).exists()
 
 
-class _Calendar:
-    """A read of the override table for one computation (one query, not one per day)."""
+class Calendar:
+    """A read of the override table: for one computation (a span, one query), or whole for a
+    long job that computes many deadlines (the table holds a few dozen days a year)."""
 
-    def __init__(self, start: datetime.date, end: datetime.date) -> None:
-        self.overrides = dict(
-            CalendarDay.objects.filter(date__gte=start, date__lte=end).values_list(
-                "date", "is_workday"
-            )
-        )
+    def __init__(self, start: datetime.date | None, end: datetime.date | None) -> None:
+        days = CalendarDay.objects.all()
+        if start is not None and end is not None:
+            days = days.filter(date__gte=start, date__lte=end)
+        self.overrides = dict(days.values_list("date", "is_workday"))
+        self.complete = start is None
         entered = set(CalendarYear.objects.values_list("year", flat=True))
-        self.scheduled = {y for y in range(start.year, end.year + 1) if y in entered}
-        self.scheduled |= {y for y in range(start.year, end.year + 1) if _package_knows(y)}
+        self.scheduled = entered | {y for y in _PACKAGE_YEARS if _package_knows(y)}
+
+    @classmethod
+    def whole(cls) -> Calendar:
+        return cls(None, None)
 
     def is_workday(self, day: datetime.date) -> tuple[bool, bool]:
         """(is a working day, the answer is provisional)."""
@@ -68,10 +74,12 @@ class _Calendar:
 
 
 def is_workday(day: datetime.date) -> tuple[bool, bool]:
-    return _Calendar(day, day).is_workday(day)
+    return Calendar(day, day).is_workday(day)
 
 
-def add_working_days(start: datetime.date, days: int) -> Deadline:
+def add_working_days(
+    start: datetime.date, days: int, *, calendar: Calendar | None = None
+) -> Deadline:
     """The date by which something must happen when given `days` working days from `start`."""
     if days < 0:
         raise ValueError("days must not be negative")
@@ -79,13 +87,14 @@ def add_working_days(start: datetime.date, days: int) -> Deadline:
     # in one query; a longer run of idle days just reads the next span.
     span = datetime.timedelta(days=days * 2 + 21)
     span_end = start + span
-    calendar = _Calendar(start, span_end)
+    if calendar is None:
+        calendar = Calendar(start, span_end)
     current, counted, provisional_years = start, 0, set()
     while counted < days:
         current += datetime.timedelta(days=1)
-        if current > span_end:
+        if current > span_end and not calendar.complete:
             span_end = current + span
-            calendar = _Calendar(current, span_end)
+            calendar = Calendar(current, span_end)
         workday, provisional = calendar.is_workday(current)
         if provisional or current.year not in calendar.scheduled:
             provisional_years.add(current.year)

@@ -56,20 +56,37 @@ def _csv_rows(path: Path) -> Iterator[Row]:
         raise DomainError(f"CSV 格式错误：{exc}") from exc
 
 
-def _sheet_rows(path: Path) -> Iterator[Row]:
+def _open_sheet(path: Path) -> tuple[int, Iterator[Row]]:
     try:
         workbook = CalamineWorkbook.from_path(str(path))
     except CalamineError as exc:
         raise DomainError("表格文件已损坏或受密码保护，无法读取") from exc
     except Exception as exc:  # calamine raises plain errors for some malformed files
         raise DomainError("表格文件无法读取") from exc
-    with workbook:
-        if not workbook.sheet_names:
-            raise DomainError("表格中没有工作表")
+    if not workbook.sheet_names:
+        workbook.close()
+        raise DomainError("表格中没有工作表")
+    try:
         sheet = workbook.get_sheet_by_index(0)
-        yield from sheet.iter_rows()
+    except Exception as exc:
+        workbook.close()
+        raise DomainError("表格文件无法读取") from exc
+
+    def iterate() -> Iterator[Row]:
+        with workbook:
+            yield from sheet.iter_rows()
+
+    return sheet.height, iterate()
 
 
 def rows(path: Path, kind: Kind) -> Iterator[Row]:
     """All rows of the first sheet (or the CSV), as raw values."""
-    return _csv_rows(path) if kind == "csv" else _sheet_rows(path)
+    return _csv_rows(path) if kind == "csv" else _open_sheet(path)[1]
+
+
+def open_rows(path: Path, kind: Kind) -> tuple[int, Iterator[Row]]:
+    """The number of rows and the rows. A sheet is parsed once: calamine holds it in memory,
+    and a second parse just to count would double the peak."""
+    if kind == "csv":
+        return sum(1 for _ in _csv_rows(path)), _csv_rows(path)
+    return _open_sheet(path)

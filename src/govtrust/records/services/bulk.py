@@ -135,8 +135,11 @@ def _publish(batch: ImportBatch, processed: int, total: int) -> None:
     cache.set(f"govtrust:import:{batch.pk}", {"processed": processed, "total": total}, 3600)
 
 
-def _data_rows(path: Path, batch: ImportBatch) -> tuple[Layout, Iterator[tuple[int, list[Any]]]]:
-    rows = readers.rows(path, sniff.EXTENSIONS["." + batch.kind])
+def _data_rows(
+    path: Path, batch: ImportBatch
+) -> tuple[Layout, int, Iterator[tuple[int, list[Any]]]]:
+    """The header layout, the number of data rows, and the data rows numbered as in the sheet."""
+    height, rows = readers.open_rows(path, sniff.EXTENSIONS["." + batch.kind])
     head: list[list[Any]] = []
     for row in rows:
         head.append(row)
@@ -158,15 +161,11 @@ def _data_rows(path: Path, batch: ImportBatch) -> tuple[Layout, Iterator[tuple[i
             number += 1
             yield number, row
 
-    return layout, numbered()
+    return layout, max(height - layout.header_row - 1, 0), numbered()
 
 
 def _blank(row: list[Any]) -> bool:
     return all(cell is None or str(cell).strip() == "" for cell in row)
-
-
-def _count_rows(path: Path, batch: ImportBatch) -> int:
-    return sum(1 for _ in readers.rows(path, sniff.EXTENSIONS["." + batch.kind]))
 
 
 def import_batch_run(
@@ -183,8 +182,7 @@ def import_batch_run(
     intake = Intake(actor=batch.created_by, batch_label=f"批量导入 {batch.filename}")
     try:
         path = batch_file(batch)
-        layout, rows = _data_rows(path, batch)
-        total = max(_count_rows(path, batch) - layout.header_row - 1, 0)
+        layout, total, rows = _data_rows(path, batch)
         max_rows = int(getattr(settings, "GOVTRUST_IMPORT_MAX_ROWS", 200_000))
         if total > max_rows:
             raise DomainError(f"行数过多：{total}行，上限为{max_rows}行，请分成多个文件")

@@ -19,6 +19,7 @@ from govtrust.core.audit import audit_append_many
 from govtrust.core.errors import DomainError
 from govtrust.core.validation import translate
 from govtrust.core.workdays import Deadline
+from govtrust.core.workdays.engine import Calendar
 from govtrust.directory.models import User
 from govtrust.records.models import Record, RecordEvent
 from govtrust.records.schemas import CHOICES, RecordIn
@@ -50,12 +51,15 @@ class Intake:
     write: bool = True
     seen: dict[tuple[str, str], int] = field(default_factory=dict)
     deadlines: dict[datetime.date, Deadline] = field(default_factory=dict)
+    calendar: Calendar | None = None  # read once per file: the table is small
     created: int = 0
     skipped: int = 0  # rows already registered (a file sent again): neither written nor errors
 
     def deadline(self, arose_on: datetime.date) -> Deadline:
         if arose_on not in self.deadlines:
-            self.deadlines[arose_on] = reporting_deadline(arose_on)
+            if self.calendar is None:
+                self.calendar = Calendar.whole()
+            self.deadlines[arose_on] = reporting_deadline(arose_on, self.calendar)
         return self.deadlines[arose_on]
 
 

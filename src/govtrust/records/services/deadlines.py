@@ -9,13 +9,14 @@ from django.utils import timezone
 
 from govtrust.core.audit import audit_append
 from govtrust.core.workdays import Deadline, add_working_days
+from govtrust.core.workdays.engine import Calendar
 from govtrust.records.models import Record
 
 REPORTING_WORKING_DAYS = 7  # 甘肃省实施方案 四(五): 7个工作日内报送
 
 
-def reporting_deadline(arose_on: datetime.date) -> Deadline:
-    return add_working_days(arose_on, REPORTING_WORKING_DAYS)
+def reporting_deadline(arose_on: datetime.date, calendar: Calendar | None = None) -> Deadline:
+    return add_working_days(arose_on, REPORTING_WORKING_DAYS, calendar=calendar)
 
 
 def on_time(submitted_on: datetime.date, due_date: datetime.date) -> bool:
