@@ -678,10 +678,11 @@ def report(rows: list[Row], shapes: list[Shape], clients: int, budget: Budget) -
     print_table(headers, lines)
     for row in rows:
         if row.probe:
+            took = ms(p50(row.orm)) + ("" if math.isinf(p50(row.orm)) else " ms")
             print(
-                f"  {row.query.label}: {ms(p50(row.orm))} ms in process, over "
-                f"{budget.seconds:.0f} s, so no load over HTTP; one request alone: {row.probe} "
-                "(gunicorn kills a sync worker busy for more than its 30 s timeout)"
+                f"  {row.query.label}: {took} in process, over {budget.seconds:.0f} s, so no "
+                f"load over HTTP; one request alone: {row.probe} (gunicorn kills a sync worker "
+                "busy for more than its 30 s timeout)"
             )
 
     print("\nWhere the time goes without queueing (p50, ms): one client, the same server.")
