@@ -16,6 +16,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from govtrust.core.bulk_insert import insert_many
 from govtrust.core.models import AuditEvent, AuditHead
 
 GENESIS = "0" * 64
@@ -105,7 +106,7 @@ def audit_append_many(*, actor: str, entries: list[dict[str, Any]]) -> int:
             )
             event.digest = prev = _digest(prev, _body(event))
             events.append(event)
-        AuditEvent.objects.bulk_create(events, batch_size=500)
+        insert_many(AuditEvent, events)
         head.seq, head.digest = seq, prev
         head.save(update_fields=["seq", "digest"])
     return len(events)

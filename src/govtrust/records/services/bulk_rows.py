@@ -16,6 +16,7 @@ from django.utils import timezone
 from pydantic import ValidationError
 
 from govtrust.core.audit import audit_append_many
+from govtrust.core.bulk_insert import ids_by, insert_many
 from govtrust.core.errors import DomainError
 from govtrust.core.validation import translate
 from govtrust.core.workdays import Deadline
@@ -140,8 +141,12 @@ def _write(good: list[tuple[int, RecordIn, dict[str, Any]]], intake: Intake) -> 
         )
         for number, (_row, _item, fields) in zip(numbers, good, strict=True)
     ]
-    Record.objects.bulk_create(records, batch_size=500)
-    RecordEvent.objects.bulk_create(
+    insert_many(Record, records)
+    ids = ids_by(Record, "number", numbers)
+    for record in records:
+        record.pk = ids[record.number]
+    insert_many(
+        RecordEvent,
         [
             RecordEvent(
                 record=record,
@@ -153,7 +158,6 @@ def _write(good: list[tuple[int, RecordIn, dict[str, Any]]], intake: Intake) -> 
             )
             for record in records
         ],
-        batch_size=500,
     )
     audit_append_many(
         actor=actor.username,
