@@ -29,7 +29,18 @@ def _converter(field: models.Field[Any, Any]) -> Callable[[Any], Any] | None:
         return _converter(field.target_field)  # a foreign key stores its target's value
     if isinstance(field, _PLAIN):
         return None
-    return lambda value: field.get_db_prep_save(value, connection)
+    if isinstance(field, models.JSONField):
+        return lambda value: field.get_db_prep_save(value, connection)
+    # Dates, times, amounts and bytes repeat across a batch (one `now`, a few hundred dates),
+    # and their preparation (time-zone handling, decimal quantising) is the costly part.
+    prepared: dict[Any, Any] = {}
+
+    def convert(value: Any) -> Any:
+        if value not in prepared:
+            prepared[value] = field.get_db_prep_save(value, connection)
+        return prepared[value]
+
+    return convert
 
 
 def insert_many(model: type[models.Model], objects: Sequence[models.Model]) -> None:

@@ -59,6 +59,9 @@ class Calendar:
         self.complete = start is None
         entered = set(CalendarYear.objects.values_list("year", flat=True))
         self.scheduled = entered | {y for y in _PACKAGE_YEARS if _package_knows(y)}
+        # chinese_calendar checks its range with min()/max() over its tables on every call;
+        # a bulk import asks about the same few hundred days thousands of times.
+        self._answers: dict[datetime.date, tuple[bool, bool]] = {}
 
     @classmethod
     def whole(cls) -> Calendar:
@@ -66,6 +69,11 @@ class Calendar:
 
     def is_workday(self, day: datetime.date) -> tuple[bool, bool]:
         """(is a working day, the answer is provisional)."""
+        if day not in self._answers:
+            self._answers[day] = self._is_workday(day)
+        return self._answers[day]
+
+    def _is_workday(self, day: datetime.date) -> tuple[bool, bool]:
         if day in self.overrides:
             return self.overrides[day], False
         if _package_knows(day.year):
