@@ -104,3 +104,18 @@ def test_every_composed_uscc_is_valid_and_any_other_last_character_is_not(body: 
 @given(st.text(max_size=40))
 def test_normalize_is_idempotent(text: str) -> None:
     assert normalize(normalize(text)) == normalize(text)
+
+
+def test_check_characters_agree_with_python_stdnum() -> None:
+    import random
+
+    from stdnum.cn import ric, uscc
+
+    from govtrust.core.identifiers import USCC_ALPHABET, ric_check_char, uscc_check_char
+
+    rng = random.Random(7)
+    for _ in range(2000):
+        body = "".join(rng.choice(USCC_ALPHABET) for _ in range(17))
+        assert uscc_check_char(body) == uscc.calc_check_digit(body)
+        stem = "".join(rng.choice("0123456789") for _ in range(17))
+        assert ric_check_char(stem) == ric.calc_check_digit(stem + "0")

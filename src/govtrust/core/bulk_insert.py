@@ -21,6 +21,7 @@ _PLAIN = (
     models.TextField,
     models.IntegerField,  # also PositiveIntegerField, BigIntegerField, SmallIntegerField
     models.BooleanField,
+    models.BinaryField,  # bytes go to both drivers as they are
 )
 
 

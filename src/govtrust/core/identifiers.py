@@ -14,10 +14,13 @@ from functools import lru_cache
 from typing import Literal
 
 from stdnum import numdb
-from stdnum.cn import ric, uscc
+from stdnum.cn import ric
 
 Kind = Literal["uscc", "ric"]
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_USCC_VALUE = {ch: i for i, ch in enumerate(USCC_ALPHABET)}
+_USCC_WEIGHTS = tuple(3**i % 31 for i in range(17))  # GB 32100-2015 §5.2
+_RIC_WEIGHTS = tuple(2 ** (17 - i) % 11 for i in range(17))  # GB 11643-1999 §6.2
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,19 @@ def normalize(value: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
+def uscc_check_char(first17: str) -> str:
+    """Check character of a USCC. Written out (the same result as python-stdnum's, a test
+    compares them) because bulk intake checks tens of thousands of codes per file."""
+    total = sum(_USCC_VALUE[ch] * w for ch, w in zip(first17, _USCC_WEIGHTS, strict=True))
+    return USCC_ALPHABET[(31 - total % 31) % 31]
+
+
+def ric_check_char(first17: str) -> str:
+    total = sum(int(ch) * w for ch, w in zip(first17, _RIC_WEIGHTS, strict=True))
+    return "10X98765432"[total % 11]
+
+
+@lru_cache(maxsize=4096)  # a file names the same few deciding authorities on every row
 def check_uscc(value: str) -> Checked:
     number = normalize(value)
     if not number:
@@ -46,7 +62,7 @@ def check_uscc(value: str) -> Checked:
         return Checked(False, number, f"统一社会信用代码含有不允许的字符“{bad[0]}”")
     if not number[2:8].isdigit():
         return Checked(False, number, "统一社会信用代码第3至8位应为行政区划代码（数字）")
-    expected = uscc.calc_check_digit(number)
+    expected = uscc_check_char(number[:17])
     if number[17] != expected:
         return Checked(False, number, f"统一社会信用代码校验位错误：最后一位应为“{expected}”")
     org_expected = organisation_check_char(number[8:16])
@@ -73,7 +89,7 @@ def check_ric(value: str, *, today: datetime.date | None = None) -> Checked:
         return Checked(False, number, f"身份证号码应为18位，当前为{len(number)}位")
     if not number[:17].isdigit() or number[17] not in "0123456789X":
         return Checked(False, number, "身份证号码前17位应为数字，最后一位应为数字或X")
-    expected = ric.calc_check_digit(number)
+    expected = ric_check_char(number[:17])
     if number[17] != expected:
         return Checked(False, number, f"身份证号码校验位错误：最后一位应为“{expected}”")
     try:
@@ -97,12 +113,12 @@ def organisation_check_char(body: str) -> str:
 def compose_uscc(category: str, division: str, body: str) -> str:
     """A USCC with both check characters computed: `category` (2), `division` (6), `body` (8)."""
     partial = f"{category}{division}{body}{organisation_check_char(body)}"
-    return partial + uscc.calc_check_digit(partial)
+    return partial + uscc_check_char(partial)
 
 
 def compose_ric(stem: str) -> str:
     """A citizen ID number from its first 17 digits (division, birth date, sequence)."""
-    return stem + ric.calc_check_digit(stem + "0")  # stdnum expects a placeholder check digit
+    return stem + ric_check_char(stem)
 
 
 @lru_cache(maxsize=8192)
