@@ -210,3 +210,32 @@ def test_a_new_redaction_rule_corrects_published_views_and_logs_it(
         actor=office, name="plate", pattern=rule.pattern, keep_head=2, keep_tail=0, active=True
     )
     assert unchanged == 0
+
+
+def test_relevance_orders_small_match_sets_and_newest_first_beyond_the_rank_limit(
+    accepted: Callable[..., Record], office: User, monkeypatch: pytest.MonkeyPatch, client: Client
+) -> None:
+    """GIVEN three records mentioning 工程款, one of them three times
+    WHEN searching with the match set under the rank limit, then over it (limit lowered to 2)
+    THEN the first search puts the record that says it most first, the second puts the newest
+    first; and the API counts up to the cap and says there are more."""
+    from govtrust.disclosure import search, selectors
+
+    many = accepted(subject_name="张三", facts="拖欠工程款，工程款至今未付，工程款合计十万元。")
+    older = accepted(subject_name="李四", facts="拖欠工程款及其他欠款的情况说明若干。")
+    newest = accepted(subject_name="赵五", facts="拖欠工程款及其他欠款的情况说明若干。")
+    for record in (many, older, newest):
+        publication_publish(record=record, actor=office)
+
+    def found() -> list[str]:
+        return [p.number for p in publication_search(Filters(q="工程款"))]
+
+    assert found()[0] == many.number
+    monkeypatch.setattr(search, "RANK_LIMIT", 2)
+    assert found() == [newest.number, older.number, many.number]
+
+    monkeypatch.setattr(selectors, "COUNT_CAP", 2)
+    page = client.get("/api/v1/public/records", {"q": "工程款"}).json()
+    assert (page["count"], page["more"], len(page["items"])) == (2, True, 3)
+    html = client.get("/", {"q": "工程款"}).content.decode()
+    assert "共找到 2+ 条" in html

@@ -26,7 +26,7 @@ _PLAIN = (
 
 
 def _converter(field: models.Field[Any, Any]) -> Callable[[Any], Any] | None:
-    if field.is_relation:
+    if isinstance(field, models.ForeignKey):
         return _converter(field.target_field)  # a foreign key stores its target's value
     if isinstance(field, _PLAIN):
         return None
@@ -50,7 +50,7 @@ def insert_many(model: type[models.Model], objects: Sequence[models.Model]) -> N
     if not objects:
         return
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    stamped = [f for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
+    stamped = [f for f in fields if getattr(f, "auto_now", 0) or getattr(f, "auto_now_add", 0)]
     for obj in objects:
         for f in stamped:
             f.pre_save(obj, add=True)
@@ -74,8 +74,9 @@ def ids_by(model: type[models.Model], column: str, keys: Iterable[str]) -> dict[
     """Primary keys of just-inserted rows, by a unique column."""
     keys = list(keys)
     found: dict[str, int] = {}
+    manager = model._default_manager
     # In slices: SQLite builds before 3.32 allow only 999 bound parameters.
     for start in range(0, len(keys), 900):
         part = keys[start : start + 900]
-        found.update(model._default_manager.filter(**{f"{column}__in": part}).values_list(column, "pk"))
+        found.update(manager.filter(**{f"{column}__in": part}).values_list(column, "pk"))
     return found

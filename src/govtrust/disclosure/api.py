@@ -41,7 +41,8 @@ class PublicRecord(Schema):
 
 
 class PublicPage(Schema):
-    count: int
+    count: int = Field(description="匹配的记录数，最多计到1000")
+    more: bool = Field(description="匹配的记录多于1000条（请缩小检索范围）")
     items: list[PublicRecord]
 
 
@@ -73,7 +74,8 @@ def _out(publication: Any) -> PublicRecord:
 def public_records(request: HttpRequest, query: Query[PublicQuery]) -> PublicPage:
     qs = selectors.publication_search(filters_of(query))
     items = [_out(p) for p in qs[query.offset : query.offset + query.limit]]
-    return PublicPage(count=qs.count(), items=items)
+    count, more = selectors.count_capped(qs)
+    return PublicPage(count=count, more=more, items=items)
 
 
 @router.get("/public/records/{number}", response=PublicRecord, summary="公示记录详情")

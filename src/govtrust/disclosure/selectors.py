@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import cast
 
+from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from govtrust.core.errors import NotFound
 from govtrust.disclosure.models import Publication, PublicationStatus
@@ -47,6 +50,31 @@ def publication_search(filters: Filters) -> QuerySet[Publication]:
     if filters.year:
         qs = qs.filter(decision_date__year=filters.year)
     return search(qs, filters.q[:100])
+
+
+COUNT_CAP = 1000  # counted exactly up to here; beyond it "1000+" (counting 300k matches is slow)
+
+
+def count_capped(qs: QuerySet[Publication]) -> tuple[int, bool]:
+    """(number of results up to COUNT_CAP, whether there are more)."""
+    found = qs.order_by()[: COUNT_CAP + 1].count()
+    return min(found, COUNT_CAP), found > COUNT_CAP
+
+
+class CappedPaginator(Paginator[Publication]):
+    """Pages over at most COUNT_CAP results: nobody pages past fifty pages, they refine."""
+
+    @cached_property
+    def _capped(self) -> tuple[int, bool]:
+        return count_capped(cast(QuerySet[Publication], self.object_list))
+
+    @cached_property
+    def count(self) -> int:
+        return self._capped[0]
+
+    @cached_property
+    def more(self) -> bool:
+        return self._capped[1]
 
 
 def publication_public_get(number: str) -> Publication:

@@ -11,7 +11,6 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import feedgenerator
@@ -62,7 +61,8 @@ def _choices(filters: selectors.Filters) -> dict[str, Any]:
 @require_GET
 def portal(request: HttpRequest) -> HttpResponse:
     filters = _filters(request)
-    page = Paginator(selectors.publication_search(filters), 20).get_page(request.GET.get("page"))
+    paginator = selectors.CappedPaginator(selectors.publication_search(filters), 20)
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
