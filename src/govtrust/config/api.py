@@ -13,7 +13,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
 
 from govtrust.core.api import router as tools_router
-from govtrust.core.errors import DomainError
+from govtrust.core.errors import DomainError, Throttled
 from govtrust.core.validation import translate
 from govtrust.directory.api import router as directory_router
 from govtrust.directory.auth import SessionAuth, TokenAuth
@@ -21,6 +21,8 @@ from govtrust.disclosure.api import router as disclosure_router
 from govtrust.records.api import router as records_router
 from govtrust.records.api_imports import router as imports_router
 from govtrust.records.schemas import CHOICES as RECORD_CHOICES
+from govtrust.remedies.api import public as remedies_public
+from govtrust.remedies.api import staff as remedies_staff
 
 
 class Renderer(JSONRenderer):
@@ -41,6 +43,8 @@ api.add_router("/", records_router)
 api.add_router("/", imports_router)
 api.add_router("/tools", tools_router)
 api.add_router("/", disclosure_router)
+api.add_router("/", remedies_public)
+api.add_router("/", remedies_staff)
 
 
 def _error(
@@ -52,7 +56,10 @@ def _error(
 @api.exception_handler(DomainError)
 def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     errors = [{"field": f, "message": m} for f, m in exc.errors]
-    return _error(request, exc.status, exc.detail, errors)
+    response = _error(request, exc.status, exc.detail, errors)
+    if isinstance(exc, Throttled):
+        response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(NinjaValidationError)

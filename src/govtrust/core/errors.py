@@ -32,3 +32,13 @@ class Forbidden(DomainError):
 
 class Conflict(DomainError):
     status = 409
+
+
+class Throttled(DomainError):
+    """Too many requests from one address or contact: 429, never a 500."""
+
+    status = 429
+
+    def __init__(self, detail: str = "请求过于频繁，请稍后再试", *, retry_after: int = 60) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after

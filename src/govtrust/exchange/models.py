@@ -58,3 +58,26 @@ class ExchangeItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.batch_id}:{self.record_id}"
+
+
+class NoticeKind(models.TextChoices):
+    REPAIRED = "repaired", "信用修复，提前结束公示"
+    CORRECTED = "corrected", "异议成立，记录已更正"
+    WITHDRAWN = "withdrawn", "异议成立，记录已撤下"
+
+
+class ExchangeNotice(models.Model):
+    """A change to a record the platform already has, sent with the next batch. `due_date` is
+    the date by which it must have reached the platform (repair: 3 working days)."""
+
+    record = models.ForeignKey(Record, on_delete=models.PROTECT, related_name="exchange_notices")
+    kind = models.CharField(max_length=10, choices=NoticeKind.choices)
+    case_number = models.CharField(max_length=24, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    due_date = models.DateField(null=True, blank=True)
+    batch = models.ForeignKey(
+        ExchangeBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="notices"
+    )
+
+    class Meta:
+        ordering = ["id"]

@@ -24,6 +24,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from govtrust.core import signing
@@ -31,7 +32,13 @@ from govtrust.core.audit import audit_append, audit_append_many
 from govtrust.core.errors import DomainError
 from govtrust.core.money import wan_yuan
 from govtrust.core.protect import decrypt
-from govtrust.exchange.models import BatchStatus, ExchangeBatch, ExchangeItem, ItemStatus
+from govtrust.exchange.models import (
+    BatchStatus,
+    ExchangeBatch,
+    ExchangeItem,
+    ExchangeNotice,
+    ItemStatus,
+)
 from govtrust.records.models import Record
 from govtrust.records.workflow import Status
 
@@ -91,13 +98,37 @@ def unsent() -> Any:
     )
 
 
+def notice_line(notice: ExchangeNotice) -> dict[str, Any]:
+    return {
+        "notice": notice.kind,
+        "record_number": notice.record.number,
+        "case_number": notice.case_number,
+        "noticed_at": notice.created_at.isoformat(),
+        "record": exchange_view(notice.record),
+    }
+
+
+def notice_queue(*, record: Record, kind: str, case_number: str, due_date: Any) -> ExchangeNotice:
+    """Tell the platform, with the next batch, that a record it has changed."""
+    return ExchangeNotice.objects.create(
+        record=record, kind=kind, case_number=case_number, due_date=due_date
+    )
+
+
 @transaction.atomic
 def batch_build(*, limit: int = MAX_BATCH) -> ExchangeBatch | None:
-    """Sign and store the next batch of unsent records; None when there is nothing to send."""
+    """Sign and store the next batch of unsent records and notices; None when there is nothing
+    to send. A notice whose batch failed is sent again with the next one."""
     records = list(unsent().select_for_update(of=("self",))[:limit])
-    if not records:
+    notices = list(
+        ExchangeNotice.objects.select_for_update(of=("self",))
+        .filter(Q(batch__isnull=True) | Q(batch__status=BatchStatus.FAILED))
+        .select_related("record__reporting_government", "record__reporting_department")[:limit]
+    )
+    if not records and not notices:
         return None
     lines = [json.dumps(exchange_view(r), ensure_ascii=False, sort_keys=True) for r in records]
+    lines += [json.dumps(notice_line(n), ensure_ascii=False, sort_keys=True) for n in notices]
     payload = ("\n".join(lines) + "\n").encode()
     batch = ExchangeBatch(record_count=len(records), manifest={})
     batch.payload_sha256 = hashlib.sha256(payload).hexdigest()
@@ -108,6 +139,7 @@ def batch_build(*, limit: int = MAX_BATCH) -> ExchangeBatch | None:
             "batch_id": str(batch.pk),
             "created_at": timezone.now().isoformat(),
             "record_count": len(records),
+            "notice_count": len(notices),
             "payload_sha256": batch.payload_sha256,
             "sender": "62",
         },
@@ -118,12 +150,13 @@ def batch_build(*, limit: int = MAX_BATCH) -> ExchangeBatch | None:
     os.replace(temporary, payload_path(batch))
     batch.save()
     ExchangeItem.objects.bulk_create(ExchangeItem(batch=batch, record=r) for r in records)
+    ExchangeNotice.objects.filter(pk__in=[n.pk for n in notices]).update(batch=batch)
     audit_append(
         actor="system",
         action="exchange.build",
         object_type="exchange_batch",
         object_id=str(batch.pk),
-        after={"records": len(records), "sha256": batch.payload_sha256},
+        after={"records": len(records), "notices": len(notices), "sha256": batch.payload_sha256},
     )
     return batch
 

@@ -6,6 +6,14 @@ from govtrust.core.workdays.engine import (
     has_schedule,
     is_workday,
     register_recompute,
+    working_days_left,
 )
 
-__all__ = ["Deadline", "add_working_days", "has_schedule", "is_workday", "register_recompute"]
+__all__ = [
+    "Deadline",
+    "add_working_days",
+    "has_schedule",
+    "is_workday",
+    "register_recompute",
+    "working_days_left",
+]

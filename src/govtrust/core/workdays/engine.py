@@ -112,6 +112,24 @@ def add_working_days(
     return Deadline(current, bool(years), years)
 
 
+def working_days_left(
+    today: datetime.date, due: datetime.date, *, calendar: Calendar | None = None
+) -> int:
+    """Working days after today up to and including `due` (the countdown shown to staff);
+    negative when `due` has passed: minus the working days since it."""
+    if calendar is None:
+        low, high = min(today, due), max(today, due)
+        calendar = Calendar(low, high)
+    step = 1 if due >= today else -1
+    current, count = today, 0
+    while current != due:
+        day = current + datetime.timedelta(days=step) if step > 0 else current
+        if calendar.is_workday(day)[0]:
+            count += step
+        current += datetime.timedelta(days=step)
+    return count
+
+
 def register_recompute(hook: Callable[[], int]) -> None:
     """Register a function that recomputes the caller's open provisional deadlines.
 

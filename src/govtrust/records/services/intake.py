@@ -168,9 +168,10 @@ def snapshot(record: Record) -> dict[str, Any]:
 
 
 @transaction.atomic
-def record_create(*, data: RecordIn, actor: User) -> Record:
-    """Record a draft for the actor's unit; its reporting due date is computed at once."""
-    if actor.role != Role.CLERK:
+def record_create(*, data: RecordIn, actor: User, origin: str = "") -> Record:
+    """Record a draft for the actor's unit; its reporting due date is computed at once.
+    `origin` names a substantiated report the draft comes from: its credit office may create it."""
+    if actor.role != Role.CLERK and not (origin and actor.role == Role.CREDIT_OFFICE):
         raise Forbidden("只有填报员可以录入失信记录")
     fields = {
         **subject_fields(data, actor, SubjectDirectory([data])),
@@ -191,13 +192,15 @@ def record_create(*, data: RecordIn, actor: User) -> Record:
     except IntegrityError:  # a concurrent insert of the same decision won the race
         raise_if_duplicate(fields["subject_key"], fields["decision_key"])
         raise
-    RecordEvent.objects.create(record=record, actor=actor, action="create", to_status=record.status)
+    RecordEvent.objects.create(
+        record=record, actor=actor, action="create", to_status=record.status, note=origin
+    )
     audit_append(
         actor=actor.username,
         action="record.create",
         object_type="record",
         object_id=record.number,
-        after=snapshot(record),
+        after={**snapshot(record), **({"origin": origin} if origin else {})},
     )
     return record
 

@@ -1,0 +1,155 @@
+"""Cases started by the public or by a subject: objections, credit repair, complaints and reports.
+
+One table for the three kinds: they share the tracking number, the query code, the deadlines and
+the visible history; what differs (the states and who may move them) lives in `workflow.py`.
+Contact details are encrypted at rest and shown only to the handling office.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from govtrust.directory.models import Department, Government
+from govtrust.records.models import Record
+
+
+class CaseKind(models.TextChoices):
+    OBJECTION = "objection", "异议申请"
+    REPAIR = "repair", "信用修复申请"
+    REPORT = "report", "投诉举报"
+
+
+class Case(models.Model):
+    number = models.CharField("受理编号", max_length=24, unique=True)
+    kind = models.CharField("类型", max_length=10, choices=CaseKind.choices, db_index=True)
+    status = models.CharField("状态", max_length=16, db_index=True)
+    version = models.PositiveIntegerField(default=1)
+    code_digest = models.CharField(max_length=64)  # keyed hash of the query code
+    # Objections and repairs are about a record; reports about a government or department.
+    record = models.ForeignKey(
+        Record, null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+    )
+    target_government = models.ForeignKey(
+        Government, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    target_department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    target_name = models.CharField("对象", max_length=120)
+    division_code = models.CharField(max_length=12, db_index=True)  # the handling office's scope
+    # Who filed it. Anonymous reports carry none of these.
+    anonymous = models.BooleanField("匿名", default=False)
+    applicant_role = models.CharField("申请人身份", max_length=10, blank=True)  # subject / public
+    contact_name_cipher = models.BinaryField(null=True, editable=False)
+    contact_phone_cipher = models.BinaryField(null=True, editable=False)
+    contact_phone_masked = models.CharField("联系电话", max_length=20, blank=True)
+    contact_key = models.CharField(max_length=64, blank=True, db_index=True)  # open-case limit
+    # What is asked.
+    fields = models.JSONField("有异议的字段", default=list)
+    content = models.TextField("事实和理由")
+    commitment_text = models.TextField("信用承诺书", blank=True)
+    commitment_sha256 = models.CharField(max_length=64, blank=True)
+    # Clock and outcome.
+    received_at = models.DateTimeField("收到时间")
+    due_date = models.DateField("当前环节期限", null=True, blank=True, db_index=True)
+    due_provisional = models.BooleanField(default=False)
+    late = models.BooleanField("曾逾期办理", default=False)
+    closed_at = models.DateTimeField("办结时间", null=True, blank=True)
+    outcome_reason = models.TextField("处理意见", blank=True)
+    corrections = models.JSONField("更正内容", default=list)  # [{field, label, old, new}]
+    draft_record = models.ForeignKey(
+        Record, null=True, blank=True, on_delete=models.PROTECT, related_name="from_reports"
+    )
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        indexes = [models.Index(fields=["kind", "status", "due_date"])]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def open(self) -> bool:
+        from govtrust.remedies.workflow import is_open
+
+        return is_open(self)
+
+
+class CaseEvent(models.Model):
+    """One step of a case, as its filer sees it: what happened, when, and whether on time."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_label = models.CharField(max_length=60)  # 申请人 / 信用办 / 数据提供单位: no names
+    action = models.CharField(max_length=20)
+    from_status = models.CharField(max_length=16, blank=True)
+    to_status = models.CharField(max_length=16)
+    note = models.TextField(blank=True)  # shown to the filer
+    due_date = models.DateField(null=True, blank=True)  # the deadline this step answered
+    on_time = models.BooleanField(null=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class Evidence(models.Model):
+    """An uploaded file. Stored under VAR_DIR with a random name; the sender's name is kept only
+    as a label, cleaned."""
+
+    case = models.ForeignKey(
+        Case, null=True, blank=True, on_delete=models.PROTECT, related_name="evidence"
+    )
+    correction = models.ForeignKey(
+        "SelfCorrection", null=True, blank=True, on_delete=models.PROTECT, related_name="evidence"
+    )
+    stored_name = models.CharField(max_length=64, unique=True)
+    label = models.CharField("文件名", max_length=120)
+    kind = models.CharField(max_length=8)  # pdf / jpg / png
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+
+class CorrectionKind(models.TextChoices):
+    RECOVERED = "recovered", "主动挽回损失"
+    REMEDIED = "remedied", "主动消除不良影响"
+    STOPPED = "stopped", "有效阻止危害结果发生"
+
+
+class SelfCorrection(models.Model):
+    """主动纠错 (plan 三(二)6): the unit records that the civil servant put things right. Measures
+    (a later module) read these to lighten or lift what they impose."""
+
+    record = models.ForeignKey(Record, on_delete=models.PROTECT, related_name="self_corrections")
+    kind = models.CharField("纠错情形", max_length=10, choices=CorrectionKind.choices)
+    description = models.TextField("情况说明")
+    corrected_on = models.DateField("纠错日期")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    division_code = models.CharField(max_length=12, db_index=True)
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+
+
+class CaseReminder(models.Model):
+    """At most one reminder per case, stage deadline and kind, so the worker never repeats one."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="reminders")
+    due_date = models.DateField()
+    kind = models.CharField(max_length=10)  # due_soon / overdue
+    division_code = models.CharField(max_length=12, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    emailed_to = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "due_date", "kind"], name="case_reminder_once")
+        ]

@@ -1,0 +1,126 @@
+"""Staff reads of cases (always within the reader's scope) and the public view of one case."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, F, Q, QuerySet
+from django.utils import timezone
+
+from govtrust.core.errors import NotFound
+from govtrust.core.workdays import working_days_left
+from govtrust.core.workdays.engine import Calendar
+from govtrust.directory import scope
+from govtrust.directory.models import Role, User
+from govtrust.remedies.models import Case, SelfCorrection
+from govtrust.remedies.workflow import CLOSED, STATUS_LABELS
+
+
+def cases_visible(user: User) -> QuerySet[Case]:
+    """The credit office: every case in its scope. A reporting unit: objections to its records
+    (it verifies them). Others: none."""
+    if user.role == Role.CREDIT_OFFICE:
+        return scope.within(Case.objects.all(), user)
+    if user.role in {Role.CLERK, Role.REVIEWER}:
+        mine = Case.objects.filter(kind="objection", record__reporting_government_id=user.unit_id)
+        if user.department_id is not None:
+            mine = mine.filter(record__reporting_department_id=user.department_id)
+        return mine
+    return Case.objects.none()
+
+
+def case_get(user: User, number: str) -> Case:
+    case = cases_visible(user).select_related("record").filter(number=number[:24]).first()
+    if case is None:
+        raise NotFound()
+    return case
+
+
+@dataclass(frozen=True)
+class QueueLine:
+    case: Case
+    days_left: int | None  # working days; negative: overdue by that many
+
+    @property
+    def overdue(self) -> bool:
+        return self.days_left is not None and self.days_left < 0
+
+
+def queue(
+    user: User, *, kind: str = "", open_only: bool = True, limit: int = 200
+) -> list[QueueLine]:
+    """Open cases with their working-day countdown, overdue first, then the nearest deadline."""
+    qs = cases_visible(user)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if open_only:
+        qs = qs.exclude(status__in=CLOSED)
+    cases = list(qs.order_by(F("due_date").asc(nulls_last=True), "received_at")[:limit])
+    today = timezone.localdate()
+    calendar = Calendar.whole()
+    return [
+        QueueLine(
+            c, working_days_left(today, c.due_date, calendar=calendar) if c.due_date else None
+        )
+        for c in cases
+    ]
+
+
+def queue_line(case: Case) -> QueueLine:
+    today = timezone.localdate()
+    return QueueLine(case, working_days_left(today, case.due_date) if case.due_date else None)
+
+
+def figures(user: User, start: datetime.date, end: datetime.date) -> list[dict[str, Any]]:
+    """Per handling unit (division) and kind: received, closed on time, overdue, upheld."""
+    today = timezone.localdate()
+    rows = (
+        cases_visible(user)
+        .filter(received_at__date__gte=start, received_at__date__lte=end)
+        .values("division_code", "kind")
+        .annotate(
+            received=Count("id"),
+            on_time=Count("id", filter=Q(closed_at__isnull=False, late=False)),
+            overdue=Count(
+                "id", filter=Q(late=True) | Q(closed_at__isnull=True, due_date__lt=today)
+            ),
+            upheld=Count("id", filter=Q(status__in=["upheld", "approved", "substantiated"])),
+        )
+        .order_by("division_code", "kind")
+    )
+    return list(rows)
+
+
+def public_case(case: Case) -> dict[str, Any]:
+    """What the filer sees: no staff names, no contact details, no internal notes beyond the
+    reasons given to the filer."""
+    return {
+        "number": case.number,
+        "kind": case.kind,
+        "kind_label": case.get_kind_display(),
+        "status": case.status,
+        "status_label": STATUS_LABELS[case.status],
+        "target_name": case.target_name,
+        "record_number": case.record.number if case.record else "",
+        "received_at": case.received_at,
+        "due_date": case.due_date,
+        "closed_at": case.closed_at,
+        "outcome_reason": case.outcome_reason,
+        "corrections": case.corrections,
+        "steps": [
+            {
+                "at": e.at,
+                "by": e.actor_label,
+                "action": e.action,
+                "status_label": STATUS_LABELS[e.to_status],
+                "note": e.note,
+            }
+            for e in case.events.all()
+        ],
+    }
+
+
+def self_corrections(user: User, record_number: str) -> QuerySet[SelfCorrection]:
+    return scope.within(SelfCorrection.objects.filter(record__number=record_number[:24]), user)

@@ -1,0 +1,1 @@
+"""Every write of the remedies app: filing (public), handling (staff), self-corrections."""

@@ -1,0 +1,175 @@
+"""Staff steps on cases: the credit office accepts, refuses and decides; the unit that reported
+the record verifies objections. Each step checks scope and role, records whether it was taken in
+time, writes the visible history line and the audit event, and has its effects (a corrected or
+withdrawn publication, an early end of publication, a notice to the exchange) in one transaction.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from govtrust.core.audit import audit_append
+from govtrust.core.errors import Conflict, DomainError, Forbidden, NotFound
+from govtrust.core.workdays import add_working_days
+from govtrust.directory import scope
+from govtrust.directory.models import Role, User
+from govtrust.disclosure.models import Publication, PublicationStatus, WithdrawReason
+from govtrust.disclosure.services import publication_withdraw
+from govtrust.disclosure.services_rules import publication_correct
+from govtrust.exchange.models import NoticeKind
+from govtrust.exchange.services import notice_queue
+from govtrust.records.models import Record
+from govtrust.records.services.corrections import record_correct
+from govtrust.remedies.models import Case, CaseEvent, CaseKind
+from govtrust.remedies.rules import REPAIR_EXCHANGE_DAYS
+from govtrust.remedies.services.common import clock_start, status_line_refresh
+from govtrust.remedies.workflow import CLOSED, Transition, transition
+
+LABELS = {"office": "信用主管部门", "provider": "数据提供单位"}
+
+
+def is_provider(user: User, case: Case) -> bool:
+    """The unit that reported the record: its clerks and reviewers verify objections to it."""
+    record = case.record
+    if record is None or user.role not in {Role.CLERK, Role.REVIEWER}:
+        return False
+    if user.unit_id != record.reporting_government_id:
+        return False
+    return user.department_id is None or user.department_id == record.reporting_department_id
+
+
+def may_see(user: User, case: Case) -> bool:
+    if user.role == Role.CREDIT_OFFICE:
+        return scope.covers(user, case.division_code)
+    return case.kind == CaseKind.OBJECTION and is_provider(user, case)
+
+
+def _authorise(user: User, case: Case, step: Transition) -> None:
+    if not may_see(user, case):
+        raise NotFound()
+    allowed = user.role == Role.CREDIT_OFFICE if step.by == "office" else is_provider(user, case)
+    if not allowed:
+        raise Forbidden(f"“{step.label}”由{LABELS[step.by]}办理")
+
+
+def _record(case: Case) -> Record:
+    if case.record is None:  # objections and repairs always have one; a guard for the types
+        raise Conflict("该件没有关联的失信记录")
+    return case.record
+
+
+def _publication(case: Case) -> Publication | None:
+    return Publication.objects.filter(record_id=case.record_id).first() if case.record_id else None
+
+
+def _uphold(case: Case, actor: User, reason: str, changes: dict[str, Any], withdraw: bool) -> None:
+    publication = _publication(case)
+    if publication is None or publication.status != PublicationStatus.PUBLISHED:
+        raise Conflict("该记录已不在公示中，无法按异议结果更正")
+    record = _record(case)
+    if withdraw:
+        publication_withdraw(
+            publication=publication, reason=WithdrawReason.OBJECTION, actor_name=actor.username
+        )
+        notice_queue(
+            record=record, kind=NoticeKind.WITHDRAWN, case_number=case.number, due_date=None
+        )
+        return
+    if not changes:
+        raise DomainError("异议成立时须填写更正内容，或选择撤下记录", errors=[("changes", "必填")])
+    case.corrections = record_correct(
+        record=record, changes=changes, actor=actor, reason=f"异议 {case.number}：{reason}"
+    )
+    publication_correct(
+        publication=publication, actor_name=actor.username, reason=f"异议成立（{case.number}）"
+    )
+    notice_queue(record=record, kind=NoticeKind.CORRECTED, case_number=case.number, due_date=None)
+
+
+def _approve_repair(case: Case, actor: User) -> None:
+    publication = _publication(case)
+    record = _record(case)
+    if publication is not None and publication.status == PublicationStatus.PUBLISHED:
+        publication_withdraw(
+            publication=publication, reason=WithdrawReason.REPAIRED, actor_name=actor.username
+        )
+    due = add_working_days(timezone.localdate(), REPAIR_EXCHANGE_DAYS).due_date
+    notice_queue(record=record, kind=NoticeKind.REPAIRED, case_number=case.number, due_date=due)
+
+
+@transaction.atomic
+def case_act(
+    *,
+    number: str,
+    action: str,
+    actor: User,
+    version: int,
+    reason: str = "",
+    changes: dict[str, Any] | None = None,
+    withdraw: bool = False,
+) -> Case:
+    """Take step `action` on case `number`, as loaded at `version` (a concurrent step by someone
+    else is refused, not overwritten)."""
+    case = (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("record")
+        .filter(number=number[:24])
+        .first()
+    )
+    if case is None or not may_see(actor, case):
+        raise NotFound()
+    step = transition(case, action)
+    if step is None:
+        raise Conflict(f"当前状态下不能办理此操作（{case.status}）")
+    _authorise(actor, case, step)
+    if case.version != version:
+        raise Conflict("该件已被他人办理，请刷新后重试")
+    reason = reason.strip()[:2000]
+    if step.needs_reason and len(reason) < 2:
+        raise DomainError("请填写处理意见或理由", errors=[("reason", "必填")])
+    today, at = timezone.localdate(), timezone.now()
+    on_time = case.due_date is None or today <= case.due_date
+    answered, from_status = case.due_date, case.status
+    if step.name == "uphold":
+        _uphold(case, actor, reason, changes or {}, withdraw)
+    elif step.name == "approve":
+        _approve_repair(case, actor)
+    case.status, case.version = step.target, case.version + 1
+    case.late = case.late or not on_time
+    if step.target in CLOSED:
+        case.closed_at, case.due_date, case.outcome_reason = at, None, reason
+    else:
+        clock_start(case, step.target, today)
+    case.save()
+    CaseEvent.objects.create(
+        case=case,
+        at=at,
+        actor=actor,
+        actor_label=LABELS[step.by],
+        action=step.name,
+        from_status=from_status,
+        to_status=step.target,
+        note=reason,
+        due_date=answered,
+        on_time=on_time,
+    )
+    status_line_refresh(_publication(case))
+    audit_append(
+        actor=actor.username,
+        action=f"case.{case.kind}.{step.name}",
+        object_type="case",
+        object_id=case.number,
+        before={"status": from_status},
+        after={
+            "status": case.status,
+            "reason": reason,
+            "on_time": on_time,
+            "due": answered,
+            "corrections": case.corrections,
+            "withdraw": withdraw,
+        },
+    )
+    return case
