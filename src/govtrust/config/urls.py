@@ -9,7 +9,9 @@ urlpatterns = [
     path("accounts/", include("govtrust.directory.urls")),
     path("", include("govtrust.records.urls")),
     path("backoffice/", directory_views.home, name="home"),
+    path("backoffice/cases/", include("govtrust.remedies.urls_staff")),
     path("backoffice/publish/", disclosure_office.publish, name="publish"),
     path("backoffice/redaction/", disclosure_office.redaction_rules, name="redaction-rules"),
     path("", include("govtrust.disclosure.urls")),
+    path("", include("govtrust.remedies.urls")),
 ]

@@ -48,26 +48,44 @@ def _matches_more_than(table: str, expression: str, limit: int) -> bool:
 
 
 def _sqlite(qs: QuerySet[Publication], words: list[str]) -> QuerySet[Publication]:
-    """Each FTS table is joined once on its rowid (the publication id), so SQLite drives the
-    query from the index match; a correlated subquery per row was 10-100x slower at 1M rows."""
+    """Filter with `id IN (SELECT rowid ... MATCH)`: SQLite walks the list in id order, so the
+    newest-first page needs no sort. To rank, the trigram table is joined instead, which scores
+    each match once (a correlated bm25 subquery per row was 10-100x slower at 1M rows); a join
+    is not used otherwise, since it makes SQLite sort every match (25 ms vs 3 ms at 10k)."""
     tri = " AND ".join(_quote(w) for w in words if len(w) >= 3)
     bi = " AND ".join(_quote(w) for w in words if len(w) == 2)
     for word in (w for w in words if len(w) == 1):
         qs = qs.filter(search_text__icontains=word)
-    tables, where, params = [], [], []
-    for table, expression in (("disclosure_fts_tri", tri), ("disclosure_fts_bi", bi)):
-        if expression:
-            tables.append(table)
-            where += [f"{table}.rowid = disclosure_publication.id", f"{table} MATCH %s"]
-            params.append(expression)
-    if not tables:
-        return qs.order_by("-published_at", "-id")
-    qs = qs.extra(tables=tables, where=where, params=params)  # noqa: S610 - parameters are bound
+    if bi:
+        qs = qs.extra(  # noqa: S610 - parameters are bound
+            where=[
+                "disclosure_publication.id IN (SELECT rowid FROM disclosure_fts_bi "
+                "WHERE disclosure_fts_bi MATCH %s)"
+            ],
+            params=[bi],
+        )
     if tri and not _matches_more_than("disclosure_fts_tri", tri, RANK_LIMIT):
-        qs = qs.extra(select={"relevance": "-bm25(disclosure_fts_tri)"})
+        qs = qs.extra(  # noqa: S610 - parameters are bound
+            tables=["disclosure_fts_tri"],
+            where=[
+                "disclosure_fts_tri.rowid = disclosure_publication.id",
+                "disclosure_fts_tri MATCH %s",
+            ],
+            params=[tri],
+            select={"relevance": "-bm25(disclosure_fts_tri)"},
+        )
         return qs.order_by("-relevance", "-published_at", "-id")
-    # Ids grow with publication, so this is newest first and SQLite can read the FTS index
-    # in rowid order instead of sorting.
+    if tri:
+        qs = qs.extra(  # noqa: S610 - parameters are bound
+            where=[
+                "disclosure_publication.id IN (SELECT rowid FROM disclosure_fts_tri "
+                "WHERE disclosure_fts_tri MATCH %s)"
+            ],
+            params=[tri],
+        )
+    if not tri and not bi:
+        return qs.order_by("-published_at", "-id")
+    # Ids grow with publication, so this is newest first.
     return qs.order_by("-id")
 
 

@@ -12,6 +12,7 @@ from django.db import models
 
 from govtrust.directory.models import Department, Government
 from govtrust.records.models import Record
+from govtrust.remedies.workflow import STATUS_LABELS, is_open
 
 
 class CaseKind(models.TextChoices):
@@ -71,9 +72,11 @@ class Case(models.Model):
 
     @property
     def open(self) -> bool:
-        from govtrust.remedies.workflow import is_open
-
         return is_open(self)
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
 
 
 class CaseEvent(models.Model):
@@ -94,6 +97,10 @@ class CaseEvent(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.to_status]
 
 
 class Evidence(models.Model):

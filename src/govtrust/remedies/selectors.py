@@ -14,7 +14,7 @@ from govtrust.core.workdays import working_days_left
 from govtrust.core.workdays.engine import Calendar
 from govtrust.directory import scope
 from govtrust.directory.models import Role, User
-from govtrust.remedies.models import Case, SelfCorrection
+from govtrust.remedies.models import Case, CaseKind, SelfCorrection
 from govtrust.remedies.workflow import CLOSED, STATUS_LABELS
 
 
@@ -90,7 +90,8 @@ def figures(user: User, start: datetime.date, end: datetime.date) -> list[dict[s
         )
         .order_by("division_code", "kind")
     )
-    return list(rows)
+    labels = dict(CaseKind.choices)
+    return [{**row, "kind_label": labels[row["kind"]]} for row in rows]
 
 
 def public_case(case: Case) -> dict[str, Any]:

@@ -1,0 +1,179 @@
+"""Public pages: object to a record, apply for repair, report a government, follow a case.
+No sign-in; CSRF on every form; a refusal re-renders the form with the message, nothing kept."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from govtrust.core.errors import DomainError, Throttled
+from govtrust.directory.models import Department, Government
+from govtrust.disclosure.selectors import publication_public_get
+from govtrust.remedies.api import address
+from govtrust.remedies.models import CaseKind
+from govtrust.remedies.selectors import public_case
+from govtrust.remedies.services.evidence import MAX_FILES
+from govtrust.remedies.services.filing import (
+    OBJECTION_FIELDS,
+    Contact,
+    Filed,
+    commitment_text,
+    objection_file,
+    repair_apply,
+    report_file,
+)
+from govtrust.remedies.services.tracking import case_follow
+
+
+def _files(request: HttpRequest) -> list[tuple[str, Any]]:
+    return [(f.name or "附件", f) for f in request.FILES.getlist("files")]
+
+
+def _refused(
+    request: HttpRequest, template: str, context: dict[str, Any], exc: DomainError
+) -> HttpResponse:
+    context.update(error=exc.detail, field_errors=dict(exc.errors), form=request.POST)
+    return render(request, template, context, status=exc.status)
+
+
+def _filed(request: HttpRequest, filed: Filed) -> HttpResponse:
+    return render(
+        request,
+        "remedies/filed.html",
+        {"case": filed.case, "code": filed.query_code, "kind": filed.case.get_kind_display()},
+        status=201,
+    )
+
+
+def _contact(request: HttpRequest) -> Contact:
+    return Contact(request.POST.get("contact_name", ""), request.POST.get("contact_phone", ""))
+
+
+@require_http_methods(["GET", "POST"])
+def objection(request: HttpRequest, number: str) -> HttpResponse:
+    template = "remedies/objection.html"
+    try:
+        publication = publication_public_get(number)
+    except DomainError as exc:
+        return render(request, "remedies/message.html", {"message": exc.detail}, status=404)
+    context: dict[str, Any] = {"p": publication, "v": publication.view, "fields": OBJECTION_FIELDS}
+    context["max_files"] = MAX_FILES
+    if request.method == "GET":
+        return render(request, template, context)
+    try:
+        filed = objection_file(
+            record_number=number,
+            applicant_role=request.POST.get("applicant_role", ""),
+            contact=_contact(request),
+            fields=request.POST.getlist("fields"),
+            content=request.POST.get("content", ""),
+            files=_files(request),
+            address=address(request),
+            honeypot=request.POST.get("website", ""),
+        )
+    except DomainError as exc:
+        return _refused(request, template, context, exc)
+    return _filed(request, filed)
+
+
+@require_http_methods(["GET", "POST"])
+def repair(request: HttpRequest, number: str) -> HttpResponse:
+    template = "remedies/repair.html"
+    try:
+        publication = publication_public_get(number)
+    except DomainError as exc:
+        return render(request, "remedies/message.html", {"message": exc.detail}, status=404)
+    today = timezone.localdate()
+    context: dict[str, Any] = {
+        "p": publication,
+        "v": publication.view,
+        "max_files": MAX_FILES,
+        "too_early": today < publication.minimum_end,
+        "commitment": commitment_text(
+            subject_name=publication.view.get("subject_name", ""),
+            record_number=publication.number,
+            signer="（签署人）",
+            day=today,
+        ),
+    }
+    if request.method == "GET":
+        return render(request, template, context)
+    try:
+        filed = repair_apply(
+            record_number=number,
+            contact=_contact(request),
+            content=request.POST.get("content", ""),
+            signer=request.POST.get("signer", ""),
+            commitment_signed=request.POST.get("commitment_signed") == "on",
+            files=_files(request),
+            address=address(request),
+            honeypot=request.POST.get("website", ""),
+        )
+    except DomainError as exc:
+        return _refused(request, template, context, exc)
+    return _filed(request, filed)
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() and len(value) < 12 else None
+
+
+@require_http_methods(["GET", "POST"])
+def report(request: HttpRequest) -> HttpResponse:
+    """Step 1 picks the government (a plain GET form, no script), step 2 the department and
+    the report itself."""
+    template = "remedies/report.html"
+    data = request.POST if request.method == "POST" else request.GET
+    government_id = _int(data.get("government_id"))
+    government = Government.objects.filter(pk=government_id).first() if government_id else None
+    context: dict[str, Any] = {
+        "governments": Government.objects.order_by("division_id").only("id", "name"),
+        "government": government,
+        "departments": (
+            Department.objects.filter(government=government).only("id", "name")
+            if government
+            else []
+        ),
+        "max_files": MAX_FILES,
+    }
+    if request.method == "GET":
+        return render(request, template, context)
+    anonymous = request.POST.get("anonymous") == "on"
+    try:
+        filed = report_file(
+            government_id=government_id,
+            department_id=_int(request.POST.get("department_id")),
+            anonymous=anonymous,
+            contact=None if anonymous else _contact(request),
+            content=request.POST.get("content", ""),
+            files=_files(request),
+            address=address(request),
+            honeypot=request.POST.get("website", ""),
+        )
+    except DomainError as exc:
+        return _refused(request, template, context, exc)
+    return _filed(request, filed)
+
+
+@require_http_methods(["GET", "POST"])
+def track(request: HttpRequest) -> HttpResponse:
+    """POST, so the query code never lands in a URL, a log or the browser history."""
+    context: dict[str, Any] = {"kinds": CaseKind.choices}
+    if request.method == "POST":
+        try:
+            case = case_follow(
+                number=request.POST.get("number", ""),
+                code=request.POST.get("code", ""),
+                address=address(request),
+            )
+        except Throttled as exc:
+            return render(request, "remedies/track.html", {"error": exc.detail}, status=429)
+        except DomainError as exc:
+            context.update(error=exc.detail, number=request.POST.get("number", "")[:24])
+            return render(request, "remedies/track.html", context, status=exc.status)
+        context["case"] = public_case(case)
+    return render(request, "remedies/track.html", context)

@@ -1,0 +1,122 @@
+"""Back-office pages: the case queue with working-day countdowns, a case with its steps, and
+the per-unit figures. Every read goes through the scoped selectors; every write through
+`case_act` / `report_to_draft`."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from govtrust.core.errors import DomainError, NotFound
+from govtrust.directory.access import role_required, staff_user
+from govtrust.remedies import selectors
+from govtrust.remedies.api import contact_of, evidence_response
+from govtrust.remedies.models import CaseKind
+from govtrust.remedies.services.filing import OBJECTION_FIELDS
+from govtrust.remedies.services.followup import report_to_draft
+from govtrust.remedies.services.handling import case_act
+from govtrust.remedies.workflow import STATUS_LABELS, available
+
+HANDLERS = ("credit_office", "clerk", "reviewer")
+
+
+@require_GET
+@role_required(*HANDLERS)
+def queue(request: HttpRequest) -> HttpResponse:
+    user = staff_user(request)
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in CaseKind.values else ""
+    open_only = request.GET.get("all") != "1"
+    today = timezone.localdate()
+    return render(
+        request,
+        "remedies/queue.html",
+        {
+            "lines": selectors.queue(user, kind=kind, open_only=open_only),
+            "kind": kind,
+            "kinds": CaseKind.choices,
+            "open_only": open_only,
+            "figures": selectors.figures(user, datetime.date(today.year, 1, 1), today),
+        },
+    )
+
+
+@require_GET
+@role_required(*HANDLERS)
+def detail(request: HttpRequest, number: str) -> HttpResponse:
+    user = staff_user(request)
+    try:
+        case = selectors.case_get(user, number)
+    except NotFound as exc:
+        raise Http404(exc.detail) from exc
+    name, phone = contact_of(case, user)
+    context: dict[str, Any] = {
+        "case": case,
+        "line": selectors.queue_line(case),
+        "view": selectors.public_case(case),
+        "label": STATUS_LABELS[case.status],
+        "actions": available(case),
+        "contact_name": name,
+        "contact_phone": phone,
+        "correctable": {k: OBJECTION_FIELDS[k] for k in case.fields if k in OBJECTION_FIELDS},
+        "evidence": list(case.evidence.all()),
+    }
+    return render(request, "remedies/case.html", context)
+
+
+@require_POST
+@role_required(*HANDLERS)
+def act(request: HttpRequest, number: str) -> HttpResponse:
+    post = request.POST
+    changes = {
+        key[len("new_") :]: post.get(key, "")
+        for key in post
+        if key.startswith("new_") and post.get(key, "").strip()
+    }
+    try:
+        case = case_act(
+            number=number,
+            action=post.get("action", ""),
+            actor=staff_user(request),
+            version=int(post.get("version", "0") or 0),
+            reason=post.get("reason", ""),
+            changes=changes,
+            withdraw=post.get("withdraw") == "on",
+        )
+    except NotFound as exc:
+        raise Http404(exc.detail) from exc
+    except (DomainError, ValueError) as exc:
+        messages.error(request, getattr(exc, "detail", "提交的数据有误"))
+        return redirect("remedies-staff:case", number=number)
+    messages.success(request, f"已办理：{STATUS_LABELS[case.status]}")
+    return redirect("remedies-staff:case", number=number)
+
+
+@require_POST
+@role_required("credit_office")
+def draft(request: HttpRequest, number: str) -> HttpResponse:
+    try:
+        record = report_to_draft(number=number, actor=staff_user(request))
+    except NotFound as exc:
+        raise Http404(exc.detail) from exc
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+        return redirect("remedies-staff:case", number=number)
+    messages.success(request, f"已生成失信记录草稿 {record.number}，请补全后报送")
+    return redirect("remedies-staff:case", number=number)
+
+
+@require_GET
+@role_required(*HANDLERS)
+def evidence(request: HttpRequest, number: str, evidence_id: int) -> FileResponse:
+    try:
+        case = selectors.case_get(staff_user(request), number)
+        return evidence_response(case.evidence.filter(pk=evidence_id).first())
+    except NotFound as exc:
+        raise Http404(exc.detail) from exc
