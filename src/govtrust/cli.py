@@ -197,6 +197,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from govtrust.disclosure.tasks import disclosure_daily
     from govtrust.exchange.tasks import exchange_run
     from govtrust.records.tasks import send_reminders
+    from govtrust.remedies.tasks import case_reminders
 
     stop = threading.Event()
 
@@ -207,6 +208,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
                 exchange_run.enqueue()
                 if time.monotonic() - last_reminders >= settings.GOVTRUST_REMINDER_INTERVAL:
                     send_reminders.enqueue()
+                    case_reminders.enqueue()
                     disclosure_daily.enqueue()
                     last_reminders = time.monotonic()
             finally:

@@ -35,6 +35,7 @@ def test_filing_gives_a_number_and_a_code_and_starts_the_two_day_clock(
     assert case.status == "received" and case.due_date is not None
     assert case.due_date > datetime.date.today()
     assert case.contact_phone_masked == "138****5678"
+    assert case.contact_phone_cipher is not None
     assert b"13812345678" not in bytes(case.contact_phone_cipher)
     assert Evidence.objects.filter(case=case, kind="pdf").count() == 1
     event = AuditEvent.objects.get(action="case.objection.file", object_id=case.number)
@@ -75,6 +76,7 @@ def test_upheld_objection_corrects_the_record_field_by_field_and_logs_it(
     ]
     assert publication.view["facts"] == "逾期支付中小企业货款，已于决定前付清。"
     assert publication.status_line == ""
+    assert publication.leaf_index is not None
     leaf = Leaf.objects.get(index=publication.leaf_index)
     assert leaf.kind == EventKind.CORRECT and Leaf.objects.count() == before_leaves + 1
     proof = client.get(f"/api/v1/public/records/{publication.number}/proof").json()

@@ -141,3 +141,6 @@ def test_reminders_before_and_after_a_deadline_are_sent_once(
     assert case_reminders_send(today=today) == 1
     assert case_reminders_send(today=today) == 0
     assert CaseReminder.objects.get().kind == "overdue"
+    from govtrust.remedies.tasks import case_reminders
+
+    assert case_reminders.enqueue().return_value == 0  # the worker's job: nothing twice

@@ -232,7 +232,7 @@ def test_uploads_are_judged_by_content_and_size_and_served_only_to_the_office(
     assert client.get(url).status_code == 401
     client.force_login(office)
     download = client.get(url)
-    assert download.status_code == 200 and b"".join(download.streaming_content) == good.getvalue()
+    assert download.status_code == 200 and download.getvalue() == good.getvalue()
     assert download["Content-Disposition"].startswith("attachment")
     detail = client.get(f"/api/v1/cases/{number}").json()
     assert detail["contact_phone"] == "13812345678" and detail["contact_name"] == "王伟"

@@ -57,7 +57,7 @@ def _sqlite(qs: QuerySet[Publication], words: list[str]) -> QuerySet[Publication
     for word in (w for w in words if len(w) == 1):
         qs = qs.filter(search_text__icontains=word)
     if bi:
-        qs = qs.extra(  # noqa: S610 - parameters are bound
+        qs = qs.extra(
             where=[
                 "disclosure_publication.id IN (SELECT rowid FROM disclosure_fts_bi "
                 "WHERE disclosure_fts_bi MATCH %s)"
@@ -65,7 +65,7 @@ def _sqlite(qs: QuerySet[Publication], words: list[str]) -> QuerySet[Publication
             params=[bi],
         )
     if tri and not _matches_more_than("disclosure_fts_tri", tri, RANK_LIMIT):
-        qs = qs.extra(  # noqa: S610 - parameters are bound
+        qs = qs.extra(
             tables=["disclosure_fts_tri"],
             where=[
                 "disclosure_fts_tri.rowid = disclosure_publication.id",
@@ -76,7 +76,7 @@ def _sqlite(qs: QuerySet[Publication], words: list[str]) -> QuerySet[Publication
         )
         return qs.order_by("-relevance", "-published_at", "-id")
     if tri:
-        qs = qs.extra(  # noqa: S610 - parameters are bound
+        qs = qs.extra(
             where=[
                 "disclosure_publication.id IN (SELECT rowid FROM disclosure_fts_tri "
                 "WHERE disclosure_fts_tri MATCH %s)"
