@@ -239,3 +239,50 @@ def test_uploads_are_judged_by_content_and_size_and_served_only_to_the_office(
     client.force_login(clerk)  # the reporting unit verifies, but does not see who objected
     detail = client.get(f"/api/v1/cases/{number}").json()
     assert detail["contact_phone"] == "" and detail["contact_name"] == ""
+
+
+@pytest.mark.parametrize(
+    ("kind", "steps"),
+    [
+        ("objection-verify", [("accept", ""), ("dismiss", "与决定书一致")]),
+        ("repair-decide", [("reject", "证明材料不足")]),
+        ("report-reply", [("accept", ""), ("unsubstantiate", "经查不属实")]),
+    ],
+)
+def test_every_clock_flags_a_late_step(
+    kind: str,
+    steps: list[tuple[str, str]],
+    objection: Callable[..., Filed],
+    published: Callable[..., Publication],
+    department: Department,
+    office: User,
+    clerk: User,
+) -> None:
+    """The last step of each clock taken after its deadline is marked late on the step and the
+    case; the steps before it were on time."""
+    if kind.startswith("objection"):
+        case = objection().case
+    elif kind.startswith("repair"):
+        publication = published()
+        Publication.objects.filter(pk=publication.pk).update(minimum_end=TODAY)
+        case = apply(publication).case
+    else:
+        case = report_file(
+            government_id=None,
+            department_id=department.pk,
+            anonymous=True,
+            contact=None,
+            content="该局拖欠中标企业工程款两年未付，多次催要无果。",
+            files=[],
+            address="192.0.2.9",
+        ).case
+    for index, (action, reason) in enumerate(steps):
+        if index == len(steps) - 1:
+            Case.objects.filter(pk=case.pk).update(due_date=TODAY - datetime.timedelta(days=1))
+        actor = clerk if action == "dismiss" else office
+        case = case_act(
+            number=case.number, action=action, actor=actor, version=index + 1, reason=reason
+        )
+    flags = list(case.events.exclude(action="file").values_list("on_time", flat=True))
+    assert flags == [True] * (len(steps) - 1) + [False]
+    assert case.late is True and case.closed_at is not None

@@ -212,6 +212,17 @@ CACHES = {
 
 # Bulk intake limits (ASVS 5.2): size, rows, and what a ZIP-based spreadsheet may expand to.
 GOVTRUST_IMPORT_MAX_BYTES = int(os.environ.get("GOVTRUST_IMPORT_MAX_BYTES", str(20 << 20)))
+# Remedies: evidence size and the working days of each case clock (remedies/rules.py has the
+# defaults and their sources; these override them only when set).
+GOVTRUST_EVIDENCE_MAX_BYTES = int(os.environ.get("GOVTRUST_EVIDENCE_MAX_BYTES", str(10 << 20)))
+for _clock in (
+    "GOVTRUST_OBJECTION_ACCEPT_DAYS",
+    "GOVTRUST_OBJECTION_VERIFY_DAYS",
+    "GOVTRUST_REPAIR_DECIDE_DAYS",
+    "GOVTRUST_REPORT_REPLY_DAYS",
+):
+    if os.environ.get(_clock, "").isdigit():
+        globals()[_clock] = int(os.environ[_clock])
 GOVTRUST_IMPORT_MAX_ROWS = int(os.environ.get("GOVTRUST_IMPORT_MAX_ROWS", "200000"))
 GOVTRUST_IMPORT_MAX_UNPACKED_BYTES = 512 << 20
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 << 20
