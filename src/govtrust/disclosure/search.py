@@ -48,45 +48,34 @@ def _matches_more_than(table: str, expression: str, limit: int) -> bool:
 
 
 def _sqlite(qs: QuerySet[Publication], words: list[str]) -> QuerySet[Publication]:
-    """Filter with `id IN (SELECT rowid ... MATCH)`: SQLite walks the list in id order, so the
-    newest-first page needs no sort. To rank, the trigram table is joined instead, which scores
-    each match once (a correlated bm25 subquery per row was 10-100x slower at 1M rows); a join
-    is not used otherwise, since it makes SQLite sort every match (25 ms vs 3 ms at 10k)."""
-    tri = " AND ".join(_quote(w) for w in words if len(w) >= 3)
-    bi = " AND ".join(_quote(w) for w in words if len(w) == 2)
-    for word in (w for w in words if len(w) == 1):
-        qs = qs.filter(search_text__icontains=word)
-    if bi:
-        qs = qs.extra(
-            where=[
-                "disclosure_publication.id IN (SELECT rowid FROM disclosure_fts_bi "
-                "WHERE disclosure_fts_bi MATCH %s)"
-            ],
-            params=[bi],
-        )
-    if tri and not _matches_more_than("disclosure_fts_tri", tri, RANK_LIMIT):
-        qs = qs.extra(
-            tables=["disclosure_fts_tri"],
-            where=[
-                "disclosure_fts_tri.rowid = disclosure_publication.id",
-                "disclosure_fts_tri MATCH %s",
-            ],
-            params=[tri],
-            select={"relevance": "-bm25(disclosure_fts_tri)"},
-        )
-        return qs.order_by("-relevance", "-published_at", "-id")
-    if tri:
-        qs = qs.extra(
-            where=[
-                "disclosure_publication.id IN (SELECT rowid FROM disclosure_fts_tri "
-                "WHERE disclosure_fts_tri MATCH %s)"
-            ],
-            params=[tri],
-        )
-    if not tri and not bi:
+    """One FTS table drives the query: the trigram one when a term has three characters or
+    more, else the bigram one; it is joined on its rowid (the publication id) and the page is
+    read in rowid order, newest first, which FTS5 gives without sorting and stops after one page
+    (0.1 ms at any size, where an `id IN (all matches)` list took 200-500 ms at 500k matches).
+    Small trigram match sets are ranked by bm25 instead. Terms the driving table does not hold
+    (a two-character term beside longer ones, single characters) are checked on the joined row.
+    """
+    tri = [w for w in words if len(w) >= 3]
+    table = "disclosure_fts_tri" if tri else "disclosure_fts_bi"
+    driving = tri or [w for w in words if len(w) == 2]
+    for word in words:
+        if word not in driving:
+            qs = qs.filter(search_text__icontains=word)
+    if not driving:  # single characters only: no index holds them
         return qs.order_by("-published_at", "-id")
-    # Ids grow with publication, so this is newest first.
-    return qs.order_by("-id")
+    expression = " AND ".join(_quote(w) for w in driving)
+    ranked = bool(tri) and not _matches_more_than(table, expression, RANK_LIMIT)
+    select = {"relevance": f"-bm25({table})"} if ranked else {"fts_rowid": f"{table}.rowid"}
+    qs = qs.extra(  # noqa: S610 - the expression is a bound parameter
+        tables=[table],
+        where=[f"{table}.rowid = disclosure_publication.id", f"{table} MATCH %s"],
+        params=[expression],
+        select=select,
+    )
+    if ranked:
+        return qs.order_by("-relevance", "-published_at", "-id")
+    # Ids grow with publication, so rowid order is newest first.
+    return qs.order_by("-fts_rowid")
 
 
 def _postgres(qs: QuerySet[Publication], words: list[str]) -> QuerySet[Publication]:
