@@ -43,6 +43,10 @@ def test_demo_covers_the_domain_and_is_repeatable(directory: None) -> None:
     published = Publication.objects.filter(status="published")
     assert published.exists() and all(p.record.status == "accepted" for p in published)
     assert Checkpoint.objects.get().size == published.count()
+    from govtrust.remedies.models import Case
+
+    assert Case.objects.count() == 4 and Case.objects.filter(status="verifying").count() == 1
+    assert published.filter(status_line="异议处理中").count() == 1
 
     again = demo_load(records=120)
     assert Record.objects.count() == 120  # a second run adds nothing...

@@ -22,6 +22,7 @@ from govtrust.core.identifiers import compose_ric, compose_uscc
 from govtrust.core.protect import decrypt
 from govtrust.directory.models import CivilServant, Department, Government, Role, User
 from govtrust.directory.services import civil_servant_create, department_create, user_create
+from govtrust.disclosure.models import Publication
 from govtrust.disclosure.services import publications_publish_bulk
 from govtrust.ledger.services import checkpoint_sign
 from govtrust.records.models import Domain, Record, RecordEvent, Severity, SourceType, SubjectKind
@@ -291,6 +292,7 @@ def demo_load(
     if first_run:
         _records(rng, records, progress)
         _publish(progress)
+        _cases(progress)
     return logins
 
 
@@ -303,6 +305,39 @@ def _publish(progress: Callable[[str], None]) -> None:
     )
     checkpoint_sign()
     progress(f"已公示 {len(outcome.published)} 条（{len(outcome.refused)} 条公示期已满，未公示）")
+
+
+def _cases(progress: Callable[[str], None]) -> None:
+    """An objection being verified, a fresh one, and two reports (one anonymous), so the queue
+    and the portal's status line have something to show."""
+    from govtrust.remedies.services.filing import Contact, objection_file, report_file
+    from govtrust.remedies.services.handling import case_act
+
+    office = User.objects.get(username="creditoffice")
+    published = list(Publication.objects.order_by("-id")[:2])
+    for n, publication in enumerate(published):
+        filed = objection_file(
+            record_number=publication.number,
+            applicant_role="subject",
+            contact=Contact("张明", f"1380000{n:04d}"),
+            fields=["facts"],
+            content="公示的失信事实与处理决定书记载不一致，相关款项已于决定前支付。",
+            files=[],
+            address=f"demo-{n}",
+        )
+        if n == 0:
+            case_act(number=filed.case.number, action="accept", actor=office, version=1)
+    for n, government in enumerate(Government.objects.filter(division_id__in=DEMO_UNITS)[:2]):
+        report_file(
+            government_id=government.pk,
+            department_id=None,
+            anonymous=n == 0,
+            contact=None if n == 0 else Contact("李华", "13900001111"),
+            content="招商引资协议约定的奖励资金至今未兑现，企业多次反映无果。",
+            files=[],
+            address=f"demo-report-{n}",
+        )
+    progress("已生成异议、投诉举报演示案件 4 件")
 
 
 def _real_name(rng: random.Random) -> str:

@@ -80,6 +80,7 @@ def test_staff_work_a_case_through_the_api(
     assert figures == [
         {
             "division_code": "620102",
+            "division_name": "城关区",
             "kind": "objection",
             "kind_label": "异议申请",
             "received": 1,

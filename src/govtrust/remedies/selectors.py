@@ -13,7 +13,7 @@ from govtrust.core.errors import NotFound
 from govtrust.core.workdays import working_days_left
 from govtrust.core.workdays.engine import Calendar
 from govtrust.directory import scope
-from govtrust.directory.models import Role, User
+from govtrust.directory.models import Division, Role, User
 from govtrust.remedies.models import Case, CaseKind, SelfCorrection
 from govtrust.remedies.workflow import CLOSED, STATUS_LABELS
 
@@ -90,8 +90,21 @@ def figures(user: User, start: datetime.date, end: datetime.date) -> list[dict[s
         )
         .order_by("division_code", "kind")
     )
+    rows = list(rows)
     labels = dict(CaseKind.choices)
-    return [{**row, "kind_label": labels[row["kind"]]} for row in rows]
+    names = dict(
+        Division.objects.filter(code__in={r["division_code"] for r in rows}).values_list(
+            "code", "name"
+        )
+    )
+    return [
+        {
+            **row,
+            "kind_label": labels[row["kind"]],
+            "division_name": names.get(row["division_code"], row["division_code"]),
+        }
+        for row in rows
+    ]
 
 
 def public_case(case: Case) -> dict[str, Any]:
