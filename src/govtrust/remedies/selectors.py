@@ -76,7 +76,7 @@ def queue_line(case: Case) -> QueueLine:
 def figures(user: User, start: datetime.date, end: datetime.date) -> list[dict[str, Any]]:
     """Per handling unit (division) and kind: received, closed on time, overdue, upheld."""
     today = timezone.localdate()
-    rows = (
+    rows: list[dict[str, Any]] = list(
         cases_visible(user)
         .filter(received_at__date__gte=start, received_at__date__lte=end)
         .values("division_code", "kind")
@@ -90,7 +90,6 @@ def figures(user: User, start: datetime.date, end: datetime.date) -> list[dict[s
         )
         .order_by("division_code", "kind")
     )
-    rows = list(rows)
     labels = dict(CaseKind.choices)
     names = dict(
         Division.objects.filter(code__in={r["division_code"] for r in rows}).values_list(
