@@ -26,7 +26,7 @@ from govtrust.records.services.corrections import record_correct
 from govtrust.remedies.models import Case, CaseEvent, CaseKind
 from govtrust.remedies.rules import REPAIR_EXCHANGE_DAYS
 from govtrust.remedies.services.common import clock_start, status_line_refresh
-from govtrust.remedies.workflow import CLOSED, Transition, transition
+from govtrust.remedies.workflow import CLOSED, STATUS_LABELS, Transition, transition
 
 LABELS = {"office": "信用主管部门", "provider": "数据提供单位"}
 
@@ -123,7 +123,7 @@ def case_act(
         raise NotFound()
     step = transition(case, action)
     if step is None:
-        raise Conflict(f"当前状态下不能办理此操作（{case.status}）")
+        raise Conflict(f"该件当前为“{STATUS_LABELS[case.status]}”，不能办理此操作")
     _authorise(actor, case, step)
     if case.version != version:
         raise Conflict("该件已被他人办理，请刷新后重试")
