@@ -90,7 +90,8 @@ def test_reviewer_above_accepts_and_history_shows_every_step(clerk: User, review
     actions = list(
         AuditEvent.objects.filter(object_id=record.number).values_list("action", flat=True)
     )
-    assert actions == ["record.create", "record.submit", "record.accept"]
+    # Accepting issues the record's measures in the same transaction (sanctions app).
+    assert actions == ["record.create", "record.submit", "record.accept", "measure.issue"]
 
 
 def test_return_needs_a_reason_and_the_unit_corrects_and_resubmits(

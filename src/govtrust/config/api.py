@@ -23,6 +23,7 @@ from govtrust.records.api_imports import router as imports_router
 from govtrust.records.schemas import CHOICES as RECORD_CHOICES
 from govtrust.remedies.api import public as remedies_public
 from govtrust.remedies.api import staff as remedies_staff
+from govtrust.sanctions.api import router as sanctions_router
 
 
 class Renderer(JSONRenderer):
@@ -45,6 +46,7 @@ api.add_router("/tools", tools_router)
 api.add_router("/", disclosure_router)
 api.add_router("/", remedies_public)
 api.add_router("/", remedies_staff)
+api.add_router("/", sanctions_router)
 
 
 def _error(

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "govtrust.ledger",
     "govtrust.disclosure",
     "govtrust.remedies",
+    "govtrust.sanctions",
 ]
 
 MIDDLEWARE = [

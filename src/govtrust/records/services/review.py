@@ -94,13 +94,26 @@ def record_submit(*, record: Record, actor: User, version: int | None = None) ->
     return _transition(record=record, actor=actor, name="submit", changes=changes, version=version)
 
 
+_on_accept: list[Callable[[Record, User], object]] = []
+
+
+def register_on_accept(hook: Callable[[Record, User], object]) -> None:
+    """Apps that act on an accepted record (the measures engine) register here in their
+    AppConfig.ready(); the hook runs in the accept transaction, so both happen or neither."""
+    if hook not in _on_accept:
+        _on_accept.append(hook)
+
+
 @transaction.atomic
 def record_accept(*, record: Record, actor: User, version: int | None = None) -> Record:
     """Accept a submitted record into the government credit database."""
     fields = {"reviewed_by": actor, "reviewed_at": timezone.now()}
-    return _transition(
+    accepted = _transition(
         record=record, actor=actor, name="accept", changes=lambda _r: fields, version=version
     )
+    for hook in _on_accept:
+        hook(accepted, actor)
+    return accepted
 
 
 @transaction.atomic

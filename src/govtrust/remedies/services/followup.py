@@ -18,6 +18,7 @@ from govtrust.remedies.models import Case, CaseKind, CorrectionKind, SelfCorrect
 from govtrust.remedies.services.evidence import check_uploads, evidence_store
 from govtrust.remedies.services.filing import Files
 from govtrust.remedies.services.handling import may_see
+from govtrust.sanctions.services import measures_mitigate
 
 
 @transaction.atomic
@@ -108,6 +109,7 @@ def self_correction_record(
         division_code=record.division_code,
     )
     stored = evidence_store(files, correction=finding)
+    measures_mitigate(record=record, correction_kind=kind, actor=actor)
     audit_append(
         actor=actor.username,
         action="record.self_correction",

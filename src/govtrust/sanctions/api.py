@@ -1,0 +1,91 @@
+"""Measures and measure rules over HTTP (staff)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Schema, Status
+
+from govtrust.directory import scope
+from govtrust.directory.auth import api_user
+from govtrust.sanctions.models import Measure, MeasureRule
+from govtrust.sanctions.services import measure_rule_revise
+
+router = Router(tags=["惩戒措施"])
+
+
+class MeasureOut(Schema):
+    kind: str
+    kind_label: str
+    status: str
+    status_label: str
+    starts_on: datetime.date
+    ends_on: datetime.date | None
+    due_date: datetime.date | None
+    rule: str
+    legal_source: str
+    mitigation_note: str
+
+
+class RuleOut(Schema):
+    code: str
+    version: int
+    title: str
+    subject_kinds: list[str]
+    sources: list[str]
+    severities: list[str]
+    domains: list[str]
+    measures: list[dict[str, Any]]
+    mitigation: dict[str, str]
+    legal_source: str
+    valid_from: datetime.date
+    valid_to: datetime.date | None
+    note: str
+
+
+class RevisionIn(Schema):
+    changes: dict[str, Any]
+    valid_from: datetime.date
+    note: str
+    legal_source: str
+
+
+@router.get("/records/{number}/measures", response=list[MeasureOut], summary="记录的惩戒措施")
+def record_measures(request: HttpRequest, number: str) -> list[MeasureOut]:
+    found = scope.within(Measure.objects.filter(record__number=number[:24]), api_user(request))
+    return [
+        MeasureOut(
+            kind=m.kind,
+            kind_label=m.get_kind_display(),
+            status=m.status,
+            status_label=m.get_status_display(),
+            starts_on=m.starts_on,
+            ends_on=m.ends_on,
+            due_date=m.due_date,
+            rule=f"{m.rule_code} v{m.rule_version}",
+            legal_source=m.legal_source,
+            mitigation_note=m.mitigation_note,
+        )
+        for m in found
+    ]
+
+
+@router.get("/measure-rules", response=list[RuleOut], summary="惩戒措施规则（含历史版本）")
+def rules(request: HttpRequest) -> list[MeasureRule]:
+    api_user(request)
+    return list(MeasureRule.objects.all())
+
+
+@router.post("/measure-rules/{code}/revisions", response={201: RuleOut}, summary="修订规则")
+def revise(request: HttpRequest, code: str, body: RevisionIn) -> Status[MeasureRule]:
+    revised = measure_rule_revise(
+        code=code,
+        changes=body.changes,
+        valid_from=body.valid_from,
+        note=body.note,
+        legal_source=body.legal_source,
+        actor=api_user(request),
+    )
+    return Status(201, revised)
