@@ -198,6 +198,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from govtrust.exchange.tasks import exchange_run
     from govtrust.records.tasks import send_reminders
     from govtrust.remedies.tasks import case_reminders
+    from govtrust.sanctions.tasks import rectifications_escalate_daily
 
     stop = threading.Event()
 
@@ -209,6 +210,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
                 if time.monotonic() - last_reminders >= settings.GOVTRUST_REMINDER_INTERVAL:
                     send_reminders.enqueue()
                     case_reminders.enqueue()
+                    rectifications_escalate_daily.enqueue()
                     disclosure_daily.enqueue()
                     last_reminders = time.monotonic()
             finally:

@@ -6,17 +6,22 @@ import datetime
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Router, Schema, Status
 
 from govtrust.directory import scope
 from govtrust.directory.auth import api_user
 from govtrust.sanctions.models import Measure, MeasureRule
+from govtrust.sanctions.rectification import rectification_submit, rectification_verify
+from govtrust.sanctions.selectors import rectification_figures
 from govtrust.sanctions.services import measure_rule_revise
 
 router = Router(tags=["惩戒措施"])
 
 
 class MeasureOut(Schema):
+    id: int
+    version: int
     kind: str
     kind_label: str
     status: str
@@ -27,6 +32,9 @@ class MeasureOut(Schema):
     rule: str
     legal_source: str
     mitigation_note: str
+    report: str
+    return_reason: str
+    submitted_late: bool | None
 
 
 class RuleOut(Schema):
@@ -57,6 +65,8 @@ def record_measures(request: HttpRequest, number: str) -> list[MeasureOut]:
     found = scope.within(Measure.objects.filter(record__number=number[:24]), api_user(request))
     return [
         MeasureOut(
+            id=m.pk,
+            version=m.version,
             kind=m.kind,
             kind_label=m.get_kind_display(),
             status=m.status,
@@ -67,6 +77,9 @@ def record_measures(request: HttpRequest, number: str) -> list[MeasureOut]:
             rule=f"{m.rule_code} v{m.rule_version}",
             legal_source=m.legal_source,
             mitigation_note=m.mitigation_note,
+            report=m.report,
+            return_reason=m.return_reason,
+            submitted_late=m.submitted_late,
         )
         for m in found
     ]
@@ -89,3 +102,57 @@ def revise(request: HttpRequest, code: str, body: RevisionIn) -> Status[MeasureR
         actor=api_user(request),
     )
     return Status(201, revised)
+
+
+class ReportIn(Schema):
+    report: str
+    version: int
+
+
+class VerifyIn(Schema):
+    accept: bool
+    reason: str = ""
+    version: int
+
+
+class Done(Schema):
+    id: int
+    status: str
+    status_label: str
+    version: int
+
+
+def _done(measure: Measure) -> Done:
+    return Done(
+        id=measure.pk,
+        status=measure.status,
+        status_label=measure.get_status_display(),
+        version=measure.version,
+    )
+
+
+@router.post("/measures/{measure_id}/report", response=Done, summary="提交书面说明或整改报告")
+def measure_report(request: HttpRequest, measure_id: int, body: ReportIn) -> Done:
+    return _done(
+        rectification_submit(
+            measure_id=measure_id, report=body.report, version=body.version, actor=api_user(request)
+        )
+    )
+
+
+@router.post("/measures/{measure_id}/verify", response=Done, summary="核验整改（通过或退回）")
+def measure_verify(request: HttpRequest, measure_id: int, body: VerifyIn) -> Done:
+    return _done(
+        rectification_verify(
+            measure_id=measure_id,
+            accept=body.accept,
+            reason=body.reason,
+            version=body.version,
+            actor=api_user(request),
+        )
+    )
+
+
+@router.get("/rectification-figures", response=list[dict[str, Any]], summary="各单位整改情况")
+def figures(request: HttpRequest) -> list[dict[str, Any]]:
+    return rectification_figures(api_user(request), timezone.localdate())

@@ -55,6 +55,8 @@ class MeasureRule(models.Model):
 
 class MeasureStatus(models.TextChoices):
     ACTIVE = "active", "执行中"
+    SUBMITTED = "submitted", "整改材料待核验"  # explanation / rectification handed in
+    DONE = "done", "已完成"  # explanation / rectification verified by the credit office
     LIGHTENED = "lightened", "已从轻"
     LIFTED = "lifted", "已免除"
 
@@ -74,6 +76,13 @@ class Measure(models.Model):
     mitigation_note = models.CharField(max_length=200, blank=True)
     division_code = models.CharField(max_length=12, db_index=True)
     issued_at = models.DateTimeField(auto_now_add=True)
+    # The unit's written explanation or rectification report, and the credit office's check.
+    report = models.TextField("说明或整改报告", blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_late = models.BooleanField(null=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    return_reason = models.TextField("退回原因", blank=True)
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["record_id", "id"]
@@ -83,3 +92,17 @@ class Measure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.record_id} {self.kind}"
+
+
+class Escalation(models.Model):
+    """Overdue rectification, escalated once per level: 1 a reminder to the unit, 2 a notice to
+    the government above it."""
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="escalations")
+    level = models.PositiveSmallIntegerField()
+    division_code = models.CharField(max_length=12, db_index=True)  # who is told
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["measure", "level"], name="escalation_once")]
