@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("govtrust.records.urls")),
     path("backoffice/", directory_views.home, name="home"),
     path("backoffice/cases/", include("govtrust.remedies.urls_staff")),
+    path("backoffice/measures/", include("govtrust.sanctions.urls")),
     path("backoffice/publish/", disclosure_office.publish, name="publish"),
     path("backoffice/redaction/", disclosure_office.redaction_rules, name="redaction-rules"),
     path("", include("govtrust.disclosure.urls")),

@@ -1,0 +1,127 @@
+"""Back-office page of a record's measures: rectification reports handed in and verified, and
+self-corrections recorded. Reads through scope; writes through the services."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from govtrust.core.errors import DomainError, NotFound
+from govtrust.directory import scope
+from govtrust.directory.access import role_required, staff_user
+from govtrust.records.models import Record
+from govtrust.remedies.models import CorrectionKind, SelfCorrection
+from govtrust.remedies.services.followup import self_correction_record
+from govtrust.sanctions.models import Measure
+from govtrust.sanctions.rectification import (
+    REPORTED,
+    rectification_submit,
+    rectification_verify,
+)
+
+ROLES = ("clerk", "reviewer", "credit_office", "inspector")
+
+
+def _record(request: HttpRequest, number: str) -> Record:
+    record = scope.within(Record.objects.all(), staff_user(request)).filter(number=number).first()
+    if record is None:
+        raise Http404("对象不存在或不在您的数据范围内")
+    return record
+
+
+@require_GET
+@role_required(*ROLES)
+def record_measures(request: HttpRequest, number: str) -> HttpResponse:
+    record = _record(request, number)
+    user = staff_user(request)
+    return render(
+        request,
+        "sanctions/record.html",
+        {
+            "record": record,
+            "measures": Measure.objects.filter(record=record),
+            "reported": REPORTED,
+            "is_unit": user.role in ("clerk", "reviewer")
+            and user.unit_id == record.reporting_government_id,
+            "corrections": SelfCorrection.objects.filter(record=record),
+            "correction_kinds": CorrectionKind.choices,
+        },
+    )
+
+
+def _back(number: str) -> HttpResponse:
+    return redirect("sanctions:record", number=number)
+
+
+def _version(request: HttpRequest) -> int:
+    value = request.POST.get("version", "")
+    return int(value) if value.isdigit() else 0
+
+
+@require_POST
+@role_required("clerk", "reviewer")
+def report(request: HttpRequest, number: str, measure_id: int) -> HttpResponse:
+    try:
+        rectification_submit(
+            measure_id=measure_id,
+            report=request.POST.get("report", ""),
+            version=_version(request),
+            actor=staff_user(request),
+        )
+    except NotFound as exc:
+        raise Http404(exc.detail) from exc
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, "已提交，等待信用主管部门核验")
+    return _back(number)
+
+
+@require_POST
+@role_required("credit_office")
+def verify(request: HttpRequest, number: str, measure_id: int) -> HttpResponse:
+    try:
+        rectification_verify(
+            measure_id=measure_id,
+            accept=request.POST.get("accept") == "1",
+            reason=request.POST.get("reason", ""),
+            version=_version(request),
+            actor=staff_user(request),
+        )
+    except NotFound as exc:
+        raise Http404(exc.detail) from exc
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, "已核验")
+    return _back(number)
+
+
+@require_POST
+@role_required("clerk", "reviewer", "credit_office")
+def correction(request: HttpRequest, number: str) -> HttpResponse:
+    try:
+        day = datetime.date.fromisoformat(request.POST.get("corrected_on", ""))
+    except ValueError:
+        messages.error(request, "请填写纠错日期，如 2026-03-05")
+        return _back(number)
+    try:
+        self_correction_record(
+            record_number=number,
+            kind=request.POST.get("kind", ""),
+            description=request.POST.get("description", ""),
+            corrected_on=day,
+            files=[(f.name or "附件", f) for f in request.FILES.getlist("files")],
+            actor=staff_user(request),
+        )
+    except NotFound as exc:
+        raise Http404(exc.detail) from exc
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, "已登记主动纠错，相关措施已按规则从轻或免除")
+    return _back(number)
