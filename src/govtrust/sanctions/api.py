@@ -7,12 +7,13 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from govtrust.directory import scope
 from govtrust.directory.auth import api_user
 from govtrust.sanctions.models import Measure, MeasureRule
 from govtrust.sanctions.rectification import rectification_submit, rectification_verify
+from govtrust.sanctions.screening import Candidate, judgement_record, screen
 from govtrust.sanctions.selectors import rectification_figures
 from govtrust.sanctions.services import measure_rule_revise
 
@@ -156,3 +157,77 @@ def measure_verify(request: HttpRequest, measure_id: int, body: VerifyIn) -> Don
 @router.get("/rectification-figures", response=list[dict[str, Any]], summary="各单位整改情况")
 def figures(request: HttpRequest) -> list[dict[str, Any]]:
     return rectification_figures(api_user(request), timezone.localdate())
+
+
+class CandidateIn(Schema):
+    name: str = Field(max_length=120)
+    identifier: str = Field("", max_length=40, description="统一社会信用代码或身份证号码")
+    unit: str = Field("", max_length=120)
+
+
+class ScreeningIn(Schema):
+    candidates: list[CandidateIn] = Field(max_length=20000)
+
+
+class MatchOut(Schema):
+    record_number: str
+    subject_name: str
+    reason: str
+    score: float
+    features: list[str]
+    measures: list[dict[str, Any]]
+    until: datetime.date | None
+    needs_review: bool
+
+
+class ResultOut(Schema):
+    row: int
+    name: str
+    candidate_key: str
+    verdict: str
+    verdict_label: str
+    until: datetime.date | None
+    matches: list[MatchOut]
+    dismissed: int
+
+
+@router.post("/screenings", response=list[ResultOut], summary="评优评先信用审查")
+def screening(request: HttpRequest, body: ScreeningIn) -> list[ResultOut]:
+    api_user(request)
+    candidates = [
+        Candidate(row=i, name=c.name, identifier=c.identifier, unit=c.unit)
+        for i, c in enumerate(body.candidates, start=1)
+    ]
+    results = screen(candidates, today=timezone.localdate())
+    return [
+        ResultOut(
+            row=r.candidate.row,
+            name=r.candidate.name,
+            candidate_key=r.candidate.key,
+            verdict=r.verdict,
+            verdict_label=r.verdict_label,
+            until=r.until,
+            matches=[MatchOut(**vars(m)) for m in r.matches],
+            dismissed=r.dismissed,
+        )
+        for r in results
+    ]
+
+
+class JudgementIn(Schema):
+    candidate_key: str = Field(max_length=128)
+    record_number: str = Field(max_length=24)
+    confirmed: bool
+    note: str = Field("", max_length=200)
+
+
+@router.post("/screenings/judgements", response={201: dict[str, Any]}, summary="复核名称匹配")
+def judgement(request: HttpRequest, body: JudgementIn) -> Status[dict[str, Any]]:
+    saved = judgement_record(
+        candidate_key=body.candidate_key,
+        record_number=body.record_number,
+        confirmed=body.confirmed,
+        note=body.note,
+        actor=api_user(request),
+    )
+    return Status(201, {"confirmed": saved.confirmed, "record_number": body.record_number})

@@ -106,3 +106,22 @@ class Escalation(models.Model):
     class Meta:
         ordering = ["-created_at"]
         constraints = [models.UniqueConstraint(fields=["measure", "level"], name="escalation_once")]
+
+
+class Judgement(models.Model):
+    """A reviewer's decision on a name match, remembered for every later screening of the same
+    candidate against the same record (OpenSanctions-style saved judgements)."""
+
+    candidate_key = models.CharField(max_length=128, db_index=True)
+    record = models.ForeignKey(Record, on_delete=models.PROTECT, related_name="+")
+    confirmed = models.BooleanField()  # True: the same subject; False: dismissed
+    note = models.CharField(max_length=200, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["candidate_key", "record"], name="judgement_once")
+        ]

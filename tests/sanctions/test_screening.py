@@ -1,0 +1,111 @@
+"""Screening candidates: identifier hits restrict, name matches need review, judgements stick."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from govtrust.directory.models import User
+from govtrust.records.models import Record
+from govtrust.records.schemas import RecordIn
+from govtrust.records.services import record_accept, record_create, record_submit
+from govtrust.sanctions.screening import Candidate, normalize_name, screen
+from tests.conftest import new_ric, new_uscc, record_payload
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def accept(clerk: User, reviewer: User) -> Callable[..., Record]:
+    def make(**overrides: str) -> Record:
+        data = RecordIn.model_validate(record_payload(**overrides))
+        record = record_submit(record=record_create(data=data, actor=clerk), actor=clerk)
+        return record_accept(record=record, actor=reviewer)
+
+    return make
+
+
+def test_names_are_normalised() -> None:
+    assert normalize_name("兰州市 人民政府") == normalize_name("兰州市政府") == "兰州市"
+    assert normalize_name("ＡＢＣ·王 伟") == "ABC王伟"
+
+
+def test_identifier_restricts_name_needs_review_and_a_dismissal_is_remembered(
+    accept: Callable[..., Record], reviewer: User
+) -> None:
+    ric = new_ric()
+    person = accept(subject_name="王伟", subject_identifier=ric, severity="general")
+    uscc = new_uscc()
+    body = accept(
+        subject_kind="department",
+        subject_name="城关区财政局",
+        subject_identifier=uscc,
+        severity="serious",
+    )
+    today = timezone.localdate()
+    candidates = [
+        Candidate(1, "王伟", ric),
+        Candidate(2, "城关区财政局", uscc),
+        Candidate(3, "王伟", new_ric(), unit="七里河区教育局"),
+        Candidate(4, "汪伟", "", unit="榆中县"),
+        Candidate(5, "李娜", new_ric()),
+    ]
+    results = screen(candidates, today=today)
+    verdicts = [r.verdict for r in results]
+    assert verdicts == ["restricted", "restricted", "review", "review", "clear"]
+    assert results[0].matches[0].reason == "身份证号码一致"
+    assert results[0].matches[0].record_number == person.number
+    assert results[1].matches[0].reason == "统一社会信用代码一致"
+    assert results[1].matches[0].record_number == body.number
+    assert {m["kind"] for m in results[1].matches[0].measures} == {"取消荣誉评选资格"}
+    assert results[1].until is not None and results[1].until.year == today.year + 3
+    assert results[2].matches[0].features == ["name_exact", "identifier_differs"]
+    assert results[3].matches[0].features == ["name_pinyin"]  # 汪伟 sounds like 王伟
+
+    client = Client()
+    client.force_login(reviewer)
+    saved = client.post(
+        "/api/v1/screenings/judgements",
+        {
+            "candidate_key": candidates[2].key,
+            "record_number": person.number,
+            "confirmed": False,
+            "note": "身份证号码不同，非同一人",
+        },
+        content_type="application/json",
+    )
+    assert saved.status_code == 201
+    again = client.post(
+        "/api/v1/screenings",
+        {
+            "candidates": [
+                {"name": "王伟", "identifier": candidates[2].identifier, "unit": "七里河区教育局"}
+            ]
+        },
+        content_type="application/json",
+    ).json()
+    assert again[0]["verdict"] == "clear" and again[0]["dismissed"] == 1
+    assert candidates[2].identifier not in str(again)  # the key of a person is a keyed hash
+
+
+def test_a_lifted_restriction_no_longer_restricts(
+    accept: Callable[..., Record], clerk: User
+) -> None:
+    from govtrust.remedies.services.followup import self_correction_record
+
+    ric = new_ric()
+    record = accept(subject_name="赵敏", subject_identifier=ric, severity="minor")
+    today = timezone.localdate()
+    assert screen([Candidate(1, "赵敏", ric)], today=today)[0].verdict == "restricted"
+    self_correction_record(
+        record_number=record.number,
+        kind="stopped",
+        description="在损害发生前主动叫停了违规付款，未造成损失。",
+        corrected_on=today,
+        files=[],
+        actor=clerk,
+    )
+    assert screen([Candidate(1, "赵敏", ric)], today=today)[0].verdict == "clear"  # lifted
