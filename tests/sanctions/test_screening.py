@@ -109,3 +109,36 @@ def test_a_lifted_restriction_no_longer_restricts(
         actor=clerk,
     )
     assert screen([Candidate(1, "赵敏", ric)], today=today)[0].verdict == "clear"  # lifted
+
+
+def test_a_candidate_list_file_is_screened_and_the_result_downloads_as_excel(
+    accept: Callable[..., Record], reviewer: User
+) -> None:
+    import io
+
+    from python_calamine import CalamineWorkbook
+
+    ric = new_ric()
+    accept(subject_name="王伟", subject_identifier=ric, severity="general")
+    text = "2026年度先进个人候选名单\n姓名,身份证号码,所在单位\n"
+    text += f"王伟,{ric},城关区财政局\n李娜,,七里河区\n"
+    upload = io.BytesIO(text.encode("gb18030"))
+    upload.name = "候选名单.csv"
+    client = Client()
+    client.force_login(reviewer)
+    found = client.post("/api/v1/screenings/upload", {"file": upload}).json()
+    assert [(r["name"], r["verdict"], r["row"]) for r in found] == [
+        ("王伟", "restricted", 3),
+        ("李娜", "clear", 4),
+    ]
+    upload.seek(0)
+    sheet = client.post("/api/v1/screenings/upload?format=xlsx", {"file": upload})
+    assert sheet.status_code == 200 and sheet["Content-Disposition"].startswith("attachment")
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(sheet.content)).get_sheet_by_index(0)
+    cells = rows.to_python()
+    assert "透明日志检查点" in str(cells[0][1])
+    assert cells[3][3] == "受限" and cells[4][3] == "无限制"
+    bad = io.BytesIO(b"MZ\x90\x00binary")
+    bad.name = "名单.xlsx"
+    refused = client.post("/api/v1/screenings/upload", {"file": bad})
+    assert refused.status_code == 400 and refused.json()["detail"]

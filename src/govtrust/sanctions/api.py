@@ -5,15 +5,18 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from ninja import Field, Router, Schema, Status
+from ninja import Field, File, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from govtrust.directory import scope
 from govtrust.directory.auth import api_user
+from govtrust.ledger.models import Checkpoint
+from govtrust.sanctions.candidates import candidates_read, results_xlsx
 from govtrust.sanctions.models import Measure, MeasureRule
 from govtrust.sanctions.rectification import rectification_submit, rectification_verify
-from govtrust.sanctions.screening import Candidate, judgement_record, screen
+from govtrust.sanctions.screening import Candidate, Result, judgement_record, screen
 from govtrust.sanctions.selectors import rectification_figures
 from govtrust.sanctions.services import measure_rule_revise
 
@@ -198,7 +201,39 @@ def screening(request: HttpRequest, body: ScreeningIn) -> list[ResultOut]:
         Candidate(row=i, name=c.name, identifier=c.identifier, unit=c.unit)
         for i, c in enumerate(body.candidates, start=1)
     ]
+    return _results(screen(candidates, today=timezone.localdate()))
+
+
+def checkpoint_label() -> str:
+    latest = Checkpoint.objects.first()
+    if latest is None:
+        return "尚无检查点"
+    signed = f"{latest.signed_at:%Y-%m-%d %H:%M}"
+    return f"{latest.size} 条事件，根哈希 {latest.root[:16]}…，签名于 {signed}"
+
+
+@router.post(
+    "/screenings/upload",
+    response=list[ResultOut],
+    summary="上传候选名单（Excel 或 CSV）审查；?format=xlsx 下载 Excel 结果",
+)
+def screening_upload(
+    request: HttpRequest, file: File[UploadedFile], format: str = "json"
+) -> list[ResultOut] | HttpResponse:
+    api_user(request)
+    candidates = candidates_read(file, file.name or "名单.xlsx")
     results = screen(candidates, today=timezone.localdate())
+    if format == "xlsx":
+        response = HttpResponse(
+            results_xlsx(results, checkpoint=checkpoint_label()),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = 'attachment; filename="screening.xlsx"'
+        return response
+    return _results(results)
+
+
+def _results(results: list[Result]) -> list[ResultOut]:
     return [
         ResultOut(
             row=r.candidate.row,
