@@ -6,11 +6,13 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar, cast
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
 
+from govtrust.core.errors import DomainError, NotFound
 from govtrust.directory.models import User
 
 F = TypeVar("F", bound=Callable[..., HttpResponseBase])
@@ -35,3 +37,18 @@ def role_required(*roles: str) -> Callable[[F], F]:
         return cast(F, wrapped)
 
     return decorator
+
+
+R = TypeVar("R")
+
+
+def attempt(request: HttpRequest, call: Callable[[], R]) -> R | None:
+    """Run a form post's service call: out of scope becomes 404, a refusal becomes an error
+    message on the page the post redirects to (and None)."""
+    try:
+        return call()
+    except NotFound as exc:
+        raise Http404(exc.detail) from exc
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+        return None

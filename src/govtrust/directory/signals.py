@@ -12,10 +12,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.http import HttpRequest
 
 from govtrust.core.audit import audit_append
-
-
-def _address(request: HttpRequest | None) -> str:
-    return request.META.get("REMOTE_ADDR", "") if request is not None else ""
+from govtrust.core.http import client_address
 
 
 def _logged_in(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
@@ -24,7 +21,7 @@ def _logged_in(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> N
         action="auth.login",
         object_type="user",
         object_id=user.pk,
-        after={"address": _address(request)},
+        after={"address": client_address(request)},
     )
 
 
@@ -35,7 +32,7 @@ def _logged_out(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> 
             action="auth.logout",
             object_type="user",
             object_id=user.pk,
-            after={"address": _address(request)},
+            after={"address": client_address(request)},
         )
 
 
@@ -49,7 +46,7 @@ def _login_failed(
         object_type="user",
         object_id=username,
         outcome="failure",
-        after={"address": _address(request)},
+        after={"address": client_address(request)},
     )
 
 

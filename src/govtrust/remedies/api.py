@@ -11,13 +11,10 @@ from django.http import FileResponse, HttpRequest
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from govtrust.core.errors import NotFound
-from govtrust.core.protect import decrypt
+from govtrust.core.http import client_address
 from govtrust.directory.auth import api_user
-from govtrust.directory.models import Role
 from govtrust.remedies import selectors
-from govtrust.remedies.models import Evidence
-from govtrust.remedies.services.evidence import CONTENT_TYPES, evidence_path
+from govtrust.remedies.downloads import evidence_response
 from govtrust.remedies.services.filing import (
     Contact,
     Files,
@@ -32,10 +29,6 @@ from govtrust.remedies.workflow import STATUS_LABELS, available
 
 public = Router(tags=["异议、修复与投诉举报（公众）"], auth=None)
 staff = Router(tags=["异议、修复与投诉举报（办理）"])
-
-
-def address(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", ""))
 
 
 def uploads(files: list[UploadedFile] | None) -> Files:
@@ -110,7 +103,7 @@ def objection_create(
             fields=fields,
             content=content,
             files=uploads(files),
-            address=address(request),
+            address=client_address(request),
             honeypot=website,
         )
     )
@@ -136,7 +129,7 @@ def repair_create(
             signer=signer,
             commitment_signed=commitment_signed,
             files=uploads(files),
-            address=address(request),
+            address=client_address(request),
             honeypot=website,
         )
     )
@@ -162,7 +155,7 @@ def report_create(
             contact=None if anonymous else Contact(contact_name, contact_phone),
             content=content,
             files=uploads(files),
-            address=address(request),
+            address=client_address(request),
             honeypot=website,
         )
     )
@@ -170,7 +163,7 @@ def report_create(
 
 @public.post("/public/cases/follow", response=PublicCase, summary="凭受理编号和查询码查询进度")
 def case_follow_api(request: HttpRequest, body: FollowIn) -> dict[str, Any]:
-    case = case_follow(number=body.number, code=body.code, address=address(request))
+    case = case_follow(number=body.number, code=body.code, address=client_address(request))
     return selectors.public_case(case)
 
 
@@ -233,19 +226,12 @@ def case_queue(
     return [_queue_out(line) for line in lines]
 
 
-def contact_of(case: Any, user: Any) -> tuple[str, str]:
-    """Only the credit office handling the case reads the filer's name and number."""
-    if user.role != Role.CREDIT_OFFICE or case.contact_phone_cipher is None:
-        return "", case.contact_phone_masked if user.role == Role.CREDIT_OFFICE else ""
-    return decrypt(bytes(case.contact_name_cipher)), decrypt(bytes(case.contact_phone_cipher))
-
-
 @staff.get("/cases/{number}", response=CaseDetail, summary="案件详情")
 def case_detail(request: HttpRequest, number: str) -> CaseDetail:
     user = api_user(request)
     case = selectors.case_get(user, number)
     line = selectors.queue_line(case)
-    name, phone = contact_of(case, user)
+    name, phone = selectors.contact_of(case, user)
     view = selectors.public_case(case)
     return CaseDetail(
         **_queue_out(line).dict(),
@@ -302,17 +288,6 @@ def case_draft(request: HttpRequest, number: str) -> Status[dict[str, str]]:
 def case_evidence(request: HttpRequest, number: str, evidence_id: int) -> FileResponse:
     case = selectors.case_get(api_user(request), number)
     return evidence_response(case.evidence.filter(pk=evidence_id).first())
-
-
-def evidence_response(evidence: Evidence | None) -> FileResponse:
-    if evidence is None or not evidence_path(evidence).is_file():
-        raise NotFound()
-    return FileResponse(
-        evidence_path(evidence).open("rb"),
-        as_attachment=True,
-        filename=evidence.label,
-        content_type=CONTENT_TYPES[evidence.kind],
-    )
 
 
 class FiguresQuery(Schema):

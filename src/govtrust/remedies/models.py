@@ -12,7 +12,7 @@ from django.db import models
 
 from govtrust.directory.models import Department, Government
 from govtrust.records.models import Record
-from govtrust.remedies.workflow import STATUS_LABELS, is_open
+from govtrust.remedies.workflow import STATUS_LABELS
 
 
 class CaseKind(models.TextChoices):
@@ -69,10 +69,6 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return self.number
-
-    @property
-    def open(self) -> bool:
-        return is_open(self)
 
     @property
     def status_label(self) -> str:

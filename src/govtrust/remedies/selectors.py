@@ -10,6 +10,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from govtrust.core.errors import NotFound
+from govtrust.core.protect import decrypt
 from govtrust.core.workdays import working_days_left
 from govtrust.core.workdays.engine import Calendar
 from govtrust.directory import scope
@@ -58,19 +59,15 @@ def queue(
     if open_only:
         qs = qs.exclude(status__in=CLOSED)
     cases = list(qs.order_by(F("due_date").asc(nulls_last=True), "received_at")[:limit])
-    today = timezone.localdate()
-    calendar = Calendar.whole()
-    return [
-        QueueLine(
-            c, working_days_left(today, c.due_date, calendar=calendar) if c.due_date else None
-        )
-        for c in cases
-    ]
+    calendar = Calendar.whole()  # one read of the override table for the whole page
+    return [queue_line(c, calendar) for c in cases]
 
 
-def queue_line(case: Case) -> QueueLine:
-    today = timezone.localdate()
-    return QueueLine(case, working_days_left(today, case.due_date) if case.due_date else None)
+def queue_line(case: Case, calendar: Calendar | None = None) -> QueueLine:
+    if case.due_date is None:
+        return QueueLine(case, None)
+    left = working_days_left(timezone.localdate(), case.due_date, calendar=calendar)
+    return QueueLine(case, left)
 
 
 def figures(user: User, start: datetime.date, end: datetime.date) -> list[dict[str, Any]]:
@@ -104,6 +101,16 @@ def figures(user: User, start: datetime.date, end: datetime.date) -> list[dict[s
         }
         for row in rows
     ]
+
+
+def contact_of(case: Case, user: User) -> tuple[str, str]:
+    """(name, phone) as `user` may see them: only the credit office handling the case reads the
+    filer's details; others, and anonymous reports, get nothing."""
+    if user.role != Role.CREDIT_OFFICE:
+        return "", ""
+    if case.contact_phone_cipher is None or case.contact_name_cipher is None:
+        return "", case.contact_phone_masked
+    return decrypt(bytes(case.contact_name_cipher)), decrypt(bytes(case.contact_phone_cipher))
 
 
 def public_case(case: Case) -> dict[str, Any]:

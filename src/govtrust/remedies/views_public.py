@@ -11,9 +11,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from govtrust.core.errors import DomainError, Throttled
+from govtrust.core.http import client_address
 from govtrust.directory.models import Department, Government
 from govtrust.disclosure.selectors import publication_public_get
-from govtrust.remedies.api import address
 from govtrust.remedies.models import CaseKind
 from govtrust.remedies.selectors import public_case
 from govtrust.remedies.services.evidence import MAX_FILES
@@ -72,7 +72,7 @@ def objection(request: HttpRequest, number: str) -> HttpResponse:
             fields=request.POST.getlist("fields"),
             content=request.POST.get("content", ""),
             files=_files(request),
-            address=address(request),
+            address=client_address(request),
             honeypot=request.POST.get("website", ""),
         )
     except DomainError as exc:
@@ -110,7 +110,7 @@ def repair(request: HttpRequest, number: str) -> HttpResponse:
             signer=request.POST.get("signer", ""),
             commitment_signed=request.POST.get("commitment_signed") == "on",
             files=_files(request),
-            address=address(request),
+            address=client_address(request),
             honeypot=request.POST.get("website", ""),
         )
     except DomainError as exc:
@@ -151,7 +151,7 @@ def report(request: HttpRequest) -> HttpResponse:
             contact=None if anonymous else _contact(request),
             content=request.POST.get("content", ""),
             files=_files(request),
-            address=address(request),
+            address=client_address(request),
             honeypot=request.POST.get("website", ""),
         )
     except DomainError as exc:
@@ -168,7 +168,7 @@ def track(request: HttpRequest) -> HttpResponse:
             case = case_follow(
                 number=request.POST.get("number", ""),
                 code=request.POST.get("code", ""),
-                address=address(request),
+                address=client_address(request),
             )
         except Throttled as exc:
             return render(request, "remedies/track.html", {"error": exc.detail}, status=429)

@@ -13,10 +13,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from govtrust.core.errors import DomainError, NotFound
-from govtrust.directory.access import role_required, staff_user
+from govtrust.core.errors import NotFound
+from govtrust.directory.access import attempt, role_required, staff_user
 from govtrust.remedies import selectors
-from govtrust.remedies.api import contact_of, evidence_response
+from govtrust.remedies.downloads import evidence_response
 from govtrust.remedies.models import CaseKind
 from govtrust.remedies.services.filing import OBJECTION_FIELDS
 from govtrust.remedies.services.followup import report_to_draft
@@ -55,7 +55,7 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
         case = selectors.case_get(user, number)
     except NotFound as exc:
         raise Http404(exc.detail) from exc
-    name, phone = contact_of(case, user)
+    name, phone = selectors.contact_of(case, user)
     context: dict[str, Any] = {
         "case": case,
         "line": selectors.queue_line(case),
@@ -79,36 +79,30 @@ def act(request: HttpRequest, number: str) -> HttpResponse:
         for key in post
         if key.startswith("new_") and post.get(key, "").strip()
     }
-    try:
-        case = case_act(
+    version = post.get("version", "")
+    case = attempt(
+        request,
+        lambda: case_act(
             number=number,
             action=post.get("action", ""),
             actor=staff_user(request),
-            version=int(post.get("version", "0") or 0),
+            version=int(version) if version.isdigit() else 0,
             reason=post.get("reason", ""),
             changes=changes,
             withdraw=post.get("withdraw") == "on",
-        )
-    except NotFound as exc:
-        raise Http404(exc.detail) from exc
-    except (DomainError, ValueError) as exc:
-        messages.error(request, getattr(exc, "detail", "提交的数据有误"))
-        return redirect("remedies-staff:case", number=number)
-    messages.success(request, f"已办理：{STATUS_LABELS[case.status]}")
+        ),
+    )
+    if case is not None:
+        messages.success(request, f"已办理：{STATUS_LABELS[case.status]}")
     return redirect("remedies-staff:case", number=number)
 
 
 @require_POST
 @role_required("credit_office")
 def draft(request: HttpRequest, number: str) -> HttpResponse:
-    try:
-        record = report_to_draft(number=number, actor=staff_user(request))
-    except NotFound as exc:
-        raise Http404(exc.detail) from exc
-    except DomainError as exc:
-        messages.error(request, exc.detail)
-        return redirect("remedies-staff:case", number=number)
-    messages.success(request, f"已生成失信记录草稿 {record.number}，请补全后报送")
+    record = attempt(request, lambda: report_to_draft(number=number, actor=staff_user(request)))
+    if record is not None:
+        messages.success(request, f"已生成失信记录草稿 {record.number}，请补全后报送")
     return redirect("remedies-staff:case", number=number)
 
 

@@ -68,10 +68,6 @@ TRANSITIONS: dict[tuple[str, str], Transition] = {
 }
 
 
-def is_open(case: Case) -> bool:
-    return case.status not in CLOSED
-
-
 def available(case: Case) -> list[Transition]:
     return [t for t in TRANSITIONS.values() if t.kind == case.kind and t.source == case.status]
 

@@ -90,10 +90,15 @@ def measures_mitigate(*, record: Record, correction_kind: str, actor: User) -> l
     today = timezone.localdate()
     changed = []
     label = dict(MeasureKind.choices)
-    for measure in Measure.objects.select_for_update().filter(
-        record=record, status=MeasureStatus.ACTIVE
-    ):
-        rule = MeasureRule.objects.get(code=measure.rule_code, version=measure.rule_version)
+    measures = list(
+        Measure.objects.select_for_update().filter(record=record, status=MeasureStatus.ACTIVE)
+    )
+    wanted = Q()
+    for measure in measures:
+        wanted |= Q(code=measure.rule_code, version=measure.rule_version)
+    rules = {(r.code, r.version): r for r in MeasureRule.objects.filter(wanted)} if measures else {}
+    for measure in measures:
+        rule = rules[(measure.rule_code, measure.rule_version)]
         effect = rule.mitigation.get(correction_kind)
         if effect == "lift":
             measure.status, measure.ends_on = MeasureStatus.LIFTED, today

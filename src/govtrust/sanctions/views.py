@@ -10,9 +10,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from govtrust.core.errors import DomainError, NotFound
 from govtrust.directory import scope
-from govtrust.directory.access import role_required, staff_user
+from govtrust.directory.access import attempt, role_required, staff_user
 from govtrust.records.models import Record
 from govtrust.remedies.models import CorrectionKind, SelfCorrection
 from govtrust.remedies.services.followup import self_correction_record
@@ -65,18 +64,16 @@ def _version(request: HttpRequest) -> int:
 @require_POST
 @role_required("clerk", "reviewer")
 def report(request: HttpRequest, number: str, measure_id: int) -> HttpResponse:
-    try:
-        rectification_submit(
+    done = attempt(
+        request,
+        lambda: rectification_submit(
             measure_id=measure_id,
             report=request.POST.get("report", ""),
             version=_version(request),
             actor=staff_user(request),
-        )
-    except NotFound as exc:
-        raise Http404(exc.detail) from exc
-    except DomainError as exc:
-        messages.error(request, exc.detail)
-    else:
+        ),
+    )
+    if done is not None:
         messages.success(request, "已提交，等待信用主管部门核验")
     return _back(number)
 
@@ -84,19 +81,17 @@ def report(request: HttpRequest, number: str, measure_id: int) -> HttpResponse:
 @require_POST
 @role_required("credit_office")
 def verify(request: HttpRequest, number: str, measure_id: int) -> HttpResponse:
-    try:
-        rectification_verify(
+    done = attempt(
+        request,
+        lambda: rectification_verify(
             measure_id=measure_id,
             accept=request.POST.get("accept") == "1",
             reason=request.POST.get("reason", ""),
             version=_version(request),
             actor=staff_user(request),
-        )
-    except NotFound as exc:
-        raise Http404(exc.detail) from exc
-    except DomainError as exc:
-        messages.error(request, exc.detail)
-    else:
+        ),
+    )
+    if done is not None:
         messages.success(request, "已核验")
     return _back(number)
 
@@ -109,19 +104,17 @@ def correction(request: HttpRequest, number: str) -> HttpResponse:
     except ValueError:
         messages.error(request, "请填写纠错日期，如 2026-03-05")
         return _back(number)
-    try:
-        self_correction_record(
+    done = attempt(
+        request,
+        lambda: self_correction_record(
             record_number=number,
             kind=request.POST.get("kind", ""),
             description=request.POST.get("description", ""),
             corrected_on=day,
             files=[(f.name or "附件", f) for f in request.FILES.getlist("files")],
             actor=staff_user(request),
-        )
-    except NotFound as exc:
-        raise Http404(exc.detail) from exc
-    except DomainError as exc:
-        messages.error(request, exc.detail)
-    else:
+        ),
+    )
+    if done is not None:
         messages.success(request, "已登记主动纠错，相关措施已按规则从轻或免除")
     return _back(number)

@@ -6,8 +6,6 @@ import datetime
 import hmac
 import secrets
 
-from django.utils import timezone
-
 from govtrust.core.protect import lookup_digest
 from govtrust.core.workdays import add_working_days
 from govtrust.disclosure.models import Publication
@@ -62,7 +60,3 @@ def status_line_refresh(publication: Publication | None) -> None:
     if publication.status_line != line:
         Publication.objects.filter(pk=publication.pk).update(status_line=line)
         publication.status_line = line
-
-
-def now() -> datetime.datetime:
-    return timezone.now()
