@@ -8,6 +8,8 @@ Environment:
 - GOVTRUST_HTTPS: "0" when serving plain HTTP on a trusted host (the local demo); otherwise cookies
   are Secure and HSTS is sent, because production runs behind TLS.
 - GOVTRUST_ALLOWED_HOSTS: comma-separated host names (default: localhost names).
+- GOVTRUST_PUBLIC_URL: the portal's address as the public reaches it, printed on PDF documents
+  for their verification (default: http://127.0.0.1:8000, the local demo).
 """
 
 from __future__ import annotations
@@ -243,6 +245,9 @@ GOVTRUST_EXCHANGE_URL = os.environ.get("GOVTRUST_EXCHANGE_URL", "")
 GOVTRUST_EXCHANGE_DIR = os.environ.get("GOVTRUST_EXCHANGE_DIR", "")
 # How often the worker builds and delivers batches and reads the feedback inbox (seconds).
 GOVTRUST_EXCHANGE_INTERVAL = int(os.environ.get("GOVTRUST_EXCHANGE_INTERVAL", "60"))
+
+# Printed on credit reports, certificates and notices: where anyone can verify them.
+GOVTRUST_PUBLIC_URL = os.environ.get("GOVTRUST_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]

@@ -11,8 +11,11 @@ urlpatterns = [
     path("backoffice/", directory_views.home, name="home"),
     path("backoffice/cases/", include("govtrust.remedies.urls_staff")),
     path("backoffice/measures/", include("govtrust.sanctions.urls")),
+    path("backoffice/screenings/", include("govtrust.sanctions.urls_screening")),
+    path("backoffice/documents/", include("govtrust.sanctions.urls_documents")),
     path("backoffice/publish/", disclosure_office.publish, name="publish"),
     path("backoffice/redaction/", disclosure_office.redaction_rules, name="redaction-rules"),
     path("", include("govtrust.disclosure.urls")),
     path("", include("govtrust.remedies.urls")),
+    path("", include("govtrust.sanctions.urls_public")),
 ]

@@ -17,6 +17,7 @@ from govtrust.sanctions.candidates import candidates_read, results_xlsx
 from govtrust.sanctions.models import Measure, MeasureRule
 from govtrust.sanctions.rectification import rectification_submit, rectification_verify
 from govtrust.sanctions.screening import Candidate, Result, judgement_record, screen
+from govtrust.sanctions.screenings import checkpoint_label, stored_result
 from govtrust.sanctions.selectors import rectification_figures
 from govtrust.sanctions.services import measure_rule_revise
 
@@ -204,14 +205,6 @@ def screening(request: HttpRequest, body: ScreeningIn) -> list[ResultOut]:
     return _results(screen(candidates, today=timezone.localdate()))
 
 
-def checkpoint_label() -> str:
-    latest = Checkpoint.objects.first()
-    if latest is None:
-        return "尚无检查点"
-    signed = f"{latest.signed_at:%Y-%m-%d %H:%M}"
-    return f"{latest.size} 条事件，根哈希 {latest.root[:16]}…，签名于 {signed}"
-
-
 @router.post(
     "/screenings/upload",
     response=list[ResultOut],
@@ -224,8 +217,9 @@ def screening_upload(
     candidates = candidates_read(file, file.name or "名单.xlsx")
     results = screen(candidates, today=timezone.localdate())
     if format == "xlsx":
+        checkpoint = checkpoint_label(Checkpoint.objects.first())
         response = HttpResponse(
-            results_xlsx(results, checkpoint=checkpoint_label()),
+            results_xlsx([stored_result(r) for r in results], checkpoint=checkpoint),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
         response["Content-Disposition"] = 'attachment; filename="screening.xlsx"'

@@ -9,13 +9,16 @@ from __future__ import annotations
 import io
 import tempfile
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import xlsxwriter
+from django.conf import settings
 
 from govtrust.core.errors import DomainError
 from govtrust.records.bulk import cells, readers, sniff
-from govtrust.sanctions.screening import Candidate, Result
+from govtrust.sanctions.screening import Candidate
+
+VERDICTS = {"clear": "无限制", "restricted": "受限", "review": "需人工复核"}
 
 MAX_CANDIDATES = 20_000
 HEADERS = {
@@ -35,7 +38,8 @@ def _column(header: list[str], names: tuple[str, ...]) -> int | None:
 def candidates_read(source: IO[bytes], filename: str) -> list[Candidate]:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "candidates"
-        path.write_bytes(source.read())
+        # One byte over the limit is enough for `detect` to refuse the file; never read more.
+        path.write_bytes(source.read(int(settings.GOVTRUST_IMPORT_MAX_BYTES) + 1))
         kind = sniff.detect(path, filename)
         _total, rows = readers.open_rows(path, kind)
         header: list[str] | None = None
@@ -68,8 +72,9 @@ def candidates_read(source: IO[bytes], filename: str) -> list[Candidate]:
     return found
 
 
-def results_xlsx(results: list[Result], *, checkpoint: str) -> bytes:
-    """One line per candidate and match, with the verdict, reasons, measures and dates."""
+def results_xlsx(results: list[dict[str, Any]], *, checkpoint: str) -> bytes:
+    """One line per candidate and match (results as a screening stores them), with the verdict,
+    reasons, measures and dates."""
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
     sheet = book.add_worksheet("审查结果")
@@ -77,41 +82,32 @@ def results_xlsx(results: list[Result], *, checkpoint: str) -> bytes:
     sheet.write_row(
         0, 0, ["评优评先信用审查结果", f"审查所依据的透明日志检查点：{checkpoint}"], bold
     )
-    titles = [
-        "行号",
-        "名称",
-        "所在单位",
-        "结论",
-        "限制截止",
-        "匹配记录",
-        "匹配依据",
-        "分数",
-        "措施",
-    ]
-    sheet.write_row(2, 0, titles, bold)
+    titles = ["行号", "名称", "所在单位", "证件号码", "结论", "限制截止"]
+    sheet.write_row(2, 0, [*titles, "匹配记录", "匹配依据", "分数", "措施"], bold)
     line = 3
     for result in results:
         base = [
-            result.candidate.row,
-            result.candidate.name,
-            result.candidate.unit,
-            result.verdict_label,
-            result.until.isoformat() if result.until else "",
+            result["row"],
+            result["name"],
+            result["unit"],
+            result["identifier"],
+            VERDICTS[result["verdict"]],
+            str(result["until"] or ""),
         ]
         lines: list[list[object]] = [
             [
-                match.record_number,
-                match.reason + ("（需复核）" if match.needs_review else ""),
-                round(match.score, 1),
-                "；".join(f"{m['kind']}至{m['until']}" for m in match.measures),
+                match["record_number"],
+                match["reason"] + ("（需复核）" if match["needs_review"] else ""),
+                match["score"],
+                "；".join(f"{m['kind']}至{m['until']}" for m in match["measures"]),
             ]
-            for match in result.matches
+            for match in result["matches"]
         ] or [["", "", "", ""]]
         for extra in lines:
             sheet.write_row(line, 0, base + extra)
             line += 1
     sheet.set_column(0, 0, 6)
-    sheet.set_column(1, 2, 24)
-    sheet.set_column(3, 8, 16)
+    sheet.set_column(1, 3, 24)
+    sheet.set_column(4, 9, 16)
     book.close()
     return buffer.getvalue()

@@ -8,6 +8,7 @@ issued them, so a revision never rewrites a measure already issued (plan 三(二
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
 from govtrust.records.models import Record
@@ -125,3 +126,81 @@ class Judgement(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["candidate_key", "record"], name="judgement_once")
         ]
+
+
+class Screening(models.Model):
+    """One candidate list screened (评优评先信用审查): the results as they stood, the log checkpoint
+    they were screened against, and reviewers' judgements applied since. Candidates keep their
+    identifier's key and masked form only: no citizen ID number is stored here."""
+
+    number = models.CharField("审查编号", max_length=24, unique=True)
+    title = models.CharField("评选活动", max_length=120)
+    source_name = models.CharField("名单文件", max_length=120, blank=True)
+    division_code = models.CharField(max_length=12, db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    screened_on = models.DateField("审查日期")
+    checkpoint_size = models.PositiveBigIntegerField(null=True)
+    checkpoint_root = models.CharField(max_length=64, blank=True)
+    checkpoint_signed_at = models.DateTimeField(null=True)
+    results = models.JSONField(encoder=DjangoJSONEncoder)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class DocumentKind(models.TextChoices):
+    SCREENING = "screening", "评优评先信用审查证明"
+    REPORT = "report", "政务信用报告"
+    PUBLIC_REPORT = "public_report", "政务信用报告（公开版）"
+    CRITICISM = "criticism", "通报批评"
+
+
+class DocumentStatus(models.TextChoices):
+    DRAFT = "draft", "待发布"
+    ISSUED = "issued", "有效"
+    REVOKED = "revoked", "已撤销"
+
+
+class Document(models.Model):
+    """A PDF the platform issued: its verification code (printed on it, with the public URL),
+    the SHA-256 of the file kept under var/documents, and the content it was rendered from. A
+    criticism notice is drafted when its measure is issued and rendered when published."""
+
+    code = models.CharField("验证码", max_length=24, unique=True)
+    kind = models.CharField("文件类型", max_length=16, choices=DocumentKind.choices)
+    status = models.CharField(
+        max_length=8, choices=DocumentStatus.choices, default=DocumentStatus.ISSUED
+    )
+    title = models.CharField("标题", max_length=160)
+    content = models.JSONField(encoder=DjangoJSONEncoder)
+    division_code = models.CharField(max_length=12, db_index=True)
+    record = models.ForeignKey(
+        Record, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    measure = models.OneToOneField(
+        Measure, null=True, blank=True, on_delete=models.PROTECT, related_name="notice"
+    )
+    screening = models.ForeignKey(
+        Screening, null=True, blank=True, on_delete=models.PROTECT, related_name="documents"
+    )
+    sha256 = models.CharField(max_length=64, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    issued_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["kind", "status", "-issued_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.code}"

@@ -17,6 +17,7 @@ from govtrust.core.workdays import add_working_days
 from govtrust.directory.models import Role, User
 from govtrust.records.models import Record
 from govtrust.sanctions.models import Measure, MeasureKind, MeasureRule, MeasureStatus
+from govtrust.sanctions.notices import notice_drafts
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
@@ -68,6 +69,7 @@ def measures_issue(record: Record, actor: User) -> list[Measure]:
                 measure.due_date = add_working_days(today, int(item["working_days"])).due_date
             issued.append(measure)
     Measure.objects.bulk_create(issued, ignore_conflicts=True)
+    notice_drafts(record)
     if issued:
         audit_append(
             actor=actor.username,

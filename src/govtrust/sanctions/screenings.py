@@ -1,0 +1,219 @@
+"""Screenings kept (评优评先信用审查): a list screened once, its results stored with the log
+checkpoint they rest on, reviewers' judgements applied to them in place, and a certificate issued
+once nothing awaits review."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from govtrust.core.audit import audit_append
+from govtrust.core.errors import Conflict, DomainError, Forbidden, NotFound
+from govtrust.core.identifiers import check_ric, check_uscc
+from govtrust.core.masking import mask_ric
+from govtrust.directory import scope
+from govtrust.directory.models import Role, User
+from govtrust.ledger.models import Checkpoint
+from govtrust.sanctions.candidates import VERDICTS
+from govtrust.sanctions.documents import document_issue
+from govtrust.sanctions.models import Document, DocumentKind, Screening
+from govtrust.sanctions.screening import Candidate, Result, judgement_record, screen
+
+SCREENERS = {Role.CLERK, Role.REVIEWER, Role.CREDIT_OFFICE}
+JUDGES = {Role.REVIEWER, Role.CREDIT_OFFICE}
+
+
+def shown_identifier(identifier: str) -> str:
+    """What a stored screening keeps of an identifier: a USCC whole (it is public), a citizen ID
+    masked, anything else not at all."""
+    uscc = check_uscc(identifier)
+    if uscc.valid:
+        return uscc.normalized
+    ric = check_ric(identifier)
+    return mask_ric(ric.normalized) if ric.valid else ""
+
+
+def stored_result(result: Result) -> dict[str, Any]:
+    candidate = result.candidate
+    return {
+        "row": candidate.row,
+        "name": candidate.name,
+        "unit": candidate.unit,
+        "identifier": shown_identifier(candidate.identifier),
+        "candidate_key": candidate.key,
+        "verdict": result.verdict,
+        "until": result.until,
+        "dismissed": result.dismissed,
+        "matches": [
+            {**vars(match), "score": round(match.score, 1), "judged": ""}
+            for match in result.matches
+        ],
+    }
+
+
+def screening_run(
+    *, title: str, candidates: list[Candidate], source_name: str, actor: User
+) -> Screening:
+    if actor.role not in SCREENERS:
+        raise Forbidden("由业务人员、审核员或信用主管部门发起审查")
+    title = " ".join(title.split())[:120]
+    if not title:
+        raise DomainError("请填写评选活动名称", errors=[("title", "必填")])
+    # The checkpoint is read before screening: what is screened is at least as new as it.
+    checkpoint = Checkpoint.objects.first()
+    today = timezone.localdate()
+    results = screen(candidates, today=today)
+    with transaction.atomic():
+        screening = Screening.objects.create(
+            number=f"SC{today:%Y%m%d}{secrets.randbelow(10**6):06d}",
+            title=title,
+            source_name=source_name[:120],
+            division_code=actor.scope_code,
+            created_by=actor,
+            screened_on=today,
+            checkpoint_size=checkpoint.size if checkpoint else None,
+            checkpoint_root=checkpoint.root if checkpoint else "",
+            checkpoint_signed_at=checkpoint.signed_at if checkpoint else None,
+            results=[stored_result(result) for result in results],
+        )
+        audit_append(
+            actor=actor.username,
+            action="screening.run",
+            object_type="screening",
+            object_id=screening.number,
+            after={"title": title, "candidates": len(results), **counts(screening)},
+        )
+    return screening
+
+
+def checkpoint_label(checkpoint: Checkpoint | Screening | None) -> str:
+    """A checkpoint (or the one a screening stored) as the Excel and the pages name it."""
+    if isinstance(checkpoint, Screening):
+        if checkpoint.checkpoint_size is None or checkpoint.checkpoint_signed_at is None:
+            return "尚无检查点"
+        size, root, signed = (
+            checkpoint.checkpoint_size,
+            checkpoint.checkpoint_root,
+            checkpoint.checkpoint_signed_at,
+        )
+    elif checkpoint is None:
+        return "尚无检查点"
+    else:
+        size, root, signed = checkpoint.size, checkpoint.root, checkpoint.signed_at
+    return f"{size} 条事件，根哈希 {root[:16]}…，签名于 {timezone.localtime(signed):%Y-%m-%d %H:%M}"
+
+
+def counts(screening: Screening) -> dict[str, int]:
+    found = dict.fromkeys(VERDICTS, 0)
+    for result in screening.results:
+        found[result["verdict"]] += 1
+    return found
+
+
+def _verdict(result: dict[str, Any]) -> None:
+    restricting = [m for m in result["matches"] if not m["needs_review"]]
+    ends = [str(m["until"]) for m in restricting if m["until"]]
+    result["until"] = max(ends) if ends else None
+    if restricting:
+        result["verdict"] = "restricted"
+    else:
+        result["verdict"] = "review" if result["matches"] else "clear"
+
+
+def screening_get(number: str, user: User) -> Screening:
+    found = scope.within(Screening.objects.all(), user).filter(number=number[:24]).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def screening_judge(
+    *,
+    number: str,
+    row: int,
+    record_number: str,
+    confirmed: bool,
+    note: str,
+    version: int,
+    actor: User,
+) -> Screening:
+    """Confirm or dismiss one name match: remembered for later screenings (a Judgement) and
+    applied to this screening's stored result, whose verdict follows."""
+    if actor.role not in JUDGES:
+        raise Forbidden("由审核员或信用主管部门复核")
+    with transaction.atomic():
+        screening = screening_get(number, actor)
+        screening = Screening.objects.select_for_update().get(pk=screening.pk)
+        if screening.version != version:
+            raise Conflict("该审查结果已被他人更新，请刷新后再复核")
+        result = next((r for r in screening.results if r["row"] == row), None)
+        match = next(
+            (
+                m
+                for m in (result or {}).get("matches", [])
+                if m["record_number"] == record_number and m["needs_review"]
+            ),
+            None,
+        )
+        if result is None or match is None:
+            raise NotFound("没有待复核的该项匹配")
+        judgement_record(
+            candidate_key=result["candidate_key"],
+            record_number=record_number,
+            confirmed=confirmed,
+            note=note,
+            actor=actor,
+        )
+        if confirmed:
+            match.update(needs_review=False, judged="confirmed")
+            match["reason"] = "经人工复核确认为同一主体"
+            match["features"] = [*match["features"], "confirmed"]
+        else:
+            result["matches"].remove(match)
+            result["dismissed"] += 1
+        _verdict(result)
+        screening.version += 1
+        screening.save(update_fields=["results", "version"])
+    return screening
+
+
+def pending(screening: Screening) -> int:
+    return sum(m["needs_review"] for r in screening.results for m in r["matches"])
+
+
+def screening_certify(*, number: str, actor: User) -> Document:
+    """The certificate (审查证明) of a screening no match of which still awaits review."""
+    if actor.role not in SCREENERS:
+        raise Forbidden()
+    screening = screening_get(number, actor)
+    waiting = pending(screening)
+    if waiting:
+        raise DomainError(f"尚有 {waiting} 项名称匹配待人工复核，复核完毕后方可出具审查证明")
+    content = {
+        "screening": {
+            "number": screening.number,
+            "title": screening.title,
+            "screened_on": screening.screened_on.isoformat(),
+            "source_name": screening.source_name,
+            "checkpoint_size": screening.checkpoint_size,
+            "checkpoint_root": screening.checkpoint_root,
+            "checkpoint_signed_at": (
+                f"{timezone.localtime(screening.checkpoint_signed_at):%Y-%m-%d %H:%M}"
+                if screening.checkpoint_signed_at
+                else ""
+            ),
+            "counts": counts(screening),
+        },
+        "results": screening.results,
+    }
+    return document_issue(
+        kind=DocumentKind.SCREENING,
+        title=f"{screening.title}评优评先信用审查证明",
+        content=content,
+        division_code=screening.division_code,
+        actor=actor,
+        screening=screening,
+    )

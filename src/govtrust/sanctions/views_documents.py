@@ -1,0 +1,77 @@
+"""Back-office pages of issued documents: credit reports of a subject, criticism notices to
+publish, and the download of any document issued within the user's scope."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from govtrust.directory import scope
+from govtrust.directory.access import attempt, role_required, staff_user
+from govtrust.sanctions.downloads import pdf_response
+from govtrust.sanctions.models import Document, DocumentKind
+from govtrust.sanctions.notices import notice_publish, notices_visible
+from govtrust.sanctions.reports import report_issue, subjects_find
+
+READERS = ("clerk", "reviewer", "credit_office", "inspector")
+
+
+@require_GET
+@role_required(*READERS)
+def reports(request: HttpRequest) -> HttpResponse:
+    user = staff_user(request)
+    query = request.GET.get("q", "")[:40]
+    issued = scope.within(
+        Document.objects.filter(kind__in=[DocumentKind.REPORT, DocumentKind.PUBLIC_REPORT]), user
+    )
+    return render(
+        request,
+        "sanctions/reports.html",
+        {
+            "q": query,
+            "subjects": subjects_find(user, query),
+            "issued": issued.filter(issued_by=user)[:20],
+        },
+    )
+
+
+@require_POST
+@role_required(*READERS)
+def report(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    done = attempt(
+        request,
+        lambda: report_issue(
+            kind=kind, pk=pk, public=request.POST.get("public") == "1", actor=staff_user(request)
+        ),
+    )
+    if done is None:
+        return redirect("documents-staff:reports")
+    return redirect("documents-staff:pdf", code=done.code)
+
+
+@require_GET
+@role_required(*READERS)
+def pdf(request: HttpRequest, code: str) -> HttpResponse:
+    """A document issued within the user's scope, exactly as issued (its digest checked)."""
+    found = scope.within(Document.objects.all(), staff_user(request)).filter(code=code[:24])
+    return pdf_response(found.first())
+
+
+@require_GET
+@role_required(*READERS)
+def notices(request: HttpRequest) -> HttpResponse:
+    listed = notices_visible(staff_user(request)).order_by("status", "-created_at")
+    page = Paginator(listed, 50).get_page(request.GET.get("page"))
+    return render(request, "sanctions/notices_staff.html", {"page": page})
+
+
+@require_POST
+@role_required("credit_office")
+def publish(request: HttpRequest, code: str) -> HttpResponse:
+    done = attempt(request, lambda: notice_publish(code=code, actor=staff_user(request)))
+    if done is not None:
+        messages.success(request, f"已发布通报批评，文号 {done.content['doc_number']}")
+    return redirect("documents-staff:notices")

@@ -1,0 +1,128 @@
+"""Back-office pages of screening for awards: upload a candidate list, read the results, confirm
+or dismiss name matches, download the Excel and the certificate."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from govtrust.core.errors import DomainError, NotFound
+from govtrust.directory import scope
+from govtrust.directory.access import attempt, role_required, staff_user
+from govtrust.remedies.services.evidence import clean_label
+from govtrust.sanctions.candidates import VERDICTS, candidates_read, results_xlsx
+from govtrust.sanctions.models import Screening
+from govtrust.sanctions.screenings import (
+    checkpoint_label,
+    counts,
+    pending,
+    screening_certify,
+    screening_get,
+    screening_judge,
+    screening_run,
+)
+
+ROLES = ("clerk", "reviewer", "credit_office")
+PAGE = 100
+
+
+def _get(request: HttpRequest, number: str) -> Screening:
+    try:
+        return screening_get(number, staff_user(request))
+    except NotFound as exc:
+        raise Http404(exc.detail) from exc
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*ROLES)
+def screenings(request: HttpRequest) -> HttpResponse:
+    user = staff_user(request)
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        title = request.POST.get("title", "")
+        try:
+            if upload is None:
+                raise DomainError("请选择候选名单文件（Excel 或 CSV）")
+            name = clean_label(upload.name or "名单.xlsx")
+            candidates = candidates_read(upload, name)
+            done = screening_run(title=title, candidates=candidates, source_name=name, actor=user)
+        except DomainError as exc:
+            messages.error(request, exc.detail)
+        else:
+            return redirect("screenings:detail", number=done.number)
+    listed = scope.within(Screening.objects.all(), user)
+    page = Paginator(listed, 20).get_page(request.GET.get("page"))
+    return render(request, "sanctions/screenings.html", {"page": page})
+
+
+@require_GET
+@role_required(*ROLES)
+def detail(request: HttpRequest, number: str) -> HttpResponse:
+    screening = _get(request, number)
+    verdict = request.GET.get("verdict", "")
+    shown = [r for r in screening.results if not verdict or r["verdict"] == verdict]
+    page = Paginator(shown, PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "sanctions/screening.html",
+        {
+            "screening": screening,
+            "page": page,
+            "verdict": verdict,
+            "verdicts": VERDICTS,
+            "counts": counts(screening),
+            "pending": pending(screening),
+            "checkpoint": checkpoint_label(screening),
+            "documents": screening.documents.all(),
+            "may_judge": staff_user(request).role in ("reviewer", "credit_office"),
+        },
+    )
+
+
+@require_POST
+@role_required("reviewer", "credit_office")
+def judge(request: HttpRequest, number: str) -> HttpResponse:
+    row, version = request.POST.get("row", ""), request.POST.get("version", "")
+    done = attempt(
+        request,
+        lambda: screening_judge(
+            number=number,
+            row=int(row) if row.isdigit() else 0,
+            record_number=request.POST.get("record", ""),
+            confirmed=request.POST.get("decision") == "confirm",
+            note=request.POST.get("note", ""),
+            version=int(version) if version.isdigit() else 0,
+            actor=staff_user(request),
+        ),
+    )
+    if done is not None:
+        messages.success(request, f"已记录第 {row} 行的复核结论，今后审查同一候选对象时沿用")
+    # Back to the same filter and page: only a query string, appended to this screening's path.
+    back = request.POST.get("back", "")
+    query = back if back.startswith("?") and len(back) < 200 else ""
+    return redirect(reverse("screenings:detail", args=[number]) + query)
+
+
+@require_GET
+@role_required(*ROLES)
+def excel(request: HttpRequest, number: str) -> HttpResponse:
+    screening = _get(request, number)
+    response = HttpResponse(
+        results_xlsx(screening.results, checkpoint=checkpoint_label(screening)),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{screening.number}.xlsx"'
+    return response
+
+
+@require_POST
+@role_required(*ROLES)
+def certify(request: HttpRequest, number: str) -> HttpResponse:
+    done = attempt(request, lambda: screening_certify(number=number, actor=staff_user(request)))
+    if done is not None:
+        messages.success(request, f"已出具审查证明，验证码 {done.code}")
+    return redirect("screenings:detail", number=number)

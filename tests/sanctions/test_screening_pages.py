@@ -1,0 +1,195 @@
+"""A screening kept: uploaded through the page, judged in place, certified as a PDF that renders
+Chinese with an embedded font and is verifiable on the portal by its code."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+from collections.abc import Callable
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from python_calamine import CalamineWorkbook
+
+from govtrust.core import pdf as pdf_module
+from govtrust.core.models import AuditEvent
+from govtrust.directory.models import User
+from govtrust.disclosure.models import Publication
+from govtrust.ledger.services import checkpoint_sign
+from govtrust.records.models import Record
+from govtrust.records.schemas import RecordIn
+from govtrust.records.services import record_accept, record_create, record_submit
+from govtrust.sanctions.models import Document, Judgement, Screening
+from tests.conftest import new_ric, new_uscc, record_payload
+from tests.sanctions.conftest import first_page
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def accept(clerk: User, reviewer: User) -> Callable[..., Record]:
+    def make(**overrides: str) -> Record:
+        data = RecordIn.model_validate(record_payload(**overrides))
+        record = record_submit(record=record_create(data=data, actor=clerk), actor=clerk)
+        return record_accept(record=record, actor=reviewer)
+
+    return make
+
+
+def csv_upload(lines: list[str], name: str = "候选名单.csv") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, "\n".join(lines).encode("gb18030"), "text/csv")
+
+
+def test_upload_judge_and_certify(
+    accept: Callable[..., Record],
+    published: Callable[..., Publication],
+    reviewer: User,
+    sibling_reviewer: User,
+) -> None:
+    published(subject_name="赵六")
+    checkpoint = checkpoint_sign()
+    ric = new_ric()
+    person = accept(subject_name="王伟", subject_identifier=ric, severity="general")
+    uscc = new_uscc()
+    accept(
+        subject_kind="department",
+        subject_name="城关区财政局",
+        subject_identifier=uscc,
+        severity="serious",
+    )
+    other = new_ric()
+    client = Client()
+    client.force_login(reviewer)
+    lines = [
+        "2026年度先进集体和先进个人候选名单",  # a title row above the header
+        "姓名,身份证号码,所在单位",
+        f"王伟,{ric},城关区财政局",
+        f"城关区财政局,{uscc},",
+        f"王伟,{other},七里河区教育局",
+        f"李娜,{new_ric()},榆中县",
+    ]
+    title = "2026年度<script>alert(1)</script>先进评选"
+    response = client.post(
+        "/backoffice/screenings/", {"title": title, "file": csv_upload(lines)}, follow=True
+    )
+    page = response.content.decode()
+    screening = Screening.objects.get()
+    assert response.redirect_chain[-1][0] == f"/backoffice/screenings/{screening.number}/"
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
+    assert [r["verdict"] for r in screening.results] == [
+        "restricted",
+        "restricted",
+        "review",
+        "clear",
+    ]
+    # No citizen ID number is kept whole: masked for display, keyed hash for judgements.
+    assert ric not in str(screening.results) and screening.results[0]["identifier"].count("*") == 8
+    assert 'id="certify" disabled' in page  # one name match still waits for review
+
+    refused = client.post(f"/backoffice/screenings/{screening.number}/certificate/", follow=True)
+    assert "尚有 1 项名称匹配待人工复核" in refused.content.decode()
+    assert not Document.objects.filter(screening=screening).exists()
+
+    judge = f"/backoffice/screenings/{screening.number}/judge/"
+    stale = client.post(
+        judge,
+        {"row": "5", "record": person.number, "decision": "dismiss", "version": "0"},
+        follow=True,
+    )
+    assert "已被他人更新" in stale.content.decode()
+    assert not Judgement.objects.exists()
+
+    client.force_login(sibling_reviewer)
+    assert client.get(f"/backoffice/screenings/{screening.number}/").status_code == 404
+    outsider = client.post(
+        judge, {"row": "5", "record": person.number, "decision": "dismiss", "version": "1"}
+    )
+    assert outsider.status_code == 404 and not Judgement.objects.exists()
+
+    client.force_login(reviewer)
+    client.post(
+        judge,
+        {"row": "5", "record": person.number, "decision": "dismiss", "note": "非同一人"},
+        follow=True,
+    )
+    assert not Judgement.objects.exists()  # no version: refused as stale
+    client.post(
+        judge,
+        {"row": "5", "record": person.number, "decision": "dismiss", "version": "1"},
+    )
+    screening.refresh_from_db()
+    assert screening.results[2]["verdict"] == "clear" and screening.results[2]["dismissed"] == 1
+    assert Judgement.objects.get().confirmed is False
+
+    done = client.post(f"/backoffice/screenings/{screening.number}/certificate/", follow=True)
+    certificate = Document.objects.get(screening=screening)
+    assert f"验证码 {certificate.code}" in done.content.decode()
+    assert AuditEvent.objects.filter(action="document.issue", object_id=certificate.code).exists()
+
+    data = client.get(f"/backoffice/documents/{certificate.code}.pdf").content
+    assert hashlib.sha256(data).hexdigest() == certificate.sha256
+    shown = first_page(data)
+    assert "评优评先信用审查证明" in shown.text and "受限" in shown.text
+    assert screening.checkpoint_root == checkpoint.root
+    assert checkpoint.root[:16] in re.sub(r"\s+", "", shown.text)
+    assert shown.inked > 0.01  # not a blank page
+    assert any("CJK" in name and embedded for name, embedded in shown.fonts)
+
+    portal = Client()
+    verified = portal.get(f"/gs/verify/{certificate.code}/").content.decode()
+    assert certificate.sha256 in verified and "有效文件" in verified
+    typed = portal.get("/gs/verify/", {"code": certificate.code.replace("-", "").lower()})
+    assert typed.status_code == 302 and typed["Location"].endswith(f"/{certificate.code}/")
+    assert portal.get("/gs/verify/AAAA-BBBB-CCCC-DDDD/").status_code == 404
+    client.force_login(sibling_reviewer)
+    assert client.get(f"/backoffice/documents/{certificate.code}.pdf").status_code == 404
+
+
+def test_the_excel_names_the_checkpoint_and_bad_files_change_nothing(
+    accept: Callable[..., Record], reviewer: User
+) -> None:
+    accept(subject_name="张三", subject_identifier=new_ric())
+    client = Client()
+    client.force_login(reviewer)
+    bad = client.post(
+        "/backoffice/screenings/",
+        {"title": "评选", "file": SimpleUploadedFile("名单.xlsx", b"not a workbook")},
+        follow=True,
+    )
+    assert "文件内容与扩展名不符" in bad.content.decode()
+    headless = client.post(
+        "/backoffice/screenings/",
+        {"title": "评选", "file": csv_upload(["甲,乙", "1,2"])},
+        follow=True,
+    )
+    assert "未找到表头" in headless.content.decode()
+    untitled = client.post(
+        "/backoffice/screenings/", {"title": " ", "file": csv_upload(["姓名", "张三"])}, follow=True
+    )
+    assert "请填写评选活动名称" in untitled.content.decode()
+    assert not Screening.objects.exists()
+
+    client.post("/backoffice/screenings/", {"title": "评选", "file": csv_upload(["姓名", "张三"])})
+    screening = Screening.objects.get()
+    sheet = client.get(f"/backoffice/screenings/{screening.number}/results.xlsx")
+    assert sheet.status_code == 200 and sheet.content.startswith(b"PK")
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(sheet.content)).get_sheet_by_index(0)
+    rows = rows.to_python()
+    assert "透明日志检查点" in rows[0][1]
+    assert rows[3][1] == "张三" and rows[3][4] == "需人工复核"
+
+
+def test_without_a_cjk_font_no_pdf_is_issued(
+    accept: Callable[..., Record], reviewer: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client = Client()
+    client.force_login(reviewer)
+    client.post("/backoffice/screenings/", {"title": "评选", "file": csv_upload(["姓名", "李四"])})
+    screening = Screening.objects.get()
+    monkeypatch.setattr(pdf_module, "cjk_font", lambda: None)
+    page = client.post(f"/backoffice/screenings/{screening.number}/certificate/", follow=True)
+    assert "未安装中文字体" in page.content.decode()
+    assert not Document.objects.filter(screening=screening).exists()
+    assert re.search(r'id="certify"(?! disabled)', page.content.decode())
