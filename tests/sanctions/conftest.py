@@ -8,9 +8,9 @@ from dataclasses import dataclass
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
 
-from tests.remedies.conftest import fresh_counters, office, published
+from tests.remedies.conftest import fresh_counters, objection, office, published
 
-__all__ = ["FirstPage", "first_page", "fresh_counters", "office", "published"]
+__all__ = ["FirstPage", "first_page", "fresh_counters", "objection", "office", "published"]
 
 
 @dataclass

@@ -73,7 +73,7 @@ _MODELS: dict[str, Any] = {
     "department": Department.objects.select_related("government"),
     "civil_servant": CivilServant.objects.select_related("department"),
 }
-_DIVISION = {"government": "division_id", "department": "division_code"}
+_DIVISION = {"government": "division__code"}
 
 
 def subjects_find(user: User, query: str, *, limit: int = 50) -> list[Subject]:
