@@ -24,6 +24,14 @@ from govtrust.sanctions.screening import Candidate, Result, judgement_record, sc
 
 SCREENERS = {Role.CLERK, Role.REVIEWER, Role.CREDIT_OFFICE}
 JUDGES = {Role.REVIEWER, Role.CREDIT_OFFICE}
+FEATURES = {
+    "identifier": "证件号码一致",
+    "name_exact": "名称一致",
+    "name_fuzzy": "名称相近",
+    "name_pinyin": "名称同音",
+    "identifier_differs": "证件号码不同",
+    "confirmed": "经人工确认",
+}
 
 
 def shown_identifier(identifier: str) -> str:
@@ -48,7 +56,12 @@ def stored_result(result: Result) -> dict[str, Any]:
         "until": result.until,
         "dismissed": result.dismissed,
         "matches": [
-            {**vars(match), "score": round(match.score, 1), "judged": ""}
+            {
+                **vars(match),
+                "score": round(match.score, 1),
+                "feature_labels": [FEATURES.get(f, f) for f in match.features],
+                "judged": "",
+            }
             for match in result.matches
         ],
     }
@@ -171,6 +184,7 @@ def screening_judge(
             match.update(needs_review=False, judged="confirmed")
             match["reason"] = "经人工复核确认为同一主体"
             match["features"] = [*match["features"], "confirmed"]
+            match["feature_labels"] = [*match.get("feature_labels", []), FEATURES["confirmed"]]
         else:
             result["matches"].remove(match)
             result["dismissed"] += 1
