@@ -6,7 +6,7 @@ export UV_PYTHON := $(PYTHON)
 export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON_PREFERENCE := only-system
 
-.PHONY: run test sync uv browser lint typecheck pytest serve clean
+.PHONY: run test sync uv fonts browser lint typecheck pytest serve clean
 
 uv:
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet "uv>=0.5"
@@ -14,9 +14,12 @@ uv:
 sync: uv
 	$(UV) sync --frozen
 
-run: sync
+run: sync fonts
 	$(UV) run govtrust demo
 	GOVTRUST_HTTPS=0 $(UV) run govtrust serve --host 127.0.0.1 --port 8000
+
+fonts:
+	@bash scripts/install-fonts.sh
 
 browser:
 	@bash scripts/install-browser.sh

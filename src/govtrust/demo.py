@@ -293,6 +293,7 @@ def demo_load(
         _records(rng, records, progress)
         _publish(progress)
         _cases(progress)
+        _notices(progress)
     return logins
 
 
@@ -338,6 +339,27 @@ def _cases(progress: Callable[[str], None]) -> None:
             address=f"demo-report-{n}",
         )
     progress("已生成异议、投诉举报演示案件 4 件")
+
+
+def _notices(progress: Callable[[str], None], count: int = 3) -> None:
+    """The credit office publishes a few of the drafted criticism notices, so the portal's
+    通报批评 page has something to show."""
+    from govtrust.core.errors import DomainError
+    from govtrust.sanctions.notices import notice_publish, notices_visible
+
+    office = User.objects.get(username="creditoffice")
+    drafts = notices_visible(office).filter(
+        status="draft", record__publication__status="published"
+    )
+    published = 0
+    for notice in drafts.order_by("id")[:count]:
+        try:
+            notice_publish(code=notice.code, actor=office)
+        except DomainError as exc:  # e.g. no CJK font on this machine: the demo goes on
+            progress(f"未能发布通报批评：{exc.detail}")
+            return
+        published += 1
+    progress(f"已发布通报批评 {published} 份")
 
 
 def _real_name(rng: random.Random) -> str:
