@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 
 from govtrust.directory.models import Department, User
+from govtrust.directory.services import civil_servant_create
 from govtrust.disclosure.models import Publication
 from govtrust.disclosure.services import publication_withdraw
 from govtrust.records.models import Record
@@ -17,7 +18,7 @@ from govtrust.records.services import record_accept, record_create, record_submi
 from govtrust.remedies.services.filing import Filed
 from govtrust.remedies.services.handling import case_act
 from govtrust.sanctions.models import Document, DocumentStatus, Measure
-from tests.conftest import record_payload
+from tests.conftest import new_ric, record_payload
 from tests.sanctions.conftest import first_page
 
 pytestmark = pytest.mark.django_db
@@ -61,7 +62,7 @@ def test_internal_report_lists_everything_the_public_one_only_what_is_published(
 
     client = Client()
     client.force_login(reviewer)
-    found = client.get("/backoffice/documents/reports/", {"q": department.uscc}).content.decode()
+    found = client.post("/backoffice/documents/reports/", {"q": department.uscc}).content.decode()
     url = f"/backoffice/documents/reports/department/{department.pk}/"
     assert url in found
 
@@ -162,3 +163,44 @@ def test_verification_is_rate_limited(office: User) -> None:
     for _ in range(60):
         assert portal.get("/gs/verify/AAAA-BBBB-CCCC-DDDD/").status_code == 404
     assert portal.get("/gs/verify/AAAA-BBBB-CCCC-DDDD/").status_code == 429
+
+
+def test_civil_servant_report_over_the_api_and_verification_for_anyone(
+    clerk: User,
+    reviewer: User,
+    sibling_reviewer: User,
+    make_department: Callable[..., Department],
+    published: Callable[..., Publication],
+) -> None:
+    ric = new_ric()
+    person = civil_servant_create(department=_department(make_department), name="王芳", ric=ric)
+    shown = published(subject_name="王芳", subject_identifier=ric, severity="general")
+    client = Client()
+    found = client.post("/backoffice/documents/reports/", {"q": ric})
+    assert found.status_code == 302  # sign-in first
+    client.force_login(reviewer)
+    page = client.post("/backoffice/documents/reports/", {"q": ric}).content.decode()
+    assert f"/backoffice/documents/reports/civil_servant/{person.pk}/" in page
+    assert ric not in page and person.ric_masked in page
+
+    body = {"subject_kind": "civil_servant", "subject_id": person.pk, "public": False}
+    issued = client.post("/api/v1/credit-reports", body, content_type="application/json")
+    assert issued.status_code == 201, issued.content
+    answer = issued.json()
+    assert answer["title"] == "王芳政务信用报告" and answer["kind"] == "report"
+    pdf = client.get(answer["download_url"])
+    assert pdf["Content-Type"] == "application/pdf"
+    text = first_page(pdf.content).text
+    assert shown.number in text and person.ric_masked in text and ric not in text
+    assert "限制评优评先" in text
+
+    client.force_login(sibling_reviewer)
+    refused = client.post("/api/v1/credit-reports", body, content_type="application/json")
+    assert refused.status_code == 404
+    assert client.get(answer["download_url"]).status_code == 404
+
+    portal = Client()
+    checked = portal.get(f"/api/v1/public/documents/{answer['code'].lower()}")
+    assert checked.status_code == 200
+    assert checked.json()["sha256"] == answer["sha256"] and checked.json()["status"] == "issued"
+    assert portal.get("/api/v1/public/documents/nonsense").status_code == 404

@@ -24,6 +24,8 @@ from govtrust.records.schemas import CHOICES as RECORD_CHOICES
 from govtrust.remedies.api import public as remedies_public
 from govtrust.remedies.api import staff as remedies_staff
 from govtrust.sanctions.api import router as sanctions_router
+from govtrust.sanctions.api_documents import public as documents_public
+from govtrust.sanctions.api_documents import staff as documents_staff
 
 
 class Renderer(JSONRenderer):
@@ -47,6 +49,8 @@ api.add_router("/", disclosure_router)
 api.add_router("/", remedies_public)
 api.add_router("/", remedies_staff)
 api.add_router("/", sanctions_router)
+api.add_router("/", documents_staff)
+api.add_router("/", documents_public)
 
 
 def _error(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
+import re
 import secrets
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from django.utils import timezone
 from govtrust.core.audit import audit_append
 from govtrust.core.errors import NotFound
 from govtrust.core.pdf import qr_svg, render_pdf
+from govtrust.core.throttle import limit
 from govtrust.directory.models import User
 from govtrust.sanctions.models import Document, DocumentKind, DocumentStatus
 
@@ -120,6 +122,35 @@ def document_publish(*, document: Document, actor: User) -> Document:
             raise NotFound("该文件已发布或已撤销")
         _finish(document, pdf, actor)
     return document
+
+
+_CODE = re.compile(r"^[A-Z2-7]{4}(-[A-Z2-7]{4}){3}$")
+CHECKS_PER_WINDOW, CHECK_WINDOW = 60, 600
+
+
+def code_clean(code: str) -> str:
+    """A code as typed or scanned: any case, with or without dashes and spaces."""
+    raw = re.sub(r"[\s-]+", "", code or "").upper()[:16]
+    return "-".join(raw[i : i + 4] for i in range(0, len(raw), 4))
+
+
+def document_check(code: str, *, address: str) -> Document:
+    """The issued document a verification code names, for anyone holding a copy. Codes carry
+    80 random bits; the limit per address keeps anyone from trying them in bulk."""
+    limit(
+        "verify",
+        address,
+        allowed=CHECKS_PER_WINDOW,
+        window=CHECK_WINDOW,
+        message="查询过于频繁，请10分钟后再试",
+    )
+    code = code_clean(code)
+    found = None
+    if _CODE.match(code):
+        found = Document.objects.exclude(status=DocumentStatus.DRAFT).filter(code=code).first()
+    if found is None:
+        raise NotFound("未找到该验证码对应的文件，请核对验证码（16位字母和数字）")
+    return found
 
 
 def document_bytes(document: Document | None) -> bytes:

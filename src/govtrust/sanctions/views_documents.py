@@ -7,8 +7,9 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from govtrust.core.identifiers import check_ric
 from govtrust.directory import scope
 from govtrust.directory.access import attempt, role_required, staff_user
 from govtrust.sanctions.downloads import pdf_response
@@ -19,11 +20,13 @@ from govtrust.sanctions.reports import report_issue, subjects_find
 READERS = ("clerk", "reviewer", "credit_office", "inspector")
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @role_required(*READERS)
 def reports(request: HttpRequest) -> HttpResponse:
+    """The search is a POST, so a citizen ID typed here never lands in a URL, a log or the
+    browser history; it is not echoed back either."""
     user = staff_user(request)
-    query = request.GET.get("q", "")[:40]
+    query = request.POST.get("q", "")[:40] if request.method == "POST" else ""
     issued = scope.within(
         Document.objects.filter(kind__in=[DocumentKind.REPORT, DocumentKind.PUBLIC_REPORT]), user
     )
@@ -31,7 +34,8 @@ def reports(request: HttpRequest) -> HttpResponse:
         request,
         "sanctions/reports.html",
         {
-            "q": query,
+            "q": "" if check_ric(query).valid else query,
+            "searched": bool(query),
             "subjects": subjects_find(user, query),
             "issued": issued.filter(issued_by=user)[:20],
         },
