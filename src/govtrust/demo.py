@@ -348,9 +348,7 @@ def _notices(progress: Callable[[str], None], count: int = 3) -> None:
     from govtrust.sanctions.notices import notice_publish, notices_visible
 
     office = User.objects.get(username="creditoffice")
-    drafts = notices_visible(office).filter(
-        status="draft", record__publication__status="published"
-    )
+    drafts = notices_visible(office).filter(status="draft", record__publication__status="published")
     published = 0
     for notice in drafts.order_by("id")[:count]:
         try:
