@@ -21,6 +21,8 @@ from govtrust.ledger.services import checkpoint_sign
 from govtrust.records.models import Record
 from govtrust.records.schemas import RecordIn
 from govtrust.records.services import record_accept, record_create, record_submit
+from govtrust.sanctions import screenings
+from govtrust.sanctions.documents import document_bytes
 from govtrust.sanctions.models import Document, Judgement, Screening
 from tests.conftest import new_ric, new_uscc, record_payload
 from tests.sanctions.conftest import first_page
@@ -193,3 +195,24 @@ def test_without_a_cjk_font_no_pdf_is_issued(
     assert "未安装中文字体" in page.content.decode()
     assert not Document.objects.filter(screening=screening).exists()
     assert re.search(r'id="certify"(?! disabled)', page.content.decode())
+
+
+def test_a_long_list_prints_its_findings_and_the_file_digest(
+    accept: Callable[..., Record], reviewer: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ric = new_ric()
+    accept(subject_name="钱多多", subject_identifier=ric, severity="general")
+    monkeypatch.setattr(screenings, "FULL_LIST", 2)
+    upload = csv_upload(["姓名,身份证号码", f"钱多多,{ric}", "孙小小,", "周大大,"])
+    digest = hashlib.sha256(upload.read()).hexdigest()
+    upload.seek(0)
+    client = Client()
+    client.force_login(reviewer)
+    client.post("/backoffice/screenings/", {"title": "评选", "file": upload})
+    screening = Screening.objects.get()
+    assert screening.source_sha256 == digest
+    client.post(f"/backoffice/screenings/{screening.number}/certificate/")
+    certificate = Document.objects.get(screening=screening)
+    text = re.sub(r"\s+", "", first_page(document_bytes(certificate)).text)
+    assert digest in text and "共3名" in text and "钱多多" in text
+    assert "孙小小" not in text and "其余2名（个）候选对象未发现限制其参评的失信记录" in text

@@ -136,6 +136,7 @@ class Screening(models.Model):
     number = models.CharField("审查编号", max_length=24, unique=True)
     title = models.CharField("评选活动", max_length=120)
     source_name = models.CharField("名单文件", max_length=120, blank=True)
+    source_sha256 = models.CharField("名单文件摘要", max_length=64, blank=True)
     division_code = models.CharField(max_length=12, db_index=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -3,6 +3,8 @@ or dismiss name matches, download the Excel and the certificate."""
 
 from __future__ import annotations
 
+import hashlib
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -48,8 +50,17 @@ def screenings(request: HttpRequest) -> HttpResponse:
             if upload is None:
                 raise DomainError("请选择候选名单文件（Excel 或 CSV）")
             name = clean_label(upload.name or "名单.xlsx")
-            candidates = candidates_read(upload, name)
-            done = screening_run(title=title, candidates=candidates, source_name=name, actor=user)
+            digest = hashlib.sha256()
+            for chunk in upload.chunks():
+                digest.update(chunk)
+            upload.seek(0)
+            done = screening_run(
+                title=title,
+                candidates=candidates_read(upload, name),
+                source_name=name,
+                source_sha256=digest.hexdigest(),
+                actor=user,
+            )
         except DomainError as exc:
             messages.error(request, exc.detail)
         else:

@@ -5,59 +5,83 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('sanctions', '0002_default_rules'),
+        ("sanctions", "0002_default_rules"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='measure',
-            name='report',
-            field=models.TextField(blank=True, verbose_name='说明或整改报告'),
+            model_name="measure",
+            name="report",
+            field=models.TextField(blank=True, verbose_name="说明或整改报告"),
         ),
         migrations.AddField(
-            model_name='measure',
-            name='return_reason',
-            field=models.TextField(blank=True, verbose_name='退回原因'),
+            model_name="measure",
+            name="return_reason",
+            field=models.TextField(blank=True, verbose_name="退回原因"),
         ),
         migrations.AddField(
-            model_name='measure',
-            name='reviewed_at',
+            model_name="measure",
+            name="reviewed_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='measure',
-            name='submitted_at',
+            model_name="measure",
+            name="submitted_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='measure',
-            name='submitted_late',
+            model_name="measure",
+            name="submitted_late",
             field=models.BooleanField(null=True),
         ),
         migrations.AddField(
-            model_name='measure',
-            name='version',
+            model_name="measure",
+            name="version",
             field=models.PositiveIntegerField(default=1),
         ),
         migrations.AlterField(
-            model_name='measure',
-            name='status',
-            field=models.CharField(choices=[('active', '执行中'), ('submitted', '整改材料待核验'), ('done', '已完成'), ('lightened', '已从轻'), ('lifted', '已免除')], db_index=True, default='active', max_length=10),
+            model_name="measure",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("active", "执行中"),
+                    ("submitted", "整改材料待核验"),
+                    ("done", "已完成"),
+                    ("lightened", "已从轻"),
+                    ("lifted", "已免除"),
+                ],
+                db_index=True,
+                default="active",
+                max_length=10,
+            ),
         ),
         migrations.CreateModel(
-            name='Escalation',
+            name="Escalation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('level', models.PositiveSmallIntegerField()),
-                ('division_code', models.CharField(db_index=True, max_length=12)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('measure', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='escalations', to='sanctions.measure')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("level", models.PositiveSmallIntegerField()),
+                ("division_code", models.CharField(db_index=True, max_length=12)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "measure",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="escalations",
+                        to="sanctions.measure",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
-                'constraints': [models.UniqueConstraint(fields=('measure', 'level'), name='escalation_once')],
+                "ordering": ["-created_at"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("measure", "level"), name="escalation_once")
+                ],
             },
         ),
     ]

@@ -6,27 +6,49 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('records', '0004_record_safety_area'),
-        ('sanctions', '0003_measure_report_measure_return_reason_and_more'),
+        ("records", "0004_record_safety_area"),
+        ("sanctions", "0003_measure_report_measure_return_reason_and_more"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Judgement',
+            name="Judgement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('candidate_key', models.CharField(db_index=True, max_length=128)),
-                ('confirmed', models.BooleanField()),
-                ('note', models.CharField(blank=True, max_length=200)),
-                ('decided_at', models.DateTimeField(auto_now=True)),
-                ('decided_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('record', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='records.record')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("candidate_key", models.CharField(db_index=True, max_length=128)),
+                ("confirmed", models.BooleanField()),
+                ("note", models.CharField(blank=True, max_length=200)),
+                ("decided_at", models.DateTimeField(auto_now=True)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "record",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="records.record",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('candidate_key', 'record'), name='judgement_once')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("candidate_key", "record"), name="judgement_once"
+                    )
+                ],
             },
         ),
     ]

@@ -7,57 +7,141 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('records', '0004_record_safety_area'),
-        ('sanctions', '0004_judgement'),
+        ("records", "0004_record_safety_area"),
+        ("sanctions", "0004_judgement"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Screening',
+            name="Screening",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=24, unique=True, verbose_name='审查编号')),
-                ('title', models.CharField(max_length=120, verbose_name='评选活动')),
-                ('source_name', models.CharField(blank=True, max_length=120, verbose_name='名单文件')),
-                ('division_code', models.CharField(db_index=True, max_length=12)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('screened_on', models.DateField(verbose_name='审查日期')),
-                ('checkpoint_size', models.PositiveBigIntegerField(null=True)),
-                ('checkpoint_root', models.CharField(blank=True, max_length=64)),
-                ('checkpoint_signed_at', models.DateTimeField(null=True)),
-                ('results', models.JSONField(encoder=django.core.serializers.json.DjangoJSONEncoder)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.CharField(max_length=24, unique=True, verbose_name="审查编号")),
+                ("title", models.CharField(max_length=120, verbose_name="评选活动")),
+                (
+                    "source_name",
+                    models.CharField(blank=True, max_length=120, verbose_name="名单文件"),
+                ),
+                ("division_code", models.CharField(db_index=True, max_length=12)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("screened_on", models.DateField(verbose_name="审查日期")),
+                ("checkpoint_size", models.PositiveBigIntegerField(null=True)),
+                ("checkpoint_root", models.CharField(blank=True, max_length=64)),
+                ("checkpoint_signed_at", models.DateTimeField(null=True)),
+                (
+                    "results",
+                    models.JSONField(encoder=django.core.serializers.json.DjangoJSONEncoder),
+                ),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Document',
+            name="Document",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=24, unique=True, verbose_name='验证码')),
-                ('kind', models.CharField(choices=[('screening', '评优评先信用审查证明'), ('report', '政务信用报告'), ('public_report', '政务信用报告（公开版）'), ('criticism', '通报批评')], max_length=16, verbose_name='文件类型')),
-                ('status', models.CharField(choices=[('draft', '待发布'), ('issued', '有效'), ('revoked', '已撤销')], default='issued', max_length=8)),
-                ('title', models.CharField(max_length=160, verbose_name='标题')),
-                ('content', models.JSONField(encoder=django.core.serializers.json.DjangoJSONEncoder)),
-                ('division_code', models.CharField(db_index=True, max_length=12)),
-                ('sha256', models.CharField(blank=True, max_length=64)),
-                ('size', models.PositiveIntegerField(default=0)),
-                ('issued_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('issued_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('measure', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='notice', to='sanctions.measure')),
-                ('record', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='records.record')),
-                ('screening', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='documents', to='sanctions.screening')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=24, unique=True, verbose_name="验证码")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("screening", "评优评先信用审查证明"),
+                            ("report", "政务信用报告"),
+                            ("public_report", "政务信用报告（公开版）"),
+                            ("criticism", "通报批评"),
+                        ],
+                        max_length=16,
+                        verbose_name="文件类型",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "待发布"), ("issued", "有效"), ("revoked", "已撤销")],
+                        default="issued",
+                        max_length=8,
+                    ),
+                ),
+                ("title", models.CharField(max_length=160, verbose_name="标题")),
+                (
+                    "content",
+                    models.JSONField(encoder=django.core.serializers.json.DjangoJSONEncoder),
+                ),
+                ("division_code", models.CharField(db_index=True, max_length=12)),
+                ("sha256", models.CharField(blank=True, max_length=64)),
+                ("size", models.PositiveIntegerField(default=0)),
+                ("issued_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "issued_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "measure",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="notice",
+                        to="sanctions.measure",
+                    ),
+                ),
+                (
+                    "record",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="records.record",
+                    ),
+                ),
+                (
+                    "screening",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="documents",
+                        to="sanctions.screening",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
-                'indexes': [models.Index(fields=['kind', 'status', '-issued_at'], name='sanctions_d_kind_aaf145_idx')],
+                "ordering": ["-created_at"],
+                "indexes": [
+                    models.Index(
+                        fields=["kind", "status", "-issued_at"], name="sanctions_d_kind_aaf145_idx"
+                    )
+                ],
             },
         ),
     ]
