@@ -7,12 +7,21 @@ from collections.abc import Callable
 import pytest
 from django.test import Client
 from django.utils import timezone
+from rapidfuzz import fuzz, process
 
 from govtrust.directory.models import User
 from govtrust.records.models import Record
 from govtrust.records.schemas import RecordIn
 from govtrust.records.services import record_accept, record_create, record_submit
-from govtrust.sanctions.screening import Candidate, normalize_name, screen
+from govtrust.sanctions.screening import (
+    THRESHOLD,
+    Candidate,
+    Index,
+    _reachable,
+    identifier_key,
+    normalize_name,
+    screen,
+)
 from tests.conftest import new_ric, new_uscc, record_payload
 
 pytestmark = pytest.mark.django_db
@@ -137,8 +146,76 @@ def test_a_candidate_list_file_is_screened_and_the_result_downloads_as_excel(
     rows = CalamineWorkbook.from_filelike(io.BytesIO(sheet.content)).get_sheet_by_index(0)
     cells = rows.to_python()
     assert "透明日志检查点" in str(cells[0][1])
-    assert cells[3][3] == "受限" and cells[4][3] == "无限制"
+    assert cells[3][4] == "受限" and cells[4][4] == "无限制"
     bad = io.BytesIO(b"MZ\x90\x00binary")
     bad.name = "名单.xlsx"
     refused = client.post("/api/v1/screenings/upload", {"file": bad})
     assert refused.status_code == 400 and refused.json()["detail"]
+
+
+def test_name_lengths_skipped_by_fuzzy_matching_can_never_reach_the_threshold() -> None:
+    # The closest two different names of these lengths can be: one a prefix of the other, or
+    # (equal lengths) one character replaced. Skipping is exact: never a pair that can reach
+    # THRESHOLD, and every pair that can is scored.
+    for size in range(1, 61):
+        for other in range(0, 61):
+            closest = "甲" * other if other != size else "甲" * (size - 1) + "乙"
+            reachable = fuzz.ratio("甲" * size, closest) >= THRESHOLD
+            assert _reachable(size, other) == reachable, (size, other)
+    assert not _reachable(0, 0)
+
+
+def test_fuzzy_names_by_length_are_those_of_a_full_scan(accept: Callable[..., Record]) -> None:
+    names = [
+        "城关区住房和城乡建设局",  # 11 characters
+        "城关区住房和城乡建设厅",  # one replaced: 90.9
+        "城关区住房和城市建设局",
+        "七里河区住房和城乡建设局",  # 12
+        "城关区住房城乡建设局",  # 10: one dropped, 95.2
+        "城关区住房和城乡规划建设局",  # 13
+        "城关区住房保障局",  # 8: too far
+        "欧阳娜娜",  # 4
+        "欧阳娜娜娜",  # 5: 88.9 against 欧阳娜娜
+    ]
+    for name in names:
+        accept(
+            subject_kind="department",
+            subject_name=name,
+            subject_identifier=new_uscc(),
+            severity="general",
+        )
+    index = Index(timezone.localdate())
+    assert sorted(index.names) == sorted(normalize_name(n) for n in names)
+    queries = [
+        *index.names,
+        "城关区住房和城乡建设",
+        "城关区住房和城乡建设局办公室",
+        "欧阳娜",
+        "王伟",
+    ]
+    for query in queries:
+        scan = process.extract(
+            query, index.names, scorer=fuzz.ratio, score_cutoff=THRESHOLD, limit=5
+        )
+        expected = [(other, float(score)) for other, score, _i in scan if other != query]
+        assert index.fuzzy(query) == expected, query
+    scores = dict(index.fuzzy(names[0]))
+    assert scores["城关区住房城乡建设局"] == pytest.approx(95.24, abs=0.01)  # one dropped
+    assert [n for n, _s in index.fuzzy("欧阳娜娜")] == ["欧阳娜娜娜"]
+    # Five names at most, the name itself included: 11 characters has four others in reach.
+    assert len(index.fuzzy(names[0])) == 4
+
+
+def test_a_citizen_id_that_also_reads_as_a_uscc_is_keyed_as_a_citizen_id(
+    accept: Callable[..., Record],
+) -> None:
+    from govtrust.core.identifiers import check_ric, check_uscc
+
+    ric = "620102199001012025"  # about one valid citizen ID in 340 is also a valid USCC
+    assert check_ric(ric).valid and check_uscc(ric).valid
+    record = accept(subject_name="李静", subject_identifier=ric, severity="general")
+    assert identifier_key(ric) == record.subject_key != ric  # the keyed hash, not the number
+    result = screen([Candidate(1, "李静", ric)], today=timezone.localdate())[0]
+    assert result.verdict == "restricted"
+    assert result.matches[0].reason == "身份证号码一致"
+    assert result.candidate.key == record.subject_key

@@ -24,6 +24,7 @@ from govtrust.records.services import record_accept, record_create, record_submi
 from govtrust.sanctions import screenings
 from govtrust.sanctions.documents import document_bytes
 from govtrust.sanctions.models import Document, Judgement, Screening
+from govtrust.sanctions.screenings import shown_identifier
 from tests.conftest import new_ric, new_uscc, record_payload
 from tests.sanctions.conftest import first_page
 
@@ -216,3 +217,10 @@ def test_a_long_list_prints_its_findings_and_the_file_digest(
     text = re.sub(r"\s+", "", first_page(document_bytes(certificate)).text)
     assert digest in text and "共3名" in text and "钱多多" in text
     assert "孙小小" not in text and "其余2名（个）候选对象未发现限制其参评的失信记录" in text
+
+
+def test_a_citizen_id_that_also_reads_as_a_uscc_is_kept_masked() -> None:
+    ric = "620102199001012025"  # valid as a citizen ID and as a USCC
+    assert shown_identifier(ric) == "620102********2025"
+    assert shown_identifier("91110108551385082Q") == "91110108551385082Q"
+    assert shown_identifier("not an identifier") == ""
