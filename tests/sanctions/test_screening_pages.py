@@ -224,3 +224,26 @@ def test_a_citizen_id_that_also_reads_as_a_uscc_is_kept_masked() -> None:
     assert shown_identifier(ric) == "620102********2025"
     assert shown_identifier("91110108551385082Q") == "91110108551385082Q"
     assert shown_identifier("not an identifier") == ""
+
+
+def test_a_confirmed_match_restricts_until_its_measures_end(
+    accept: Callable[..., Record], reviewer: User
+) -> None:
+    person = accept(subject_name="郑重", subject_identifier=new_ric(), severity="general")
+    client = Client()
+    client.force_login(reviewer)
+    client.post(
+        "/backoffice/screenings/", {"title": "评选", "file": csv_upload(["姓名", "郑  重"])}
+    )
+    screening = Screening.objects.get()
+    assert screening.results[0]["verdict"] == "review"
+    client.post(
+        f"/backoffice/screenings/{screening.number}/judge/",
+        {"row": "2", "record": person.number, "decision": "confirm", "version": "1"},
+    )
+    screening.refresh_from_db()
+    result = screening.results[0]
+    measure = person.measures.get(kind="awards")
+    assert result["verdict"] == "restricted" and result["until"] == str(measure.ends_on)
+    assert result["matches"][0]["feature_labels"][-1] == "经人工确认"
+    assert Judgement.objects.get(record=person).confirmed is True
