@@ -152,6 +152,8 @@ def test_a_notice_waits_for_the_record_to_be_published(
     notice = Document.objects.get(record=record, kind="criticism")
     client = Client()
     client.force_login(office)
+    listed = client.get("/backoffice/documents/notices/").content.decode()
+    assert notice.code not in listed and "待记录公示后发布" in listed  # no button to press
     page = client.post(f"/backoffice/documents/notices/{notice.code}/publish/", follow=True)
     assert "通报批评须在记录公示后发布" in page.content.decode()
     notice.refresh_from_db()

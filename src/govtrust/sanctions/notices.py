@@ -51,7 +51,9 @@ def notice_drafts(record: Record) -> list[Document]:
 
 def notices_visible(user: User) -> QuerySet[Document]:
     return scope.within(
-        Document.objects.filter(kind=DocumentKind.CRITICISM).select_related("record", "measure"),
+        Document.objects.filter(kind=DocumentKind.CRITICISM).select_related(
+            "record__publication", "measure"
+        ),
         user,
     )
 

@@ -13,7 +13,7 @@ from govtrust.core.identifiers import check_ric
 from govtrust.directory import scope
 from govtrust.directory.access import attempt, role_required, staff_user
 from govtrust.sanctions.downloads import pdf_response
-from govtrust.sanctions.models import Document, DocumentKind
+from govtrust.sanctions.models import Document, DocumentKind, DocumentStatus
 from govtrust.sanctions.notices import notice_publish, notices_visible
 from govtrust.sanctions.reports import report_issue, subjects_find
 
@@ -67,9 +67,16 @@ def pdf(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 @role_required(*READERS)
 def notices(request: HttpRequest) -> HttpResponse:
-    listed = notices_visible(staff_user(request)).order_by("status", "-created_at")
+    status = request.GET.get("status", "draft")
+    listed = notices_visible(staff_user(request)).order_by("-created_at")
+    if status in DocumentStatus.values:
+        listed = listed.filter(status=status)
     page = Paginator(listed, 50).get_page(request.GET.get("page"))
-    return render(request, "sanctions/notices_staff.html", {"page": page})
+    return render(
+        request,
+        "sanctions/notices_staff.html",
+        {"page": page, "status": status, "statuses": DocumentStatus.choices},
+    )
 
 
 @require_POST
