@@ -247,3 +247,43 @@ def test_a_confirmed_match_restricts_until_its_measures_end(
     assert result["verdict"] == "restricted" and result["until"] == str(measure.ends_on)
     assert result["matches"][0]["feature_labels"][-1] == "经人工确认"
     assert Judgement.objects.get(record=person).confirmed is True
+
+
+def test_a_kept_screening_over_the_api(
+    accept: Callable[..., Record], reviewer: User, clerk: User
+) -> None:
+    ric = new_ric()
+    person = accept(subject_name="冯静", subject_identifier=ric, severity="general")
+    client = Client()
+    client.force_login(reviewer)
+    body = {
+        "title": "2026年度优秀公务员评选",
+        "candidates": [
+            {"name": "冯静", "identifier": ric},
+            {"name": "冯静", "identifier": new_ric(), "unit": "榆中县"},
+        ],
+    }
+    kept = client.post("/api/v1/screenings/kept", body, content_type="application/json")
+    assert kept.status_code == 201, kept.content
+    answer = kept.json()
+    assert answer["counts"] == {"clear": 0, "restricted": 1, "review": 1}
+    assert answer["pending"] == 1 and ric not in kept.content.decode()
+    number = answer["number"]
+    early = client.post(f"/api/v1/screenings/kept/{number}/certificate")
+    assert early.status_code == 400 and "待人工复核" in early.json()["detail"]
+
+    judge = {"row": 2, "record_number": person.number, "confirmed": False, "version": 1}
+    path = f"/api/v1/screenings/kept/{number}/judgements"
+    client.force_login(clerk)  # a clerk screens but does not judge
+    assert client.post(path, judge, content_type="application/json").status_code == 403
+    client.force_login(reviewer)
+    judged = client.post(path, judge, content_type="application/json").json()
+    assert judged["counts"] == {"clear": 1, "restricted": 1, "review": 0}
+    again = client.post(path, judge, content_type="application/json")
+    assert again.status_code == 409  # the version moved on
+
+    issued = client.post(f"/api/v1/screenings/kept/{number}/certificate")
+    assert issued.status_code == 201
+    pdf = client.get(issued.json()["download_url"])
+    assert hashlib.sha256(pdf.content).hexdigest() == issued.json()["sha256"]
+    assert client.get(f"/api/v1/screenings/kept/{number}").json()["pending"] == 0

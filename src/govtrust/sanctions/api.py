@@ -6,6 +6,7 @@ import datetime
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from django.utils import timezone
 from ninja import Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -14,10 +15,20 @@ from govtrust.directory import scope
 from govtrust.directory.auth import api_user
 from govtrust.ledger.models import Checkpoint
 from govtrust.sanctions.candidates import candidates_read, results_xlsx
-from govtrust.sanctions.models import Measure, MeasureRule
+from govtrust.sanctions.documents import verify_url
+from govtrust.sanctions.models import Measure, MeasureRule, Screening
 from govtrust.sanctions.rectification import rectification_submit, rectification_verify
 from govtrust.sanctions.screening import Candidate, Result, judgement_record, screen
-from govtrust.sanctions.screenings import checkpoint_label, stored_result
+from govtrust.sanctions.screenings import (
+    checkpoint_label,
+    counts,
+    pending,
+    screening_certify,
+    screening_get,
+    screening_judge,
+    screening_run,
+    stored_result,
+)
 from govtrust.sanctions.selectors import rectification_figures
 from govtrust.sanctions.services import measure_rule_revise
 
@@ -241,6 +252,95 @@ def _results(results: list[Result]) -> list[ResultOut]:
         )
         for r in results
     ]
+
+
+class KeptIn(ScreeningIn):
+    title: str = Field(max_length=120, description="评选活动名称")
+
+
+class KeptOut(Schema):
+    number: str
+    version: int
+    title: str
+    checkpoint: str
+    counts: dict[str, int]
+    pending: int
+    results: list[dict[str, Any]]
+
+
+def _kept(screening: Screening) -> KeptOut:
+    return KeptOut(
+        number=screening.number,
+        version=screening.version,
+        title=screening.title,
+        checkpoint=checkpoint_label(screening),
+        counts=counts(screening),
+        pending=pending(screening),
+        results=screening.results,
+    )
+
+
+@router.post(
+    "/screenings/kept",
+    response={201: KeptOut},
+    summary="审查并保存结果（可复核、出具证明）",
+)
+def screening_kept(request: HttpRequest, body: KeptIn) -> Status[KeptOut]:
+    candidates = [
+        Candidate(row=i, name=c.name, identifier=c.identifier, unit=c.unit)
+        for i, c in enumerate(body.candidates, start=1)
+    ]
+    kept = screening_run(
+        title=body.title, candidates=candidates, source_name="API", actor=api_user(request)
+    )
+    return Status(201, _kept(kept))
+
+
+@router.get("/screenings/kept/{number}", response=KeptOut, summary="保存的审查结果")
+def screening_read(request: HttpRequest, number: str) -> KeptOut:
+    return _kept(screening_get(number, api_user(request)))
+
+
+class KeptJudgementIn(Schema):
+    row: int
+    record_number: str = Field(max_length=24)
+    confirmed: bool
+    note: str = Field("", max_length=200)
+    version: int
+
+
+@router.post(
+    "/screenings/kept/{number}/judgements", response=KeptOut, summary="复核保存结果中的名称匹配"
+)
+def screening_kept_judge(request: HttpRequest, number: str, body: KeptJudgementIn) -> KeptOut:
+    judged = screening_judge(
+        number=number,
+        row=body.row,
+        record_number=body.record_number,
+        confirmed=body.confirmed,
+        note=body.note,
+        version=body.version,
+        actor=api_user(request),
+    )
+    return _kept(judged)
+
+
+@router.post(
+    "/screenings/kept/{number}/certificate",
+    response={201: dict[str, Any]},
+    summary="出具审查证明（PDF）",
+)
+def screening_certificate(request: HttpRequest, number: str) -> Status[dict[str, Any]]:
+    document = screening_certify(number=number, actor=api_user(request))
+    return Status(
+        201,
+        {
+            "code": document.code,
+            "sha256": document.sha256,
+            "verify_url": verify_url(document.code),
+            "download_url": reverse("api:document_pdf", args=[document.code]),
+        },
+    )
 
 
 class JudgementIn(Schema):
