@@ -121,6 +121,8 @@ def test_criticism_notice_is_drafted_published_after_the_record_and_leaves_with_
     assert notice.content["doc_number"] == f"甘政信通〔{year}〕{notice.pk}号"
     again = client.post(f"/backoffice/documents/notices/{notice.code}/publish/", follow=True)
     assert "该通报已发布" in again.content.decode()
+    measures = client.get(f"/backoffice/measures/{publication.number}/").content.decode()
+    assert f'href="/gs/notices/{notice.code}/" id="notice-link"' in measures
 
     portal = Client()
     assert notice.code in portal.get("/gs/notices/").content.decode()

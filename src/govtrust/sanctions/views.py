@@ -42,7 +42,7 @@ def record_measures(request: HttpRequest, number: str) -> HttpResponse:
         "sanctions/record.html",
         {
             "record": record,
-            "measures": Measure.objects.filter(record=record),
+            "measures": Measure.objects.filter(record=record).select_related("notice"),
             "reported": REPORTED,
             "is_unit": user.role in ("clerk", "reviewer")
             and user.unit_id == record.reporting_government_id,
