@@ -1,0 +1,77 @@
+"""A criticism notice in Chromium: the credit office publishes it from the back office, and the
+public reads it on the portal and downloads its PDF."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from govtrust.core.identifiers import compose_uscc
+from tests.e2e.conftest import CLERK, CREDIT_OFFICE, REVIEWER, Server
+from tests.e2e.test_review_flow import log_in
+from tests.sanctions.conftest import first_page
+
+pytestmark = pytest.mark.browser
+
+SEED = """
+import datetime, json, sys
+from django.utils import timezone
+from govtrust.directory.models import Government, User
+from govtrust.directory.services import department_create
+from govtrust.disclosure.services import publication_publish
+from govtrust.records.schemas import RecordIn
+from govtrust.records.services import record_accept, record_create, record_submit
+from govtrust.sanctions.models import Document
+
+clerk, reviewer, office = (User.objects.get(username=name) for name in sys.argv[1:4])
+department_create(government=Government.objects.get(division_id="620102"), name="城关区水务局",
+    uscc=sys.argv[4])
+day = (timezone.localdate() - datetime.timedelta(days=10)).isoformat()
+data = RecordIn.model_validate({
+    "subject_kind": "department", "subject_name": "城关区水务局", "subject_identifier": sys.argv[4],
+    "source_type": "judicial", "domain": "investment", "severity": "serious",
+    "decision_number": "兰中民初〔2026〕88号", "decision_date": day, "arose_on": day,
+    "authority_name": "兰州市中级人民法院", "facts": "拒不履行招商引资协议约定的奖励资金支付义务。",
+    "basis": "《优化营商环境条例》第三十一条", "outcome": "判决支付奖励资金并承担违约责任",
+})
+record = record_accept(record=record_submit(record=record_create(data=data, actor=clerk),
+    actor=clerk), actor=reviewer)
+publication_publish(record=record, actor=office)
+notice = Document.objects.get(record=record, kind="criticism")
+print(json.dumps({"code": notice.code, "number": record.number}))
+"""
+
+
+def test_a_notice_is_published_and_read_on_the_portal(page: Page, server: Server) -> None:
+    """GIVEN a published record of a department's serious dishonesty (its notice drafted)
+    WHEN the credit office publishes the notice from the back office
+    THEN the portal lists it, shows its text, and its PDF renders the Chinese title."""
+    exists = server.python(
+        "from govtrust.directory.models import User;"
+        f"print(User.objects.filter(username='{CREDIT_OFFICE.username}').exists())"
+    )
+    if exists.strip() != "True":
+        server.create_user(CREDIT_OFFICE)
+    uscc = compose_uscc("11", "620102", "MB000077")
+    out = server.python(SEED, CLERK.username, REVIEWER.username, CREDIT_OFFICE.username, uscc)
+    seeded = json.loads(out.strip().splitlines()[-1])
+
+    log_in(page, server, CREDIT_OFFICE)
+    page.locator("header nav").get_by_role("link", name="通报批评").click()
+    row = page.locator("#notices tr", has_text=seeded["number"])
+    row.get_by_role("button", name="生成并发布").click()
+    expect(page.locator(".messages")).to_contain_text("已发布通报批评，文号 甘政信通")
+
+    page.goto(server.url("/gs/notices/"))
+    page.get_by_role("link", name="关于对城关区水务局的通报批评").click()
+    expect(page.locator("article.notice")).to_contain_text("拒不履行招商引资协议")
+    expect(page.locator("article.notice")).to_contain_text("予以公开通报批评")
+    response = page.request.get(server.url(f"/gs/notices/{seeded['code']}.pdf"))
+    assert response.ok and response.headers["content-type"] == "application/pdf"
+    shown = first_page(response.body())
+    assert "通报批评" in shown.text and "城关区水务局" in shown.text
+    assert shown.inked > 0.01 and any(embedded for _name, embedded in shown.fonts)
+    page.get_by_role("link", name="核验文件").click()
+    expect(page.locator("#verified")).to_contain_text("有效文件")
