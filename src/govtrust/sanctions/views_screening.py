@@ -65,7 +65,8 @@ def screenings(request: HttpRequest) -> HttpResponse:
             messages.error(request, exc.detail)
         else:
             return redirect("screenings:detail", number=done.number)
-    listed = scope.within(Screening.objects.all(), user)
+    # The list shows no results: a screening's JSON can run to megabytes.
+    listed = scope.within(Screening.objects.defer("results").select_related("created_by"), user)
     page = Paginator(listed, 20).get_page(request.GET.get("page"))
     return render(request, "sanctions/screenings.html", {"page": page})
 
