@@ -82,6 +82,16 @@ class Server:
             args += ["--department", account.department]
         _govtrust(self.env, *args, "--password-stdin", stdin=account.password + "\n")
 
+    def ensure_user(self, account: Account) -> None:
+        """`create_user` unless an earlier test module on this server created the account."""
+        found = self.python(
+            "import sys\nfrom govtrust.directory.models import User\n"
+            "print(User.objects.filter(username=sys.argv[1]).exists())\n",
+            account.username,
+        )
+        if found.strip() != "True":
+            self.create_user(account)
+
     def log_tail(self, lines: int = 40) -> str:
         return _tail(self.log, lines)
 

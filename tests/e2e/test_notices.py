@@ -44,16 +44,21 @@ print(json.dumps({"code": notice.code, "number": record.number}))
 """
 
 
+WITHDRAW = """
+import sys
+from govtrust.disclosure.models import Publication
+from govtrust.disclosure.services import publication_withdraw
+publication = Publication.objects.get(number=sys.argv[1])
+publication_withdraw(publication=publication, reason="revoked", actor_name=sys.argv[2])
+"""
+
+
 def test_a_notice_is_published_and_read_on_the_portal(page: Page, server: Server) -> None:
     """GIVEN a published record of a department's serious dishonesty (its notice drafted)
     WHEN the credit office publishes the notice from the back office
-    THEN the portal lists it, shows its text, and its PDF renders the Chinese title."""
-    exists = server.python(
-        "from govtrust.directory.models import User;"
-        f"print(User.objects.filter(username='{CREDIT_OFFICE.username}').exists())"
-    )
-    if exists.strip() != "True":
-        server.create_user(CREDIT_OFFICE)
+    THEN the portal lists it, shows its text, and its PDF renders the Chinese title; withdrawn
+    with its record, it leaves the portal."""
+    server.ensure_user(CREDIT_OFFICE)
     uscc = compose_uscc("11", "620102", "MB000077")
     out = server.python(SEED, CLERK.username, REVIEWER.username, CREDIT_OFFICE.username, uscc)
     seeded = json.loads(out.strip().splitlines()[-1])
@@ -75,3 +80,8 @@ def test_a_notice_is_published_and_read_on_the_portal(page: Page, server: Server
     assert shown.inked > 0.01 and any(embedded for _name, embedded in shown.fonts)
     page.get_by_role("link", name="核验文件").click()
     expect(page.locator("#verified")).to_contain_text("有效文件")
+
+    # Leave the shared server's portal as found: the portal tests count what is published.
+    server.python(WITHDRAW, seeded["number"], CREDIT_OFFICE.username)
+    page.goto(server.url("/gs/notices/"))
+    expect(page.locator("#notices")).not_to_contain_text("城关区水务局")

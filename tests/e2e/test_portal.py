@@ -268,7 +268,7 @@ class Portal:
 @pytest.fixture(scope="module")
 def portal(server: Server) -> Portal:
     """About thirty published records, one accepted and one draft record, a signed checkpoint."""
-    server.create_user(CREDIT_OFFICE)
+    server.ensure_user(CREDIT_OFFICE)
     payload = json.dumps(
         [{k: v for k, v in asdict(spec).items() if v is not None} for spec in SPECS.values()],
         ensure_ascii=False,

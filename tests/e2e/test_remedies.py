@@ -47,12 +47,7 @@ print(json.dumps({"number": publication.number}))
 
 @pytest.fixture(scope="module")
 def published_number(server: Server) -> str:
-    exists = server.python(
-        "from govtrust.directory.models import User;"
-        f"print(User.objects.filter(username='{CREDIT_OFFICE.username}').exists())"
-    )
-    if exists.strip() != "True":
-        server.create_user(CREDIT_OFFICE)
+    server.ensure_user(CREDIT_OFFICE)
     ric = compose_ric("620102" + "19850505" + "071")
     out = server.python(
         SEED, CLERK.username, REVIEWER.username, CREDIT_OFFICE.username, ric, WRONG_FACTS
