@@ -140,3 +140,18 @@ def test_report_and_verify_over_the_api(
         content_type="application/json",
     )
     assert verified.status_code == 200 and verified.json()["status"] == "done"
+
+
+def test_control_characters_in_a_report_are_dropped_not_a_server_error(
+    department_record: Record, clerk: User
+) -> None:
+    measure = rectification(department_record)
+    client = Client()
+    client.force_login(clerk)
+    answer = client.post(
+        f"/api/v1/measures/{measure.pk}/report",
+        {"report": "\x00" + REPORT + "\x1b", "version": 1},
+        content_type="application/json",
+    )
+    assert answer.status_code == 200, answer.content
+    assert Measure.objects.get(pk=measure.pk).report == REPORT

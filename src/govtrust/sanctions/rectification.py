@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from govtrust.core.audit import audit_append
 from govtrust.core.errors import Conflict, DomainError, Forbidden, NotFound
+from govtrust.core.text import plain
 from govtrust.core.workdays import add_working_days
 from govtrust.directory import scope
 from govtrust.directory.models import Role, User
@@ -47,7 +48,7 @@ def rectification_submit(*, measure_id: int, report: str, version: int, actor: U
         raise Conflict(f"该措施当前为“{measure.get_status_display()}”，不能提交")
     if measure.version != version:
         raise Conflict("该措施已被他人处理，请刷新后重试")
-    report = report.strip()
+    report = plain(report).strip()
     if not 20 <= len(report) <= 10000:
         raise DomainError("说明或整改报告应为20至10000字", errors=[("report", "20至10000字")])
     now = timezone.now()
@@ -84,7 +85,7 @@ def rectification_verify(
         raise Conflict(f"该措施当前为“{measure.get_status_display()}”，不能核验")
     if measure.version != version:
         raise Conflict("该措施已被他人处理，请刷新后重试")
-    reason = reason.strip()
+    reason = plain(reason).strip()
     if not accept and len(reason) < 2:
         raise DomainError("请填写退回原因", errors=[("reason", "必填")])
     status = MeasureStatus.DONE if accept else MeasureStatus.ACTIVE

@@ -32,6 +32,7 @@ from govtrust.core.audit import audit_append
 from govtrust.core.errors import Forbidden, NotFound
 from govtrust.core.identifiers import check_ric, check_uscc
 from govtrust.core.protect import lookup_digest
+from govtrust.core.text import plain
 from govtrust.directory.models import Role, User
 from govtrust.records.models import Record
 from govtrust.sanctions.models import Judgement, Measure, MeasureKind, MeasureStatus
@@ -81,6 +82,12 @@ class Candidate:
     name: str
     identifier: str = ""
     unit: str = ""
+
+    def __post_init__(self) -> None:
+        # Names arrive from files and API clients; control characters match nothing and would
+        # reach the database in judgement keys (PostgreSQL refuses NUL).
+        for name in ("name", "identifier", "unit"):
+            object.__setattr__(self, name, plain(getattr(self, name)))
 
     @property
     def key(self) -> str:
@@ -347,7 +354,11 @@ def judgement_record(
         judgement, _ = Judgement.objects.update_or_create(
             candidate_key=candidate_key,
             record=record,
-            defaults={"confirmed": confirmed, "note": note.strip()[:200], "decided_by": actor},
+            defaults={
+                "confirmed": confirmed,
+                "note": plain(note).strip()[:200],
+                "decided_by": actor,
+            },
         )
         audit_append(
             actor=actor.username,

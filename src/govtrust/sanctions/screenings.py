@@ -14,6 +14,7 @@ from govtrust.core.audit import audit_append
 from govtrust.core.errors import Conflict, DomainError, Forbidden, NotFound
 from govtrust.core.identifiers import check_ric, check_uscc
 from govtrust.core.masking import mask_ric
+from govtrust.core.text import plain
 from govtrust.directory import scope
 from govtrust.directory.models import Role, User
 from govtrust.ledger.models import Checkpoint
@@ -79,7 +80,7 @@ def screening_run(
 ) -> Screening:
     if actor.role not in SCREENERS:
         raise Forbidden("由业务人员、审核员或信用主管部门发起审查")
-    title = " ".join(title.split())[:120]
+    title = " ".join(plain(title).split())[:120]
     if not title:
         raise DomainError("请填写评选活动名称", errors=[("title", "必填")])
     # The checkpoint is read before screening: what is screened is at least as new as it.

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from govtrust.core.audit import audit_append
 from govtrust.core.errors import DomainError, Forbidden, NotFound
+from govtrust.core.text import plain, plain_data
 from govtrust.core.workdays import add_working_days
 from govtrust.directory.models import Role, User
 from govtrust.records.models import Record
@@ -159,6 +160,7 @@ def measure_rule_revise(
     )
     if current is None:
         raise NotFound("未找到该规则")
+    changes = plain_data(changes)
     unknown = set(changes) - _REVISABLE
     if unknown:
         raise DomainError(f"不能修订的内容：{'、'.join(sorted(unknown))}")
@@ -167,6 +169,7 @@ def measure_rule_revise(
     for item in changes.get("measures", current.measures):
         if item.get("kind") not in MeasureKind.values:
             raise DomainError(f"未知的措施：{item.get('kind')}")
+    legal_source, note = plain(legal_source), plain(note)
     if not legal_source.strip() or not note.strip():
         raise DomainError("请写明修订依据和修订说明")
     fields = {name: getattr(current, name) for name in _REVISABLE}
