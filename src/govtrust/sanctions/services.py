@@ -19,6 +19,7 @@ from govtrust.directory.models import Role, User
 from govtrust.records.models import Record
 from govtrust.sanctions.models import Measure, MeasureKind, MeasureRule, MeasureStatus
 from govtrust.sanctions.notices import notice_drafts
+from govtrust.sanctions.rules.schema import REVISABLE, check_changes
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
@@ -130,17 +131,6 @@ def measures_mitigate(*, record: Record, correction_kind: str, actor: User) -> l
     return changed
 
 
-_REVISABLE = {
-    "title",
-    "subject_kinds",
-    "sources",
-    "severities",
-    "domains",
-    "measures",
-    "mitigation",
-}
-
-
 @transaction.atomic
 def measure_rule_revise(
     *,
@@ -160,19 +150,13 @@ def measure_rule_revise(
     )
     if current is None:
         raise NotFound("未找到该规则")
-    changes = plain_data(changes)
-    unknown = set(changes) - _REVISABLE
-    if unknown:
-        raise DomainError(f"不能修订的内容：{'、'.join(sorted(unknown))}")
+    changes = check_changes(plain_data(changes))
     if valid_from <= current.valid_from or valid_from < timezone.localdate():
         raise DomainError("生效日期应晚于当前版本的生效日期，且不早于今天")
-    for item in changes.get("measures", current.measures):
-        if item.get("kind") not in MeasureKind.values:
-            raise DomainError(f"未知的措施：{item.get('kind')}")
     legal_source, note = plain(legal_source), plain(note)
     if not legal_source.strip() or not note.strip():
         raise DomainError("请写明修订依据和修订说明")
-    fields = {name: getattr(current, name) for name in _REVISABLE}
+    fields = {name: getattr(current, name) for name in REVISABLE}
     revised = MeasureRule.objects.create(
         code=code,
         version=current.version + 1,

@@ -1,9 +1,12 @@
 from django.urls import path
 
-from govtrust.sanctions import views
+from govtrust.sanctions import views, views_rules
 
 app_name = "sanctions"
 urlpatterns = [
+    # Before the record patterns: "rules" is not a record number.
+    path("rules/", views_rules.rules, name="rules"),
+    path("rules/<str:code>/revise/", views_rules.revise, name="revise"),
     path("<str:number>/", views.record_measures, name="record"),
     path("<str:number>/<int:measure_id>/report/", views.report, name="report"),
     path("<str:number>/<int:measure_id>/verify/", views.verify, name="verify"),
