@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q
 
+from govtrust.core.workdays import working_days_left
+from govtrust.core.workdays.engine import Calendar
 from govtrust.directory import scope
-from govtrust.directory.models import User
+from govtrust.directory.models import Division, User
 from govtrust.sanctions.models import Measure, MeasureStatus
 from govtrust.sanctions.rectification import REPORTED
+
+# The ledger's views: what the unit still owes, what waits for the credit office, what is late.
+STATES = {
+    "open": ("待提交", Q(status=MeasureStatus.ACTIVE)),
+    "submitted": ("待核验", Q(status=MeasureStatus.SUBMITTED)),
+    "overdue": ("已逾期", None),  # needs today
+    "done": ("已完成", Q(status=MeasureStatus.DONE)),
+}
 
 
 def rectification_figures(user: User, today: datetime.date) -> list[dict[str, Any]]:
@@ -27,4 +38,41 @@ def rectification_figures(user: User, today: datetime.date) -> list[dict[str, An
         )
         .order_by("division_code")
     )
-    return list(rows)
+    found = list(rows)
+    names = division_names({row["division_code"] for row in found})
+    return [{**row, "division_name": names.get(row["division_code"], "")} for row in found]
+
+
+def division_names(codes: set[str]) -> dict[str, str]:
+    return dict(Division.objects.filter(code__in=codes).values_list("code", "name"))
+
+
+@dataclass
+class LedgerLine:
+    measure: Measure
+    days_left: int | None  # working days; negative: overdue by that many
+
+
+def rectification_ledger(
+    user: User, state: str, today: datetime.date, *, limit: int = 500
+) -> list[LedgerLine]:
+    """Explanations and rectifications in scope, nearest deadline first, each with its
+    working-day countdown (negative: overdue)."""
+    wanted = STATES[state][1] or Q(status=MeasureStatus.ACTIVE, due_date__lt=today)
+    measures = list(
+        scope.within(Measure.objects.filter(kind__in=REPORTED), user)
+        .filter(wanted)
+        .select_related("record")
+        .prefetch_related("escalations")
+        .order_by("due_date", "id")[:limit]
+    )
+    calendar = Calendar.whole()  # one read of the override table for the whole page
+    return [
+        LedgerLine(
+            m,
+            working_days_left(today, m.due_date, calendar=calendar)
+            if m.due_date and m.status == MeasureStatus.ACTIVE
+            else None,
+        )
+        for m in measures
+    ]

@@ -4,8 +4,9 @@ from govtrust.sanctions import views, views_rules
 
 app_name = "sanctions"
 urlpatterns = [
-    # Before the record patterns: "rules" is not a record number.
+    # Before the record patterns: "rules" and "rectification" are not record numbers.
     path("rules/", views_rules.rules, name="rules"),
+    path("rectification/", views.ledger, name="ledger"),
     path("rules/<str:code>/revise/", views_rules.revise, name="revise"),
     path("<str:number>/", views.record_measures, name="record"),
     path("<str:number>/<int:measure_id>/report/", views.report, name="report"),

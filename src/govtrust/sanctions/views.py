@@ -8,6 +8,7 @@ import datetime
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from govtrust.directory import scope
@@ -21,6 +22,7 @@ from govtrust.sanctions.rectification import (
     rectification_submit,
     rectification_verify,
 )
+from govtrust.sanctions.selectors import STATES, rectification_figures, rectification_ledger
 
 ROLES = ("clerk", "reviewer", "credit_office", "inspector")
 
@@ -48,6 +50,27 @@ def record_measures(request: HttpRequest, number: str) -> HttpResponse:
             and user.unit_id == record.reporting_government_id,
             "corrections": SelfCorrection.objects.filter(record=record),
             "correction_kinds": CorrectionKind.choices,
+        },
+    )
+
+
+@require_GET
+@role_required(*ROLES)
+def ledger(request: HttpRequest) -> HttpResponse:
+    """整改台账: every explanation and rectification in scope by state, with countdowns, and the
+    figures per reporting unit (overdue ones count against it, plan 三(二)5)."""
+    user = staff_user(request)
+    state = request.GET.get("state", "open")
+    state = state if state in STATES else "open"
+    today = timezone.localdate()
+    return render(
+        request,
+        "sanctions/ledger.html",
+        {
+            "state": state,
+            "states": {key: label for key, (label, _q) in STATES.items()},
+            "lines": rectification_ledger(user, state, today),
+            "figures": rectification_figures(user, today),
         },
     )
 
