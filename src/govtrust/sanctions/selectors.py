@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 
 from govtrust.core.workdays import working_days_left
 from govtrust.core.workdays.engine import Calendar
@@ -53,19 +54,20 @@ class LedgerLine:
     days_left: int | None  # working days; negative: overdue by that many
 
 
-def rectification_ledger(
-    user: User, state: str, today: datetime.date, *, limit: int = 500
-) -> list[LedgerLine]:
-    """Explanations and rectifications in scope, nearest deadline first, each with its
-    working-day countdown (negative: overdue)."""
+def rectification_ledger(user: User, state: str, today: datetime.date) -> QuerySet[Measure]:
+    """Explanations and rectifications in scope in one state, nearest deadline first."""
     wanted = STATES[state][1] or Q(status=MeasureStatus.ACTIVE, due_date__lt=today)
-    measures = list(
+    return (
         scope.within(Measure.objects.filter(kind__in=REPORTED), user)
         .filter(wanted)
         .select_related("record")
         .prefetch_related("escalations")
-        .order_by("due_date", "id")[:limit]
+        .order_by("due_date", "id")
     )
+
+
+def ledger_lines(measures: Iterable[Measure], today: datetime.date) -> list[LedgerLine]:
+    """Each measure with its working-day countdown while it is still owed."""
     calendar = Calendar.whole()  # one read of the override table for the whole page
     return [
         LedgerLine(

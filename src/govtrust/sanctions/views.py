@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -22,7 +23,12 @@ from govtrust.sanctions.rectification import (
     rectification_submit,
     rectification_verify,
 )
-from govtrust.sanctions.selectors import STATES, rectification_figures, rectification_ledger
+from govtrust.sanctions.selectors import (
+    STATES,
+    ledger_lines,
+    rectification_figures,
+    rectification_ledger,
+)
 
 ROLES = ("clerk", "reviewer", "credit_office", "inspector")
 
@@ -63,13 +69,15 @@ def ledger(request: HttpRequest) -> HttpResponse:
     state = request.GET.get("state", "open")
     state = state if state in STATES else "open"
     today = timezone.localdate()
+    page = Paginator(rectification_ledger(user, state, today), 50).get_page(request.GET.get("page"))
     return render(
         request,
         "sanctions/ledger.html",
         {
             "state": state,
             "states": {key: label for key, (label, _q) in STATES.items()},
-            "lines": rectification_ledger(user, state, today),
+            "page": page,
+            "lines": ledger_lines(page.object_list, today),
             "figures": rectification_figures(user, today),
         },
     )
