@@ -7,6 +7,7 @@ import hashlib
 import io
 import re
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -287,3 +288,51 @@ def test_a_kept_screening_over_the_api(
     pdf = client.get(issued.json()["download_url"])
     assert hashlib.sha256(pdf.content).hexdigest() == issued.json()["sha256"]
     assert client.get(f"/api/v1/screenings/kept/{number}").json()["pending"] == 0
+
+
+def test_judgements_stay_in_the_judges_division_and_name_only_ones_are_not_reused(
+    accept: Callable[..., Record],
+    reviewer: User,
+    sibling_reviewer: User,
+    make_user: Callable[..., User],
+) -> None:
+    person = accept(subject_name="王伟", subject_identifier=new_ric(), severity="general")
+    other = new_ric()
+    long_unit = "城关区" + "财政局" * 39  # 120 characters: the key must stay judgeable
+    client = Client()
+    body = {
+        "candidates": [{"name": "王伟", "identifier": other}, {"name": "王伟", "unit": long_unit}]
+    }
+
+    def screen_as(user: User) -> list[dict[str, Any]]:
+        client.force_login(user)
+        answer = client.post("/api/v1/screenings", body, content_type="application/json")
+        return list(answer.json())
+
+    first = screen_as(reviewer)
+    assert [r["verdict"] for r in first] == ["review", "review"]
+    assert len(first[1]["candidate_key"]) <= 128
+    for judge in (sibling_reviewer, reviewer):  # 天水 first: its dismissal stays in 天水
+        client.force_login(judge)
+        for row in first:
+            saved = client.post(
+                "/api/v1/screenings/judgements",
+                {
+                    "candidate_key": row["candidate_key"],
+                    "record_number": person.number,
+                    "confirmed": False,
+                },
+                content_type="application/json",
+            )
+            assert saved.status_code == 201
+        if judge is sibling_reviewer:
+            assert [r["verdict"] for r in screen_as(reviewer)] == ["review", "review"]
+    assert Judgement.objects.filter(record=person).count() == 4
+    # 兰州's dismissal holds in 兰州 and below, for the candidate with an identifier only.
+    assert [r["verdict"] for r in screen_as(reviewer)] == ["clear", "review"]
+    county = make_user("reviewer_cg", "reviewer", "620102")
+    assert [r["verdict"] for r in screen_as(county)] == ["clear", "review"]
+    assert [r["verdict"] for r in screen_as(make_user("office_gs2", "credit_office", "62"))] == [
+        "review",
+        "review",
+    ]

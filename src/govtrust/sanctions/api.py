@@ -11,8 +11,10 @@ from django.utils import timezone
 from ninja import Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from govtrust.core.errors import Forbidden
 from govtrust.directory import scope
 from govtrust.directory.auth import api_user
+from govtrust.directory.models import User
 from govtrust.ledger.models import Checkpoint
 from govtrust.sanctions.candidates import candidates_read, results_xlsx
 from govtrust.sanctions.documents import verify_url
@@ -20,6 +22,7 @@ from govtrust.sanctions.models import Measure, MeasureRule, Screening
 from govtrust.sanctions.rectification import rectification_submit, rectification_verify
 from govtrust.sanctions.screening import Candidate, Result, judgement_record, screen
 from govtrust.sanctions.screenings import (
+    SCREENERS,
     checkpoint_label,
     counts,
     pending,
@@ -206,14 +209,21 @@ class ResultOut(Schema):
     dismissed: int
 
 
+def _screener(request: HttpRequest) -> User:
+    user = api_user(request)
+    if user.role not in SCREENERS:
+        raise Forbidden("由业务人员、审核员或信用主管部门发起审查")
+    return user
+
+
 @router.post("/screenings", response=list[ResultOut], summary="评优评先信用审查")
 def screening(request: HttpRequest, body: ScreeningIn) -> list[ResultOut]:
-    api_user(request)
+    user = _screener(request)
     candidates = [
         Candidate(row=i, name=c.name, identifier=c.identifier, unit=c.unit)
         for i, c in enumerate(body.candidates, start=1)
     ]
-    return _results(screen(candidates, today=timezone.localdate()))
+    return _results(screen(candidates, today=timezone.localdate(), scope_code=user.scope_code))
 
 
 @router.post(
@@ -224,9 +234,9 @@ def screening(request: HttpRequest, body: ScreeningIn) -> list[ResultOut]:
 def screening_upload(
     request: HttpRequest, file: File[UploadedFile], format: str = "json"
 ) -> list[ResultOut] | HttpResponse:
-    api_user(request)
+    user = _screener(request)
     candidates = candidates_read(file, file.name or "名单.xlsx")
-    results = screen(candidates, today=timezone.localdate())
+    results = screen(candidates, today=timezone.localdate(), scope_code=user.scope_code)
     if format == "xlsx":
         checkpoint = checkpoint_label(Checkpoint.objects.first())
         response = HttpResponse(

@@ -115,6 +115,9 @@ class Judgement(models.Model):
 
     candidate_key = models.CharField(max_length=128, db_index=True)
     record = models.ForeignKey(Record, on_delete=models.PROTECT, related_name="+")
+    # The judge's division: the judgement is reused in screenings there and below, never in a
+    # sibling's (a 天水 reviewer's dismissal must not clear a 兰州 candidate).
+    division_code = models.CharField(max_length=12, default="", db_index=True)
     confirmed = models.BooleanField()  # True: the same subject; False: dismissed
     note = models.CharField(max_length=200, blank=True)
     decided_by = models.ForeignKey(
@@ -124,7 +127,9 @@ class Judgement(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["candidate_key", "record"], name="judgement_once")
+            models.UniqueConstraint(
+                fields=["candidate_key", "record", "division_code"], name="judgement_once"
+            )
         ]
 
 

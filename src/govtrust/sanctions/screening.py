@@ -17,6 +17,7 @@ names, most candidates, never reach rapidfuzz; pinyin is cached per name.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import re
 import unicodedata
 from collections import defaultdict
@@ -96,10 +97,17 @@ class Candidate:
         return _candidate_key(self, _identities(self.identifier))
 
 
+NAME_KEY = "name:"
+
+
 def _candidate_key(candidate: Candidate, identities: list[tuple[str, str]]) -> str:
+    """An identifier's key; without one, a digest of the normalised name and unit (fixed length:
+    a long unit name must not make a match impossible to judge). Only identifier keys are
+    reused by later screenings: two people may share a name and a unit."""
     if identities:
         return identities[0][1]
-    return f"name:{normalize_name(candidate.name)}|{candidate.unit}"
+    named = f"{normalize_name(candidate.name)}|{candidate.unit}".encode()
+    return NAME_KEY + hashlib.sha256(named).hexdigest()[:40]
 
 
 def identifier_key(identifier: str) -> str:
@@ -264,18 +272,31 @@ def _match(
     )
 
 
+def judged_in(scope_code: str) -> list[str]:
+    """The divisions whose judgements a screening in `scope_code` reuses: its own and those
+    above it (62, 6201, 620102 for 620102)."""
+    return [scope_code[:n] for n in (2, 4, 6, 9, 12) if n <= len(scope_code)]
+
+
 def screen(
-    candidates: list[Candidate], *, today: datetime.date, index: Index | None = None
+    candidates: list[Candidate],
+    *,
+    today: datetime.date,
+    scope_code: str = "",
+    index: Index | None = None,
 ) -> list[Result]:
+    """Screen the candidates; judgements made in `scope_code` or above it are reused (none
+    when it is empty)."""
     index = index or Index(today)
     # Each identifier is checked and hashed once, each distinct name matched once.
     identities = {c.identifier: _identities(c.identifier) for c in candidates}
     keys = [_candidate_key(c, identities[c.identifier]) for c in candidates]
-    distinct = sorted(set(keys))
+    distinct = sorted({key for key in keys if not key.startswith(NAME_KEY)})
+    divisions = judged_in(scope_code)
     judged: dict[tuple[str, int], bool] = {}
-    for first in range(0, len(distinct), _KEYS_PER_QUERY):  # SQLite limits bound parameters
-        chunk = distinct[first : first + _KEYS_PER_QUERY]
-        rows = Judgement.objects.filter(candidate_key__in=chunk)
+    for first in range(0, len(distinct) if divisions else 0, _KEYS_PER_QUERY):
+        chunk = distinct[first : first + _KEYS_PER_QUERY]  # SQLite limits bound parameters
+        rows = Judgement.objects.filter(candidate_key__in=chunk, division_code__in=divisions)
         judged.update(
             ((key, record), confirmed)
             for key, record, confirmed in rows.values_list(
@@ -342,18 +363,27 @@ def _screen_one(
 
 
 def judgement_record(
-    *, candidate_key: str, record_number: str, confirmed: bool, note: str, actor: User
+    *,
+    candidate_key: str,
+    record_number: str,
+    confirmed: bool,
+    note: str,
+    actor: User,
+    screening: str = "",
 ) -> Judgement:
-    """A reviewer confirms or dismisses a name match; the next screening remembers it."""
+    """A reviewer confirms or dismisses a name match; later screenings in the reviewer's
+    division and below remember it (for candidates with an identifier). The record may lie
+    outside the reviewer's scope: a candidate can match a record anywhere in the province."""
     if actor.role not in {Role.CREDIT_OFFICE, Role.REVIEWER}:
         raise Forbidden("由审核员或信用主管部门复核")
-    record = Record.objects.filter(number=record_number[:24]).first()
+    record = Record.objects.filter(number=plain(record_number)[:24]).first()
     if record is None or not candidate_key or len(candidate_key) > 128:
         raise NotFound()
     with transaction.atomic():
         judgement, _ = Judgement.objects.update_or_create(
-            candidate_key=candidate_key,
+            candidate_key=plain(candidate_key),
             record=record,
+            division_code=actor.scope_code,
             defaults={
                 "confirmed": confirmed,
                 "note": plain(note).strip()[:200],
@@ -366,6 +396,12 @@ def judgement_record(
             object_type="record",
             object_id=record.number,
             # The key of a person is a keyed hash already; no citizen ID reaches the audit log.
-            after={"candidate": candidate_key, "confirmed": confirmed, "note": judgement.note},
+            after={
+                "candidate": judgement.candidate_key,
+                "confirmed": confirmed,
+                "note": judgement.note,
+                "division": actor.scope_code,
+                "screening": screening,
+            },
         )
     return judgement

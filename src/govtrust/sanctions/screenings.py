@@ -86,7 +86,7 @@ def screening_run(
     # The checkpoint is read before screening: what is screened is at least as new as it.
     checkpoint = Checkpoint.objects.first()
     today = timezone.localdate()
-    results = screen(candidates, today=today)
+    results = screen(candidates, today=today, scope_code=actor.scope_code)
     with transaction.atomic():
         screening = Screening.objects.create(
             number=f"SC{today:%Y%m%d}{secrets.randbelow(10**6):06d}",
@@ -188,6 +188,7 @@ def screening_judge(
             confirmed=confirmed,
             note=note,
             actor=actor,
+            screening=screening.number,
         )
         if confirmed:
             match.update(needs_review=False, judged="confirmed")
