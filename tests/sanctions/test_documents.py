@@ -22,7 +22,9 @@ from tests.conftest import new_ric, record_payload
 from tests.sanctions.conftest import first_page
 
 pytestmark = pytest.mark.django_db
-SECRET_FACTS = "内部核查中发现的未公示事实：合同编号 HT-2026-0815。"
+SECRET_FACTS = (
+    "内部核查中发现的未公示事实：合同编号 HT-2026-0815，经办人身份证号 620102198001010018。"
+)
 
 
 def _department(make_department: Callable[..., Department]) -> Department:
@@ -74,6 +76,9 @@ def test_internal_report_lists_everything_the_public_one_only_what_is_published(
     expected = (shown.number, hidden.number, "取消荣誉评选资格", filed.case.number, "内部版本")
     assert [item for item in expected if item not in text] == []
     assert "合同编号 HT-2026-0815" in text
+    assert (
+        "620102198001010018" not in text and "620102********0018" in text
+    )  # masked as on the portal
 
     public = client.post(url, {"public": "1"}, follow=True)
     page = first_page(public.content)
@@ -132,6 +137,11 @@ def test_criticism_notice_is_drafted_published_after_the_record_and_leaves_with_
     shown = first_page(pdf.content)
     assert "通报批评" in shown.text and shown.inked > 0.01
 
+    # The period's end takes the notice off the portal at once, before the daily job runs.
+    Publication.objects.filter(pk=publication.pk).update(maximum_end=datetime.date.today())
+    assert notice.code not in portal.get("/gs/notices/").content.decode()
+    Publication.objects.filter(pk=publication.pk).update(maximum_end=publication.maximum_end)
+    assert notice.code in portal.get("/gs/notices/").content.decode()
     publication_withdraw(publication=publication, reason="revoked", actor_name=office.username)
     assert notice.code not in portal.get("/gs/notices/").content.decode()
     assert portal.get(f"/gs/notices/{notice.code}/").status_code == 404
@@ -157,7 +167,7 @@ def test_a_notice_waits_for_the_record_to_be_published(
     listed = client.get("/backoffice/documents/notices/").content.decode()
     assert notice.code not in listed and "待记录公示后发布" in listed  # no button to press
     page = client.post(f"/backoffice/documents/notices/{notice.code}/publish/", follow=True)
-    assert "通报批评须在记录公示后发布" in page.content.decode()
+    assert "通报批评须在记录公示期内发布" in page.content.decode()
     notice.refresh_from_db()
     assert notice.status == DocumentStatus.DRAFT
 

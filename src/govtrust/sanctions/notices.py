@@ -15,7 +15,7 @@ from django.utils import timezone
 from govtrust.core.errors import DomainError, Forbidden, NotFound
 from govtrust.directory import scope
 from govtrust.directory.models import Role, User
-from govtrust.disclosure.models import PublicationStatus
+from govtrust.disclosure.selectors import publications_public
 from govtrust.records.models import Record
 from govtrust.sanctions.documents import document_publish, new_code
 from govtrust.sanctions.models import (
@@ -66,9 +66,9 @@ def notice_publish(*, code: str, actor: User) -> Document:
         raise NotFound()
     if document.status != DocumentStatus.DRAFT:
         raise DomainError("该通报已发布")
-    publication = getattr(document.record, "publication", None)
-    if publication is None or publication.status != PublicationStatus.PUBLISHED:
-        raise DomainError("该记录尚未在门户公示：通报批评须在记录公示后发布")
+    publication = publications_public().filter(record=document.record).first()
+    if publication is None:
+        raise DomainError("该记录未在门户公示：通报批评须在记录公示期内发布")
     if document.measure.status == MeasureStatus.LIFTED:
         raise DomainError("该措施已因主动纠错免除，不再发布通报")
     view = publication.view
@@ -85,13 +85,13 @@ def notice_publish(*, code: str, actor: User) -> Document:
 
 
 def notices_published() -> QuerySet[Document]:
-    """What the portal lists: issued notices whose record is still published and whose measure
-    has not been lifted by a self-correction."""
+    """What the portal lists: issued notices whose record the portal shows today (published and
+    within its period, even before the daily job runs) and whose measure has not been lifted."""
     return (
         Document.objects.filter(
             kind=DocumentKind.CRITICISM,
             status=DocumentStatus.ISSUED,
-            record__publication__status=PublicationStatus.PUBLISHED,
+            record__publication__in=publications_public(),
         )
         .exclude(measure__status=MeasureStatus.LIFTED)
         .order_by("-issued_at")

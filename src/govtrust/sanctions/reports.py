@@ -21,6 +21,9 @@ from govtrust.core.protect import lookup_digest
 from govtrust.directory import scope
 from govtrust.directory.models import CivilServant, Department, Government, Role, User
 from govtrust.disclosure.models import PublicationStatus
+from govtrust.disclosure.redaction import CompiledRule, redact
+from govtrust.disclosure.selectors import publications_public
+from govtrust.disclosure.services import active_rules
 from govtrust.records.models import Record
 from govtrust.records.workflow import Status
 from govtrust.remedies.models import CaseKind
@@ -104,11 +107,18 @@ def subject_get(kind: str, pk: int, user: User) -> Subject:
     return subject
 
 
-def _records(subject: Subject, user: User) -> list[Record]:
+def _records(subject: Subject, user: User, *, public: bool) -> list[Record]:
+    """Internal: the accepted records within the issuer's scope. Public: what the portal shows of
+    the subject, whoever reported it (the portal knows no scope)."""
+    if public:
+        shown = publications_public().values("record_id")
+        records = Record.objects.filter(subject_key=subject.key, pk__in=shown)
+    else:
+        records = scope.within(Record.objects.filter(subject_key=subject.key), user).filter(
+            status=Status.ACCEPTED
+        )
     return list(
-        scope.within(Record.objects.filter(subject_key=subject.key), user)
-        .filter(status=Status.ACCEPTED)
-        .select_related("publication")
+        records.select_related("publication")
         .prefetch_related("measures", "cases", "self_corrections")
         .order_by("decision_date", "number")
     )
@@ -124,7 +134,8 @@ def _publication(record: Record) -> str:
     return f"已撤下（{publication.get_withdraw_reason_display() or '—'}）"
 
 
-def _internal(record: Record) -> dict[str, Any]:
+def _internal(record: Record, rules: list[CompiledRule]) -> dict[str, Any]:
+    """Free text masked as the portal masks it: facts and descriptions may hold ID numbers."""
     measures = list(record.measures.all())
     return {
         "number": record.number,
@@ -132,8 +143,8 @@ def _internal(record: Record) -> dict[str, Any]:
         "domain": record.get_domain_display(),
         "source": record.get_source_type_display(),
         "decision": f"{record.authority_name}《{record.decision_number}》{record.decision_date}",
-        "facts": record.facts,
-        "outcome": record.outcome,
+        "facts": redact(record.facts, rules),
+        "outcome": redact(record.outcome, rules),
         "reporting_unit": record.reporting_unit,
         "publication": _publication(record),
         "measures": [
@@ -163,7 +174,11 @@ def _internal(record: Record) -> dict[str, Any]:
             if c.kind in (CaseKind.OBJECTION, CaseKind.REPAIR)
         ],
         "corrections": [
-            {"kind": s.get_kind_display(), "on": str(s.corrected_on), "text": s.description}
+            {
+                "kind": s.get_kind_display(),
+                "on": str(s.corrected_on),
+                "text": redact(s.description, rules),
+            }
             for s in record.self_corrections.all()
         ],
     }
@@ -186,17 +201,11 @@ def _public(record: Record) -> dict[str, Any]:
 
 
 def report_content(subject: Subject, user: User, *, public: bool) -> dict[str, Any]:
-    records = _records(subject, user)
-    if public:
-        records = [
-            r
-            for r in records
-            if getattr(r, "publication", None) is not None
-            and r.publication.status == PublicationStatus.PUBLISHED
-        ]
+    records = _records(subject, user, public=public)
     numbers = [r.number for r in records]
     notices = notices_published().filter(record__number__in=numbers) if numbers else []
-    items = [_public(r) if public else _internal(r) for r in records]
+    rules = active_rules()
+    items = [_public(r) if public else _internal(r, rules) for r in records]
     return {
         "public": public,
         "subject": {
