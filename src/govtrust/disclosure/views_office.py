@@ -22,7 +22,7 @@ from govtrust.records.workflow import Status
 def publish(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
     if request.method == "POST":
-        ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+        ids = [int(i) for i in request.POST.getlist("ids") if i.isdecimal()]
         try:
             outcome = publications_publish_bulk(record_ids=ids, actor=user)
         except DomainError as exc:

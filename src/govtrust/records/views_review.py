@@ -34,7 +34,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 @require_POST
 @role_required(*REVIEWERS)
 def review_bulk(request: HttpRequest) -> HttpResponse:
-    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+    ids = [int(i) for i in request.POST.getlist("ids") if i.isdecimal()]
     action = request.POST.get("action", "")
     if not ids:
         messages.error(request, "请先勾选要处理的记录")

@@ -119,7 +119,7 @@ def repair(request: HttpRequest, number: str) -> HttpResponse:
 
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() and len(value) < 12 else None
+    return int(value) if value and value.isdecimal() and len(value) < 12 else None
 
 
 @require_http_methods(["GET", "POST"])

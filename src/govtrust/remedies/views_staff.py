@@ -86,7 +86,7 @@ def act(request: HttpRequest, number: str) -> HttpResponse:
             number=number,
             action=post.get("action", ""),
             actor=staff_user(request),
-            version=int(version) if version.isdigit() else 0,
+            version=int(version) if version.isdecimal() else 0,
             reason=post.get("reason", ""),
             changes=changes,
             withdraw=post.get("withdraw") == "on",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -301,7 +302,12 @@ def screening_kept(request: HttpRequest, body: KeptIn) -> Status[KeptOut]:
         for i, c in enumerate(body.candidates, start=1)
     ]
     kept = screening_run(
-        title=body.title, candidates=candidates, source_name="API", actor=api_user(request)
+        title=body.title,
+        candidates=candidates,
+        source_name="API 请求",
+        # The caller holds the exact bytes it sent: the certificate binds the list by them.
+        source_sha256=hashlib.sha256(request.body).hexdigest(),
+        actor=api_user(request),
     )
     return Status(201, _kept(kept))
 

@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from govtrust.core.audit import audit_append
-from govtrust.core.errors import NotFound
+from govtrust.core.errors import Conflict, NotFound
 from govtrust.core.pdf import qr_svg, render_pdf
 from govtrust.core.throttle import limit
 from govtrust.directory.models import User
@@ -119,7 +119,7 @@ def document_publish(*, document: Document, actor: User) -> Document:
     with transaction.atomic():
         locked = Document.objects.select_for_update().get(pk=document.pk)
         if locked.status != DocumentStatus.DRAFT:
-            raise NotFound("该文件已发布或已撤销")
+            raise Conflict("该文件已发布或已撤销")
         _finish(document, pdf, actor)
     return document
 
@@ -129,8 +129,9 @@ CHECKS_PER_WINDOW, CHECK_WINDOW = 60, 600
 
 
 def code_clean(code: str) -> str:
-    """A code as typed or scanned: any case, with or without dashes and spaces."""
-    raw = re.sub(r"[\s-]+", "", code or "").upper()[:16]
+    """A code as typed or scanned: any case, with or without dashes and spaces; anything but
+    letters and digits dropped (it goes into a URL)."""
+    raw = re.sub(r"[^A-Z0-9]", "", (code or "").upper())[:16]
     return "-".join(raw[i : i + 4] for i in range(0, len(raw), 4))
 
 

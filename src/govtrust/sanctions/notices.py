@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from govtrust.core.audit import audit_append
 from govtrust.core.errors import DomainError, Forbidden, NotFound
 from govtrust.directory import scope
 from govtrust.directory.models import Role, User
@@ -34,7 +35,7 @@ def notice_drafts(record: Record) -> list[Document]:
     measures = Measure.objects.filter(
         record=record, kind=MeasureKind.CRITICISM, notice__isnull=True
     )
-    return [
+    drafts = [
         Document.objects.create(
             code=new_code(),
             kind=DocumentKind.CRITICISM,
@@ -47,6 +48,15 @@ def notice_drafts(record: Record) -> list[Document]:
         )
         for measure in measures
     ]
+    if drafts:
+        audit_append(
+            actor="system",
+            action="notice.draft",
+            object_type="record",
+            object_id=record.number,
+            after={"notices": [d.code for d in drafts]},
+        )
+    return drafts
 
 
 def notices_visible(user: User) -> QuerySet[Document]:

@@ -4,10 +4,11 @@ once nothing awaits review."""
 
 from __future__ import annotations
 
+import datetime
 import secrets
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from govtrust.core.audit import audit_append
@@ -88,8 +89,8 @@ def screening_run(
     today = timezone.localdate()
     results = screen(candidates, today=today, scope_code=actor.scope_code)
     with transaction.atomic():
-        screening = Screening.objects.create(
-            number=f"SC{today:%Y%m%d}{secrets.randbelow(10**6):06d}",
+        screening = _create(
+            today,
             title=title,
             source_name=source_name[:120],
             source_sha256=source_sha256,
@@ -109,6 +110,19 @@ def screening_run(
             after={"title": title, "candidates": len(results), **counts(screening)},
         )
     return screening
+
+
+def _create(today: datetime.date, **fields: Any) -> Screening:
+    """A screening under a new number, SC + date + six random digits: a clash (one in a million
+    per pair on the same day) draws again instead of failing the whole run."""
+    for _attempt in range(5):
+        try:
+            with transaction.atomic():  # a savepoint: the clash rolls back alone
+                number = f"SC{today:%Y%m%d}{secrets.randbelow(10**6):06d}"
+                return Screening.objects.create(number=number, **fields)
+        except IntegrityError:
+            continue
+    raise Conflict("审查编号生成失败，请重试")
 
 
 def checkpoint_label(checkpoint: Checkpoint | Screening | None) -> str:

@@ -89,7 +89,7 @@ def _back(number: str) -> HttpResponse:
 
 def _version(request: HttpRequest) -> int:
     value = request.POST.get("version", "")
-    return int(value) if value.isdigit() else 0
+    return int(value) if value.isdecimal() else 0
 
 
 @require_POST

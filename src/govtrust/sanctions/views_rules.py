@@ -86,7 +86,7 @@ def _changes(request: HttpRequest, current: MeasureRule) -> dict[str, Any]:
         for key in PERIODS:
             if key in item:
                 typed = request.POST.get(f"period-{i}", "").strip()
-                revised[key] = int(typed) if typed.isdigit() else typed
+                revised[key] = int(typed) if typed.isdecimal() else typed
         measures.append(revised)
     return {
         "title": request.POST.get("title", current.title),

@@ -103,11 +103,11 @@ def judge(request: HttpRequest, number: str) -> HttpResponse:
         request,
         lambda: screening_judge(
             number=number,
-            row=int(row) if row.isdigit() else 0,
+            row=int(row) if row.isdecimal() else 0,
             record_number=request.POST.get("record", ""),
             confirmed=request.POST.get("decision") == "confirm",
             note=request.POST.get("note", ""),
-            version=int(version) if version.isdigit() else 0,
+            version=int(version) if version.isdecimal() else 0,
             actor=staff_user(request),
         ),
     )

@@ -28,18 +28,37 @@ def _whole(value: Any, unit: str, low: int, high: int) -> int:
     return int(value)
 
 
+# Which period each kind of measure takes: a restriction runs for months (screening reads its end),
+# a report is due in working days (the ledger counts them), a notice or accountability has none.
+PERIOD_OF = {
+    MeasureKind.HONOURS: "months",
+    MeasureKind.AWARDS: "months",
+    MeasureKind.EXPLANATION: "working_days",
+    MeasureKind.RECTIFICATION: "working_days",
+    MeasureKind.CRITICISM: None,
+    MeasureKind.ACCOUNTABILITY: None,
+}
+
+
 def _measure(item: Any) -> dict[str, Any]:
     if not isinstance(item, dict) or item.get("kind") not in MeasureKind.values:
         kind = item.get("kind") if isinstance(item, dict) else item
         raise DomainError(f"未知的措施：{kind}")
-    extra = set(item) - {"kind", *PERIODS}
-    if extra or len(set(item) & set(PERIODS)) > 1:
-        raise DomainError("每项措施只能有一个期限：months（月）或 working_days（工作日）")
-    checked = {"kind": item["kind"]}
-    for key, (unit, low, high) in PERIODS.items():
-        if key in item:
-            checked[key] = _whole(item[key], unit, low, high)
+    kind = MeasureKind(item["kind"])
+    period = PERIOD_OF[kind]
+    if set(item) != {"kind"} | ({period} if period else set()):
+        if period:
+            raise DomainError(f"措施“{kind.label}”的期限应为 {period}（{PERIODS[period][0]}）")
+        raise DomainError(f"措施“{kind.label}”不设期限")
+    checked: dict[str, Any] = {"kind": kind.value}
+    if period:
+        unit, low, high = PERIODS[period]
+        checked[period] = _whole(item[period], unit, low, high)
     return checked
+
+
+def _texts(values: Any) -> bool:
+    return isinstance(values, list) and all(isinstance(v, str) for v in values)
 
 
 def check_changes(changes: dict[str, Any]) -> dict[str, Any]:
@@ -56,16 +75,20 @@ def check_changes(changes: dict[str, Any]) -> dict[str, Any]:
     for key, (label, choices) in CONDITIONS.items():
         if key in changes:
             values = changes[key]
-            if not isinstance(values, list) or not set(values) <= set(choices.values):
+            if not _texts(values) or not set(values) <= set(choices.values):
                 raise DomainError(f"{label}应为以下取值的列表：{'、'.join(choices.values)}")
             checked[key] = sorted(set(values), key=list(choices.values).index)
     if "measures" in changes:
         if not isinstance(changes["measures"], list) or not changes["measures"]:
             raise DomainError("规则至少要有一项措施")
         checked["measures"] = [_measure(item) for item in changes["measures"]]
+        kinds = [item["kind"] for item in checked["measures"]]
+        if len(set(kinds)) != len(kinds):
+            raise DomainError("同一规则中每种措施只能出现一次")
     if "mitigation" in changes:
         mitigation = changes["mitigation"]
-        if not isinstance(mitigation, dict) or not (
+        fits = isinstance(mitigation, dict) and _texts([*mitigation, *mitigation.values()])
+        if not fits or not (
             set(mitigation) <= set(CorrectionKind.values)
             and set(mitigation.values()) <= set(EFFECTS)
         ):
