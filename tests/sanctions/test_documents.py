@@ -8,6 +8,7 @@ from collections.abc import Callable
 import pytest
 from django.test import Client
 
+from govtrust.core.models import AuditEvent
 from govtrust.directory.models import Department, User
 from govtrust.directory.services import civil_servant_create
 from govtrust.disclosure.models import Publication
@@ -110,6 +111,8 @@ def test_criticism_notice_is_drafted_published_after_the_record_and_leaves_with_
     measure = Measure.objects.get(record=publication.record, kind="criticism")
     notice = Document.objects.get(measure=measure)
     assert notice.status == DocumentStatus.DRAFT and not notice.sha256
+    drafted = AuditEvent.objects.get(action="notice.draft", object_id=publication.number)
+    assert drafted.actor == "reviewer_lz"  # who accepted the record, in the same transaction
 
     client = Client()
     client.force_login(clerk)

@@ -29,7 +29,7 @@ from govtrust.sanctions.models import (
 )
 
 
-def notice_drafts(record: Record) -> list[Document]:
+def notice_drafts(record: Record, actor: User) -> list[Document]:
     """Drafts for the record's criticism measures that have none yet (called when measures are
     issued; cheap: nothing is rendered until the credit office publishes)."""
     measures = Measure.objects.filter(
@@ -50,7 +50,7 @@ def notice_drafts(record: Record) -> list[Document]:
     ]
     if drafts:
         audit_append(
-            actor="system",
+            actor=actor.username,
             action="notice.draft",
             object_type="record",
             object_id=record.number,

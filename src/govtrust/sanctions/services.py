@@ -71,7 +71,7 @@ def measures_issue(record: Record, actor: User) -> list[Measure]:
                 measure.due_date = add_working_days(today, int(item["working_days"])).due_date
             issued.append(measure)
     Measure.objects.bulk_create(issued, ignore_conflicts=True)
-    notice_drafts(record)
+    notice_drafts(record, actor)
     if issued:
         audit_append(
             actor=actor.username,
