@@ -42,7 +42,6 @@ import datetime
 import json
 import os
 import random
-import shutil
 import sqlite3
 import tempfile
 import time
@@ -61,7 +60,7 @@ CACHE_ROOT = Path(
 SEED = 2026
 TODAY = datetime.date(2026, 11, 28)
 DATA_KEY = "govtrust-bench-screening-2026"  # fixed, so the cached keyed hashes stay valid
-DATABASE = "govtrust.sqlite3"
+DATABASE = sfx.DATABASE
 CHUNK = 50_000
 
 Progress = Callable[[str], None]
@@ -124,8 +123,6 @@ def configure(var_dir: Path) -> None:
 
 def prepare(records: int, measures: int, candidates: int, progress: Progress) -> Dataset:
     """The run's database: a copy of the cached build for these sizes, built first if missing."""
-    from django.db import connection
-
     cache = CACHE_ROOT / f"v{FORMAT}-{records}-{measures}"
     meta_file = cache / "meta.json"
     target = sfx.database_path()
@@ -133,12 +130,7 @@ def prepare(records: int, measures: int, candidates: int, progress: Progress) ->
     if not cached:
         _build(records, measures, cache, progress)
     meta = json.loads(meta_file.read_text(encoding="utf-8"))
-    connection.close()
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{target}{suffix}").unlink(missing_ok=True)
-    started = time.perf_counter()
-    shutil.copyfile(cache / DATABASE, target)
-    copy_seconds = time.perf_counter() - started
+    copy_seconds = sfx.copy_cached(cache)
     pools = json.loads((cache / "pools.json").read_text(encoding="utf-8"))
     return Dataset(
         path=target,
@@ -156,35 +148,20 @@ def prepare(records: int, measures: int, candidates: int, progress: Progress) ->
 
 
 def _build(records: int, measures: int, cache: Path, progress: Progress) -> None:
-    from django.core.management import call_command
-    from django.db import connection
-
-    from govtrust.directory.models import Government
-    from govtrust.directory.services import divisions_load, user_create
-
     progress(
         f"Building {records:,} records and {measures:,} measures (cached afterwards in {cache}) ..."
     )
     load: dict[str, float] = {}
     started = time.perf_counter()
-    call_command("migrate", verbosity=0)
-    divisions_load()
-    user = user_create(
-        username="b",
-        role="credit_office",
-        unit=Government.objects.get(division_id="62"),
-        password=sfx.PASSWORD,
-    )
+    user_id, units = sfx.fresh_directory()
     path = sfx.database_path()
     with sqlite3.connect(path) as db:
-        units = sfx._units(db)
         levels = dict(db.execute("SELECT code, level FROM directory_division").fetchall())
     db.close()
-    connection.close()
     load["migrate + directory"] = time.perf_counter() - started
     rng = random.Random(SEED)
     t0 = time.perf_counter()
-    generator = _Generator(rng, units, levels, user.pk, people=max(1_000, records // 3))
+    generator = _Generator(rng, units, levels, user_id, people=max(1_000, records // 3))
     load["subjects (people: HMAC of the ID)"] = time.perf_counter() - t0
     db = sqlite3.connect(path, isolation_level=None)
     try:
@@ -192,10 +169,7 @@ def _build(records: int, measures: int, cache: Path, progress: Progress) -> None
         db.execute("PRAGMA journal_mode=WAL")
     finally:
         db.close()
-    cache.mkdir(parents=True, exist_ok=True)
-    scratch = cache / f"{DATABASE}.partial"
-    shutil.copyfile(path, scratch)
-    os.replace(scratch, cache / DATABASE)
+    sfx.store_cache(path, cache)
     (cache / "pools.json").write_text(json.dumps(generator.pools(), ensure_ascii=False), "utf-8")
     meta = {"format": FORMAT, "records": records, "measures": measures, "load": load}
     meta["stats"] = stats

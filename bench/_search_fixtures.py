@@ -334,8 +334,6 @@ def database_path() -> Path:
 
 def prepare(records: int, progress: Progress) -> Dataset:
     """The run's database: a copy of the cached build for `records`, built first if missing."""
-    from django.db import connection
-
     cache = CACHE_ROOT / f"v{FORMAT}-{records}"
     meta_file = cache / "meta.json"
     target = database_path()
@@ -343,12 +341,7 @@ def prepare(records: int, progress: Progress) -> Dataset:
     if not cached:
         _build(records, cache, progress)
     meta = json.loads(meta_file.read_text(encoding="utf-8"))
-    connection.close()
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{target}{suffix}").unlink(missing_ok=True)
-    started = time.perf_counter()
-    shutil.copyfile(cache / DATABASE, target)
-    copy_seconds = time.perf_counter() - started
+    copy_seconds = copy_cached(cache)
     return Dataset(
         path=target,
         cache=cache,
@@ -361,18 +354,30 @@ def prepare(records: int, progress: Progress) -> Dataset:
     )
 
 
-def _build(records: int, cache: Path, progress: Progress) -> None:
-    """Migrate, load the directory and a publisher, then load `records` publications with raw
-    executemany into the run's database, rebuild the FTS indexes, ANALYZE, and store a copy."""
+def copy_cached(cache: Path) -> float:
+    """Replace the run's database with the cached one (closing Django's connection to it first);
+    returns the seconds the copy took."""
+    from django.db import connection
+
+    target = database_path()
+    connection.close()
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{target}{suffix}").unlink(missing_ok=True)
+    started = time.perf_counter()
+    shutil.copyfile(cache / DATABASE, target)
+    return time.perf_counter() - started
+
+
+def fresh_directory() -> tuple[int, list[tuple[_Unit, float]]]:
+    """Migrate the run's database, load the Gansu directory and a provincial credit-office user;
+    returns the user's id and the weighted reporting units. Django's connection is closed after,
+    so raw sqlite3 can write."""
     from django.core.management import call_command
     from django.db import connection
 
     from govtrust.directory.models import Government
     from govtrust.directory.services import divisions_load, user_create
 
-    progress(f"Building {records:,} published records (cached afterwards in {cache}) ...")
-    load: dict[str, float] = {}
-    started = time.perf_counter()
     call_command("migrate", verbosity=0)
     divisions_load()
     user = user_create(
@@ -381,24 +386,42 @@ def _build(records: int, cache: Path, progress: Progress) -> None:
         unit=Government.objects.get(division_id="62"),
         password=PASSWORD,
     )
-    path = database_path()
-    with sqlite3.connect(path) as db:
+    with sqlite3.connect(database_path()) as db:
         units = _units(db)
     db.close()
-    keys, extra = _check_view(_Generator(random.Random(SEED), units, user.pk, records).row(0))
     connection.close()
+    return user.pk, units
+
+
+def store_cache(path: Path, cache: Path) -> None:
+    """Keep a copy of the built database; a half-copied file never takes the cached name."""
+    cache.mkdir(parents=True, exist_ok=True)
+    scratch = cache / f"{DATABASE}.partial"
+    shutil.copyfile(path, scratch)
+    os.replace(scratch, cache / DATABASE)
+
+
+def _build(records: int, cache: Path, progress: Progress) -> None:
+    """Migrate, load the directory and a publisher, then load `records` publications with raw
+    executemany into the run's database, rebuild the FTS indexes, ANALYZE, and store a copy."""
+    from django.db import connection
+
+    progress(f"Building {records:,} published records (cached afterwards in {cache}) ...")
+    load: dict[str, float] = {}
+    started = time.perf_counter()
+    user_id, units = fresh_directory()
+    path = database_path()
+    keys, extra = _check_view(_Generator(random.Random(SEED), units, user_id, records).row(0))
+    connection.close()  # the check ran the service through Django; raw sqlite3 writes next
     load["migrate + directory"] = time.perf_counter() - started
-    generator = _Generator(random.Random(SEED), units, user.pk, records)
+    generator = _Generator(random.Random(SEED), units, user_id, records)
     generator.view_keys, generator.view_extra = keys, extra
     db = sqlite3.connect(path, isolation_level=None)
     try:
         picks = _load(db, generator, records, load, progress)
     finally:
         db.close()
-    cache.mkdir(parents=True, exist_ok=True)
-    scratch = cache / f"{DATABASE}.partial"
-    shutil.copyfile(path, scratch)
-    os.replace(scratch, cache / DATABASE)
+    store_cache(path, cache)
     meta = {"format": FORMAT, "records": records, "load": load, "picks": picks}
     (cache / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), "utf-8")
 
