@@ -1,16 +1,37 @@
-"""Published records and a credit office, shared with the remedies tests; PDF checks."""
+"""Accepted records, published ones and a credit office (shared with the remedies tests), and
+PDF checks."""
 
 from __future__ import annotations
 
 import ctypes
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
+import pytest
 
+from govtrust.directory.models import User
+from govtrust.records.models import Record
+from govtrust.records.schemas import RecordIn
+from govtrust.records.services import record_accept, record_create, record_submit
+from tests.conftest import record_payload
 from tests.remedies.conftest import fresh_counters, objection, office, published
 
 __all__ = ["FirstPage", "first_page", "fresh_counters", "objection", "office", "published"]
+
+
+@pytest.fixture
+def accept(clerk: User, reviewer: User) -> Callable[..., Record]:
+    """A record of the clerk's unit, submitted and accepted (its measures issued)."""
+
+    def make(**overrides: Any) -> Record:
+        data = RecordIn.model_validate(record_payload(**overrides))
+        record = record_submit(record=record_create(data=data, actor=clerk), actor=clerk)
+        return record_accept(record=record, actor=reviewer)
+
+    return make
 
 
 @dataclass

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
-from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -13,24 +12,12 @@ from govtrust.core.errors import DomainError, Forbidden
 from govtrust.core.models import AuditEvent
 from govtrust.directory.models import User
 from govtrust.records.models import Record
-from govtrust.records.schemas import RecordIn
-from govtrust.records.services import record_accept, record_create, record_submit
 from govtrust.remedies.services.followup import self_correction_record
 from govtrust.sanctions.models import Measure, MeasureRule
 from govtrust.sanctions.services import add_months, measure_rule_revise
-from tests.conftest import new_uscc, record_payload
+from tests.conftest import new_uscc
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def accept(clerk: User, reviewer: User) -> Callable[..., Record]:
-    def make(**overrides: Any) -> Record:
-        data = RecordIn.model_validate(record_payload(**overrides))
-        record = record_submit(record=record_create(data=data, actor=clerk), actor=clerk)
-        return record_accept(record=record, actor=reviewer)
-
-    return make
 
 
 def kinds(record: Record) -> dict[str, Measure]:

@@ -11,8 +11,6 @@ from rapidfuzz import fuzz, process
 
 from govtrust.directory.models import User
 from govtrust.records.models import Record
-from govtrust.records.schemas import RecordIn
-from govtrust.records.services import record_accept, record_create, record_submit
 from govtrust.sanctions.screening import (
     THRESHOLD,
     Candidate,
@@ -22,19 +20,9 @@ from govtrust.sanctions.screening import (
     normalize_name,
     screen,
 )
-from tests.conftest import new_ric, new_uscc, record_payload
+from tests.conftest import new_ric, new_uscc
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def accept(clerk: User, reviewer: User) -> Callable[..., Record]:
-    def make(**overrides: str) -> Record:
-        data = RecordIn.model_validate(record_payload(**overrides))
-        record = record_submit(record=record_create(data=data, actor=clerk), actor=clerk)
-        return record_accept(record=record, actor=reviewer)
-
-    return make
 
 
 def test_names_are_normalised() -> None:

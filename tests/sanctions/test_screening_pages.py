@@ -20,26 +20,14 @@ from govtrust.directory.models import User
 from govtrust.disclosure.models import Publication
 from govtrust.ledger.services import checkpoint_sign
 from govtrust.records.models import Record
-from govtrust.records.schemas import RecordIn
-from govtrust.records.services import record_accept, record_create, record_submit
 from govtrust.sanctions import screenings
 from govtrust.sanctions.documents import document_bytes
 from govtrust.sanctions.models import Document, Judgement, Screening
 from govtrust.sanctions.screenings import shown_identifier
-from tests.conftest import new_ric, new_uscc, record_payload
+from tests.conftest import new_ric, new_uscc
 from tests.sanctions.conftest import first_page
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def accept(clerk: User, reviewer: User) -> Callable[..., Record]:
-    def make(**overrides: str) -> Record:
-        data = RecordIn.model_validate(record_payload(**overrides))
-        record = record_submit(record=record_create(data=data, actor=clerk), actor=clerk)
-        return record_accept(record=record, actor=reviewer)
-
-    return make
 
 
 def csv_upload(lines: list[str], name: str = "候选名单.csv") -> SimpleUploadedFile:
