@@ -42,6 +42,13 @@ def role_required(*roles: str) -> Callable[[F], F]:
 R = TypeVar("R")
 
 
+def posted_int(request: HttpRequest, name: str) -> int:
+    """A whole number from a form field, 0 when absent or not one (a version, a row): the
+    service then refuses it in words. `isdecimal`, not `isdigit`: int("²") fails."""
+    value = request.POST.get(name, "")
+    return int(value) if value.isdecimal() and len(value) < 19 else 0
+
+
 def attempt(request: HttpRequest, call: Callable[[], R]) -> R | None:
     """Run a form post's service call: out of scope becomes 404, a refusal becomes an error
     message on the page the post redirects to (and None)."""

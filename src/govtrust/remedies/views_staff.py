@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from govtrust.core.errors import NotFound
-from govtrust.directory.access import attempt, role_required, staff_user
+from govtrust.directory.access import attempt, posted_int, role_required, staff_user
 from govtrust.remedies import selectors
 from govtrust.remedies.downloads import evidence_response
 from govtrust.remedies.models import CaseKind
@@ -79,14 +79,13 @@ def act(request: HttpRequest, number: str) -> HttpResponse:
         for key in post
         if key.startswith("new_") and post.get(key, "").strip()
     }
-    version = post.get("version", "")
     case = attempt(
         request,
         lambda: case_act(
             number=number,
             action=post.get("action", ""),
             actor=staff_user(request),
-            version=int(version) if version.isdecimal() else 0,
+            version=posted_int(request, "version"),
             reason=post.get("reason", ""),
             changes=changes,
             withdraw=post.get("withdraw") == "on",

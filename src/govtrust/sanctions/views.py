@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from govtrust.directory import scope
-from govtrust.directory.access import attempt, role_required, staff_user
+from govtrust.directory.access import attempt, posted_int, role_required, staff_user
 from govtrust.records.models import Record
 from govtrust.remedies.models import CorrectionKind, SelfCorrection
 from govtrust.remedies.services.followup import self_correction_record
@@ -87,11 +87,6 @@ def _back(number: str) -> HttpResponse:
     return redirect("sanctions:record", number=number)
 
 
-def _version(request: HttpRequest) -> int:
-    value = request.POST.get("version", "")
-    return int(value) if value.isdecimal() else 0
-
-
 @require_POST
 @role_required("clerk", "reviewer")
 def report(request: HttpRequest, number: str, measure_id: int) -> HttpResponse:
@@ -100,7 +95,7 @@ def report(request: HttpRequest, number: str, measure_id: int) -> HttpResponse:
         lambda: rectification_submit(
             measure_id=measure_id,
             report=request.POST.get("report", ""),
-            version=_version(request),
+            version=posted_int(request, "version"),
             actor=staff_user(request),
         ),
     )
@@ -118,7 +113,7 @@ def verify(request: HttpRequest, number: str, measure_id: int) -> HttpResponse:
             measure_id=measure_id,
             accept=request.POST.get("accept") == "1",
             reason=request.POST.get("reason", ""),
-            version=_version(request),
+            version=posted_int(request, "version"),
             actor=staff_user(request),
         ),
     )

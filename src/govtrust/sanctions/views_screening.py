@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from govtrust.core.errors import DomainError, NotFound
 from govtrust.directory import scope
-from govtrust.directory.access import attempt, role_required, staff_user
+from govtrust.directory.access import attempt, posted_int, role_required, staff_user
 from govtrust.remedies.services.evidence import clean_label
 from govtrust.sanctions.candidates import VERDICTS, candidates_read, results_xlsx
 from govtrust.sanctions.models import Screening
@@ -98,16 +98,16 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
 @require_POST
 @role_required("reviewer", "credit_office")
 def judge(request: HttpRequest, number: str) -> HttpResponse:
-    row, version = request.POST.get("row", ""), request.POST.get("version", "")
+    row = posted_int(request, "row")
     done = attempt(
         request,
         lambda: screening_judge(
             number=number,
-            row=int(row) if row.isdecimal() else 0,
+            row=row,
             record_number=request.POST.get("record", ""),
             confirmed=request.POST.get("decision") == "confirm",
             note=request.POST.get("note", ""),
-            version=int(version) if version.isdecimal() else 0,
+            version=posted_int(request, "version"),
             actor=staff_user(request),
         ),
     )
