@@ -17,7 +17,8 @@ from django.utils import timezone
 from govtrust.core.audit import audit_append
 from govtrust.core.errors import Conflict, DomainError, Forbidden
 from govtrust.core.money import wan_yuan
-from govtrust.directory.models import Division, Role, User
+from govtrust.directory.models import Role, User
+from govtrust.directory.selectors import division_names
 from govtrust.disclosure.models import (
     Publication,
     PublicationStatus,
@@ -44,7 +45,7 @@ def active_rules() -> list[CompiledRule]:
 
 
 def _division_names(code: str) -> tuple[str, str]:
-    names = dict(Division.objects.filter(code__in=[code[:4], code[:6]]).values_list("code", "name"))
+    names = division_names([code[:4], code[:6]])
     return names.get(code[:4], ""), names.get(code[:6], "") if len(code) >= 6 else ""
 
 

@@ -14,7 +14,8 @@ from govtrust.core.protect import decrypt
 from govtrust.core.workdays import working_days_left
 from govtrust.core.workdays.engine import Calendar
 from govtrust.directory import scope
-from govtrust.directory.models import Division, Role, User
+from govtrust.directory.models import Role, User
+from govtrust.directory.selectors import division_names
 from govtrust.remedies.models import Case, CaseKind, SelfCorrection
 from govtrust.remedies.workflow import CLOSED, STATUS_LABELS
 
@@ -88,11 +89,7 @@ def figures(user: User, start: datetime.date, end: datetime.date) -> list[dict[s
         .order_by("division_code", "kind")
     )
     labels = dict(CaseKind.choices)
-    names = dict(
-        Division.objects.filter(code__in={r["division_code"] for r in rows}).values_list(
-            "code", "name"
-        )
-    )
+    names = division_names(r["division_code"] for r in rows)
     return [
         {
             **row,

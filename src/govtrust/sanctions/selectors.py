@@ -12,7 +12,8 @@ from django.db.models import Count, Q, QuerySet
 from govtrust.core.workdays import working_days_left
 from govtrust.core.workdays.engine import Calendar
 from govtrust.directory import scope
-from govtrust.directory.models import Division, User
+from govtrust.directory.models import User
+from govtrust.directory.selectors import division_names
 from govtrust.sanctions.models import Measure, MeasureStatus
 from govtrust.sanctions.rectification import REPORTED
 
@@ -42,10 +43,6 @@ def rectification_figures(user: User, today: datetime.date) -> list[dict[str, An
     found = list(rows)
     names = division_names({row["division_code"] for row in found})
     return [{**row, "division_name": names.get(row["division_code"], "")} for row in found]
-
-
-def division_names(codes: set[str]) -> dict[str, str]:
-    return dict(Division.objects.filter(code__in=codes).values_list("code", "name"))
 
 
 @dataclass
