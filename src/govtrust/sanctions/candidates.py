@@ -16,9 +16,7 @@ from django.conf import settings
 
 from govtrust.core.errors import DomainError
 from govtrust.records.bulk import cells, readers, sniff
-from govtrust.sanctions.screening import Candidate
-
-VERDICTS = {"clear": "无限制", "restricted": "受限", "review": "需人工复核"}
+from govtrust.sanctions.screening import VERDICTS, Candidate
 
 MAX_CANDIDATES = 20_000
 HEADERS = {

@@ -118,7 +118,7 @@ def _records(subject: Subject, user: User, *, public: bool) -> list[Record]:
             status=Status.ACCEPTED
         )
     return list(
-        records.select_related("publication")
+        records.select_related("publication", "reporting_department", "reporting_government")
         .prefetch_related("measures", "cases", "self_corrections")
         .order_by("decision_date", "number")
     )

@@ -39,6 +39,7 @@ from govtrust.records.models import Record
 from govtrust.sanctions.models import Judgement, Measure, MeasureKind, MeasureStatus
 
 RESTRICTING = (MeasureKind.HONOURS, MeasureKind.AWARDS)
+VERDICTS = {"clear": "无限制", "restricted": "受限", "review": "需人工复核"}
 REASONS = {"name_exact": "名称一致", "name_fuzzy": "名称相近", "name_pinyin": "名称同音"}
 THRESHOLD = 88.0
 FUZZY_LIMIT = 5  # the best fuzzy names shown per candidate (the name itself included)
@@ -155,7 +156,7 @@ class Result:
 
     @property
     def verdict_label(self) -> str:
-        return {"clear": "无限制", "restricted": "受限", "review": "需人工复核"}[self.verdict]
+        return VERDICTS[self.verdict]
 
 
 @dataclass

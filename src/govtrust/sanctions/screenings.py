@@ -19,10 +19,9 @@ from govtrust.core.text import plain
 from govtrust.directory import scope
 from govtrust.directory.models import Role, User
 from govtrust.ledger.models import Checkpoint
-from govtrust.sanctions.candidates import VERDICTS
 from govtrust.sanctions.documents import document_issue
 from govtrust.sanctions.models import Document, DocumentKind, Screening
-from govtrust.sanctions.screening import Candidate, Result, judgement_record, screen
+from govtrust.sanctions.screening import VERDICTS, Candidate, Result, judgement_record, screen
 
 FULL_LIST = 300  # candidates printed whole on a certificate
 SCREENERS = {Role.CLERK, Role.REVIEWER, Role.CREDIT_OFFICE}
@@ -64,7 +63,6 @@ def stored_result(result: Result) -> dict[str, Any]:
                 **vars(match),
                 "score": round(match.score, 1),
                 "feature_labels": [FEATURES.get(f, f) for f in match.features],
-                "judged": "",
             }
             for match in result.matches
         ],
@@ -205,7 +203,7 @@ def screening_judge(
             screening=screening.number,
         )
         if confirmed:
-            match.update(needs_review=False, judged="confirmed")
+            match["needs_review"] = False
             match["reason"] = "经人工复核确认为同一主体"
             match["features"] = [*match["features"], "confirmed"]
             match["feature_labels"] = [*match.get("feature_labels", []), FEATURES["confirmed"]]

@@ -16,8 +16,9 @@ from govtrust.core.errors import DomainError, NotFound
 from govtrust.directory import scope
 from govtrust.directory.access import attempt, posted_int, role_required, staff_user
 from govtrust.remedies.services.evidence import clean_label
-from govtrust.sanctions.candidates import VERDICTS, candidates_read, results_xlsx
+from govtrust.sanctions.candidates import candidates_read, results_xlsx
 from govtrust.sanctions.models import Screening
+from govtrust.sanctions.screening import VERDICTS
 from govtrust.sanctions.screenings import (
     checkpoint_label,
     counts,

@@ -21,6 +21,7 @@ from govtrust.core.audit import audit_append
 from govtrust.core.errors import DomainError, NotFound, Throttled
 from govtrust.core.masking import mask_phone
 from govtrust.core.protect import encrypt, lookup_digest
+from govtrust.core.text import plain
 from govtrust.directory.models import Department, Government
 from govtrust.disclosure.models import Publication
 from govtrust.disclosure.selectors import publications_public
@@ -86,7 +87,7 @@ def _contact(contact: Contact | None, *, required: bool) -> dict[str, Any]:
 
 
 def _text(content: str) -> str:
-    content = (content or "").replace("\x00", "").strip()
+    content = plain(content).strip()
     if len(content) < 10:
         raise DomainError("请写明事实和理由（至少10个字）", errors=[("content", "至少10个字")])
     if len(content) > 5000:
