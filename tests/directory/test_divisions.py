@@ -17,14 +17,18 @@ def test_counts_by_level_through_the_api(directory: None, client: Client) -> Non
         body = client.get("/api/v1/divisions", {"level": level}).json()
         counts[level] = body["count"]
         assert len(body["items"]) == body["count"]
-    assert counts == {"province": 1, "prefecture": 14, "county": 88, "township": 1403}
+    # 14 市州 plus 兰州新区, which answers to the province (issue 11; plan's addressees).
+    assert counts == {"province": 1, "prefecture": 15, "county": 87, "township": 1403}
 
 
 def test_children_by_parent(directory: None, client: Client) -> None:
     body = client.get("/api/v1/divisions", {"parent": "6201"}).json()
     names = {item["name"] for item in body["items"]}
-    assert {"城关区", "七里河区", "兰州新区"} <= names
+    assert {"城关区", "七里河区"} <= names
+    assert "兰州新区" not in names  # it answers to the province, not to 兰州市
     assert all(item["code"].startswith("6201") for item in body["items"])
+    province = client.get("/api/v1/divisions", {"parent": "62"}).json()
+    assert "兰州新区" in {item["name"] for item in province["items"]}
 
 
 def test_lanzhou_new_area_is_flagged_statistical_with_a_management_committee(

@@ -1,4 +1,5 @@
-"""View helpers: role checks and turning service refusals into pages."""
+"""View helpers: the policy's capability check as a decorator, and turning service refusals
+into pages. Who may do what is decided in directory/policy.py alone."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
 
 from govtrust.core.errors import DomainError, NotFound
+from govtrust.directory import policy
 from govtrust.directory.models import User
 
 F = TypeVar("F", bound=Callable[..., HttpResponseBase])
@@ -25,7 +27,26 @@ def staff_user(request: HttpRequest) -> User:
     return user
 
 
+def capability_required(capability: str) -> Callable[[F], F]:
+    """A page for the holders of one capability of the access policy; others get 403."""
+
+    def decorator(view: F) -> F:
+        @login_required
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            if not policy.permits(staff_user(request), capability):
+                raise PermissionDenied(policy.CAPABILITIES[capability].refusal)
+            return view(request, *args, **kwargs)
+
+        return cast(F, wrapped)
+
+    return decorator
+
+
 def role_required(*roles: str) -> Callable[[F], F]:
+    """Deprecated: pages name a capability of the policy (capability_required). Kept while the
+    administrators' pages move over."""
+
     def decorator(view: F) -> F:
         @login_required
         @wraps(view)

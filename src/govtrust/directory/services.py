@@ -28,6 +28,7 @@ from govtrust.directory.models import (
     Role,
     User,
 )
+from govtrust.directory.policy import ANSWERS_TO
 
 STATISTICAL_CODES = {"620171"}  # 兰州新区: development-zone code, not GB/T 2260
 
@@ -62,8 +63,9 @@ def divisions_load(*, actor_name: str = "system") -> LoadReport:
         Division(
             code=row["code"],
             name=row["name"],
-            level=row["level"],
-            parent_id=row["parent_code"] or None,
+            # 兰州新区 answers to the province, whatever its code's prefix says (policy.py).
+            level=Level.PREFECTURE if row["code"] in ANSWERS_TO else row["level"],
+            parent_id=ANSWERS_TO.get(row["code"], row["parent_code"]) or None,
             is_statistical=row["code"] in STATISTICAL_CODES,
         )
         for row in rows

@@ -15,9 +15,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from govtrust.core.audit import audit_append
-from govtrust.core.errors import Conflict, DomainError, Forbidden
+from govtrust.core.errors import Conflict, DomainError
 from govtrust.core.money import wan_yuan
-from govtrust.directory.models import Role, User
+from govtrust.directory import policy
+from govtrust.directory.models import User
 from govtrust.directory.selectors import division_names
 from govtrust.disclosure.models import (
     Publication,
@@ -33,8 +34,6 @@ from govtrust.ledger.models import EventKind
 from govtrust.records.models import Record
 from govtrust.records.selectors import record_get
 from govtrust.records.workflow import Status
-
-PUBLISHERS = frozenset({Role.CREDIT_OFFICE})
 
 
 def active_rules() -> list[CompiledRule]:
@@ -112,8 +111,7 @@ def search_fields(view: dict[str, Any]) -> tuple[str, str]:
 
 
 def _require_publisher(actor: User) -> None:
-    if actor.role not in PUBLISHERS:
-        raise Forbidden("只有信用办可以公示或撤下记录")
+    policy.require(actor, "records.publish")
 
 
 @transaction.atomic

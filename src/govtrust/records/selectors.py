@@ -7,30 +7,27 @@ import uuid
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
-from govtrust.core.errors import Forbidden, NotFound
-from govtrust.directory import scope
+from govtrust.core.errors import NotFound
+from govtrust.directory import policy
 from govtrust.directory.models import Role, User
 from govtrust.records.models import ImportBatch, Record, RecordEvent
 from govtrust.records.workflow import Status
 
-RECORD_ROLES = frozenset({Role.CLERK, Role.REVIEWER, Role.CREDIT_OFFICE, Role.INSPECTOR})
+RECORD_ROLES = policy.roles_for("business.read")
+# Who owns a record, for the policy: the reporting government's division and department.
+RECORD_OWNER = {"division": "division_code", "department": "reporting_department_id"}
 
 
 def records_visible(user: User) -> QuerySet[Record]:
     """Records the user may read.
 
-    - everyone: the own unit's subtree (scope by division prefix);
-    - a clerk of a department: only what that department reported;
+    - everyone: what the access policy lets them reach (their government's subtree; a
+      department's account: what that department reported);
     - reviewers, credit office, inspectors: not other units' drafts, which are unfinished work.
     The three administrators see no business data (等保 separation of duties).
     """
-    if user.role not in RECORD_ROLES:
-        raise Forbidden("管理员角色不能查看业务数据")
-    qs = scope.within(Record.objects.all(), user)
-    if user.role == Role.CLERK:
-        if user.department_id is not None:
-            qs = qs.filter(reporting_department_id=user.department_id)
-    else:
+    qs = policy.within(Record.objects.all(), user, **RECORD_OWNER)
+    if user.role != Role.CLERK:
         qs = qs.filter(~Q(status=Status.DRAFT) | Q(created_by=user))
     return qs.select_related("reporting_government", "reporting_department")
 
@@ -38,11 +35,7 @@ def records_visible(user: User) -> QuerySet[Record]:
 def import_batches_visible(user: User) -> QuerySet[ImportBatch]:
     """Upload batches the user may follow: the same scope as records; a department's clerk sees
     its department's uploads only."""
-    if user.role not in RECORD_ROLES:
-        raise Forbidden("管理员角色不能查看业务数据")
-    qs = scope.within(ImportBatch.objects.all(), user)
-    if user.role == Role.CLERK and user.department_id is not None:
-        qs = qs.filter(department_id=user.department_id)
+    qs = policy.within(ImportBatch.objects.all(), user, department="department_id")
     return qs.select_related("created_by")
 
 

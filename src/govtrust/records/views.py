@@ -10,17 +10,15 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from govtrust.core.errors import DomainError, Forbidden, NotFound
-from govtrust.directory.access import role_required, staff_user
+from govtrust.directory import policy
+from govtrust.directory.access import capability_required, staff_user
 from govtrust.disclosure.models import Publication
 from govtrust.exchange.models import ExchangeItem
 from govtrust.records import selectors, services
 from govtrust.records.forms import RecordForm
 from govtrust.records.models import Record
-from govtrust.records.selectors import RECORD_ROLES
 from govtrust.records.services import privacy
 from govtrust.records.workflow import TRANSITIONS, Status, available
-
-_ROLES = tuple(RECORD_ROLES)
 
 
 def _get(request: HttpRequest, pk: int) -> Record:
@@ -30,7 +28,7 @@ def _get(request: HttpRequest, pk: int) -> Record:
         raise Http404(exc.detail) from exc
 
 
-@role_required(*_ROLES)
+@capability_required("business.read")
 def record_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status") or None
     if status not in Status.values:
@@ -66,7 +64,7 @@ def _save_form(request: HttpRequest, record: Record | None) -> tuple[RecordForm,
         return form, None
 
 
-@role_required("clerk")
+@capability_required("records.file")
 def record_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form, saved = _save_form(request, None)
@@ -78,7 +76,7 @@ def record_new(request: HttpRequest) -> HttpResponse:
     return render(request, "records/form.html", {"form": form, "record": None})
 
 
-@role_required("clerk")
+@capability_required("records.file")
 def record_edit(request: HttpRequest, pk: int) -> HttpResponse:
     record = _get(request, pk)
     if request.method == "POST":
@@ -91,7 +89,7 @@ def record_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "records/form.html", {"form": form, "record": record})
 
 
-@role_required(*_ROLES)
+@capability_required("business.read")
 def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
     record = _get(request, pk)
     user = staff_user(request)
@@ -102,9 +100,10 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "record": record,
             "history": selectors.record_history(record=record),
             "actions": available(record.status, user.role),
-            "editable": user.role == "clerk" and record.status in (Status.DRAFT, Status.RETURNED),
+            "editable": policy.permits(user, "records.file")
+            and record.status in (Status.DRAFT, Status.RETURNED),
             "can_reveal": privacy.can_reveal(record=record, actor=user),
-            "can_publish": user.role == "credit_office"
+            "can_publish": policy.permits(user, "records.publish")
             and record.status == Status.ACCEPTED
             and not Publication.objects.filter(record=record).exists(),
             "publication": Publication.objects.filter(record=record).first(),
@@ -116,7 +115,7 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@role_required(*_ROLES)
+@capability_required("business.read")
 def record_identifier(request: HttpRequest, pk: int) -> HttpResponse:
     """Show the full citizen ID once, on a page of its own that is not cached."""
     record = _get(request, pk)
@@ -133,7 +132,7 @@ def record_identifier(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@role_required(*_ROLES)
+@capability_required("business.read")
 def record_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in TRANSITIONS:
         raise Http404("未知操作")

@@ -12,11 +12,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from govtrust.core.errors import DomainError, Forbidden, NotFound
-from govtrust.directory.access import role_required, staff_user
+from govtrust.directory import policy
+from govtrust.directory.access import capability_required, staff_user
 from govtrust.records import selectors
 from govtrust.records.bulk import template
 from govtrust.records.models import ImportBatch, ImportMode
-from govtrust.records.selectors import RECORD_ROLES
 from govtrust.records.services.bulk import import_batch_create, report_file
 from govtrust.records.tasks import run_import
 
@@ -35,13 +35,12 @@ def enqueue(batch: ImportBatch) -> None:
     transaction.on_commit(lambda: run_import.enqueue(str(batch.pk)))
 
 
-@role_required(*RECORD_ROLES)
+@capability_required("business.read")
 def import_list(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
     error = ""
     if request.method == "POST":
-        if user.role != "clerk":
-            raise PermissionDenied("只有填报员可以导入")
+        policy.require(user, "records.file")
         upload = request.FILES.get("file")
         if upload is None:
             error = "请选择要上传的文件"
@@ -71,7 +70,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@role_required(*RECORD_ROLES)
+@capability_required("business.read")
 def import_detail(request: HttpRequest, pk: str) -> HttpResponse:
     batch = _batch(request, pk)
     return render(
@@ -94,7 +93,7 @@ def report_response(batch: ImportBatch) -> FileResponse:
     )
 
 
-@role_required(*RECORD_ROLES)
+@capability_required("business.read")
 def import_report(request: HttpRequest, pk: str) -> FileResponse:
     try:
         return report_response(_batch(request, pk))
@@ -102,7 +101,7 @@ def import_report(request: HttpRequest, pk: str) -> FileResponse:
         raise Http404(exc.detail) from exc
 
 
-@role_required("clerk")
+@capability_required("records.file")
 def import_template(request: HttpRequest) -> FileResponse:
     content = template.build(staff_user(request).unit_label)
     return FileResponse(

@@ -12,18 +12,16 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from govtrust.core.errors import DomainError
-from govtrust.directory.access import role_required, staff_user
-from govtrust.directory.models import Role
+from govtrust.directory import policy
+from govtrust.directory.access import capability_required, staff_user
 from govtrust.records import selectors
 from govtrust.records.models import Reminder
 from govtrust.records.selectors_stats import unit_figures
 from govtrust.records.services import records_review_bulk
 from govtrust.records.workflow import Status
 
-REVIEWERS = (Role.REVIEWER, Role.CREDIT_OFFICE)
 
-
-@role_required(*REVIEWERS)
+@capability_required("records.review")
 def review_queue(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
     qs = selectors.record_list(user=user, status=Status.SUBMITTED).order_by("due_date", "id")
@@ -32,7 +30,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@role_required(*REVIEWERS)
+@capability_required("records.review")
 def review_bulk(request: HttpRequest) -> HttpResponse:
     ids = [int(i) for i in request.POST.getlist("ids") if i.isdecimal()]
     action = request.POST.get("action", "")
@@ -64,7 +62,7 @@ def _date(value: str | None, default: datetime.date) -> datetime.date:
         return default
 
 
-@role_required(Role.CREDIT_OFFICE, Role.REVIEWER, Role.INSPECTOR)
+@capability_required("records.figures")
 def dashboard(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     start = _date(request.GET.get("start"), today.replace(month=1, day=1))
@@ -86,12 +84,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
-@role_required(Role.CLERK)
+@capability_required("records.file")
 def reminders(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
-    qs = Reminder.objects.filter(division_code=user.scope_code).select_related("record")
-    if user.department_id is not None:
-        qs = qs.filter(department_id=user.department_id)
+    qs = policy.addressed_to(Reminder.objects.all(), user, department="department_id")
+    qs = qs.select_related("record")
     if request.method == "POST":
         qs.filter(read_at__isnull=True).update(read_at=timezone.now())
         return redirect("records:reminders")

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from govtrust.core.errors import NotFound
-from govtrust.directory.access import attempt, posted_int, role_required, staff_user
+from govtrust.directory.access import attempt, capability_required, posted_int, staff_user
 from govtrust.remedies import selectors
 from govtrust.remedies.downloads import evidence_response
 from govtrust.remedies.models import CaseKind
@@ -23,11 +23,9 @@ from govtrust.remedies.services.followup import report_to_draft
 from govtrust.remedies.services.handling import case_act
 from govtrust.remedies.workflow import STATUS_LABELS, available
 
-HANDLERS = ("credit_office", "clerk", "reviewer")
-
 
 @require_GET
-@role_required(*HANDLERS)
+@capability_required("cases.handle")
 def queue(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
     kind = request.GET.get("kind", "")
@@ -48,7 +46,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@role_required(*HANDLERS)
+@capability_required("cases.handle")
 def detail(request: HttpRequest, number: str) -> HttpResponse:
     user = staff_user(request)
     try:
@@ -71,7 +69,7 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @require_POST
-@role_required(*HANDLERS)
+@capability_required("cases.handle")
 def act(request: HttpRequest, number: str) -> HttpResponse:
     post = request.POST
     changes = {
@@ -97,7 +95,7 @@ def act(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @require_POST
-@role_required("credit_office")
+@capability_required("cases.office")
 def draft(request: HttpRequest, number: str) -> HttpResponse:
     record = attempt(request, lambda: report_to_draft(number=number, actor=staff_user(request)))
     if record is not None:
@@ -106,7 +104,7 @@ def draft(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @require_GET
-@role_required(*HANDLERS)
+@capability_required("cases.handle")
 def evidence(request: HttpRequest, number: str, evidence_id: int) -> FileResponse:
     try:
         case = selectors.case_get(staff_user(request), number)

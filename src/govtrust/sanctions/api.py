@@ -12,8 +12,7 @@ from django.utils import timezone
 from ninja import Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from govtrust.core.errors import Forbidden
-from govtrust.directory import scope
+from govtrust.directory import policy
 from govtrust.directory.auth import api_user
 from govtrust.directory.models import User
 from govtrust.ledger.models import Checkpoint
@@ -23,17 +22,16 @@ from govtrust.sanctions.models import Measure, MeasureRule, Screening
 from govtrust.sanctions.rectification import rectification_submit, rectification_verify
 from govtrust.sanctions.screening import Candidate, Result, judgement_record, screen
 from govtrust.sanctions.screenings import (
-    SCREENERS,
     checkpoint_label,
     counts,
     pending,
     screening_certify,
-    screening_get,
     screening_judge,
+    screening_read,
     screening_run,
     stored_result,
 )
-from govtrust.sanctions.selectors import rectification_figures
+from govtrust.sanctions.selectors import measures_of, rectification_figures
 from govtrust.sanctions.services import measure_rule_revise
 
 router = Router(tags=["惩戒措施"])
@@ -82,7 +80,7 @@ class RevisionIn(Schema):
 
 @router.get("/records/{number}/measures", response=list[MeasureOut], summary="记录的惩戒措施")
 def record_measures(request: HttpRequest, number: str) -> list[MeasureOut]:
-    found = scope.within(Measure.objects.filter(record__number=number[:24]), api_user(request))
+    found = measures_of(number=number, user=api_user(request))
     return [
         MeasureOut(
             id=m.pk,
@@ -212,8 +210,7 @@ class ResultOut(Schema):
 
 def _screener(request: HttpRequest) -> User:
     user = api_user(request)
-    if user.role not in SCREENERS:
-        raise Forbidden("由业务人员、审核员或信用主管部门发起审查")
+    policy.require(user, "screening.run")
     return user
 
 
@@ -313,8 +310,8 @@ def screening_kept(request: HttpRequest, body: KeptIn) -> Status[KeptOut]:
 
 
 @router.get("/screenings/kept/{number}", response=KeptOut, summary="保存的审查结果")
-def screening_read(request: HttpRequest, number: str) -> KeptOut:
-    return _kept(screening_get(number, api_user(request)))
+def screening_kept_read(request: HttpRequest, number: str) -> KeptOut:
+    return _kept(screening_read(number, api_user(request)))
 
 
 class KeptJudgementIn(Schema):

@@ -11,10 +11,9 @@ from django.urls import reverse
 from ninja import Router, Schema, Status
 
 from govtrust.core.http import client_address
-from govtrust.directory import scope
 from govtrust.directory.auth import api_user
-from govtrust.sanctions.documents import document_check, verify_url
-from govtrust.sanctions.downloads import pdf_response
+from govtrust.sanctions.documents import document_check, document_download, verify_url
+from govtrust.sanctions.downloads import pdf_bytes_response
 from govtrust.sanctions.models import Document
 from govtrust.sanctions.reports import report_issue
 
@@ -71,8 +70,8 @@ def credit_report(request: HttpRequest, body: ReportIn) -> Status[IssuedOut]:
     "/documents/{code}.pdf", summary="下载本单位数据范围内出具的文件", url_name="document_pdf"
 )
 def document_pdf(request: HttpRequest, code: str) -> HttpResponse:
-    found = scope.within(Document.objects.all(), api_user(request)).filter(code=code[:24])
-    return pdf_response(found.first())
+    document, data = document_download(code=code, actor=api_user(request))
+    return pdf_bytes_response(document, data)
 
 
 @public.get("/public/documents/{code}", response=DocumentOut, summary="凭验证码核验文件")

@@ -16,6 +16,10 @@ def pdf_response(document: Document | None, *, inline: bool = False) -> HttpResp
     except NotFound as exc:
         raise Http404(exc.detail) from exc
     assert document is not None  # noqa: S101 (document_bytes refuses None)
+    return pdf_bytes_response(document, data, inline=inline)
+
+
+def pdf_bytes_response(document: Document, data: bytes, *, inline: bool = False) -> HttpResponse:
     response = HttpResponse(data, content_type="application/pdf")
     disposition = "inline" if inline else "attachment"
     response["Content-Disposition"] = f'{disposition}; filename="{document.code}.pdf"'

@@ -13,12 +13,12 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from govtrust.core.audit import audit_append
-from govtrust.core.errors import DomainError, Forbidden, NotFound
-from govtrust.directory import scope
-from govtrust.directory.models import Role, User
+from govtrust.core.errors import DomainError, NotFound
+from govtrust.directory import policy
+from govtrust.directory.models import User
 from govtrust.disclosure.selectors import publications_public
 from govtrust.records.models import Record
-from govtrust.sanctions.documents import document_publish, new_code
+from govtrust.sanctions.documents import document_publish, documents_visible, new_code
 from govtrust.sanctions.models import (
     Document,
     DocumentKind,
@@ -60,17 +60,15 @@ def notice_drafts(record: Record, actor: User) -> list[Document]:
 
 
 def notices_visible(user: User) -> QuerySet[Document]:
-    return scope.within(
-        Document.objects.filter(kind=DocumentKind.CRITICISM).select_related(
-            "record__publication", "measure"
-        ),
-        user,
+    return (
+        documents_visible(user)
+        .filter(kind=DocumentKind.CRITICISM)
+        .select_related("record__publication", "measure")
     )
 
 
 def notice_publish(*, code: str, actor: User) -> Document:
-    if actor.role != Role.CREDIT_OFFICE:
-        raise Forbidden("通报批评由信用主管部门发布")
+    policy.require(actor, "notices.publish")
     document = notices_visible(actor).filter(code=code[:24]).first()
     if document is None or document.record is None or document.measure is None:
         raise NotFound()

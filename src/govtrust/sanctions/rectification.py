@@ -15,8 +15,8 @@ from govtrust.core.audit import audit_append
 from govtrust.core.errors import Conflict, DomainError, Forbidden, NotFound
 from govtrust.core.text import plain
 from govtrust.core.workdays import add_working_days
-from govtrust.directory import scope
-from govtrust.directory.models import Role, User
+from govtrust.directory import policy
+from govtrust.directory.models import User
 from govtrust.sanctions.models import Escalation, Measure, MeasureKind, MeasureStatus
 
 REPORTED = (MeasureKind.EXPLANATION, MeasureKind.RECTIFICATION)
@@ -30,8 +30,9 @@ def _measure(pk: int, actor: User) -> Measure:
         .filter(pk=pk, kind__in=REPORTED)
         .first()
     )
-    if measure is None or not scope.covers(actor, measure.division_code):
+    if measure is None:
         raise NotFound()
+    policy.require_reach(actor, measure.division_code, measure.record.reporting_department_id)
     return measure
 
 
@@ -40,10 +41,11 @@ def rectification_submit(*, measure_id: int, report: str, version: int, actor: U
     """The reporting unit hands in its explanation or rectification report."""
     measure = _measure(measure_id, actor)
     record = measure.record
-    if actor.role not in {Role.CLERK, Role.REVIEWER} or actor.unit_id != (
-        record.reporting_government_id
+    policy.require(actor, "unit.respond")
+    if not policy.is_reporting_unit(
+        actor, record.reporting_government_id, record.reporting_department_id
     ):
-        raise Forbidden("由报送该记录的单位提交说明或整改报告")
+        raise Forbidden(policy.CAPABILITIES["unit.respond"].refusal)
     if measure.status != MeasureStatus.ACTIVE:
         raise Conflict(f"该措施当前为“{measure.get_status_display()}”，不能提交")
     if measure.version != version:
@@ -78,8 +80,7 @@ def rectification_verify(
 ) -> Measure:
     """The credit office accepts the report (done) or sends it back with a reason (active
     again, the same deadline: a returned report does not earn more time)."""
-    if actor.role != Role.CREDIT_OFFICE:
-        raise Forbidden("由信用主管部门核验")
+    policy.require(actor, "measures.verify")
     measure = _measure(measure_id, actor)
     if measure.status != MeasureStatus.SUBMITTED:
         raise Conflict(f"该措施当前为“{measure.get_status_display()}”，不能核验")
@@ -106,11 +107,6 @@ def rectification_verify(
     return measure
 
 
-def _parent(code: str) -> str:
-    """The division above: 620102 -> 6201, 6201 -> 62, 62 stays."""
-    return code[:-2] if len(code) > 2 else code
-
-
 def rectifications_escalate(*, today: datetime.date | None = None) -> int:
     """The worker's job: escalate overdue explanations and rectifications, once per level."""
     today = today or timezone.localdate()
@@ -124,7 +120,7 @@ def rectifications_escalate(*, today: datetime.date | None = None) -> int:
         second = add_working_days(measure.due_date, ESCALATE_AFTER_WORKING_DAYS).due_date
         levels = [1] + ([2] if today > second else [])
         for level in levels:
-            told = measure.division_code if level == 1 else _parent(measure.division_code)
+            told = measure.division_code if level == 1 else policy.supervisor(measure.division_code)
             try:
                 with transaction.atomic():
                     Escalation.objects.create(measure=measure, level=level, division_code=told)

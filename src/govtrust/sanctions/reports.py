@@ -16,15 +16,16 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
-from govtrust.core.errors import DomainError, Forbidden, NotFound
+from govtrust.core.errors import DomainError, NotFound
 from govtrust.core.protect import lookup_digest
-from govtrust.directory import scope
-from govtrust.directory.models import CivilServant, Department, Government, Role, User
+from govtrust.directory import policy
+from govtrust.directory.models import CivilServant, Department, Government, User
 from govtrust.disclosure.models import PublicationStatus
 from govtrust.disclosure.redaction import CompiledRule, redact
 from govtrust.disclosure.selectors import publications_public
 from govtrust.disclosure.services import active_rules
 from govtrust.records.models import Record
+from govtrust.records.selectors import RECORD_OWNER
 from govtrust.records.workflow import Status
 from govtrust.remedies.models import CaseKind
 from govtrust.sanctions.documents import document_issue
@@ -32,7 +33,6 @@ from govtrust.sanctions.models import Document, DocumentKind, MeasureStatus
 from govtrust.sanctions.notices import notices_published
 
 KINDS = {"government": "政府", "department": "部门", "civil_servant": "公务员"}
-READERS = {Role.CLERK, Role.REVIEWER, Role.CREDIT_OFFICE, Role.INSPECTOR}
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,7 @@ class Subject:
     key: str
     division_code: str
     unit: str = ""
+    department_id: int | None = None  # the department it is or belongs to, for the policy
 
     @property
     def kind_label(self) -> str:
@@ -64,10 +65,18 @@ def _subject(obj: Government | Department | CivilServant) -> Subject:
             obj.uscc or "",
             obj.division_code,
             obj.government.name,
+            obj.pk,
         )
     unit = obj.department.name if obj.department else ""
     return Subject(
-        "civil_servant", obj.pk, obj.name, obj.ric_masked, obj.ric_digest, obj.division_code, unit
+        "civil_servant",
+        obj.pk,
+        obj.name,
+        obj.ric_masked,
+        obj.ric_digest,
+        obj.division_code,
+        unit,
+        obj.department_id,
     )
 
 
@@ -76,7 +85,12 @@ _MODELS: dict[str, Any] = {
     "department": Department.objects.select_related("government"),
     "civil_servant": CivilServant.objects.select_related("department"),
 }
-_DIVISION = {"government": "division__code"}
+# Where each kind keeps its division and its department, for the policy.
+_OWNER: dict[str, dict[str, Any]] = {
+    "government": {"division": "division__code", "department": None},
+    "department": {"division": "division_code", "department": "id"},
+    "civil_servant": {"division": "division_code", "department": "department_id"},
+}
 
 
 def subjects_find(user: User, query: str, *, limit: int = 50) -> list[Subject]:
@@ -86,10 +100,9 @@ def subjects_find(user: User, query: str, *, limit: int = 50) -> list[Subject]:
         return []
     found: list[Subject] = []
     for kind, qs in _MODELS.items():
-        field = _DIVISION.get(kind, "division_code")
         wanted = Q(name__icontains=query)
         wanted |= Q(ric_digest=lookup_digest(query)) if kind == "civil_servant" else Q(uscc=query)
-        rows = scope.within(qs.filter(wanted), user, field)[:limit]
+        rows = policy.within(qs.filter(wanted), user, **_OWNER[kind])[:limit]
         found += [_subject(obj) for obj in rows]
     return found[:limit]
 
@@ -101,7 +114,7 @@ def subject_get(kind: str, pk: int, user: User) -> Subject:
     if obj is None:
         raise NotFound()
     subject = _subject(obj)
-    scope.require(user, subject.division_code)
+    policy.require_reach(user, subject.division_code, subject.department_id)
     if not subject.key:
         raise DomainError("该主体没有统一社会信用代码，无法汇总其记录")
     return subject
@@ -114,9 +127,9 @@ def _records(subject: Subject, user: User, *, public: bool) -> list[Record]:
         shown = publications_public().values("record_id")
         records = Record.objects.filter(subject_key=subject.key, pk__in=shown)
     else:
-        records = scope.within(Record.objects.filter(subject_key=subject.key), user).filter(
-            status=Status.ACCEPTED
-        )
+        records = policy.within(
+            Record.objects.filter(subject_key=subject.key), user, **RECORD_OWNER
+        ).filter(status=Status.ACCEPTED)
     return list(
         records.select_related("publication", "reporting_department", "reporting_government")
         .prefetch_related("measures", "cases", "self_corrections")
@@ -229,8 +242,7 @@ def report_content(subject: Subject, user: User, *, public: bool) -> dict[str, A
 
 
 def report_issue(*, kind: str, pk: int, public: bool, actor: User) -> Document:
-    if actor.role not in READERS:
-        raise Forbidden()
+    policy.require(actor, "documents.issue")
     subject = subject_get(kind, pk, actor)
     label = "政务信用报告（公开版）" if public else "政务信用报告"
     return document_issue(

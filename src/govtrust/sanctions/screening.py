@@ -30,11 +30,12 @@ from pypinyin import lazy_pinyin
 from rapidfuzz import fuzz, process
 
 from govtrust.core.audit import audit_append
-from govtrust.core.errors import Forbidden, NotFound
+from govtrust.core.errors import NotFound
 from govtrust.core.identifiers import check_ric, check_uscc
 from govtrust.core.protect import lookup_digest
 from govtrust.core.text import plain
-from govtrust.directory.models import Role, User
+from govtrust.directory import policy
+from govtrust.directory.models import User
 from govtrust.records.models import Record
 from govtrust.sanctions.models import Judgement, Measure, MeasureKind, MeasureStatus
 
@@ -273,12 +274,6 @@ def _match(
     )
 
 
-def judged_in(scope_code: str) -> list[str]:
-    """The divisions whose judgements a screening in `scope_code` reuses: its own and those
-    above it (62, 6201, 620102 for 620102)."""
-    return [scope_code[:n] for n in (2, 4, 6, 9, 12) if n <= len(scope_code)]
-
-
 def screen(
     candidates: list[Candidate],
     *,
@@ -293,7 +288,8 @@ def screen(
     identities = {c.identifier: _identities(c.identifier) for c in candidates}
     keys = [_candidate_key(c, identities[c.identifier]) for c in candidates]
     distinct = sorted({key for key in keys if not key.startswith(NAME_KEY)})
-    divisions = judged_in(scope_code)
+    # Judgements made in the screener's division or above it (policy.lineage).
+    divisions = policy.lineage(scope_code) if scope_code else []
     judged: dict[tuple[str, int], bool] = {}
     for first in range(0, len(distinct) if divisions else 0, _KEYS_PER_QUERY):
         chunk = distinct[first : first + _KEYS_PER_QUERY]  # SQLite limits bound parameters
@@ -375,8 +371,7 @@ def judgement_record(
     """A reviewer confirms or dismisses a name match; later screenings in the reviewer's
     division and below remember it (for candidates with an identifier). The record may lie
     outside the reviewer's scope: a candidate can match a record anywhere in the province."""
-    if actor.role not in {Role.CREDIT_OFFICE, Role.REVIEWER}:
-        raise Forbidden("由审核员或信用主管部门复核")
+    policy.require(actor, "screening.judge")
     record = Record.objects.filter(number=plain(record_number)[:24]).first()
     if record is None or not candidate_key or len(candidate_key) > 128:
         raise NotFound()

@@ -11,11 +11,14 @@ from django.db.models import Count, Q, QuerySet
 
 from govtrust.core.workdays import working_days_left
 from govtrust.core.workdays.engine import Calendar
-from govtrust.directory import scope
+from govtrust.directory import policy
 from govtrust.directory.models import User
 from govtrust.directory.selectors import division_names
 from govtrust.sanctions.models import Measure, MeasureStatus
 from govtrust.sanctions.rectification import REPORTED
+
+# Who owns a measure, for the policy: its record's reporting unit.
+MEASURE_OWNER = {"division": "division_code", "department": "record__reporting_department_id"}
 
 # The ledger's views: what the unit still owes, what waits for the credit office, what is late.
 STATES = {
@@ -26,11 +29,18 @@ STATES = {
 }
 
 
+def measures_of(*, number: str, user: User) -> QuerySet[Measure]:
+    """A record's measures, when the record is within the user's reach."""
+    return policy.within(
+        Measure.objects.filter(record__number=number[:24]), user, **MEASURE_OWNER
+    ).order_by("id")
+
+
 def rectification_figures(user: User, today: datetime.date) -> list[dict[str, Any]]:
     """Per reporting division: explanations and rectifications due, done, handed in late, and
     overdue now (the unit's figures count overdue rectification, plan 三(二)5)."""
     rows = (
-        scope.within(Measure.objects.filter(kind__in=REPORTED), user)
+        policy.within(Measure.objects.filter(kind__in=REPORTED), user, **MEASURE_OWNER)
         .values("division_code")
         .annotate(
             due=Count("id"),
@@ -55,7 +65,7 @@ def rectification_ledger(user: User, state: str, today: datetime.date) -> QueryS
     """Explanations and rectifications in scope in one state, nearest deadline first."""
     wanted = STATES[state][1] or Q(status=MeasureStatus.ACTIVE, due_date__lt=today)
     return (
-        scope.within(Measure.objects.filter(kind__in=REPORTED), user)
+        policy.within(Measure.objects.filter(kind__in=REPORTED), user, **MEASURE_OWNER)
         .filter(wanted)
         # The page names each record's reporting unit: one join, not two queries a row.
         .select_related("record__reporting_department", "record__reporting_government")

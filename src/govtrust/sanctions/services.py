@@ -12,10 +12,11 @@ from django.db.models import Q
 from django.utils import timezone
 
 from govtrust.core.audit import audit_append
-from govtrust.core.errors import DomainError, Forbidden, NotFound
+from govtrust.core.errors import DomainError, NotFound
 from govtrust.core.text import plain, plain_data
 from govtrust.core.workdays import add_working_days
-from govtrust.directory.models import Role, User
+from govtrust.directory import policy
+from govtrust.directory.models import User
 from govtrust.records.models import Record
 from govtrust.sanctions.models import Measure, MeasureKind, MeasureRule, MeasureStatus
 from govtrust.sanctions.notices import notice_drafts
@@ -143,8 +144,7 @@ def measure_rule_revise(
 ) -> MeasureRule:
     """A new version of rule `code` from `valid_from`; the current one ends that day. Measures
     already issued keep the version that issued them."""
-    if actor.role != Role.CREDIT_OFFICE or actor.scope_code != "62":
-        raise Forbidden("措施规则由省信用主管部门修订")
+    policy.require(actor, "rules.revise")
     current = (
         MeasureRule.objects.select_for_update().filter(code=code, valid_to__isnull=True).first()
     )

@@ -12,9 +12,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from govtrust.directory import scope
-from govtrust.directory.access import attempt, posted_int, role_required, staff_user
+from govtrust.directory import policy
+from govtrust.directory.access import attempt, capability_required, posted_int, staff_user
 from govtrust.records.models import Record
+from govtrust.records.selectors import records_visible
 from govtrust.remedies.models import CorrectionKind, SelfCorrection
 from govtrust.remedies.services.followup import self_correction_record
 from govtrust.sanctions.models import Measure
@@ -30,18 +31,16 @@ from govtrust.sanctions.selectors import (
     rectification_ledger,
 )
 
-ROLES = ("clerk", "reviewer", "credit_office", "inspector")
-
 
 def _record(request: HttpRequest, number: str) -> Record:
-    record = scope.within(Record.objects.all(), staff_user(request)).filter(number=number).first()
+    record = records_visible(staff_user(request)).filter(number=number[:24]).first()
     if record is None:
         raise Http404("对象不存在或不在您的数据范围内")
     return record
 
 
 @require_GET
-@role_required(*ROLES)
+@capability_required("business.read")
 def record_measures(request: HttpRequest, number: str) -> HttpResponse:
     record = _record(request, number)
     user = staff_user(request)
@@ -52,8 +51,10 @@ def record_measures(request: HttpRequest, number: str) -> HttpResponse:
             "record": record,
             "measures": Measure.objects.filter(record=record).select_related("notice"),
             "reported": REPORTED,
-            "is_unit": user.role in ("clerk", "reviewer")
-            and user.unit_id == record.reporting_government_id,
+            "is_unit": policy.permits(user, "unit.respond")
+            and policy.is_reporting_unit(
+                user, record.reporting_government_id, record.reporting_department_id
+            ),
             "corrections": SelfCorrection.objects.filter(record=record),
             "correction_kinds": CorrectionKind.choices,
         },
@@ -61,7 +62,7 @@ def record_measures(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @require_GET
-@role_required(*ROLES)
+@capability_required("business.read")
 def ledger(request: HttpRequest) -> HttpResponse:
     """整改台账: every explanation and rectification in scope by state, with countdowns, and the
     figures per reporting unit (overdue ones count against it, plan 三(二)5)."""
@@ -88,7 +89,7 @@ def _back(number: str) -> HttpResponse:
 
 
 @require_POST
-@role_required("clerk", "reviewer")
+@capability_required("unit.respond")
 def report(request: HttpRequest, number: str, measure_id: int) -> HttpResponse:
     done = attempt(
         request,
@@ -105,7 +106,7 @@ def report(request: HttpRequest, number: str, measure_id: int) -> HttpResponse:
 
 
 @require_POST
-@role_required("credit_office")
+@capability_required("measures.verify")
 def verify(request: HttpRequest, number: str, measure_id: int) -> HttpResponse:
     done = attempt(
         request,
@@ -123,7 +124,7 @@ def verify(request: HttpRequest, number: str, measure_id: int) -> HttpResponse:
 
 
 @require_POST
-@role_required("clerk", "reviewer", "credit_office")
+@capability_required("corrections.record")
 def correction(request: HttpRequest, number: str) -> HttpResponse:
     try:
         day = datetime.date.fromisoformat(request.POST.get("corrected_on", ""))

@@ -11,25 +11,23 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from govtrust.directory import scope
-from govtrust.directory.access import attempt, role_required, staff_user
-from govtrust.sanctions.downloads import pdf_response
-from govtrust.sanctions.models import Document, DocumentKind, DocumentStatus
+from govtrust.directory.access import attempt, capability_required, staff_user
+from govtrust.sanctions.documents import document_download, documents_visible
+from govtrust.sanctions.downloads import pdf_bytes_response
+from govtrust.sanctions.models import DocumentKind, DocumentStatus
 from govtrust.sanctions.notices import notice_publish, notices_visible
 from govtrust.sanctions.reports import report_issue, subjects_find
 
-READERS = ("clerk", "reviewer", "credit_office", "inspector")
-
 
 @require_http_methods(["GET", "POST"])
-@role_required(*READERS)
+@capability_required("business.read")
 def reports(request: HttpRequest) -> HttpResponse:
     """The search is a POST, so a citizen ID typed here never lands in a URL, a log or the
     browser history; it is not echoed back either."""
     user = staff_user(request)
     query = request.POST.get("q", "")[:40] if request.method == "POST" else ""
-    issued = scope.within(
-        Document.objects.filter(kind__in=[DocumentKind.REPORT, DocumentKind.PUBLIC_REPORT]), user
+    issued = documents_visible(user).filter(
+        kind__in=[DocumentKind.REPORT, DocumentKind.PUBLIC_REPORT]
     )
     return render(
         request,
@@ -45,7 +43,7 @@ def reports(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@role_required(*READERS)
+@capability_required("business.read")
 def report(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     done = attempt(
         request,
@@ -59,15 +57,15 @@ def report(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 
 
 @require_GET
-@role_required(*READERS)
+@capability_required("business.read")
 def pdf(request: HttpRequest, code: str) -> HttpResponse:
     """A document issued within the user's scope, exactly as issued (its digest checked)."""
-    found = scope.within(Document.objects.all(), staff_user(request)).filter(code=code[:24])
-    return pdf_response(found.first())
+    document, data = document_download(code=code, actor=staff_user(request))
+    return pdf_bytes_response(document, data)
 
 
 @require_GET
-@role_required(*READERS)
+@capability_required("business.read")
 def notices(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "draft")
     listed = notices_visible(staff_user(request)).order_by("-created_at")
@@ -82,7 +80,7 @@ def notices(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@role_required("credit_office")
+@capability_required("notices.publish")
 def publish(request: HttpRequest, code: str) -> HttpResponse:
     done = attempt(request, lambda: notice_publish(code=code, actor=staff_user(request)))
     if done is not None:

@@ -14,18 +14,17 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from govtrust.directory.access import attempt, role_required, staff_user
+from govtrust.directory import policy
+from govtrust.directory.access import attempt, capability_required, staff_user
 from govtrust.records.models import Severity, SubjectKind
 from govtrust.remedies.models import CorrectionKind
 from govtrust.sanctions.models import MeasureKind, MeasureRule
 from govtrust.sanctions.rules.schema import CONDITIONS, EFFECTS, PERIODS
 from govtrust.sanctions.services import measure_rule_revise
 
-READERS = ("clerk", "reviewer", "credit_office", "inspector")
-
 
 @require_GET
-@role_required(*READERS)
+@capability_required("business.read")
 def rules(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
     catalogue = [
@@ -38,7 +37,7 @@ def rules(request: HttpRequest) -> HttpResponse:
         "sanctions/rules.html",
         {
             "catalogue": catalogue,
-            "may_revise": user.role == "credit_office" and user.scope_code == "62",
+            "may_revise": policy.permits(user, "rules.revise"),
             "severities": Severity.choices,
             "subject_kinds": SubjectKind.choices,
             "corrections": CorrectionKind.choices,
@@ -102,7 +101,7 @@ def _changes(request: HttpRequest, current: MeasureRule) -> dict[str, Any]:
 
 
 @require_POST
-@role_required("credit_office")
+@capability_required("rules.revise")
 def revise(request: HttpRequest, code: str) -> HttpResponse:
     current = MeasureRule.objects.filter(code=code[:20], valid_to__isnull=True).first()
     if current is None:

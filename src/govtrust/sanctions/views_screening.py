@@ -7,14 +7,14 @@ import hashlib
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from govtrust.core.errors import DomainError, NotFound
-from govtrust.directory import scope
-from govtrust.directory.access import attempt, posted_int, role_required, staff_user
+from govtrust.core.errors import DomainError
+from govtrust.directory import policy
+from govtrust.directory.access import attempt, capability_required, posted_int, staff_user
 from govtrust.remedies.services.evidence import clean_label
 from govtrust.sanctions.candidates import candidates_read, results_xlsx
 from govtrust.sanctions.models import Screening
@@ -24,24 +24,21 @@ from govtrust.sanctions.screenings import (
     counts,
     pending,
     screening_certify,
-    screening_get,
     screening_judge,
+    screening_read,
     screening_run,
+    screenings_visible,
 )
 
-ROLES = ("clerk", "reviewer", "credit_office")
 PAGE = 100
 
 
 def _get(request: HttpRequest, number: str) -> Screening:
-    try:
-        return screening_get(number, staff_user(request))
-    except NotFound as exc:
-        raise Http404(exc.detail) from exc
+    return screening_read(number, staff_user(request))
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*ROLES)
+@capability_required("screening.run")
 def screenings(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
     if request.method == "POST":
@@ -67,13 +64,13 @@ def screenings(request: HttpRequest) -> HttpResponse:
         else:
             return redirect("screenings:detail", number=done.number)
     # The list shows no results: a screening's JSON can run to megabytes.
-    listed = scope.within(Screening.objects.defer("results").select_related("created_by"), user)
+    listed = screenings_visible(user).defer("results").select_related("created_by")
     page = Paginator(listed, 20).get_page(request.GET.get("page"))
     return render(request, "sanctions/screenings.html", {"page": page})
 
 
 @require_GET
-@role_required(*ROLES)
+@capability_required("screening.run")
 def detail(request: HttpRequest, number: str) -> HttpResponse:
     screening = _get(request, number)
     verdict = request.GET.get("verdict", "")
@@ -91,13 +88,13 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
             "pending": pending(screening),
             "checkpoint": checkpoint_label(screening),
             "documents": screening.documents.all(),
-            "may_judge": staff_user(request).role in ("reviewer", "credit_office"),
+            "may_judge": policy.permits(staff_user(request), "screening.judge"),
         },
     )
 
 
 @require_POST
-@role_required("reviewer", "credit_office")
+@capability_required("screening.judge")
 def judge(request: HttpRequest, number: str) -> HttpResponse:
     row = posted_int(request, "row")
     done = attempt(
@@ -121,7 +118,7 @@ def judge(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @require_GET
-@role_required(*ROLES)
+@capability_required("screening.run")
 def excel(request: HttpRequest, number: str) -> HttpResponse:
     screening = _get(request, number)
     response = HttpResponse(
@@ -133,7 +130,7 @@ def excel(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @require_POST
-@role_required(*ROLES)
+@capability_required("screening.run")
 def certify(request: HttpRequest, number: str) -> HttpResponse:
     done = attempt(request, lambda: screening_certify(number=number, actor=staff_user(request)))
     if done is not None:

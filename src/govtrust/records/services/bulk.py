@@ -25,8 +25,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from govtrust.core.audit import audit_append
-from govtrust.core.errors import DomainError, Forbidden
-from govtrust.directory.models import Role, User
+from govtrust.core.errors import DomainError
+from govtrust.directory import policy
+from govtrust.directory.models import User
 from govtrust.records.bulk import mapping, readers, report, sniff
 from govtrust.records.bulk.columns import Layout, find_layout, missing_columns
 from govtrust.records.bulk.report import FIELD_LABELS
@@ -81,8 +82,7 @@ def import_batch_create(
     dry_run: bool = False,
 ) -> ImportBatch:
     """Store and check an upload, then queue it. Nothing is imported yet."""
-    if actor.role != Role.CLERK:
-        raise Forbidden("只有填报员可以导入失信记录")
+    policy.require(actor, "records.file")
     if mode not in ImportMode.values:
         raise DomainError("导入方式无效", errors=[("mode", f"应为 {', '.join(ImportMode.values)}")])
     safe_name = Path(filename or "upload").name[-200:] or "upload"

@@ -15,8 +15,8 @@ from govtrust.core.audit import audit_append
 from govtrust.core.errors import Conflict, DomainError, Forbidden
 from govtrust.core.protect import protect_ric
 from govtrust.core.workdays import Deadline
-from govtrust.directory import scope
-from govtrust.directory.models import CivilServant, Department, Government, Role, User
+from govtrust.directory import policy
+from govtrust.directory.models import CivilServant, Department, Government, User
 from govtrust.records.models import Record, RecordCounter, RecordEvent, SubjectKind
 from govtrust.records.schemas import RecordIn
 from govtrust.records.selectors import record_get
@@ -109,7 +109,7 @@ def subject_fields(data: RecordIn, actor: User, directory: SubjectDirectory) -> 
             department = directory.departments.get(data.subject_identifier)
             if department is not None:
                 fields["subject_department"], division = department, department.division_code
-    if division is not None and not scope.covers(actor, division):
+    if division is not None and not policy.covers(actor, division):
         raise DomainError(
             "该主体不在本单位管辖范围内",
             errors=[("subject_identifier", "该主体属于其他地区或单位，应由其所在单位报送")],
@@ -171,7 +171,9 @@ def snapshot(record: Record) -> dict[str, Any]:
 def record_create(*, data: RecordIn, actor: User, origin: str = "") -> Record:
     """Record a draft for the actor's unit; its reporting due date is computed at once.
     `origin` names a substantiated report the draft comes from: its credit office may create it."""
-    if actor.role != Role.CLERK and not (origin and actor.role == Role.CREDIT_OFFICE):
+    if not policy.permits(actor, "records.file") and not (
+        origin and policy.permits(actor, "cases.office")
+    ):
         raise Forbidden("只有填报员可以录入失信记录")
     fields = {
         **subject_fields(data, actor, SubjectDirectory([data])),
@@ -208,8 +210,7 @@ def record_create(*, data: RecordIn, actor: User, origin: str = "") -> Record:
 @transaction.atomic
 def record_update(*, record: Record, data: RecordIn, actor: User, version: int) -> Record:
     """Correct a draft or a returned record. `version` is the one the editor loaded."""
-    if actor.role != Role.CLERK:
-        raise Forbidden("只有填报员可以修改失信记录")
+    policy.require(actor, "records.file")
     current = record_get(user=actor, pk=record.pk)
     if current.status not in EDITABLE:
         raise Conflict(f"记录状态为“{current.get_status_display()}”，不能修改")

@@ -7,17 +7,18 @@ from django.db import transaction
 from govtrust.core.audit import audit_append
 from govtrust.core.errors import DomainError, Forbidden
 from govtrust.core.protect import decrypt
-from govtrust.directory.models import Role, User
+from govtrust.directory import policy
+from govtrust.directory.models import User
 from govtrust.records.models import Record
 from govtrust.records.selectors import record_get
-
-REVEAL_ROLES = frozenset({Role.CLERK, Role.REVIEWER})
 
 
 def can_reveal(*, record: Record, actor: User) -> bool:
     return (
-        actor.role in REVEAL_ROLES
-        and actor.unit_id == record.reporting_government_id
+        policy.permits(actor, "records.reveal")
+        and policy.is_reporting_unit(
+            actor, record.reporting_government_id, record.reporting_department_id
+        )
         and record.subject_ric_cipher is not None
     )
 
@@ -29,7 +30,7 @@ def record_reveal_identifier(*, record: Record, actor: User) -> str:
     if current.subject_ric_cipher is None:
         raise DomainError("该记录的主体不是个人，没有身份证号码")
     if not can_reveal(record=current, actor=actor):
-        raise Forbidden("只有报送单位的填报员、审核员可以查看完整身份证号码")
+        raise Forbidden(policy.CAPABILITIES["records.reveal"].refusal)
     audit_append(
         actor=actor.username,
         action="record.reveal_identifier",

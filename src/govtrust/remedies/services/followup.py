@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from govtrust.core.audit import audit_append
 from govtrust.core.errors import Conflict, DomainError, Forbidden, NotFound
-from govtrust.directory.models import Role, User
+from govtrust.directory import policy
+from govtrust.directory.models import User
 from govtrust.records.models import Record, SubjectKind
 from govtrust.records.schemas import RecordIn
 from govtrust.records.selectors import record_get
@@ -28,8 +29,7 @@ def report_to_draft(*, number: str, actor: User) -> Record:
     case = Case.objects.select_for_update(of=("self",)).filter(number=number[:24]).first()
     if case is None or case.kind != CaseKind.REPORT or not may_see(actor, case):
         raise NotFound()
-    if actor.role != Role.CREDIT_OFFICE:
-        raise Forbidden()
+    policy.require(actor, "cases.office")
     if case.status != "substantiated":
         raise Conflict("只有经查属实的投诉举报可以转为失信记录")
     if case.draft_record_id is not None:
@@ -82,12 +82,15 @@ def self_correction_record(
     actor: User,
 ) -> SelfCorrection:
     """主动纠错: recorded by the unit that reported the record (or its credit office)."""
-    if actor.role not in {Role.CLERK, Role.REVIEWER, Role.CREDIT_OFFICE}:
-        raise Forbidden()
+    policy.require(actor, "corrections.record")
     record = Record.objects.filter(number=record_number[:24]).first()
     if record is None:
         raise NotFound()
     record = record_get(user=actor, pk=record.pk)  # scope: 404 outside it
+    if not policy.permits(actor, "cases.office") and not policy.is_reporting_unit(
+        actor, record.reporting_government_id, record.reporting_department_id
+    ):
+        raise Forbidden("由报送该记录的单位或信用主管部门登记主动纠错")
     if record.subject_kind != SubjectKind.CIVIL_SERVANT:
         raise DomainError("主动纠错适用于公务员的失信记录")
     if kind not in CorrectionKind.values:

@@ -14,8 +14,8 @@ from django.utils import timezone
 from govtrust.core.audit import audit_append
 from govtrust.core.errors import Conflict, DomainError, Forbidden, NotFound
 from govtrust.core.workdays import add_working_days
-from govtrust.directory import scope
-from govtrust.directory.models import Role, User
+from govtrust.directory import policy
+from govtrust.directory.models import User
 from govtrust.disclosure.models import Publication, PublicationStatus, WithdrawReason
 from govtrust.disclosure.services import publication_withdraw
 from govtrust.disclosure.services_rules import publication_correct
@@ -34,23 +34,27 @@ LABELS = {"office": "信用主管部门", "provider": "数据提供单位"}
 def is_provider(user: User, case: Case) -> bool:
     """The unit that reported the record: its clerks and reviewers verify objections to it."""
     record = case.record
-    if record is None or user.role not in {Role.CLERK, Role.REVIEWER}:
-        return False
-    if user.unit_id != record.reporting_government_id:
-        return False
-    return user.department_id is None or user.department_id == record.reporting_department_id
+    return (
+        record is not None
+        and policy.permits(user, "unit.respond")
+        and policy.is_reporting_unit(
+            user, record.reporting_government_id, record.reporting_department_id
+        )
+    )
 
 
 def may_see(user: User, case: Case) -> bool:
-    if user.role == Role.CREDIT_OFFICE:
-        return scope.covers(user, case.division_code)
+    if policy.permits(user, "cases.office"):
+        return policy.reaches(user, case.division_code, None)
     return case.kind == CaseKind.OBJECTION and is_provider(user, case)
 
 
 def _authorise(user: User, case: Case, step: Transition) -> None:
     if not may_see(user, case):
         raise NotFound()
-    allowed = user.role == Role.CREDIT_OFFICE if step.by == "office" else is_provider(user, case)
+    allowed = (
+        policy.permits(user, "cases.office") if step.by == "office" else is_provider(user, case)
+    )
     if not allowed:
         raise Forbidden(f"“{step.label}”由{LABELS[step.by]}办理")
 

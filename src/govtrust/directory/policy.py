@@ -1,0 +1,268 @@
+"""The access policy: who may do what, and to which business objects.
+
+Every selector and service asks here, and nothing else compares division codes, units,
+departments or roles to decide access. Two questions, each answered once:
+
+1. Capability: may this role do this kind of thing at all? `CAPABILITIES` is the table. The
+   three administrators (系统管理员, 安全管理员, 审计管理员) hold no business capability:
+   等保 2.0 8.1.4.2 asks for separation of duties, so none of them reads records, cases,
+   measures, documents or screenings by any page or API.
+2. Reach: is this object within the user's data scope? A user reaches the division of its own
+   government and everything below it (codes nest by prefix: 62 > 6201 > 620102 > 620102001),
+   except a subtree whose government answers to a body above its code's prefix: 兰州新区
+   (statistical code 620171, under 兰州市's 6201) is addressed by the plan beside the prefecture
+   governments ("各市、自治州人民政府,兰州新区管委会") and is inspected by the province (三(一)1),
+   so 兰州市's staff do not reach it and the province does. A department's account reaches only
+   what that department owns (its records, their measures and cases, its uploads, the documents
+   and screenings it issued).
+
+Outside its reach an object is reported as not found (404), never as forbidden: its existence
+is not disclosed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TypeVar
+
+from django.db.models import Model, Q, QuerySet
+
+from govtrust.core.errors import Forbidden, NotFound
+from govtrust.directory.models import Role, User
+
+M = TypeVar("M", bound=Model)
+
+PROVINCE = "62"
+
+# Divisions whose government answers to a body other than the one its code's prefix names.
+ANSWERS_TO: dict[str, str] = {"620171": PROVINCE}  # 兰州新区管委会 -> 甘肃省人民政府
+
+BUSINESS = frozenset({Role.CLERK, Role.REVIEWER, Role.CREDIT_OFFICE, Role.INSPECTOR})
+# A department's clerks and reviewers act for that department only. The credit office and the
+# inspectors act for their whole government by duty, whichever department hosts their accounts.
+DEPARTMENT_BOUND = frozenset({Role.CLERK, Role.REVIEWER})
+
+
+@dataclass(frozen=True)
+class Capability:
+    roles: frozenset[str]
+    refusal: str  # the Chinese message a refused user reads
+    provincial: bool = False  # only staff of the provincial government (62)
+
+
+def _can(*roles: str, refusal: str, provincial: bool = False) -> Capability:
+    return Capability(frozenset(roles), refusal, provincial)
+
+
+_STAFF = "管理员角色不能查看业务数据"
+CAPABILITIES: dict[str, Capability] = {
+    # Business data: read in scope by every business role.
+    "business.read": _can(*BUSINESS, refusal=_STAFF),
+    "records.file": _can(Role.CLERK, refusal="由填报员填报失信记录"),
+    "records.review": _can(Role.REVIEWER, Role.CREDIT_OFFICE, refusal="由审核员审核"),
+    # The full citizen ID: only the reporting unit's own clerks and reviewers (PIPL art. 51).
+    "records.reveal": _can(
+        Role.CLERK, Role.REVIEWER, refusal="只有报送单位的填报员、审核员可以查看完整身份证号码"
+    ),
+    "records.figures": _can(
+        Role.REVIEWER,
+        Role.CREDIT_OFFICE,
+        Role.INSPECTOR,
+        refusal="由审核员、信用主管部门或督查员查看",
+    ),
+    "records.publish": _can(Role.CREDIT_OFFICE, refusal="只有信用办可以公示或撤下记录"),
+    "cases.handle": _can(
+        Role.CREDIT_OFFICE, Role.CLERK, Role.REVIEWER, refusal="由信用主管部门或报送单位办理"
+    ),
+    "cases.office": _can(Role.CREDIT_OFFICE, refusal="由信用主管部门办理"),
+    # The reporting unit's own answers: explanations, rectification, verifying objections.
+    "unit.respond": _can(Role.CLERK, Role.REVIEWER, refusal="由报送该记录的单位办理"),
+    "measures.verify": _can(Role.CREDIT_OFFICE, refusal="由信用主管部门核验整改"),
+    "corrections.record": _can(
+        Role.CLERK, Role.REVIEWER, Role.CREDIT_OFFICE, refusal="由报送单位或信用主管部门记录"
+    ),
+    "screening.run": _can(
+        Role.CLERK,
+        Role.REVIEWER,
+        Role.CREDIT_OFFICE,
+        refusal="由业务人员、审核员或信用主管部门发起审查",
+    ),
+    "screening.judge": _can(
+        Role.REVIEWER, Role.CREDIT_OFFICE, refusal="由审核员或信用主管部门复核"
+    ),
+    "documents.issue": _can(*BUSINESS, refusal=_STAFF),
+    "notices.publish": _can(Role.CREDIT_OFFICE, refusal="通报批评由信用主管部门发布"),
+    # Province-wide rules: the provincial credit office alone revises them.
+    "rules.revise": _can(
+        Role.CREDIT_OFFICE, refusal="措施规则由省级信用主管部门修订", provincial=True
+    ),
+    "redaction.edit": _can(
+        Role.CREDIT_OFFICE, refusal="脱敏规则由省级信用主管部门修订", provincial=True
+    ),
+    # The three administrators' own duties, disjoint.
+    "accounts.manage": _can(Role.SECADMIN, refusal="由安全管理员管理账号"),
+    "audit.read": _can(Role.AUDITOR, refusal="由审计管理员查阅审计日志"),
+    "system.manage": _can(Role.SYSADMIN, refusal="由系统管理员管理系统设置"),
+}
+
+
+def permits(user: User, capability: str) -> bool:
+    """May this user's role do this kind of thing (before any object is looked at)?"""
+    rule = CAPABILITIES[capability]
+    if user.role not in rule.roles:
+        return False
+    return not rule.provincial or user.scope_code == PROVINCE
+
+
+def require(user: User, capability: str) -> None:
+    """Raise Forbidden (403) with the capability's message when the role may not."""
+    if not permits(user, capability):
+        raise Forbidden(CAPABILITIES[capability].refusal)
+
+
+def capabilities_of(user: object) -> frozenset[str]:
+    """Every capability a user holds: what the pages' menus and buttons show."""
+    if not isinstance(user, User):
+        return frozenset()
+    return frozenset(name for name in CAPABILITIES if permits(user, name))
+
+
+def roles_for(capability: str) -> frozenset[str]:
+    """The roles holding a capability: for view decorators and menus."""
+    return CAPABILITIES[capability].roles
+
+
+# ---- reach -------------------------------------------------------------------------------
+
+
+def supervisor(code: str) -> str:
+    """The division whose government is above this one's: 620102001 -> 620102 -> 6201 -> 62,
+    and 620171 (兰州新区) -> 62."""
+    if code in ANSWERS_TO:
+        return ANSWERS_TO[code]
+    if len(code) > 6:
+        return code[:6]
+    return code[:-2] if len(code) > 2 else code
+
+
+def lineage(code: str) -> list[str]:
+    """The division and every division above it, top first: 620102 -> [62, 6201, 620102];
+    620171 (兰州新区) -> [62, 620171]. Judgements made in any of them apply in `code`."""
+    chain = [code]
+    while chain[-1] != supervisor(chain[-1]):
+        chain.append(supervisor(chain[-1]))
+    return chain[::-1]
+
+
+def _detached(code: str) -> list[str]:
+    """Subtrees under `code`'s prefix that answer to a body outside it."""
+    return [
+        root
+        for root, above in ANSWERS_TO.items()
+        if root.startswith(code) and root != code and not above.startswith(code)
+    ]
+
+
+def covers(user: User, division_code: str) -> bool:
+    """Whether a division lies within the user's government's reach (departments aside)."""
+    code = user.scope_code
+    if not division_code.startswith(code):
+        return False
+    return not any(division_code.startswith(root) for root in _detached(code))
+
+
+def division_q(user: User, field: str = "division_code") -> Q:
+    """The reach as a filter: one indexed prefix condition (and the detached subtrees left
+    out). The prefix is a range, not LIKE: SQLite's LIKE is case-insensitive and so cannot
+    use an ordinary index, while a range on the code uses it on both databases."""
+    code = user.scope_code
+    wanted = _subtree(field, code)
+    for root in _detached(code):
+        wanted &= ~_subtree(field, root)
+    return wanted
+
+
+def _subtree(field: str, code: str) -> Q:
+    """Codes starting with `code`, as a range: code <= x < the next code of that length."""
+    bound = _next_prefix(code)
+    wanted = Q(**{f"{field}__gte": code})
+    return wanted & Q(**{f"{field}__lt": bound}) if bound else wanted
+
+
+def _next_prefix(code: str) -> str:
+    """The smallest digit string greater than every code starting with `code` ("6209" ->
+    "621", "62" -> "63"); empty when there is none ("99")."""
+    stem = code.rstrip("9")
+    return stem[:-1] + str(int(stem[-1]) + 1) if stem else ""
+
+
+def reach_q(user: User, *, division: str = "division_code", department: str | None) -> Q:
+    """The full reach over a model: the division subtree, narrowed to the user's department for
+    a department account. `department` is the path to the id of the department that owns the
+    object, or None for objects no department owns (a department account then reaches none)."""
+    wanted = division_q(user, division)
+    own = _department(user)
+    if own is not None:
+        if department is None:
+            return Q(pk__in=[])
+        wanted &= Q(**{department: own})
+    return wanted
+
+
+def _department(user: User) -> int | None:
+    """The department a user is bound to, if any (DEPARTMENT_BOUND)."""
+    return user.department_id if user.role in DEPARTMENT_BOUND else None
+
+
+def within(
+    qs: QuerySet[M], user: User, *, division: str = "division_code", department: str | None
+) -> QuerySet[M]:
+    """Business objects the user reaches; the administrators reach none (403)."""
+    require(user, "business.read")
+    return qs.filter(reach_q(user, division=division, department=department))
+
+
+def reaches(user: User, division_code: str, department_id: int | None) -> bool:
+    """One object's reach, by its owning division and department."""
+    if not covers(user, division_code):
+        return False
+    own = _department(user)
+    return own is None or own == department_id
+
+
+def require_reach(user: User, division_code: str, department_id: int | None) -> None:
+    """Raise NotFound (404) for an object outside reach: its existence is not disclosed."""
+    require(user, "business.read")
+    if not reaches(user, division_code, department_id):
+        raise NotFound()
+
+
+def is_reporting_unit(user: User, government_id: int, department_id: int | None) -> bool:
+    """The unit that reported a record: its own government's staff (all of the government's
+    when it has no department, the department's when it does). It alone explains, rectifies,
+    verifies objections to and sees the full identifiers of its records."""
+    if user.unit_id != government_id:
+        return False
+    own = _department(user)
+    return own is None or own == department_id
+
+
+def reporting_unit_q(user: User, *, government: str, department: str) -> Q:
+    """`is_reporting_unit` as a filter, over the paths to an object's reporting government and
+    department (objections to a unit's own records)."""
+    wanted = Q(**{government: user.unit_id})
+    own = _department(user)
+    return wanted & Q(**{department: own}) if own is not None else wanted
+
+
+def addressed_to(
+    qs: QuerySet[M], user: User, *, division: str = "division_code", department: str | None
+) -> QuerySet[M]:
+    """What is addressed to the user's own unit (reminders, escalations): its government
+    exactly, not those below it, and for a department's account that department's only."""
+    require(user, "business.read")
+    wanted = Q(**{division: user.scope_code})
+    own = _department(user)
+    if own is not None:
+        wanted &= Q(**{department: own}) if department else Q(pk__in=[])
+    return qs.filter(wanted)
