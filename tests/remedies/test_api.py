@@ -117,7 +117,8 @@ def test_self_correction_is_recorded_with_evidence_and_exposed(
     assert [item["kind_label"] for item in listed] == ["主动挽回损失"]
     assert AuditEvent.objects.filter(action="record.self_correction").count() == 1
     client.force_login(make_user("reviewer_tianshui", "reviewer", "6205"))
-    assert client.get(f"/api/v1/records/{publication.number}/self-corrections").json() == []
+    # Another prefecture's record is not found (its existence is not disclosed).
+    assert client.get(f"/api/v1/records/{publication.number}/self-corrections").status_code == 404
     refused = client.post(
         "/api/v1/self-corrections",
         {

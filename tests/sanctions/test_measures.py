@@ -155,8 +155,8 @@ def test_measures_and_rules_over_the_api(
     measures = client.get(f"/api/v1/records/{record.number}/measures").json()
     assert [m["kind_label"] for m in measures] == ["限制评优评先"]
     assert measures[0]["rule"] == "CS-AWARDS v1"
-    client.force_login(sibling_reviewer)  # another prefecture: nothing
-    assert client.get(f"/api/v1/records/{record.number}/measures").json() == []
+    client.force_login(sibling_reviewer)  # another prefecture: not found, not disclosed
+    assert client.get(f"/api/v1/records/{record.number}/measures").status_code == 404
     office = make_user("office_gs", "credit_office", "62")
     client.force_login(office)
     codes = {r["code"] for r in client.get("/api/v1/measure-rules").json()}

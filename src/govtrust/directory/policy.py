@@ -64,7 +64,7 @@ CAPABILITIES: dict[str, Capability] = {
     "records.reveal": _can(
         Role.CLERK, Role.REVIEWER, refusal="只有报送单位的填报员、审核员可以查看完整身份证号码"
     ),
-    "records.figures": _can(
+    "figures.read": _can(
         Role.REVIEWER,
         Role.CREDIT_OFFICE,
         Role.INSPECTOR,

@@ -62,7 +62,7 @@ def _date(value: str | None, default: datetime.date) -> datetime.date:
         return default
 
 
-@capability_required("records.figures")
+@capability_required("figures.read")
 def dashboard(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     start = _date(request.GET.get("start"), today.replace(month=1, day=1))

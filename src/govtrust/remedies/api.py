@@ -286,8 +286,9 @@ def case_draft(request: HttpRequest, number: str) -> Status[dict[str, str]]:
 
 @staff.get("/cases/{number}/evidence/{evidence_id}", summary="下载附件（仅办理单位）")
 def case_evidence(request: HttpRequest, number: str, evidence_id: int) -> FileResponse:
-    case = selectors.case_get(api_user(request), number)
-    return evidence_response(case.evidence.filter(pk=evidence_id).first())
+    return evidence_response(
+        selectors.evidence_read(number=number, evidence_id=evidence_id, user=api_user(request))
+    )
 
 
 class FiguresQuery(Schema):

@@ -106,8 +106,6 @@ def draft(request: HttpRequest, number: str) -> HttpResponse:
 @require_GET
 @capability_required("cases.handle")
 def evidence(request: HttpRequest, number: str, evidence_id: int) -> FileResponse:
-    try:
-        case = selectors.case_get(staff_user(request), number)
-        return evidence_response(case.evidence.filter(pk=evidence_id).first())
-    except NotFound as exc:
-        raise Http404(exc.detail) from exc
+    return evidence_response(
+        selectors.evidence_read(number=number, evidence_id=evidence_id, user=staff_user(request))
+    )

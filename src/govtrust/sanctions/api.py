@@ -105,7 +105,7 @@ def record_measures(request: HttpRequest, number: str) -> list[MeasureOut]:
 
 @router.get("/measure-rules", response=list[RuleOut], summary="惩戒措施规则（含历史版本）")
 def rules(request: HttpRequest) -> list[MeasureRule]:
-    api_user(request)
+    policy.require(api_user(request), "business.read")
     return list(MeasureRule.objects.all())
 
 

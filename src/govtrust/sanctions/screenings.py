@@ -158,6 +158,7 @@ def _verdict(result: dict[str, Any]) -> None:
 
 
 def screenings_visible(user: User) -> QuerySet[Screening]:
+    policy.require(user, "screening.run")
     return policy.within(Screening.objects.all(), user, **SCREENING_OWNER)
 
 

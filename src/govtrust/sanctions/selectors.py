@@ -9,11 +9,13 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
+from govtrust.core.errors import NotFound
 from govtrust.core.workdays import working_days_left
 from govtrust.core.workdays.engine import Calendar
 from govtrust.directory import policy
 from govtrust.directory.models import User
 from govtrust.directory.selectors import division_names
+from govtrust.records.selectors import records_visible
 from govtrust.sanctions.models import Measure, MeasureStatus
 from govtrust.sanctions.rectification import REPORTED
 
@@ -30,10 +32,11 @@ STATES = {
 
 
 def measures_of(*, number: str, user: User) -> QuerySet[Measure]:
-    """A record's measures, when the record is within the user's reach."""
-    return policy.within(
-        Measure.objects.filter(record__number=number[:24]), user, **MEASURE_OWNER
-    ).order_by("id")
+    """A record's measures; NotFound (404) when the record is outside the user's reach."""
+    record = records_visible(user).filter(number=number[:24]).first()
+    if record is None:
+        raise NotFound()
+    return Measure.objects.filter(record=record).order_by("id")
 
 
 def rectification_figures(user: User, today: datetime.date) -> list[dict[str, Any]]:

@@ -1,0 +1,358 @@
+"""The access policy as a table: every role, placed at each position relative to the unit that
+owns the data, against every API operation and page family that reads or writes business data.
+
+Positions, relative to 城关区 (620102) whose finance bureau (department A) reported the record:
+own unit (a government-level account of 城关区), own department (department A), other department
+(department B of 城关区), sibling (七里河区 620103), parent (兰州市 6201), child (a township of
+城关区). Expected answers: 200/201 (or 400/409 where the write was allowed but its body is
+refused on purpose, so that nothing changes and the table stays order-free), 403 for a role that
+may not, 404 for an object outside reach.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from govtrust.core.models import AuditEvent
+from govtrust.directory.models import Department, User
+from govtrust.directory.services import token_create
+from govtrust.disclosure.services import publication_publish
+from govtrust.records.models import ImportBatch, Record
+from govtrust.records.schemas import RecordIn
+from govtrust.records.services import record_accept, record_create, record_submit
+from govtrust.remedies.services.filing import Contact, objection_file
+from govtrust.sanctions.models import Measure, MeasureKind
+from govtrust.sanctions.reports import report_issue
+from govtrust.sanctions.screening import Candidate
+from govtrust.sanctions.screenings import screening_run
+from tests.conftest import TODAY, government, new_uscc, record_payload
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ("clerk", "reviewer", "credit_office", "inspector", "sysadmin", "secadmin", "auditor")
+ADMINS = {"sysadmin", "secadmin", "auditor"}
+POSITIONS = ("own_unit", "own_dept", "other_dept", "sibling", "parent", "child")
+PLACES = {  # position -> (division code, department)
+    "own_unit": ("620102", None),
+    "own_dept": ("620102", "城关区财政局"),
+    "other_dept": ("620102", "城关区教育局"),
+    "sibling": ("620103", None),
+    "parent": ("6201", None),
+    "child": ("620102001", None),
+}
+
+
+@dataclass
+class World:
+    record: Record
+    measure: Measure
+    case_number: str
+    evidence_id: int
+    screening: str
+    document: str
+    batch: str
+    users: dict[tuple[str, str], User]
+
+
+@pytest.fixture
+def world(make_user: Callable[..., User], make_department: Callable[..., Department]) -> World:
+    """GIVEN a record of 城关区财政局 accepted by 城关区's reviewer, with its measures, an
+    objection to it with a PDF, a kept screening and a credit report issued by 城关区's reviewer,
+    and one account for every role at every position."""
+    cache.clear()
+    make_department("620102", "城关区教育局")
+    users = {
+        (role, position): make_user(f"{role}_{position}", role, *PLACES[position])
+        for role in ROLES
+        for position in POSITIONS
+    }
+    clerk, reviewer = users["clerk", "own_dept"], users["reviewer", "own_unit"]
+    bureau = clerk.department
+    assert bureau is not None
+    data = RecordIn.model_validate(
+        record_payload(
+            subject_kind="department",
+            subject_name=bureau.name,
+            subject_identifier=bureau.uscc,
+            decision_date=str(TODAY - datetime.timedelta(days=30)),
+            arose_on=str(TODAY - datetime.timedelta(days=30)),
+        )
+    )
+    record = record_submit(record=record_create(data=data, actor=clerk), actor=clerk)
+    record = record_accept(record=record, actor=reviewer)
+    measure = Measure.objects.filter(record=record, kind=MeasureKind.EXPLANATION).first()
+    assert measure is not None
+    office = make_user("office_province", "credit_office", "62")
+    publication = publication_publish(record=record, actor=office)
+    filed = objection_file(
+        record_number=publication.number,
+        applicant_role="subject",
+        contact=Contact("王伟", "13812345678"),
+        fields=["facts"],
+        content="公示的失信事实与处罚决定书不一致，款项已于决定前付清。",
+        files=[("证明.pdf", _pdf())],
+        address="203.0.113.9",
+    )
+    case = filed.case
+    screening = screening_run(
+        title="年度先进评选",
+        candidates=[Candidate(row=1, name="王伟", identifier="", unit="")],
+        source_name="名单.xlsx",
+        actor=reviewer,
+    )
+    chengguan = government("620102")
+    chengguan.uscc = new_uscc("620102")
+    chengguan.save(update_fields=["uscc"])
+    document = report_issue(kind="government", pk=chengguan.pk, public=False, actor=reviewer)
+    batch = ImportBatch.objects.create(
+        unit=clerk.unit,
+        created_by=clerk,
+        department=clerk.department,
+        division_code="620102",
+        filename="records.xlsx",
+        stored_name="x",
+        size=1,
+        sha256="0" * 64,
+        kind="xlsx",
+        mode="all_or_nothing",
+    )
+    return World(
+        record=record,
+        measure=measure,
+        case_number=case.number,
+        evidence_id=case.evidence.get().pk,
+        screening=screening.number,
+        document=document.code,
+        batch=str(batch.pk),
+        users=users,
+    )
+
+
+def _pdf() -> Any:
+    return io.BytesIO(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+
+
+# ---- expected answers --------------------------------------------------------------------
+
+
+def reads(role: str, position: str) -> int:
+    """Business data of 城关区财政局: every business role reaches it from its own unit, its
+    own department and above; a department's clerks and reviewers not from another department."""
+    if role in ADMINS:
+        return 403
+    if position in ("sibling", "child"):
+        return 404
+    if position == "other_dept" and role in ("clerk", "reviewer"):
+        return 404
+    return 200
+
+
+def government_level(role: str, position: str) -> int:
+    """Objects of 城关区 itself, owned by no department (its credit report, its screening)."""
+    if role in ADMINS:
+        return 403
+    if position in ("sibling", "child"):
+        return 404
+    if position in ("own_dept", "other_dept") and role in ("clerk", "reviewer"):
+        return 404
+    return 200
+
+
+def screening_reads(role: str, position: str) -> int:
+    return 403 if role == "inspector" else government_level(role, position)
+
+
+def unit_answers(role: str, position: str) -> int:
+    """The reporting unit alone hands in explanations: 城关区's own accounts and department A;
+    400 because the report sent is too short (allowed, refused in words, nothing changed)."""
+    answer = reads(role, position)
+    if answer != 200:
+        return answer
+    if role not in ("clerk", "reviewer") or position == "parent":
+        return 403
+    return 400
+
+
+def office_verifies(role: str, position: str) -> int:
+    """Verification is the credit office's (other roles are refused before any look-up); 409
+    because nothing was handed in yet."""
+    if role != "credit_office":
+        return 403
+    answer = reads(role, position)
+    return 409 if answer == 200 else answer
+
+
+def cases(role: str, position: str) -> int:
+    """The objection: the credit office in reach, and the reporting unit (objections to its own
+    records); others get 404, the inspectors and administrators 403."""
+    if role in ADMINS or role == "inspector":
+        return 403
+    if role == "credit_office":
+        return 200 if position not in ("sibling", "child") else 404
+    return 200 if position in ("own_unit", "own_dept") else 404
+
+
+def imports(role: str, position: str) -> int:
+    return reads(role, position)
+
+
+def figures(role: str, position: str) -> int:
+    return 403 if role in ADMINS else 200
+
+
+Expect = Callable[[str, str], int]
+API: list[
+    tuple[str, str, Callable[[World], str], Callable[[World], dict[str, Any]] | None, Expect]
+] = [
+    ("get", "record", lambda w: f"/api/v1/records/{w.record.pk}", None, reads),
+    ("get", "measures", lambda w: f"/api/v1/records/{w.record.number}/measures", None, reads),
+    (
+        "get",
+        "self-corrections",
+        lambda w: f"/api/v1/records/{w.record.number}/self-corrections",
+        None,
+        reads,
+    ),
+    ("get", "document", lambda w: f"/api/v1/documents/{w.document}.pdf", None, government_level),
+    ("get", "screening", lambda w: f"/api/v1/screenings/kept/{w.screening}", None, screening_reads),
+    ("get", "case", lambda w: f"/api/v1/cases/{w.case_number}", None, cases),
+    (
+        "get",
+        "evidence",
+        lambda w: f"/api/v1/cases/{w.case_number}/evidence/{w.evidence_id}",
+        None,
+        cases,
+    ),
+    ("get", "import", lambda w: f"/api/v1/imports/{w.batch}", None, imports),
+    ("get", "rectification-figures", lambda w: "/api/v1/rectification-figures", None, figures),
+    (
+        "get",
+        "cases-figures",
+        lambda w: "/api/v1/cases-figures?start=2025-01-01&end=2026-12-31",
+        None,
+        figures,
+    ),
+    ("get", "measure-rules", lambda w: "/api/v1/measure-rules", None, figures),
+    (
+        "post",
+        "measure-report",
+        lambda w: f"/api/v1/measures/{w.measure.pk}/report",
+        lambda w: {"report": "太短", "version": w.measure.version},
+        unit_answers,
+    ),
+    (
+        "post",
+        "measure-verify",
+        lambda w: f"/api/v1/measures/{w.measure.pk}/verify",
+        lambda w: {"accept": True, "reason": "", "version": w.measure.version},
+        office_verifies,
+    ),
+]
+
+PAGES: list[tuple[str, Callable[[World], str], Expect]] = [
+    ("record page", lambda w: f"/records/{w.record.pk}/", reads),
+    ("measures page", lambda w: f"/backoffice/measures/{w.record.number}/", reads),
+    ("document page", lambda w: f"/backoffice/documents/{w.document}.pdf", government_level),
+    ("screening page", lambda w: f"/backoffice/screenings/{w.screening}/", screening_reads),
+    ("case page", lambda w: f"/backoffice/cases/{w.case_number}/", cases),
+    (
+        "evidence page",
+        lambda w: f"/backoffice/cases/{w.case_number}/evidence/{w.evidence_id}/",
+        cases,
+    ),
+    ("import page", lambda w: f"/records/imports/{w.batch}/", imports),
+    ("ledger page", lambda w: "/backoffice/measures/rectification/", figures),
+]
+
+
+@pytest.fixture
+def tokens(world: World) -> Iterator[dict[tuple[str, str], str]]:
+    yield {key: token_create(user=user) for key, user in world.users.items()}
+
+
+def test_every_api_operation_answers_each_role_at_each_position(
+    world: World, tokens: dict[tuple[str, str], str]
+) -> None:
+    """WHEN each account calls each operation THEN the answer is the table's; writes that are
+    refused change nothing."""
+    client = Client()
+    wrong = []
+    for method, name, path, body, expect in API:
+        for (role, position), token in tokens.items():
+            call = getattr(client, method)
+            kwargs: dict[str, Any] = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+            if body is not None:
+                kwargs.update(data=body(world), content_type="application/json")
+            got = call(path(world), **kwargs).status_code
+            if got != expect(role, position):
+                wrong.append((name, role, position, got, expect(role, position)))
+    assert wrong == [], "\n".join(map(str, wrong))
+    measure = Measure.objects.get(pk=world.measure.pk)
+    assert (measure.status, measure.version, measure.report) == ("active", 1, "")
+
+
+def test_every_page_family_answers_each_role_at_each_position(world: World) -> None:
+    wrong = []
+    for (role, position), user in world.users.items():
+        client = Client()
+        client.force_login(user)
+        for name, path, expect in PAGES:
+            got = client.get(path(world)).status_code
+            if got != expect(role, position):
+                wrong.append((name, role, position, got, expect(role, position)))
+    assert wrong == [], "\n".join(map(str, wrong))
+
+
+def test_lanzhou_new_area_answers_to_the_province(
+    make_user: Callable[..., User],
+) -> None:
+    """GIVEN a record reported by 兰州新区 WHEN 兰州市's reviewer and the province's reviewer
+    look for it THEN 兰州市's does not reach it and the province's does."""
+    clerk = make_user("clerk_xq", "clerk", "620171")
+    reviewer_lz = make_user("reviewer_lz_xq", "reviewer", "6201")
+    reviewer_gs = make_user("reviewer_gs_xq", "reviewer", "62")
+    data = RecordIn.model_validate(
+        record_payload(
+            subject_kind="government",
+            subject_name="兰州新区管委会",
+            subject_identifier=new_uscc("620171"),
+        )
+    )
+    record = record_submit(record=record_create(data=data, actor=clerk), actor=clerk)
+    for user, expected in ((reviewer_lz, 404), (reviewer_gs, 200)):
+        client = Client()
+        client.force_login(user)
+        assert client.get(f"/records/{record.pk}/").status_code == expected
+
+
+def test_sensitive_reads_leave_audit_events(world: World) -> None:
+    """WHEN the credit office reads the filer's contact, an evidence file, a credit report and a
+    screening's results THEN each read is an audit event naming the reader."""
+    office = world.users["credit_office", "parent"]
+    reviewer = world.users["reviewer", "own_unit"]
+    client = Client()
+    client.force_login(office)
+    assert client.get(f"/backoffice/cases/{world.case_number}/").status_code == 200
+    evidence = f"/backoffice/cases/{world.case_number}/evidence/{world.evidence_id}/"
+    assert client.get(evidence).status_code == 200
+    assert client.get(f"/backoffice/documents/{world.document}.pdf").status_code == 200
+    client.force_login(reviewer)
+    assert client.get(f"/backoffice/screenings/{world.screening}/").status_code == 200
+    events = set(AuditEvent.objects.filter(action__in=READ_ACTIONS).values_list("actor", "action"))
+    assert events == {
+        (office.username, "case.contact_read"),
+        (office.username, "case.evidence_read"),
+        (office.username, "document.download"),
+        (reviewer.username, "screening.read"),
+    }
+
+
+READ_ACTIONS = ["case.contact_read", "case.evidence_read", "document.download", "screening.read"]
