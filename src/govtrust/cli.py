@@ -194,6 +194,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from django.core.management import call_command
     from django.db import connection
 
+    from govtrust.core.audit.tasks import audit_seal_scheduled
     from govtrust.disclosure.tasks import disclosure_daily
     from govtrust.exchange.tasks import exchange_run
     from govtrust.records.tasks import send_reminders
@@ -211,6 +212,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
                     send_reminders.enqueue()
                     case_reminders.enqueue()
                     rectifications_escalate_daily.enqueue()
+                    audit_seal_scheduled.enqueue()  # before the checkpoint that anchors it
                     disclosure_daily.enqueue()
                     last_reminders = time.monotonic()
             finally:
