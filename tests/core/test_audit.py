@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 import pytest
 from django.db import DatabaseError, connection, transaction
+from django.test import Client
 
 from govtrust.cli import main
 from govtrust.core import signing
@@ -15,6 +17,7 @@ from govtrust.core.audit.seal import AUDIT_KEY, signed_body
 from govtrust.core.audit.tasks import audit_seal_scheduled
 from govtrust.core.errors import DomainError
 from govtrust.core.models import AuditEvent, AuditHead, AuditSeal
+from govtrust.directory.models import User
 from govtrust.ledger.models import EventKind, Leaf
 
 pytestmark = pytest.mark.django_db
@@ -256,3 +259,12 @@ def test_cli_audit_verify_names_the_first_rewritten_event(
     _rewrite(2, {"n": 7})
     assert main(["audit", "verify"]) == 1
     assert "第 2 号事件" in capsys.readouterr().err
+
+
+def test_the_audit_export_seals_the_head(client: Client, make_user: Callable[..., User]) -> None:
+    """Given an auditor, when the audit log is exported, then the exported head is sealed."""
+    client.force_login(make_user("aud", "auditor", "62"))
+    assert client.get("/accounts/audit/export.csv").status_code == 200
+    seal = AuditSeal.objects.get()
+    assert seal.reason == "export"
+    assert seal.seq == AuditEvent.objects.order_by("-seq").values_list("seq", flat=True)[0]
