@@ -11,8 +11,10 @@ govtrust import FILE --unit CODE [--department NAME] [--mode M] [--dry-run]
 govtrust worker                     runs background jobs (imports, reminders, exchange)
 govtrust exchange send|feedback FILE|pubkey
                                     deliver batches now, apply feedback, print the public key
-govtrust verify CHECKPOINT.json [--url URL]
-                                    checks a saved log checkpoint against the current one
+govtrust verify [CHECKPOINT.json] [--url URL] [--deep]
+                                    checks a saved log checkpoint against the current one;
+                                    --deep rebuilds every leaf, node and checkpoint from the
+                                    database and names the first record that no longer matches
 govtrust audit verify               recomputes the audit chain, reports the first broken link
 """
 
@@ -261,6 +263,43 @@ def cmd_exchange(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
+    """A saved checkpoint against the current one, and/or (--deep) the whole log rebuilt."""
+    if args.deep and args.url:
+        print("--deep 核对本机数据库，不能与 --url 同用", file=sys.stderr)
+        return 2
+    if not args.checkpoint and not args.deep:
+        print("请给出保存的检查点文件，或使用 --deep", file=sys.stderr)
+        return 2
+    code = _verify_checkpoint(args) if args.checkpoint else 0
+    return max(code, _verify_deep()) if args.deep else code
+
+
+def _verify_deep() -> int:
+    from govtrust.core.audit.seal import seal_leaves
+    from govtrust.disclosure.log_check import publication_leaves
+    from govtrust.ledger.deep import verify_deep
+
+    report = verify_deep(sources=[publication_leaves, seal_leaves])
+    if report.ok:
+        print(
+            f"深度核对一致：{report.leaves} 条叶子、{report.nodes} 个节点、"
+            f"{report.checkpoints} 个检查点均重新计算无误，"
+            f"{report.vouched} 项公示内容和审计链头签名与日志相符。"
+        )
+        return 0
+    for problem in report.problems:
+        print(problem, file=sys.stderr)
+    if report.unlisted:
+        print(f"另有 {report.unlisted} 处不一致未列出", file=sys.stderr)
+    if report.first_record:
+        print(f"首个与日志不符的记录：{report.first_record}", file=sys.stderr)
+    if report.first_node:
+        level, index = report.first_node
+        print(f"首个不一致的节点：第{level}层第{index}个", file=sys.stderr)
+    return 1
+
+
+def _verify_checkpoint(args: argparse.Namespace) -> int:
     """Check a saved checkpoint against the log's current one (a server's, or this database's)."""
     import json
     import urllib.request
@@ -350,8 +389,13 @@ def build_parser() -> argparse.ArgumentParser:
     exchange.add_argument("file", nargs="?", help="feedback：省平台的反馈文件（JSON Lines）")
     exchange.set_defaults(func=cmd_exchange)
     verify = sub.add_parser("verify", help="用一致性证明核对保存的透明日志检查点")
-    verify.add_argument("checkpoint", help="以前保存的检查点 JSON 文件")
+    verify.add_argument("checkpoint", nargs="?", help="以前保存的检查点 JSON 文件")
     verify.add_argument("--url", help="门户地址；不给则核对本机数据库")
+    verify.add_argument(
+        "--deep",
+        action="store_true",
+        help="由库中的叶子、公示内容（含盐值）和审计链头签名重新计算整棵树并核对每个检查点",
+    )
     verify.set_defaults(func=cmd_verify)
     audit = sub.add_parser("audit", help="审计链")
     audit.add_argument("action", choices=["verify"])

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime
 import json
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -23,6 +23,9 @@ from django.utils import timezone
 from govtrust.core.audit.chain import ChainReport, chain_verify
 from govtrust.core.errors import DomainError
 from govtrust.core.models import AuditHead, AuditSeal
+
+if TYPE_CHECKING:
+    from govtrust.ledger.deep import Expected
 
 AUDIT_KEY = "audit"
 CHAIN_ID = "govtrust-audit"
@@ -117,10 +120,12 @@ def audit_verify() -> ChainReport:
     return problem or chain_verify(sealed=heads)
 
 
-def seal_leaves() -> Iterator[tuple[int, str, dict[str, Any]]]:
-    """For `govtrust verify --deep`: each seal's log leaf as it must read (index, label, body)."""
-    from govtrust.ledger.services import AuditHeadEntry
+def seal_leaves() -> Iterator[Expected]:
+    """For `govtrust verify --deep`: each seal's log leaf as the seal rebuilds it."""
+    from govtrust.ledger.deep import Expected
+    from govtrust.ledger.models import EventKind
 
+    kinds = frozenset({EventKind.AUDIT_HEAD.value})
     for seal in AuditSeal.objects.order_by("leaf_index").iterator(chunk_size=2000):
-        body = AuditHeadEntry(seal.seq, seal.digest).body()
-        yield seal.leaf_index, f"审计链头签名（第{seal.seq}号事件）", body
+        body = {"seq": seal.seq, "digest": seal.digest}
+        yield Expected(seal.leaf_index, f"审计链头签名（第{seal.seq}号事件）", kinds, body)
