@@ -15,7 +15,8 @@ govtrust verify [CHECKPOINT.json] [--url URL] [--deep]
                                     checks a saved log checkpoint against the current one;
                                     --deep rebuilds every leaf, node and checkpoint from the
                                     database and names the first record that no longer matches
-govtrust audit verify               recomputes the audit chain, reports the first broken link
+govtrust audit verify|seal          recomputes the audit chain and checks it against the signed
+                                    heads, reports the first event that differs; seal signs now
 """
 
 from __future__ import annotations
@@ -339,8 +340,12 @@ def _verify_checkpoint(args: argparse.Namespace) -> int:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    from govtrust.core.audit import audit_verify
+    from govtrust.core.audit import audit_seal, audit_verify
 
+    if args.action == "seal":
+        seal = audit_seal(reason="manual")
+        print(f"已签名审计链头：第 {seal.seq} 号事件。" if seal else "审计链为空，无需签名。")
+        return 0
     report = audit_verify()
     if report.ok:
         print(f"审计链完整：共 {report.count} 条事件。")
@@ -398,7 +403,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     verify.set_defaults(func=cmd_verify)
     audit = sub.add_parser("audit", help="审计链")
-    audit.add_argument("action", choices=["verify"])
+    audit.add_argument("action", choices=["verify", "seal"], help="seal：立即签名审计链头")
     audit.set_defaults(func=cmd_audit)
     return parser
 

@@ -177,17 +177,13 @@ def test_the_database_refuses_to_change_or_delete_a_seal() -> None:
         AuditSeal.objects.filter(pk=seal.pk).delete()
 
 
-def _sealed_chain(*sizes: int) -> list[AuditEvent]:
-    """Events appended and the head sealed after each of `sizes` events."""
-    events: list[AuditEvent] = []
+def _sealed_chain(*sizes: int, seal: bool = True) -> None:
+    """Events appended up to each of `sizes`, the head sealed after each."""
     for size in sizes:
-        while len(events) < size:
-            n = len(events) + 1
-            events.append(
-                audit_append(actor="a", action="x.do", object_type="x", object_id=n, after={"n": n})
-            )
-        audit_seal(reason="schedule")
-    return events
+        for n in range(AuditEvent.objects.count() + 1, size + 1):
+            audit_append(actor="a", action="x.do", object_type="x", object_id=n, after={"n": n})
+        if seal:
+            audit_seal(reason="schedule")
 
 
 def test_verify_names_the_first_event_of_a_chain_rewritten_with_fresh_hashes() -> None:
@@ -252,7 +248,12 @@ def test_verify_refuses_a_seal_whose_signature_does_not_hold() -> None:
 def test_cli_audit_verify_names_the_first_rewritten_event(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    _sealed_chain(1, 3)
+    """Given a chain sealed from the command line after event 1 and 3, when event 2 is rewritten
+    with fresh hashes, then `govtrust audit verify` exits 1 naming event 2."""
+    _sealed_chain(1)
+    _sealed_chain(3, seal=False)
+    assert main(["audit", "seal"]) == 0
+    assert "第 3 号事件" in capsys.readouterr().out
     assert main(["audit", "verify"]) == 0
     capsys.readouterr()
     _drop_triggers()
