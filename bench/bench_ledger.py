@@ -13,7 +13,8 @@
    of 1,000 entries, the fill to the full size in transactions of 10,000, `services.inclusion`
    at that size, and single-entry transactions on top. If the fill's projection exceeds
    `--db-budget` seconds the database part stops at 200,000 leaves and the table says so.
-   Its root is checked against a `MemoryTree` rebuilt from the stored leaf data.
+   Its root is checked against a `MemoryTree` rebuilt from the stored leaf data. Last,
+   `verify --deep`'s tree check (`ledger.deep.verify_deep`) over the whole database log.
 
 Leaves are ~150-byte canonical JSON events. Nothing but the measured call is inside the timers.
 """
@@ -219,6 +220,14 @@ def database(n: int, samples: int, singles: int, budget: float, rng: random.Rand
     rate = singles / single
     row(f"DB appends/s, 1 per txn ({singles:,} on top)", f"{rate:,.0f}", "-", rate_goal(rate))
     assert services.size() == n + singles
+
+    from govtrust.ledger.deep import verify_deep
+
+    services.checkpoint_sign()
+    seconds, report = timed(verify_deep)
+    assert report.ok and report.leaves == n + singles, report.problems
+    label = f"verify --deep: leaves, nodes, checkpoint at {n + singles:,}"
+    row(label, f"{seconds:.1f} s ({report.leaves / seconds:,.0f} leaves/s)")
 
 
 def machine() -> str:

@@ -103,15 +103,30 @@ def record_payload(**overrides: Any) -> dict[str, Any]:
     return data
 
 
+_TRIGGER_MIGRATIONS = ("0003_audit_append_only", "0004_auditseal_truncate_refused")
+
+
+def _trigger_statements(kind: str) -> list[str]:
+    """The SQL of the audit triggers' migrations for this database (`kind`: "" or "_DROP")."""
+    name = ("SQLITE" if connection.vendor == "sqlite" else "POSTGRES") + kind
+    modules = [
+        importlib.import_module(f"govtrust.core.migrations.{m}") for m in _TRIGGER_MIGRATIONS
+    ]
+    return [statement for module in modules for statement in getattr(module, name, [])]
+
+
 @pytest.fixture
 def audit_triggers_dropped_after() -> Iterator[None]:
-    """For transactional tests on SQLite: Django empties tables with DELETE after the test, which
-    the append-only triggers refuse; drop them at teardown (the next test re-creates them)."""
+    """For transactional tests: Django empties tables after the test with DELETE (SQLite) or
+    TRUNCATE (PostgreSQL), which the append-only triggers refuse; drop them at teardown (the next
+    test re-creates them)."""
     yield
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
             cursor.execute("DROP TRIGGER IF EXISTS core_auditevent_no_update")
             cursor.execute("DROP TRIGGER IF EXISTS core_auditevent_no_delete")
+        for statement in _trigger_statements("_DROP"):
+            cursor.execute(statement)
 
 
 @pytest.fixture(autouse=True)
@@ -125,10 +140,8 @@ def _audit_triggers(request: pytest.FixtureRequest) -> None:
     else:
         return
 
-    migration = importlib.import_module("govtrust.core.migrations.0003_audit_append_only")
-    statements = migration.SQLITE if connection.vendor == "sqlite" else migration.POSTGRES
     with connection.cursor() as cursor:
-        for statement in statements:
+        for statement in _trigger_statements(""):
             cursor.execute(statement)
 
 

@@ -11,9 +11,12 @@ govtrust import FILE --unit CODE [--department NAME] [--mode M] [--dry-run]
 govtrust worker                     runs background jobs (imports, reminders, exchange)
 govtrust exchange send|feedback FILE|pubkey
                                     deliver batches now, apply feedback, print the public key
-govtrust verify CHECKPOINT.json [--url URL]
-                                    checks a saved log checkpoint against the current one
-govtrust audit verify               recomputes the audit chain, reports the first broken link
+govtrust verify [CHECKPOINT.json] [--url URL] [--deep]
+                                    checks a saved log checkpoint against the current one;
+                                    --deep rebuilds every leaf, node and checkpoint from the
+                                    database and names the first record that no longer matches
+govtrust audit verify|seal          recomputes the audit chain and checks it against the signed
+                                    heads, reports the first event that differs; seal signs now
 """
 
 from __future__ import annotations
@@ -194,6 +197,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from django.core.management import call_command
     from django.db import connection
 
+    from govtrust.core.audit.tasks import audit_seal_scheduled
     from govtrust.disclosure.tasks import disclosure_daily
     from govtrust.exchange.tasks import exchange_run
     from govtrust.records.tasks import send_reminders
@@ -211,6 +215,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
                     send_reminders.enqueue()
                     case_reminders.enqueue()
                     rectifications_escalate_daily.enqueue()
+                    audit_seal_scheduled.enqueue()  # before the checkpoint that anchors it
                     disclosure_daily.enqueue()
                     last_reminders = time.monotonic()
             finally:
@@ -259,6 +264,43 @@ def cmd_exchange(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
+    """A saved checkpoint against the current one, and/or (--deep) the whole log rebuilt."""
+    if args.deep and args.url:
+        print("--deep 核对本机数据库，不能与 --url 同用", file=sys.stderr)
+        return 2
+    if not args.checkpoint and not args.deep:
+        print("请给出保存的检查点文件，或使用 --deep", file=sys.stderr)
+        return 2
+    code = _verify_checkpoint(args) if args.checkpoint else 0
+    return max(code, _verify_deep()) if args.deep else code
+
+
+def _verify_deep() -> int:
+    from govtrust.core.audit.seal import seal_leaves
+    from govtrust.disclosure.log_check import publication_leaves
+    from govtrust.ledger.deep import verify_deep
+
+    report = verify_deep(sources=[publication_leaves, seal_leaves])
+    if report.ok:
+        print(
+            f"深度核对一致：{report.leaves} 条叶子、{report.nodes} 个节点、"
+            f"{report.checkpoints} 个检查点均重新计算无误，"
+            f"{report.vouched} 项公示内容和审计链头签名与日志相符。"
+        )
+        return 0
+    for problem in report.problems:
+        print(problem, file=sys.stderr)
+    if report.unlisted:
+        print(f"另有 {report.unlisted} 处不一致未列出", file=sys.stderr)
+    if report.first_record:
+        print(f"首个与日志不符的记录：{report.first_record}", file=sys.stderr)
+    if report.first_node:
+        level, index = report.first_node
+        print(f"首个不一致的节点：第{level}层第{index}个", file=sys.stderr)
+    return 1
+
+
+def _verify_checkpoint(args: argparse.Namespace) -> int:
     """Check a saved checkpoint against the log's current one (a server's, or this database's)."""
     import json
     import urllib.request
@@ -298,8 +340,12 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    from govtrust.core.audit import audit_verify
+    from govtrust.core.audit import audit_seal, audit_verify
 
+    if args.action == "seal":
+        seal = audit_seal(reason="manual")
+        print(f"已签名审计链头：第 {seal.seq} 号事件。" if seal else "审计链为空，无需签名。")
+        return 0
     report = audit_verify()
     if report.ok:
         print(f"审计链完整：共 {report.count} 条事件。")
@@ -348,11 +394,16 @@ def build_parser() -> argparse.ArgumentParser:
     exchange.add_argument("file", nargs="?", help="feedback：省平台的反馈文件（JSON Lines）")
     exchange.set_defaults(func=cmd_exchange)
     verify = sub.add_parser("verify", help="用一致性证明核对保存的透明日志检查点")
-    verify.add_argument("checkpoint", help="以前保存的检查点 JSON 文件")
+    verify.add_argument("checkpoint", nargs="?", help="以前保存的检查点 JSON 文件")
     verify.add_argument("--url", help="门户地址；不给则核对本机数据库")
+    verify.add_argument(
+        "--deep",
+        action="store_true",
+        help="由库中的叶子、公示内容（含盐值）和审计链头签名重新计算整棵树并核对每个检查点",
+    )
     verify.set_defaults(func=cmd_verify)
     audit = sub.add_parser("audit", help="审计链")
-    audit.add_argument("action", choices=["verify"])
+    audit.add_argument("action", choices=["verify", "seal"], help="seal：立即签名审计链头")
     audit.set_defaults(func=cmd_audit)
     return parser
 

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
+
 import pytest
 from django.db import DatabaseError, connection, transaction
+from django.test import Client
 
 from govtrust.cli import main
-from govtrust.core.audit import audit_append, audit_verify
-from govtrust.core.models import AuditEvent
+from govtrust.core import signing
+from govtrust.core.audit import audit_append, audit_seal, audit_verify
+from govtrust.core.audit.chain import GENESIS, _body, _digest
+from govtrust.core.audit.seal import AUDIT_KEY, signed_body
+from govtrust.core.audit.tasks import audit_seal_scheduled
+from govtrust.core.errors import DomainError
+from govtrust.core.models import AuditEvent, AuditHead, AuditSeal
+from govtrust.directory.models import User
+from govtrust.ledger.models import EventKind, Leaf
 
 pytestmark = pytest.mark.django_db
 
@@ -23,10 +34,14 @@ def _drop_triggers() -> None:
     """What an attacker with direct database access would have to do first."""
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            cursor.execute("DROP TRIGGER core_auditevent_no_update")
-            cursor.execute("DROP TRIGGER core_auditevent_no_delete")
-        else:
-            cursor.execute("DROP TRIGGER core_auditevent_append_only ON core_auditevent")
+            for table in ("core_auditevent", "core_auditseal"):
+                cursor.execute(f"DROP TRIGGER {table}_no_update")
+                cursor.execute(f"DROP TRIGGER {table}_no_delete")
+            return
+        for table in ("core_auditevent", "core_auditseal"):
+            cursor.execute(f"DROP TRIGGER {table}_append_only ON {table}")
+        for table in ("core_auditevent", "core_audithead", "core_auditseal"):
+            cursor.execute(f"DROP TRIGGER {table}_no_truncate ON {table}")
 
 
 def test_events_chain_and_verify() -> None:
@@ -82,3 +97,175 @@ def test_personal_data_is_not_in_the_audit_payload_unmasked() -> None:
         actor="a", action="x", object_type="x", object_id=1, after={"ric": "620102********123X"}
     )
     assert event.after == {"ric": "620102********123X"}
+
+
+def _rewrite(seq: int, after: dict[str, int]) -> None:
+    """A rewrite that covers its tracks: the event changed and every later hash recomputed, the
+    head moved along (the triggers must be dropped first)."""
+    prev = AuditEvent.objects.get(seq=seq).prev_digest
+    for event in AuditEvent.objects.filter(seq__gte=seq).order_by("seq"):
+        if event.seq == seq:
+            event.after = after
+        event.prev_digest, event.digest = prev, _digest(prev, _body(event))
+        event.save()
+        prev = event.digest
+    AuditHead.objects.filter(id=1).update(digest=prev)
+
+
+def _cut(keep: int) -> None:
+    """Delete every event after `keep` (all of them for 0) and move the head back to match."""
+    last = AuditEvent.objects.filter(seq=keep).first()
+    AuditEvent.objects.filter(seq__gt=keep).delete()
+    AuditHead.objects.filter(id=1).update(seq=keep, digest=last.digest if last else GENESIS)
+
+
+@pytest.mark.skipif(connection.vendor == "sqlite", reason="SQLite has no TRUNCATE")
+@pytest.mark.parametrize("table", ["core_auditevent", "core_audithead", "core_auditseal"])
+def test_truncate_of_an_audit_table_is_refused(table: str) -> None:
+    """Given a sealed chain, when its tables are truncated, then PostgreSQL refuses and nothing
+    is lost (TRUNCATE fires no row trigger: it used to empty the chain)."""
+    _three_events()
+    audit_seal(reason="manual")
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {table} CASCADE")
+    assert AuditEvent.objects.count() == 3 and AuditSeal.objects.count() == 1
+    assert audit_verify().ok
+
+
+def test_a_seal_signs_the_head_and_is_a_leaf_of_the_log() -> None:
+    """Given three events, when the head is sealed, then the seal carries seq and digest of the
+    last event under a signature of the audit key, and the log holds it as an audit-head leaf;
+    sealing again without new events adds nothing."""
+    events = _three_events()
+    seal = audit_seal(reason="export")
+    assert seal is not None
+    assert (seal.seq, seal.digest) == (3, events[-1].digest)
+    assert signing.verify(signed_body(seal), signing.public_key_pem(AUDIT_KEY))
+    leaf = Leaf.objects.get(index=seal.leaf_index)
+    assert leaf.kind == EventKind.AUDIT_HEAD
+    assert json.loads(leaf.data) | {"at": None} == {
+        "kind": "audit-head",
+        "seq": 3,
+        "digest": events[-1].digest,
+        "at": None,
+    }
+    assert audit_seal(reason="schedule") == seal
+    audit_append(actor="a", action="x.more", object_type="x", object_id=4)
+    assert audit_seal(reason="schedule").seq == 4  # type: ignore[union-attr]
+    assert audit_verify().ok
+
+
+def test_an_empty_chain_has_nothing_to_seal_and_a_bad_reason_is_refused() -> None:
+    assert audit_seal(reason="schedule") is None
+    with pytest.raises(DomainError):
+        audit_seal(reason="whim")
+
+
+def test_the_scheduled_job_seals_the_head() -> None:
+    _three_events()
+    audit_seal_scheduled.enqueue()
+    assert AuditSeal.objects.get().reason == "schedule"
+
+
+def test_the_database_refuses_to_change_or_delete_a_seal() -> None:
+    _three_events()
+    seal = audit_seal(reason="manual")
+    assert seal is not None
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditSeal.objects.filter(pk=seal.pk).update(seq=2)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditSeal.objects.filter(pk=seal.pk).delete()
+
+
+def _sealed_chain(*sizes: int, seal: bool = True) -> None:
+    """Events appended up to each of `sizes`, the head sealed after each."""
+    for size in sizes:
+        for n in range(AuditEvent.objects.count() + 1, size + 1):
+            audit_append(actor="a", action="x.do", object_type="x", object_id=n, after={"n": n})
+        if seal:
+            audit_seal(reason="schedule")
+
+
+def test_verify_names_the_first_event_of_a_chain_rewritten_with_fresh_hashes() -> None:
+    """Given seals after event 1 and after event 3, when event 2 is edited and every later hash
+    recomputed, then verify fails naming event 2 (it used to report an intact chain)."""
+    _sealed_chain(1, 3)
+    _drop_triggers()
+    _rewrite(2, {"n": 99})
+    report = audit_verify()
+    assert not report.ok
+    assert report.first_broken_seq == 2
+    assert "改写" in report.reason
+
+
+def test_verify_reports_an_emptied_chain() -> None:
+    """Given a sealed chain, when every event is deleted and the head reset, then verify fails
+    naming event 1 (it used to report an intact chain of 0 events)."""
+    _sealed_chain(3)
+    _drop_triggers()
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM core_auditevent")
+    AuditHead.objects.filter(id=1).update(seq=0, digest=GENESIS)
+    report = audit_verify()
+    assert not report.ok and report.count == 0
+    assert report.first_broken_seq == 1
+
+
+def test_verify_reports_a_tail_cut_below_the_last_seal() -> None:
+    """Given a chain sealed at 5 events, when events 4 and 5 are deleted and the head moved back
+    to event 3, then verify fails naming event 4."""
+    _sealed_chain(2, 5)
+    _drop_triggers()
+    _cut(3)
+    report = audit_verify()
+    assert not report.ok and report.first_broken_seq == 4
+
+
+def test_verify_still_finds_a_cut_when_the_seal_rows_are_deleted_too() -> None:
+    """Given a sealed chain, when the seal rows are deleted with the events, then the seal's
+    leaf in the transparency log still reports it."""
+    _sealed_chain(3)
+    _drop_triggers()
+    AuditSeal.objects.all().delete()
+    _cut(1)
+    report = audit_verify()
+    assert not report.ok and report.first_broken_seq == 3
+    assert "删除" in report.reason
+
+
+def test_verify_refuses_a_seal_whose_signature_does_not_hold() -> None:
+    """Given a chain rewritten and its seal row edited to match, then the signature fails."""
+    _sealed_chain(3)
+    _drop_triggers()
+    _rewrite(2, {"n": 99})
+    head = AuditEvent.objects.get(seq=3)
+    AuditSeal.objects.update(digest=head.digest)
+    report = audit_verify()
+    assert not report.ok and report.first_broken_seq == 3
+    assert "签名无效" in report.reason
+
+
+def test_cli_audit_verify_names_the_first_rewritten_event(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Given a chain sealed from the command line after event 1 and 3, when event 2 is rewritten
+    with fresh hashes, then `govtrust audit verify` exits 1 naming event 2."""
+    _sealed_chain(1)
+    _sealed_chain(3, seal=False)
+    assert main(["audit", "seal"]) == 0
+    assert "第 3 号事件" in capsys.readouterr().out
+    assert main(["audit", "verify"]) == 0
+    capsys.readouterr()
+    _drop_triggers()
+    _rewrite(2, {"n": 7})
+    assert main(["audit", "verify"]) == 1
+    assert "第 2 号事件" in capsys.readouterr().err
+
+
+def test_the_audit_export_seals_the_head(client: Client, make_user: Callable[..., User]) -> None:
+    """Given an auditor, when the audit log is exported, then the exported head is sealed."""
+    client.force_login(make_user("aud", "auditor", "62"))
+    assert client.get("/accounts/audit/export.csv").status_code == 200
+    seal = AuditSeal.objects.get()
+    assert seal.reason == "export"
+    assert seal.seq == AuditEvent.objects.order_by("-seq").values_list("seq", flat=True)[0]

@@ -77,3 +77,28 @@ class AuditHead(models.Model):
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     seq = models.PositiveBigIntegerField(default=0)
     digest = models.CharField(max_length=64, default="0" * 64)
+
+
+class AuditSeal(models.Model):
+    """A signed head of the audit chain (append-only, like the events).
+
+    The chain alone proves nothing against someone who rewrites it and recomputes the hashes;
+    a seal does, because its Ed25519 signature needs the key outside the database and its
+    (seq, digest) is also a leaf of the transparency log, whose checkpoints are published. A
+    chain that no longer reaches `digest` at `seq` was rewritten or cut after it was sealed.
+    """
+
+    seq = models.PositiveBigIntegerField("序号", db_index=True)
+    digest = models.CharField(max_length=64)
+    signed_at = models.DateTimeField("签名时间")
+    reason = models.CharField("原因", max_length=20)
+    key_id = models.CharField(max_length=16)
+    signature = models.CharField(max_length=100)
+    leaf_index = models.PositiveBigIntegerField("透明日志序号", unique=True)
+
+    class Meta:
+        verbose_name = "审计链头签名"
+        ordering = ["seq", "id"]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.digest[:12]}"

@@ -15,7 +15,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from govtrust.core.audit import audit_verify, canonical
+from govtrust.core.audit import audit_seal, audit_verify, canonical
 from govtrust.core.errors import DomainError
 from govtrust.core.models import AuditEvent, CalendarYear
 from govtrust.core.workdays.services import calendar_year_enter, parse_schedule
@@ -51,6 +51,7 @@ class _Echo:
 @role_required(Role.AUDITOR)
 def audit_export(request: HttpRequest) -> HttpResponseBase:
     """Stream the whole chain as CSV (UTF-8 with BOM so Excel opens it as Chinese)."""
+    audit_seal(reason="export")  # the exported head is signed and anchored in the log
     writer = csv.writer(_Echo())
     header = [
         "序号",

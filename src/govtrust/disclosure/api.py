@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
 from govtrust.core import signing
+from govtrust.core.audit import canonical
 from govtrust.core.errors import NotFound
 from govtrust.disclosure import selectors
 from govtrust.ledger import services as ledger
@@ -83,10 +84,20 @@ def public_record(request: HttpRequest, number: str) -> PublicRecord:
     return _out(selectors.publication_public_get(number))
 
 
+RECOMPUTE = (
+    "commitment = HMAC-SHA256(密钥 = salt 的字节, 消息 = view_canonical 的 UTF-8 字节) 的十六进制，"
+    "应等于 leaf_data 中的 commitment；view_canonical 是公示内容（键排序、无空格、不转义中文的 "
+    "JSON）；leaf_hash = SHA-256(0x00 ‖ leaf_data 的 UTF-8 字节)；按 RFC 9162 第2.1.3.2节用 "
+    "audit_path 由 leaf_hash 算到 checkpoint.root；再用 /api/v1/public/log/public-key 的公钥核对 "
+    "checkpoint 的 Ed25519 签名（签名对象是去掉 signature 后的 checkpoint 的同样规范 JSON）。"
+)
+
+
 @router.get("/public/records/{number}/proof", summary="该记录最新公示事件在透明日志中的包含证明")
 def public_record_proof(request: HttpRequest, number: str) -> dict[str, Any]:
     """The inclusion proof against the latest signed checkpoint (signed now if it is older than
-    the record's event), so the proof and the signature can be checked together."""
+    the record's event), so the proof and the signature can be checked together; with the salt
+    and the exact canonical text of the public view, so anyone can rebuild the leaf from it."""
     publication = selectors.publication_public_get(number)
     if publication.leaf_index is None:
         raise NotFound("该记录没有透明日志事件")
@@ -94,7 +105,13 @@ def public_record_proof(request: HttpRequest, number: str) -> dict[str, Any]:
     checkpoint = Checkpoint.objects.first()
     if checkpoint is None or checkpoint.size <= index:
         checkpoint = ledger.checkpoint_sign()
-    return {**ledger.inclusion(index, checkpoint.size), "checkpoint": checkpoint.body}
+    return {
+        **ledger.inclusion(index, checkpoint.size),
+        "checkpoint": checkpoint.body,
+        "salt": bytes(publication.salt).hex(),
+        "view_canonical": canonical(publication.view),
+        "recompute": RECOMPUTE,
+    }
 
 
 @router.get("/public/log/checkpoint", summary="最新签名检查点")

@@ -10,15 +10,18 @@ class EventKind(models.TextChoices):
     PUBLISH = "publish", "公示"
     CORRECT = "correct", "更正"
     WITHDRAW = "withdraw", "撤下"
+    AUDIT_HEAD = "audit-head", "审计链头"
 
 
 class Leaf(models.Model):
-    """One publication event. `data` is the canonical JSON that was hashed into the tree: it
-    names the record and commits to its public view through a salted hash, so a withdrawn record
-    can later be proved to have been published without the log showing its content."""
+    """One publication event, or a signed head of the audit chain. `data` is the canonical JSON
+    that was hashed into the tree: a publication event names the record and commits to its public
+    view through a salted hash, so a withdrawn record can later be proved to have been published
+    without the log showing its content; an audit head carries the chain's sequence number and
+    digest. `kind` and `record_number` are copies of what `data` says, for look-ups."""
 
     index = models.PositiveBigIntegerField(primary_key=True)
-    kind = models.CharField(max_length=10, choices=EventKind.choices)
+    kind = models.CharField(max_length=10, choices=EventKind.choices, db_index=True)
     record_number = models.CharField(max_length=24, db_index=True)
     data = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)

@@ -21,7 +21,7 @@ from govtrust.core import signing
 from govtrust.core.audit import canonical
 from govtrust.core.errors import DomainError
 from govtrust.ledger import merkle
-from govtrust.ledger.models import Checkpoint, Head, Leaf, Node
+from govtrust.ledger.models import Checkpoint, EventKind, Head, Leaf, Node
 
 LOG_ID = "govtrust-gansu-disclosure"
 LEDGER_KEY = "ledger"
@@ -34,20 +34,33 @@ def commitment(view: dict[str, Any], salt: bytes) -> str:
 
 @dataclass(frozen=True)
 class Entry:
+    """A publication event: names the record and commits to its public view."""
+
     kind: str
     record_number: str
     commitment: str
 
+    def body(self) -> dict[str, Any]:
+        return {"kind": self.kind, "record": self.record_number, "commitment": self.commitment}
 
-def _leaf_data(entry: Entry, at: datetime.datetime) -> str:
-    return canonical(
-        {
-            "kind": entry.kind,
-            "record": entry.record_number,
-            "commitment": entry.commitment,
-            "at": at.astimezone(datetime.UTC).isoformat(timespec="seconds"),
-        }
-    )
+
+@dataclass(frozen=True)
+class AuditHeadEntry:
+    """A signed head of the audit chain, anchored here so that a rewritten chain cannot be
+    re-sealed without the log (and its published checkpoints) showing it."""
+
+    seq: int
+    digest: str
+    kind: str = EventKind.AUDIT_HEAD
+    record_number: str = ""
+
+    def body(self) -> dict[str, Any]:
+        return {"kind": self.kind, "seq": self.seq, "digest": self.digest}
+
+
+def leaf_data(body: dict[str, Any], at: str) -> str:
+    """The exact text hashed into the tree: an entry's body and the time it was appended."""
+    return canonical({**body, "at": at})
 
 
 def _edge(size: int) -> dict[tuple[int, int], bytes]:
@@ -80,7 +93,7 @@ def fetch_nodes(keys: Iterable[tuple[int, int]]) -> dict[tuple[int, int], bytes]
         return {(level, i): bytes(h) for level, i, h in cursor.fetchall()}
 
 
-def append(entries: Iterable[Entry]) -> list[Leaf]:
+def append(entries: Iterable[Entry | AuditHeadEntry]) -> list[Leaf]:
     """Append events in order; must run inside the caller's transaction."""
     entries = list(entries)
     if not entries:
@@ -88,10 +101,10 @@ def append(entries: Iterable[Entry]) -> list[Leaf]:
     head, _ = Head.objects.select_for_update().get_or_create(id=1)
     size = head.size
     known = _edge(size)
-    now = timezone.now()
+    at = timezone.now().astimezone(datetime.UTC).isoformat(timespec="seconds")
     leaves, nodes = [], []
     for entry in entries:
-        data = _leaf_data(entry, now)
+        data = leaf_data(entry.body(), at)
         leaves.append(
             Leaf(index=size, kind=entry.kind, record_number=entry.record_number, data=data)
         )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -124,9 +124,11 @@ def _iter_events() -> Iterator[AuditEvent]:
     return AuditEvent.objects.order_by("seq").iterator(chunk_size=2000)
 
 
-def audit_verify() -> ChainReport:
-    """Recompute every link; report the first event whose link or content does not match."""
-    prev, expected_seq, count = GENESIS, 1, 0
+def chain_verify(*, sealed: Mapping[int, set[str]]) -> ChainReport:
+    """Recompute every link; report the first event whose link or content does not match, or,
+    for a chain rewritten with fresh hashes or cut short, the first event after the last sealed
+    head it still reaches (`sealed`: seq -> the digests signed for it)."""
+    prev, expected_seq, count, reached = GENESIS, 1, 0, 0
     for event in _iter_events():
         count += 1
         if event.seq != expected_seq:
@@ -135,7 +137,24 @@ def audit_verify() -> ChainReport:
             return ChainReport(count, False, event.seq, "前一事件的哈希不一致")
         if _digest(prev, _body(event)) != event.digest:
             return ChainReport(count, False, event.seq, "事件内容与哈希不一致（已被改动）")
+        signed = sealed.get(event.seq)
+        if signed is not None and signed != {event.digest}:
+            return ChainReport(
+                count,
+                False,
+                reached + 1,
+                f"第{reached + 1}至{event.seq}号事件与已签名的链头不符（审计链被改写）",
+            )
+        if signed is not None:
+            reached = event.seq
         prev, expected_seq = event.digest, expected_seq + 1
+    if sealed and max(sealed) > count:
+        return ChainReport(
+            count,
+            False,
+            count + 1,
+            f"审计链只有{count}条事件，签名的链头已到第{max(sealed)}号（事件被清空或删除）",
+        )
     head = AuditHead.objects.filter(id=1).first()
     if head is not None and head.seq != count:
         return ChainReport(count, False, count + 1, "链尾事件被删除")
