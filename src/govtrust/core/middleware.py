@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 
@@ -40,24 +41,41 @@ class IdleTimeoutMiddleware:
 
 
 _FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
+# A NUL in a JSON text: the raw byte, or the escape \u0000 after an even number of backslashes
+# (`\\u0000` is an escaped backslash and the letters u0000, which is harmless text).
+_JSON_NUL = re.compile(rb"\x00|(?<!\\)(?:\\\\)*\\u0000")
+_BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 def _fields(query: QueryDict) -> list[str]:
     return [text for key, items in query.lists() for text in (key, *items)]
 
 
+def _has_nul(request: HttpRequest) -> bool:
+    if any("\x00" in value for value in [request.path, *_fields(request.GET)]):
+        return True
+    if request.method not in _BODY_METHODS:
+        return False
+    if (request.content_type or "").startswith(_FORMS):
+        # Form fields are checked decoded; uploaded files may hold NUL bytes legitimately.
+        return request.method == "POST" and any("\x00" in v for v in _fields(request.POST))
+    # Any other body is what the API parses as JSON, whatever its declared type (django-ninja
+    # reads request.body for every Body parameter), so it is searched without parsing it. A raw
+    # NUL byte also refuses JSON in UTF-16 or UTF-32, which json.loads would accept: the API
+    # speaks UTF-8, as RFC 8259 section 8.1 requires between systems.
+    return _JSON_NUL.search(request.body) is not None
+
+
 class RejectNulMiddleware:
-    """A NUL character in the path, the query or a form field is refused with 400 before any
-    view runs: it belongs in no identifier or text, and PostgreSQL fails on it (a 500)."""
+    """A NUL character in the path, the query, a form field or a JSON body is refused with 400
+    before any view runs: it belongs in no identifier or text, and PostgreSQL fails on it (a
+    500) in text and in jsonb."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        values = [request.path, *_fields(request.GET)]
-        if request.method == "POST" and (request.content_type or "").startswith(_FORMS):
-            values += _fields(request.POST)
-        if any("\x00" in value for value in values):
+        if _has_nul(request):
             detail = "请求含有非法字符（NUL），已拒绝"
             if request.path.startswith("/api/"):
                 return JsonResponse({"detail": detail, "errors": []}, status=400)
