@@ -96,3 +96,17 @@ def test_log_verify_with_a_size_that_is_no_whole_number_is_a_client_error(size: 
         "/api/v1/public/log/verify", {"checkpoint": checkpoint}, content_type="application/json"
     )
     assert answer.status_code in (400, 422) and answer.json()["detail"]
+
+
+def test_a_lone_surrogate_in_a_json_body_is_refused_and_a_pair_is_text() -> None:
+    """Given JSON strings with a lone UTF-16 surrogate escape and with a proper pair (an emoji),
+    when each is posted, then the lone one is refused with 400 before any view (it cannot be
+    encoded; the throttle's hash and the database failed with a 500) and the pair reaches the
+    view (no such case)."""
+    cache.clear()
+    follow = "/api/v1/public/cases/follow"
+    for body in (b'{"number": "YY\\ud800", "code": "x"}', b'{"number": "Y", "code": "\\uDFFF"}'):
+        answer = Client().post(follow, body, content_type="application/json")
+        assert answer.status_code == 400 and "代理项" in answer.json()["detail"]
+    pair = b'{"number": "YY\\ud83d\\ude00", "code": "x"}'
+    assert Client().post(follow, pair, content_type="application/json").status_code == 404
