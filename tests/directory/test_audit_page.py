@@ -76,8 +76,11 @@ def test_time_filters_are_beijing_time(auditor: Client) -> None:
     assert len(_export(auditor, actor="timed", since=after)) == 1
     assert len(_export(auditor, actor="timed", until=before)) == 1
     assert len(_export(auditor, actor="timed", until=now.date().isoformat())) == 2
-    page = auditor.get("/accounts/audit/", {"since": "明天"})
-    assert page.status_code == 200 and "起始时间格式应为" in page.content.decode()
+    # "until" a minute includes the events within that minute.
+    assert len(_export(auditor, actor="timed", until=now.strftime("%Y-%m-%dT%H:%M"))) == 2
+    for since, until in (("明天", ""), ("", "9999-12-31"), ("0001-01-01T00:00", "")):
+        page = auditor.get("/accounts/audit/", {"since": since, "until": until})
+        assert page.status_code == 200 and "应为2000至2100年间的时间" in page.content.decode()
 
 
 def test_the_page_is_paged_and_keeps_its_filters(auditor: Client) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 import zoneinfo
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
@@ -119,9 +119,6 @@ def shown(event: AuditEvent) -> Shown:
     )
 
 
-_FIELDS = ("actor", "action", "object_type", "object_id", "since", "until", "address")
-
-
 @dataclass(frozen=True)
 class AuditFilters:
     """What the auditor asked for, as typed."""
@@ -138,30 +135,44 @@ class AuditFilters:
         return {k: v for k, v in asdict(self).items() if v}
 
 
-def _moment(text: str) -> datetime.datetime | None:
-    """`2026-11-29` or `2026-11-29T08:30` (a datetime-local input), read as Beijing time."""
-    for pattern in ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"):
+# What the auditor may type (a datetime-local input sends the first), with the span each names:
+# "until 08:30" includes the events of that minute, "until 2026-01-31" those of that day.
+_MOMENTS = (
+    ("%Y-%m-%dT%H:%M", datetime.timedelta(minutes=1)),
+    ("%Y-%m-%d %H:%M", datetime.timedelta(minutes=1)),
+    ("%Y-%m-%dT%H:%M:%S", datetime.timedelta(seconds=1)),
+    ("%Y-%m-%d", datetime.timedelta(days=1)),
+)
+
+
+def _moment(text: str) -> tuple[datetime.datetime, datetime.timedelta] | None:
+    """The start (Beijing time) and span of a typed time, or None if it is not one."""
+    for pattern, span in _MOMENTS:
         try:
-            return datetime.datetime.strptime(text, pattern).replace(tzinfo=BEIJING)
+            start = datetime.datetime.strptime(text, pattern).replace(tzinfo=BEIJING)
         except ValueError:
             continue
+        # Years far off would overflow once the span is added; no event is that old or new.
+        return (start, span) if 2000 <= start.year <= 2100 else None
     return None
 
 
 def _read(get: QueryDict) -> tuple[AuditFilters, list[str]]:
     """The filters of a query string, and a message for each time that could not be read (that
     time is then left out, never guessed)."""
-    typed = {name: get.get(name, "").strip()[:150] for name in _FIELDS}
+    typed = {f.name: get.get(f.name, "").strip()[:150] for f in fields(AuditFilters)}
     errors = []
     for name, label in (("since", "起始时间"), ("until", "截止时间")):
         if typed[name] and _moment(typed[name]) is None:
-            errors.append(f"{label}格式应为 2026-01-31 或 2026-01-31T08:30，已忽略")
+            errors.append(
+                f"{label}应为2000至2100年间的时间，如 2026-01-31 或 2026-01-31T08:30，已忽略"
+            )
             typed[name] = ""
     return AuditFilters(**typed), errors
 
 
 def audit_events(filters: AuditFilters) -> QuerySet[AuditEvent]:
-    """The events the filters select, newest first. A date alone as `until` includes that day."""
+    """The events the filters select, newest first; `until` includes the minute or day typed."""
     qs = AuditEvent.objects.order_by("-seq")
     if filters.actor:
         qs = qs.filter(actor=filters.actor)
@@ -175,13 +186,10 @@ def audit_events(filters: AuditFilters) -> QuerySet[AuditEvent]:
         qs = qs.filter(after__address=filters.address)
     since = _moment(filters.since)
     if since is not None:
-        qs = qs.filter(at__gte=since)
+        qs = qs.filter(at__gte=since[0])
     until = _moment(filters.until)
     if until is not None:
-        if len(filters.until) == len("2026-01-31"):
-            qs = qs.filter(at__lt=until + datetime.timedelta(days=1))
-        else:
-            qs = qs.filter(at__lte=until)
+        qs = qs.filter(at__lt=until[0] + until[1])
     return qs
 
 
