@@ -3,7 +3,10 @@ OpenAPI document, sent through the WSGI application): no request gets a server e
 is the caller's fault, answered with a 4xx in Chinese (architecture.md, security baseline).
 
 Examples are derandomized, so a run is reproducible and CI does not flicker; the generation
-still covers each operation's parameters and bodies, valid and broken."""
+still covers each operation's parameters and bodies, valid and broken. About a third of the cases
+also carry a NUL character inside one of their strings (path, query or body): PostgreSQL refuses
+NUL in text, so each must be answered with a 4xx before it reaches the database. CI runs this
+file on SQLite and on PostgreSQL (DATABASE_URL)."""
 
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ from django.core.cache import cache
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
@@ -33,6 +37,42 @@ LABELS = sorted(
     result.ok().label for result in SCHEMA.get_all_operations() if isinstance(result, Ok)
 )
 assert len(LABELS) == len(list(SCHEMA.get_all_operations())), "the OpenAPI document is invalid"
+NUL = "\x00"
+Place = tuple[dict[Any, Any] | list[Any], Any]
+
+
+def _strings(value: Any, places: list[Place]) -> None:
+    """Where strings sit inside `value` (a dict or list), as (container, key) pairs."""
+    items = value.items() if isinstance(value, dict) else enumerate(value)
+    for key, item in items:
+        if isinstance(item, str):
+            places.append((value, key))
+        elif isinstance(item, dict | list):
+            _strings(item, places)
+
+
+@SCHEMA.hook
+def flatmap_case(context: Any, case: Any) -> st.SearchStrategy[Any]:
+    """A third of the cases: a NUL put into one of the case's strings, at a drawn position.
+    (Schemathesis may draw NUL itself, but in 25 derandomized examples it seldom does.)"""
+    parts: list[Any] = [case.path_parameters or {}, case.query or {}, case.body]
+    places: list[Place] = []
+    _strings(parts, places)
+    if not places:
+        return st.just(case)
+
+    def insert(choice: tuple[bool, int, int]) -> Any:
+        wanted, which, at = choice
+        if wanted:
+            container, key = places[which]
+            text = container[key]
+            cut = at % (len(text) + 1)
+            container[key] = text[:cut] + NUL + text[cut:]
+            case.body = parts[2]  # a body that is itself one string was replaced in `parts`
+        return case
+
+    wanted = st.sampled_from([False, False, True])
+    return st.tuples(wanted, st.integers(0, len(places) - 1), st.integers(0, 64)).map(insert)
 
 
 @pytest.fixture
@@ -73,3 +113,27 @@ def test_no_server_error(label: str, mode: GenerationMode, bearer: dict[str, str
         # A path of plain strings and no body: there is no invalid input to generate.
         assert mode is GenerationMode.NEGATIVE
         pytest.skip("nothing in this operation can be made invalid")
+
+
+def test_generated_cases_carry_nul_characters() -> None:
+    """Given the hook above, when cases of an operation with a JSON body are generated,
+    then some carry a NUL in the body (the hook is not silently unused)."""
+    operation = SCHEMA.find_operation_by_label("POST /api/v1/public/cases/follow")
+    assert operation is not None
+
+    def body_has_nul(case: Any) -> bool:
+        places: list[Place] = []
+        _strings([case.body], places)
+        return any(NUL in container[key] for container, key in places)
+
+    seen: list[bool] = []
+
+    @settings(
+        max_examples=30, derandomize=True, database=None, suppress_health_check=list(HealthCheck)
+    )
+    @given(case=operation.as_strategy(generation_mode=GenerationMode.POSITIVE))
+    def draw(case: Any) -> None:
+        seen.append(body_has_nul(case))
+
+    draw()
+    assert any(seen) and not all(seen)

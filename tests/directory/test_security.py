@@ -81,7 +81,7 @@ def test_audit_export_is_csv_for_the_auditor(
     client.force_login(make_user("aud", "auditor", "62"))
     response = client.get("/accounts/audit/export.csv")
     body = b"".join(response.streaming_content).decode()  # type: ignore[attr-defined]
-    assert body.startswith("\ufeff序号,时间,操作人")
+    assert body.startswith("\ufeff序号,时间（北京时间 UTC+8）,操作人")
     assert "user.create" in body
 
 

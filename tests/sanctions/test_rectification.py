@@ -163,9 +163,17 @@ def test_control_characters_in_a_report_are_dropped_not_a_server_error(
     measure = rectification(department_record)
     client = Client()
     client.force_login(clerk)
+    # A NUL is refused before any view (core.middleware), the report left as it was.
+    refused = client.post(
+        f"/api/v1/measures/{measure.pk}/report",
+        {"report": "\x00" + REPORT, "version": 1},
+        content_type="application/json",
+    )
+    assert refused.status_code == 400 and "NUL" in refused.json()["detail"]
+    assert Measure.objects.get(pk=measure.pk).report == ""
     answer = client.post(
         f"/api/v1/measures/{measure.pk}/report",
-        {"report": "\x00" + REPORT + "\x1b", "version": 1},
+        {"report": "\x07" + REPORT + "\x1b", "version": 1},
         content_type="application/json",
     )
     assert answer.status_code == 200, answer.content

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 import time
 from collections.abc import Callable
 
@@ -40,25 +42,67 @@ class IdleTimeoutMiddleware:
 
 
 _FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
+# A NUL in a JSON text: the raw byte, or the escape \u0000 after an even number of backslashes
+# (`\\u0000` is an escaped backslash and the letters u0000, which is harmless text).
+_JSON_NUL = re.compile(rb"\x00|(?<!\\)(?:\\\\)*\\u0000")
+# The escape of a UTF-16 surrogate: paired, json.loads joins two into one character; alone, the
+# string cannot be encoded as UTF-8 and every database write or hash of it fails (a 500).
+_JSON_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
+_BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+_NUL = "请求含有非法字符（NUL），已拒绝"
+_SURROGATE = "请求含有无法编码的字符（单独的UTF-16代理项），已拒绝"
 
 
 def _fields(query: QueryDict) -> list[str]:
     return [text for key, items in query.lists() for text in (key, *items)]
 
 
+def _lone_surrogate(body: bytes) -> bool:
+    """Whether a JSON body decodes to text with an unpaired surrogate. Parsed only when the
+    escape appears at all; a body that is no JSON is left to the API to answer."""
+    if _JSON_SURROGATE.search(body) is None:
+        return False
+    try:
+        json.dumps(json.loads(body), ensure_ascii=False).encode()
+    except UnicodeEncodeError:
+        return True
+    except (ValueError, RecursionError):
+        return False
+    return False
+
+
+def _refusal(request: HttpRequest) -> str | None:
+    """Why the request is refused before any view, or None."""
+    if any("\x00" in value for value in [request.path, *_fields(request.GET)]):
+        return _NUL
+    if request.method not in _BODY_METHODS:
+        return None
+    if (request.content_type or "").startswith(_FORMS):
+        # Form fields are checked decoded; uploaded files may hold NUL bytes legitimately.
+        if request.method == "POST" and any("\x00" in v for v in _fields(request.POST)):
+            return _NUL
+        return None
+    # Any other body is what the API parses as JSON, whatever its declared type (django-ninja
+    # reads request.body for every Body parameter), so it is searched without parsing it. A raw
+    # NUL byte also refuses JSON in UTF-16 or UTF-32, which json.loads would accept: the API
+    # speaks UTF-8, as RFC 8259 section 8.1 requires between systems.
+    if _JSON_NUL.search(request.body) is not None:
+        return _NUL
+    return _SURROGATE if _lone_surrogate(request.body) else None
+
+
 class RejectNulMiddleware:
-    """A NUL character in the path, the query or a form field is refused with 400 before any
-    view runs: it belongs in no identifier or text, and PostgreSQL fails on it (a 500)."""
+    """A NUL character in the path, the query, a form field or a JSON body is refused with 400
+    before any view runs: it belongs in no identifier or text, and PostgreSQL fails on it (a
+    500) in text and in jsonb. So is a JSON string with an unpaired surrogate, which no
+    database or hash can encode."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        values = [request.path, *_fields(request.GET)]
-        if request.method == "POST" and (request.content_type or "").startswith(_FORMS):
-            values += _fields(request.POST)
-        if any("\x00" in value for value in values):
-            detail = "请求含有非法字符（NUL），已拒绝"
+        detail = _refusal(request)
+        if detail is not None:
             if request.path.startswith("/api/"):
                 return JsonResponse({"detail": detail, "errors": []}, status=400)
             return HttpResponseBadRequest(detail, content_type="text/plain; charset=utf-8")

@@ -28,6 +28,7 @@ from typing import TypeVar
 from django.db.models import Model, Q, QuerySet
 
 from govtrust.core.errors import Forbidden, NotFound
+from govtrust.core.prefix import prefix_range
 from govtrust.directory.models import Role, User
 
 M = TypeVar("M", bound=Model)
@@ -172,9 +173,7 @@ def covers(user: User, division_code: str) -> bool:
 
 
 def division_q(user: User, field: str = "division_code") -> Q:
-    """The reach as a filter: one indexed prefix condition (and the detached subtrees left
-    out). The prefix is a range, not LIKE: SQLite's LIKE is case-insensitive and so cannot
-    use an ordinary index, while a range on the code uses it on both databases."""
+    """The reach as a filter: one indexed prefix range (and the detached subtrees left out)."""
     code = user.scope_code
     wanted = _subtree(field, code)
     for root in _detached(code):
@@ -183,17 +182,9 @@ def division_q(user: User, field: str = "division_code") -> Q:
 
 
 def _subtree(field: str, code: str) -> Q:
-    """Codes starting with `code`, as a range: code <= x < the next code of that length."""
-    bound = _next_prefix(code)
-    wanted = Q(**{f"{field}__gte": code})
-    return wanted & Q(**{f"{field}__lt": bound}) if bound else wanted
-
-
-def _next_prefix(code: str) -> str:
-    """The smallest digit string greater than every code starting with `code` ("6209" ->
-    "621", "62" -> "63"); empty when there is none ("99")."""
-    stem = code.rstrip("9")
-    return stem[:-1] + str(int(stem[-1]) + 1) if stem else ""
+    """Codes starting with `code`, as an indexed range (core/prefix.py)."""
+    low, high = prefix_range(code)
+    return Q(**{f"{field}__gte": low, f"{field}__lt": high})
 
 
 def reach_q(user: User, *, division: str = "division_code", department: str | None) -> Q:

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from govtrust.directory import views
+from govtrust.directory import views, views_audit
 
 urlpatterns = [
     path(
@@ -10,7 +10,7 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("audit/", views.audit_list, name="audit"),
-    path("audit/export.csv", views.audit_export, name="audit-export"),
+    path("audit/", views_audit.audit_list, name="audit"),
+    path("audit/export.csv", views_audit.audit_export, name="audit-export"),
     path("calendar/", views.calendar, name="calendar"),
 ]

@@ -1,23 +1,18 @@
-"""Back-office pages of the administrators: the audit log (audit administrator) and the holiday
-calendar (system administrator)."""
+"""Back-office pages of the administrators: the landing page and the holiday calendar (system
+administrator). The audit log (audit administrator) is in views_audit."""
 
 from __future__ import annotations
 
-import csv
 import datetime
-from collections.abc import Iterator
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.http.response import HttpResponseBase
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from govtrust.core.audit import audit_seal, audit_verify, canonical
 from govtrust.core.errors import DomainError
-from govtrust.core.models import AuditEvent, CalendarYear
+from govtrust.core.models import CalendarYear
 from govtrust.core.workdays.services import calendar_year_enter, parse_schedule
 from govtrust.directory.access import role_required, staff_user
 from govtrust.directory.models import Role
@@ -28,67 +23,6 @@ _HOME: dict[str, str] = {Role.AUDITOR: "audit", Role.SYSADMIN: "calendar"}
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     return redirect(reverse(_HOME.get(staff_user(request).role, "records:list")))
-
-
-@role_required(Role.AUDITOR)
-def audit_list(request: HttpRequest) -> HttpResponse:
-    qs = AuditEvent.objects.order_by("-seq")
-    action = request.GET.get("action", "").strip()
-    if action:
-        qs = qs.filter(action__startswith=action)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    report = audit_verify() if request.GET.get("verify") else None
-    return render(
-        request, "directory/audit.html", {"page": page, "action": action, "report": report}
-    )
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-@role_required(Role.AUDITOR)
-def audit_export(request: HttpRequest) -> HttpResponseBase:
-    """Stream the whole chain as CSV (UTF-8 with BOM so Excel opens it as Chinese)."""
-    audit_seal(reason="export")  # the exported head is signed and anchored in the log
-    writer = csv.writer(_Echo())
-    header = [
-        "序号",
-        "时间",
-        "操作人",
-        "操作",
-        "对象类型",
-        "对象",
-        "结果",
-        "变更前",
-        "变更后",
-        "前一哈希",
-        "哈希",
-    ]
-
-    def rows() -> Iterator[str]:
-        yield "\ufeff" + writer.writerow(header)
-        for e in AuditEvent.objects.order_by("seq").iterator(chunk_size=2000):
-            yield writer.writerow(
-                [
-                    e.seq,
-                    e.at.isoformat(),
-                    e.actor,
-                    e.action,
-                    e.object_type,
-                    e.object_id,
-                    e.outcome,
-                    canonical(e.before),
-                    canonical(e.after),
-                    e.prev_digest,
-                    e.digest,
-                ]
-            )
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="audit-log.csv"'
-    return response
 
 
 @role_required(Role.SYSADMIN)

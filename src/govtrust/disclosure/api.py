@@ -7,6 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
+from pydantic import field_validator
 
 from govtrust.core import signing
 from govtrust.core.audit import canonical
@@ -135,6 +136,16 @@ class VerifyIn(Schema):
         description="以前保存的检查点（/public/log/checkpoint 的返回内容）"
     )
 
+    @field_validator("checkpoint")
+    @classmethod
+    def _size_is_a_count(cls, value: dict[str, Any]) -> dict[str, Any]:
+        # The size is read before the signature is checked (to fetch the proof); a signed
+        # checkpoint always holds a whole number, anything else is the caller's mistake.
+        size = value.get("size", 0)
+        if isinstance(size, bool) or not isinstance(size, int) or size < 0:
+            raise ValueError("检查点的 size 应为非负整数")
+        return value
+
 
 class VerifyOut(Schema):
     ok: bool
@@ -146,7 +157,7 @@ class VerifyOut(Schema):
 @router.post("/public/log/verify", response=VerifyOut, summary="用一致性证明核对保存的检查点")
 def log_verify(request: HttpRequest, payload: VerifyIn) -> VerifyOut:
     current = ledger.checkpoint_sign().body
-    old_size = int(payload.checkpoint.get("size", 0) or 0)
+    old_size = int(payload.checkpoint.get("size", 0))
     proof: list[str] = []
     if 0 < old_size <= int(current["size"]):
         proof = ledger.consistency(old_size, int(current["size"]))["proof"]

@@ -6,9 +6,7 @@ returns what is published today.
 
 from __future__ import annotations
 
-import csv
 import re
-from collections.abc import Iterator
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
@@ -18,6 +16,7 @@ from django.views.decorators.http import require_GET
 
 from govtrust.core import signing
 from govtrust.core.errors import NotFound
+from govtrust.core.sheets import csv_lines
 from govtrust.directory.models import Division, Level
 from govtrust.disclosure import selectors
 from govtrust.ledger import services as ledger
@@ -91,11 +90,6 @@ def record(request: HttpRequest, number: str) -> HttpResponse:
     )
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 CSV_COLUMNS = [
     ("number", "记录编号"),
     ("subject_name", "主体名称"),
@@ -117,24 +111,16 @@ CSV_COLUMNS = [
 ]
 
 
-def _cell(value: object) -> str:
-    """A CSV cell that Excel will not run as a formula (=, +, -, @ lead a formula)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 @require_GET
 def records_csv(request: HttpRequest) -> StreamingHttpResponse:
     """What the visitor searched, as CSV (UTF-8 with BOM for Excel), at most CSV_LIMIT rows."""
     qs = selectors.publication_search(_filters(request))[:CSV_LIMIT]
-    writer = csv.writer(_Echo())
-
-    def rows() -> Iterator[str]:
-        yield "\ufeff" + writer.writerow([label for _key, label in CSV_COLUMNS])
-        for publication in qs.iterator(chunk_size=1000):
-            yield writer.writerow([_cell(publication.view.get(key)) for key, _label in CSV_COLUMNS])
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    rows = (
+        [publication.view.get(key) for key, _label in CSV_COLUMNS]
+        for publication in qs.iterator(chunk_size=1000)
+    )
+    lines = csv_lines([label for _key, label in CSV_COLUMNS], rows)
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="govtrust-records.csv"'
     return response
 

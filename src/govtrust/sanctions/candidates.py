@@ -11,10 +11,10 @@ import tempfile
 from pathlib import Path
 from typing import IO, Any
 
-import xlsxwriter
 from django.conf import settings
 
 from govtrust.core.errors import DomainError
+from govtrust.core.sheets import workbook, write_cells
 from govtrust.records.bulk import cells, readers, sniff
 from govtrust.sanctions.screening import VERDICTS, Candidate
 
@@ -74,14 +74,14 @@ def results_xlsx(results: list[dict[str, Any]], *, checkpoint: str) -> bytes:
     """One line per candidate and match (results as a screening stores them), with the verdict,
     reasons, measures and dates."""
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
+    book = workbook(buffer, in_memory=True)
     sheet = book.add_worksheet("审查结果")
     bold = book.add_format({"bold": True})
-    sheet.write_row(
-        0, 0, ["评优评先信用审查结果", f"审查所依据的透明日志检查点：{checkpoint}"], bold
+    write_cells(
+        sheet, 0, 0, ["评优评先信用审查结果", f"审查所依据的透明日志检查点：{checkpoint}"], bold
     )
     titles = ["行号", "名称", "所在单位", "证件号码", "结论", "限制截止"]
-    sheet.write_row(2, 0, [*titles, "匹配记录", "匹配依据", "分数", "措施"], bold)
+    write_cells(sheet, 2, 0, [*titles, "匹配记录", "匹配依据", "分数", "措施"], bold)
     line = 3
     for result in results:
         base = [
@@ -102,7 +102,7 @@ def results_xlsx(results: list[dict[str, Any]], *, checkpoint: str) -> bytes:
             for match in result["matches"]
         ] or [["", "", "", ""]]
         for extra in lines:
-            sheet.write_row(line, 0, base + extra)
+            write_cells(sheet, line, 0, base + extra)
             line += 1
     sheet.set_column(0, 0, 6)
     sheet.set_column(1, 3, 24)

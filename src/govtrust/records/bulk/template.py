@@ -7,6 +7,8 @@ import io
 
 import xlsxwriter
 
+from govtrust.core.sheets import workbook as new_workbook
+from govtrust.core.sheets import write_cells
 from govtrust.records.bulk.columns import COLUMNS
 from govtrust.records.services.deadlines import REPORTING_WORKING_DAYS
 
@@ -15,7 +17,7 @@ DATA_ROWS = 5000
 
 def build(unit_label: str) -> bytes:
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    workbook = new_workbook(buffer, in_memory=True)
     title = workbook.add_format({"bold": True, "font_size": 14})
     required = workbook.add_format({"bold": True, "bg_color": "#FDE2E2", "border": 1})
     optional = workbook.add_format({"bold": True, "bg_color": "#F1F5F9", "border": 1})
@@ -26,13 +28,13 @@ def build(unit_label: str) -> bytes:
     sheet.merge_range(0, 0, 0, len(COLUMNS) - 1, f"政务失信记录报送表（{unit_label}）", title)
     for index, column in enumerate(COLUMNS):
         label = f"*{column.header}" if column.required else column.header
-        sheet.write(1, index, label, required if column.required else optional)
+        sheet.write_string(1, index, label, required if column.required else optional)
         sheet.write_comment(1, index, column.note or column.header)
         sheet.set_column(index, index, 28 if column.field in ("facts", "basis") else 16)
         if column.choices:
-            codes.write(0, index, column.header)
+            codes.write_string(0, index, column.header)
             for row, (_value, choice) in enumerate(column.choices, start=1):
-                codes.write(row, index, choice)
+                codes.write_string(row, index, choice)
             letter = xlsxwriter.utility.xl_col_to_name(index)
             sheet.data_validation(
                 2,
@@ -55,7 +57,7 @@ def build(unit_label: str) -> bytes:
     guide = workbook.add_worksheet("填写说明")
     guide.set_column(0, 0, 28)
     guide.set_column(1, 1, 70)
-    guide.write(0, 0, "填写说明", title)
+    guide.write_string(0, 0, "填写说明", title)
     lines = [
         ("适用单位", unit_label),
         (
@@ -69,8 +71,7 @@ def build(unit_label: str) -> bytes:
     ]
     lines += [(c.header + ("（必填）" if c.required else ""), c.note or "") for c in COLUMNS]
     for row, (name, value) in enumerate(lines, start=2):
-        guide.write(row, 0, name)
-        guide.write(row, 1, value)
+        write_cells(guide, row, 0, [name, value])
     sheet.activate()
     workbook.close()
     return buffer.getvalue()
