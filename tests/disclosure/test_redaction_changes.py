@@ -116,6 +116,7 @@ def test_only_the_provincial_credit_office_may_touch_the_rules(
         assert client.post(PAGE, form).status_code == 403
     with pytest.raises(Forbidden):
         redaction_change_propose(actor=user, rules=mobile_off(), note="关闭手机号遮蔽")
+    assert "redaction" not in client.get("/api/v1/openapi.json").content.decode()
     assert RedactionRule.objects.get(name="mobile").active
     assert not RedactionChange.objects.exists()
     seen = public_texts(client, number)

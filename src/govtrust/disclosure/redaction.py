@@ -122,6 +122,14 @@ def describe(rule: RuleSpec) -> str:
     return "保留" + "、".join(kept) if kept else "全部遮蔽"
 
 
+_KIND_ORDER = {k.name: i for i, k in enumerate(KINDS)}
+
+
+def display_order(name: str) -> tuple[int, str]:
+    """Catalogue kinds in catalogue order, then custom rules by name."""
+    return _KIND_ORDER.get(name, len(KINDS)), name
+
+
 def summary(rule: RuleSpec) -> str:
     return f"{'启用' if rule.active else '未启用'}，{describe(rule)}"
 
@@ -137,9 +145,8 @@ class DiffRow:
 def rules_diff(before: list[RuleSpec], after: list[RuleSpec]) -> list[DiffRow]:
     """What a proposal changes, rule by rule and item by item, catalogue kinds first."""
     old, new = {r.name: r for r in before}, {r.name: r for r in after}
-    order = [k.name for k in KINDS] + sorted((old.keys() | new.keys()) - KIND_NAMES)
     rows: list[DiffRow] = []
-    for name in order:
+    for name in sorted(old.keys() | new.keys(), key=display_order):
         b, a = old.get(name), new.get(name)
         if a is None and b is not None:
             rows.append(DiffRow(b.label, "删除规则", summary(b), "—"))

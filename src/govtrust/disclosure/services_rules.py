@@ -117,6 +117,7 @@ def _custom_checked(rule: RuleSpec) -> RuleSpec:
         raise DomainError("自定义规则须填写名称（不超过40字）", errors=[("label", "必填")])
     if rule.name and not CUSTOM_NAME.fullmatch(rule.name):
         raise DomainError(f"规则“{label}”无效", errors=[("name", "格式无效")])
+    rule = dataclasses.replace(rule, pattern=plain(rule.pattern))
     if not rule.pattern or len(rule.pattern) > 300:
         raise DomainError(
             f"规则“{label}”的正则表达式应为1至300个字符", errors=[("pattern", "长度")]

@@ -25,8 +25,8 @@ from govtrust.disclosure.redaction import (
     SAMPLE_TEXT,
     RuleSpec,
     describe,
+    display_order,
     rules_diff,
-    summary,
 )
 from govtrust.disclosure.services import publications_publish_bulk, rules_in_force
 from govtrust.disclosure.services_rules import (
@@ -105,7 +105,7 @@ def _page(
     request: HttpRequest, user: User, rules: list[RuleSpec], status: int = 200, **extra: Any
 ) -> HttpResponse:
     """The rules in force, a pending change with its diff, and the form showing `rules`."""
-    in_force = rules_in_force()
+    in_force = sorted(rules_in_force(), key=lambda r: display_order(r.name))
     chosen = {r.name: r for r in rules}
     pending = RedactionChange.objects.filter(state=RedactionChangeState.PENDING).first()
     diff = (
@@ -115,7 +115,7 @@ def _page(
     )
     context = {
         "built_in": [(r, describe(r)) for r in BUILT_IN],
-        "in_force": [(r, summary(r)) for r in in_force],
+        "in_force": [(r, describe(r)) for r in in_force],
         "kinds": [chosen.get(k.name, k) for k in KINDS],
         "customs": [r for r in rules if r.name not in KIND_NAMES and r.name not in BUILT_IN_NAMES],
         "pending": pending,

@@ -13,7 +13,8 @@
     var body = new FormData(form);
     body.set("action", "preview");
     var ticket = ++sent;
-    fetch(form.action || window.location.href, {
+    // getAttribute: `form.action` is the submit buttons named "action", not the URL.
+    fetch(form.getAttribute("action") || window.location.href, {
       method: "POST",
       body: body,
       credentials: "same-origin",
