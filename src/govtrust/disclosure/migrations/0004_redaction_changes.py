@@ -33,6 +33,24 @@ def rows(apps, schema_editor):  # type: ignore[no-untyped-def]
         rule.save(update_fields=["label"])
 
 
+def restore(apps, schema_editor):  # type: ignore[no-untyped-def]
+    """Going back to code that reads the ID rules from rows: put the rows back, or IDs show."""
+    from govtrust.disclosure.redaction import BUILT_IN
+
+    model = apps.get_model("disclosure", "RedactionRule")
+    for rule in BUILT_IN:
+        model.objects.update_or_create(
+            name=rule.name,
+            defaults={
+                "pattern": rule.pattern,
+                "keep_head": rule.keep_head,
+                "keep_tail": rule.keep_tail,
+                "active": True,
+                "note": rule.label,
+            },
+        )
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -67,5 +85,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(condition=models.Q(('state', 'pending')), fields=('state',), name='disclosure_one_pending_redaction_change')],
             },
         ),
-        migrations.RunPython(rows, migrations.RunPython.noop),
+        migrations.RunPython(rows, restore),
     ]
