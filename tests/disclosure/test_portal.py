@@ -171,15 +171,27 @@ def test_office_publishes_from_the_back_office(
 def test_redaction_rules_page(client: Client, office: User, make_user: Callable[..., User]) -> None:
     client.force_login(office)
     page = client.get("/backoffice/redaction/").content.decode()
-    assert "citizen_id" in page and "mobile" in page
-    bad = client.post("/backoffice/redaction/", {"name": "x y", "pattern": "a"})
-    assert bad.status_code == 400 and "规则名称" in bad.content.decode()
+    assert "身份证号码" in page and "手机号码" in page
+    bad = client.post(
+        "/backoffice/redaction/",
+        {"action": "propose", "custom-label": "x y", "custom-pattern": "([", "note": "新增"},
+    )
+    assert bad.status_code == 400 and "正则表达式无效" in bad.content.decode()
     ok = client.post(
         "/backoffice/redaction/",
-        {"name": "qq", "pattern": r"QQ\d{5,11}", "keep_head": "2", "keep_tail": "0", "active": "1"},
+        {
+            "action": "propose",
+            "custom-name": "",
+            "custom-label": "QQ号码",
+            "custom-pattern": r"QQ\d{5,11}",
+            "custom-head": "2",
+            "custom-tail": "0",
+            "custom-state": "on",
+            "note": "遮蔽QQ号码",
+        },
         follow=True,
     )
-    assert "规则已保存" in ok.content.decode()
+    assert "变更已提交" in ok.content.decode()
     client.force_login(make_user("rev", "reviewer", "6201"))
     assert client.get("/backoffice/redaction/").status_code == 403
 

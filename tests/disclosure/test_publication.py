@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from collections.abc import Callable
 from typing import Any
@@ -14,14 +15,16 @@ from govtrust.core.errors import Conflict, DomainError, Forbidden
 from govtrust.core.models import AuditEvent
 from govtrust.directory.models import User
 from govtrust.disclosure.models import Publication
+from govtrust.disclosure.redaction import RuleSpec
 from govtrust.disclosure.rules.periods import period_for
 from govtrust.disclosure.selectors import Filters, publication_search
 from govtrust.disclosure.services import (
     publication_publish,
     publications_expire,
     publications_publish_bulk,
+    rules_in_force,
 )
-from govtrust.disclosure.services_rules import redaction_rule_save
+from govtrust.disclosure.services_rules import redaction_change_approve, redaction_change_propose
 from govtrust.ledger import merkle
 from govtrust.ledger.models import Leaf
 from govtrust.records.models import Record
@@ -182,34 +185,29 @@ def test_proof_from_the_api_verifies_against_the_signed_checkpoint(
 
 
 def test_a_new_redaction_rule_corrects_published_views_and_logs_it(
-    accepted: Callable[..., Record], office: User
+    accepted: Callable[..., Record], office: User, make_user: Callable[..., User]
 ) -> None:
     record = accepted(facts="联系人车牌甘A12345，逾期未付款。")
     publication = publication_publish(record=record, actor=office)
     assert "甘A12345" in publication.view["facts"]
+    plate = RuleSpec("", "车牌号码", "([", 2, 0)
     with pytest.raises(DomainError, match="正则表达式无效"):
-        redaction_rule_save(
-            actor=office, name="plate", pattern="([", keep_head=1, keep_tail=0, active=True
-        )
-    rule, changed = redaction_rule_save(
-        actor=office,
-        name="plate",
-        pattern=r"[\u4e00-\u9fa5][A-Z][A-Z0-9]{5}",
-        keep_head=2,
-        keep_tail=0,
-        active=True,
-    )
-    assert changed == 1
+        redaction_change_propose(actor=office, rules=[plate], note="遮蔽车牌")
+    plate = dataclasses.replace(plate, pattern=r"[\u4e00-\u9fa5][A-Z][A-Z0-9]{5}")
+    change = redaction_change_propose(actor=office, rules=[plate], note="遮蔽车牌")
+    second = make_user("office2", "credit_office", "62")
+    approved = redaction_change_approve(change=change, actor=second, version=change.version)
+    assert approved.corrected == 1
     publication.refresh_from_db()
     assert "甘A*****" in publication.view["facts"] and "甘A12345" not in publication.search_text
     assert Leaf.objects.filter(record_number=record.number).values_list("kind", flat=True)[1] == (
         "correct"
     )
-    assert AuditEvent.objects.filter(action="redaction_rule.save", object_id="plate").exists()
-    _again, unchanged = redaction_rule_save(
-        actor=office, name="plate", pattern=rule.pattern, keep_head=2, keep_tail=0, active=True
-    )
-    assert unchanged == 0
+    assert AuditEvent.objects.filter(action="redaction.approve", object_id=str(change.pk)).exists()
+    bank_cards = [dataclasses.replace(r, active=True) for r in rules_in_force()]
+    again = redaction_change_propose(actor=second, rules=bank_cards, note="遮蔽银行卡号")
+    unchanged = redaction_change_approve(change=again, actor=office, version=again.version)
+    assert unchanged.corrected == 0
 
 
 def test_relevance_orders_small_match_sets_and_newest_first_beyond_the_rank_limit(

@@ -5,7 +5,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from govtrust.directory.models import Role
 from govtrust.records.models import Record
+from govtrust.records.workflow import Transition
 
 
 class PublicationStatus(models.TextChoices):
@@ -66,9 +68,11 @@ class Publication(models.Model):
 
 
 class RedactionRule(models.Model):
-    """A pattern masked in every public text. Rules are data, changed with an audit event."""
+    """A pattern masked in every public text, as in force. Rows change only when a
+    RedactionChange is approved; the citizen ID rules are not rows (redaction.BUILT_IN)."""
 
-    name = models.CharField(max_length=40, unique=True)
+    name = models.CharField(max_length=40, unique=True)  # a catalogue kind or custom_N
+    label = models.CharField("名称", max_length=40, blank=True)
     pattern = models.CharField(max_length=300)
     keep_head = models.PositiveSmallIntegerField(default=0)
     keep_tail = models.PositiveSmallIntegerField(default=0)
@@ -80,3 +84,78 @@ class RedactionRule(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class RedactionChangeState(models.TextChoices):
+    PENDING = "pending", "待审核"  # proposed; the rules in force are unchanged
+    APPROVED = "approved", "已生效"  # a second member approved; its rules are in force
+    REJECTED = "rejected", "已驳回"  # refused (or withdrawn by its proposer) with a reason
+
+
+class RedactionChange(models.Model):
+    """A proposed new set of redaction rules, in force only once a second member of the
+    provincial credit office approves it (four eyes).
+
+        pending ──approve──> approved   (rules replaced, publications re-rendered)
+           └─────reject────> rejected   (with a reason)
+
+    `rules` is the whole proposed set, `base` the set in force when it was proposed: approval
+    refuses if the rules in force moved meanwhile, so nobody approves a diff they did not see.
+    """
+
+    rules = models.JSONField()
+    base = models.JSONField()
+    note = models.CharField("变更说明", max_length=200)
+    state = models.CharField(
+        max_length=10,
+        choices=RedactionChangeState.choices,
+        default=RedactionChangeState.PENDING,
+        db_index=True,
+    )
+    version = models.PositiveIntegerField(default=1)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True)
+    reason = models.CharField("驳回理由", max_length=200, blank=True)
+    corrected = models.PositiveIntegerField(default=0)  # publications re-rendered on approval
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            # One proposal at a time: two racing proposals cannot both wait for approval.
+            models.UniqueConstraint(
+                fields=["state"],
+                condition=models.Q(state="pending"),
+                name="disclosure_one_pending_redaction_change",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"遮蔽规则变更 {self.pk}"
+
+
+REDACTION_TRANSITIONS: dict[str, Transition] = {
+    t.name: t
+    for t in (
+        Transition(
+            "approve",
+            "审核通过",
+            frozenset({RedactionChangeState.PENDING}),
+            RedactionChangeState.APPROVED,
+            frozenset({Role.CREDIT_OFFICE}),
+        ),
+        Transition(
+            "reject",
+            "驳回",
+            frozenset({RedactionChangeState.PENDING}),
+            RedactionChangeState.REJECTED,
+            frozenset({Role.CREDIT_OFFICE}),
+            needs_reason=True,
+        ),
+    )
+}

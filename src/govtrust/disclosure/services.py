@@ -26,7 +26,13 @@ from govtrust.disclosure.models import (
     RedactionRule,
     WithdrawReason,
 )
-from govtrust.disclosure.redaction import CompiledRule, compile_rules, redact
+from govtrust.disclosure.redaction import (
+    BUILT_IN_NAMES,
+    CompiledRule,
+    RuleSpec,
+    compile_rules,
+    redact,
+)
 from govtrust.disclosure.rules.periods import add_months, period_for
 from govtrust.disclosure.search import bigrams
 from govtrust.ledger import services as ledger
@@ -36,11 +42,17 @@ from govtrust.records.selectors import record_get
 from govtrust.records.workflow import Status
 
 
+def rules_in_force() -> list[RuleSpec]:
+    """The redaction rules kept as rows, by name; the built-in ID rules come on top in `redact`
+    (rows named like them, however they got there, are not read)."""
+    return [
+        RuleSpec(r.name, r.label or r.name, r.pattern, r.keep_head, r.keep_tail, r.active)
+        for r in RedactionRule.objects.exclude(name__in=BUILT_IN_NAMES).order_by("name")
+    ]
+
+
 def active_rules() -> list[CompiledRule]:
-    rows = RedactionRule.objects.filter(active=True).values_list(
-        "name", "pattern", "keep_head", "keep_tail"
-    )
-    return compile_rules(list(rows))
+    return compile_rules(r for r in rules_in_force() if r.active)
 
 
 def _division_names(code: str) -> tuple[str, str]:

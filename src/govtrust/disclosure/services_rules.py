@@ -1,22 +1,50 @@
 """Changing what the public sees of a published record: corrections and redaction rules.
 
 A correction re-renders the public view from the record (after an upheld objection, or after a
-redaction rule changed) and appends a `correct` event to the transparency log that commits to the
-new view, so the log shows that the page changed and when, without showing what it said before.
+change of the redaction rules took effect) and appends a `correct` event to the transparency log
+that commits to the new view, so the log shows that the page changed and when, without showing
+what it said before.
+
+Redaction rules apply to every public view of the province, so only the provincial credit office
+changes them, and with four eyes: one member proposes a whole new rule set, another approves it
+(or either rejects it with a reason); only then are the rows replaced and the publications
+re-rendered. The citizen ID rules are built in (redaction.BUILT_IN) and no proposal touches them.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import re
+from collections.abc import Callable
+from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
 
 from govtrust.core.audit import audit_append
-from govtrust.core.errors import DomainError, Forbidden
-from govtrust.directory.models import Role, User
-from govtrust.disclosure.models import Publication, PublicationStatus, RedactionRule
-from govtrust.disclosure.services import active_rules, public_view, search_fields
+from govtrust.core.errors import Conflict, DomainError, Forbidden, NotFound
+from govtrust.core.text import plain
+from govtrust.directory.models import Level, Role, User
+from govtrust.disclosure.models import (
+    REDACTION_TRANSITIONS,
+    Publication,
+    PublicationStatus,
+    RedactionChange,
+    RedactionChangeState,
+    RedactionRule,
+)
+from govtrust.disclosure.redaction import (
+    BUILT_IN,
+    CUSTOM_NAME,
+    KINDS,
+    MAX_KEEP,
+    RuleSpec,
+    compile_rules,
+    redact,
+)
+from govtrust.disclosure.services import active_rules, public_view, rules_in_force, search_fields
 from govtrust.ledger import services as ledger
 from govtrust.ledger.models import EventKind
 
@@ -61,67 +89,257 @@ def publication_correct(*, publication: Publication, actor_name: str, reason: st
     return True
 
 
-@transaction.atomic
-def redaction_rule_save(
-    *,
-    actor: User,
-    name: str,
-    pattern: str,
-    keep_head: int,
-    keep_tail: int,
-    active: bool,
-    note: str = "",
-) -> tuple[RedactionRule, int]:
-    """Create or change a rule, then re-render every published view it affects (each one a
-    logged correction). Returns the rule and how many publications changed."""
-    if actor.role not in (Role.CREDIT_OFFICE, Role.SECADMIN):
-        raise Forbidden("只有信用办或安全管理员可以修改遮蔽规则")
-    if not re.fullmatch(r"[a-z_]{2,40}", name):
-        raise DomainError("规则名称应为2至40个小写字母或下划线", errors=[("name", "格式无效")])
+def can_edit_redaction(user: User) -> bool:
+    """Whether `user` may see, propose and decide changes of the redaction rules: a member of the
+    provincial credit office, since the rules mask every public view of the province. A
+    prefecture's credit office or an administrator may not (issue 11)."""
+    return (
+        user.is_active
+        and user.role == Role.CREDIT_OFFICE
+        and user.unit.division.level == Level.PROVINCE
+    )
+
+
+ID_REFUSAL = "身份证号码始终遮蔽（18位保留前6位、后4位），这是内置规则，不能关闭、修改或减弱"
+MAX_SAMPLE = 2000  # characters of preview text: a custom pattern runs on what is typed
+_BUILT_IN = {r.name: r for r in BUILT_IN}
+_KINDS = {k.name: k for k in KINDS}
+
+
+def _require_editor(actor: User, doing: str) -> None:
+    if not can_edit_redaction(actor):
+        raise Forbidden(f"只有省信用办可以{doing}遮蔽规则")
+
+
+def _custom_checked(rule: RuleSpec) -> RuleSpec:
+    label = plain(rule.label).strip()
+    if not 1 <= len(label) <= 40:
+        raise DomainError("自定义规则须填写名称（不超过40字）", errors=[("label", "必填")])
+    if rule.name and not CUSTOM_NAME.fullmatch(rule.name):
+        raise DomainError(f"规则“{label}”无效", errors=[("name", "格式无效")])
+    rule = dataclasses.replace(rule, pattern=plain(rule.pattern))
+    if not rule.pattern or len(rule.pattern) > 300:
+        raise DomainError(
+            f"规则“{label}”的正则表达式应为1至300个字符", errors=[("pattern", "长度")]
+        )
     try:
-        re.compile(pattern)
+        regex = re.compile(rule.pattern)
     except re.error as exc:
-        raise DomainError(f"正则表达式无效：{exc}", errors=[("pattern", str(exc))]) from exc
-    if not 0 <= keep_head <= 10 or not 0 <= keep_tail <= 10:
-        raise DomainError("保留位数应在0至10之间")
-    rule = RedactionRule.objects.filter(name=name).first()
-    before = (
-        None
-        if rule is None
-        else {
-            "pattern": rule.pattern,
-            "keep_head": rule.keep_head,
-            "keep_tail": rule.keep_tail,
-            "active": rule.active,
-        }
-    )
-    rule, _ = RedactionRule.objects.update_or_create(
-        name=name,
-        defaults={
-            "pattern": pattern,
-            "keep_head": keep_head,
-            "keep_tail": keep_tail,
-            "active": active,
-            "note": note[:200],
-        },
-    )
+        raise DomainError(
+            f"规则“{label}”的正则表达式无效：{exc}", errors=[("pattern", str(exc))]
+        ) from exc
+    if regex.search("") is not None:
+        raise DomainError(
+            f"规则“{label}”的正则表达式会匹配空文本", errors=[("pattern", "匹配空文本")]
+        )
+    return dataclasses.replace(rule, label=label)
+
+
+def _checked(rules: list[RuleSpec], in_force: list[RuleSpec]) -> list[RuleSpec]:
+    """The proposed set, validated and normalised: catalogue kinds take their pattern and name
+    from the catalogue (a kind left out keeps its rule in force), new custom rules get a name.
+    Any attempt to switch off or alter a built-in ID rule is refused, not silently dropped."""
+    out: dict[str, RuleSpec] = {}
+    for rule in rules:
+        if rule.name in _BUILT_IN:
+            if rule != _BUILT_IN[rule.name]:
+                raise DomainError(ID_REFUSAL, errors=[(rule.name, ID_REFUSAL)])
+            continue
+        if not (0 <= rule.keep_head <= MAX_KEEP and 0 <= rule.keep_tail <= MAX_KEEP):
+            raise DomainError(
+                f"“{rule.label}”的保留位数应在0至{MAX_KEEP}之间", errors=[(rule.name, "超出范围")]
+            )
+        kind = _KINDS.get(rule.name)
+        if kind is not None:
+            rule = dataclasses.replace(
+                kind, keep_head=rule.keep_head, keep_tail=rule.keep_tail, active=rule.active
+            )
+        else:
+            rule = _custom_checked(rule)
+        if rule.name and rule.name in out:
+            raise DomainError(f"规则“{rule.label}”重复", errors=[(rule.name, "重复")])
+        out[rule.name or f"new {len(out)}"] = rule
+    for kept in in_force:
+        if kept.name in _KINDS:
+            out.setdefault(kept.name, kept)
+    taken = [
+        int(n.removeprefix("custom_"))
+        for n in (*out, *(r.name for r in in_force))
+        if CUSTOM_NAME.fullmatch(n)
+    ]
+    serial = max(taken, default=0)
+    named = []
+    for rule in out.values():
+        if not rule.name:
+            serial += 1
+            rule = dataclasses.replace(rule, name=f"custom_{serial}")
+        named.append(rule)
+    return sorted(named, key=lambda r: r.name)
+
+
+def _as_json(rules: list[RuleSpec]) -> list[dict[str, Any]]:
+    return [r.as_dict() for r in sorted(rules, key=lambda r: r.name)]
+
+
+def rules_preview(*, actor: User, rules: list[RuleSpec], sample: str) -> str:
+    """The sample text as the proposed rules (with the built-in ones) would show it; no write."""
+    _require_editor(actor, "预览")
+    proposed = _checked(rules, rules_in_force())
+    return redact(plain(sample)[:MAX_SAMPLE], compile_rules(r for r in proposed if r.active))
+
+
+@transaction.atomic
+def redaction_change_propose(*, actor: User, rules: list[RuleSpec], note: str) -> RedactionChange:
+    """Propose a new rule set; nothing the public sees changes until another member approves.
+
+    `rules` is the whole set of custom rules (one left out is deleted) and any catalogue kinds
+    to change (a kind left out keeps its setting; kinds are switched off, never deleted)."""
+    _require_editor(actor, "修改")
+    note = plain(note).strip()
+    if not note:
+        raise DomainError("请填写变更说明", errors=[("note", "必填")])
+    in_force = rules_in_force()
+    proposed = _checked(rules, in_force)
+    if _as_json(proposed) == _as_json(in_force):
+        raise DomainError("提出的规则与现行规则相同，无需审核")
+    busy = Conflict("已有一项待审核的遮蔽规则变更，请先审核或驳回该变更")
+    if RedactionChange.objects.filter(state=RedactionChangeState.PENDING).exists():
+        raise busy
+    try:
+        with transaction.atomic():
+            change = RedactionChange.objects.create(
+                rules=_as_json(proposed),
+                base=_as_json(in_force),
+                note=note[:200],
+                proposed_by=actor,
+                proposed_at=timezone.now(),
+            )
+    except IntegrityError:  # a proposal raced this one past the check above
+        raise busy from None
     audit_append(
         actor=actor.username,
-        action="redaction_rule.save",
-        object_type="redaction_rule",
-        object_id=name,
-        before=before,
-        after={
-            "pattern": pattern,
-            "keep_head": keep_head,
-            "keep_tail": keep_tail,
-            "active": active,
-        },
+        action="redaction.propose",
+        object_type="redaction_change",
+        object_id=change.pk,
+        before={"rules": change.base},
+        after={"rules": change.rules, "note": change.note, "state": change.state},
     )
-    changed = sum(
+    return change
+
+
+def _decide(
+    *,
+    change: RedactionChange,
+    actor: User,
+    name: str,
+    version: int,
+    reason: str = "",
+    guard: Callable[[RedactionChange], None] = lambda _c: None,
+) -> tuple[RedactionChange, dict[str, Any]]:
+    """Take one declared transition, exactly once: the UPDATE names the state and version that
+    were read, so of two members deciding at the same moment one wins and the other gets a
+    Conflict. Returns the change as decided and the fields as they were before."""
+    transition = REDACTION_TRANSITIONS[name]
+    if actor.role not in transition.roles:
+        raise Forbidden(f"只有省信用办可以{transition.label}遮蔽规则变更")
+    _require_editor(actor, transition.label)
+    current = RedactionChange.objects.filter(pk=change.pk).first()
+    if current is None:
+        raise NotFound()
+    if current.state not in transition.sources:
+        raise Conflict(f"该变更当前状态为“{current.get_state_display()}”，不能{transition.label}")
+    if version != current.version:
+        raise Conflict("该变更已被他人处理，请刷新后重试")
+    reason = plain(reason).strip()[:200]
+    if transition.needs_reason and not reason:
+        raise DomainError(f"请填写{transition.label}理由", errors=[("reason", "必填")])
+    guard(current)
+    before = {"state": current.state, "version": current.version}
+    updated = RedactionChange.objects.filter(
+        pk=current.pk, state=current.state, version=current.version
+    ).update(
+        state=transition.target,
+        version=F("version") + 1,
+        decided_by=actor,
+        decided_at=timezone.now(),
+        reason=reason,
+    )
+    if updated != 1:
+        raise Conflict("该变更已被他人处理，请刷新后重试")
+    current.refresh_from_db()
+    return current, before
+
+
+def _rules_replace(rules: list[RuleSpec]) -> None:
+    RedactionRule.objects.exclude(name__in=[r.name for r in rules]).delete()
+    for rule in rules:
+        RedactionRule.objects.update_or_create(
+            name=rule.name,
+            defaults={
+                "label": rule.label,
+                "pattern": rule.pattern,
+                "keep_head": rule.keep_head,
+                "keep_tail": rule.keep_tail,
+                "active": rule.active,
+            },
+        )
+
+
+@transaction.atomic
+def redaction_change_approve(
+    *, change: RedactionChange, actor: User, version: int
+) -> RedactionChange:
+    """Approve another member's proposal: its rules replace those in force and every published
+    view is re-rendered with them (each one that changes is a logged correction)."""
+
+    def four_eyes(current: RedactionChange) -> None:
+        if current.proposed_by_id == actor.pk:
+            raise Forbidden("提出人不能审核自己提出的变更，须由省信用办另一名工作人员审核")
+        if _as_json(rules_in_force()) != current.base:
+            raise Conflict("提出该变更后现行规则已被改动，请驳回后重新提出")
+
+    decided, before = _decide(
+        change=change, actor=actor, name="approve", version=version, guard=four_eyes
+    )
+    _rules_replace([RuleSpec.of(r) for r in decided.rules])
+    decided.corrected = sum(
         publication_correct(
-            publication=p, actor_name=actor.username, reason=f"遮蔽规则 {name} 变更"
+            publication=p, actor_name=actor.username, reason=f"遮蔽规则变更{decided.pk}生效"
         )
         for p in Publication.objects.filter(status=PublicationStatus.PUBLISHED).iterator()
     )
-    return rule, changed
+    decided.save(update_fields=["corrected"])
+    audit_append(
+        actor=actor.username,
+        action="redaction.approve",
+        object_type="redaction_change",
+        object_id=decided.pk,
+        before={**before, "rules": decided.base},
+        after={
+            "state": decided.state,
+            "version": decided.version,
+            "rules": decided.rules,
+            "proposed_by": decided.proposed_by.username,
+            "corrected": decided.corrected,
+        },
+    )
+    return decided
+
+
+@transaction.atomic
+def redaction_change_reject(
+    *, change: RedactionChange, actor: User, version: int, reason: str
+) -> RedactionChange:
+    """Refuse a proposal with a reason (its proposer may withdraw it the same way)."""
+    decided, before = _decide(
+        change=change, actor=actor, name="reject", version=version, reason=reason
+    )
+    audit_append(
+        actor=actor.username,
+        action="redaction.reject",
+        object_type="redaction_change",
+        object_id=decided.pk,
+        before=before,
+        after={"state": decided.state, "version": decided.version, "reason": decided.reason},
+    )
+    return decided
