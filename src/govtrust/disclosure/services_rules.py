@@ -26,7 +26,8 @@ from django.utils import timezone
 from govtrust.core.audit import audit_append
 from govtrust.core.errors import Conflict, DomainError, Forbidden, NotFound
 from govtrust.core.text import plain
-from govtrust.directory.models import Level, Role, User
+from govtrust.directory import policy
+from govtrust.directory.models import User
 from govtrust.disclosure.models import (
     REDACTION_TRANSITIONS,
     Publication,
@@ -93,11 +94,7 @@ def can_edit_redaction(user: User) -> bool:
     """Whether `user` may see, propose and decide changes of the redaction rules: a member of the
     provincial credit office, since the rules mask every public view of the province. A
     prefecture's credit office or an administrator may not (issue 11)."""
-    return (
-        user.is_active
-        and user.role == Role.CREDIT_OFFICE
-        and user.unit.division.level == Level.PROVINCE
-    )
+    return user.is_active and policy.permits(user, "redaction.edit")
 
 
 ID_REFUSAL = "身份证号码始终遮蔽（18位保留前6位、后4位），这是内置规则，不能关闭、修改或减弱"

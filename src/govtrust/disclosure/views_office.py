@@ -14,8 +14,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 
 from govtrust.core.errors import DomainError
-from govtrust.directory.access import attempt, posted_int, role_required, staff_user
-from govtrust.directory.models import Role, User
+from govtrust.directory.access import attempt, capability_required, posted_int, staff_user
+from govtrust.directory.models import User
 from govtrust.disclosure.models import RedactionChange, RedactionChangeState
 from govtrust.disclosure.redaction import (
     BUILT_IN,
@@ -40,7 +40,7 @@ from govtrust.records.selectors import record_list
 from govtrust.records.workflow import Status
 
 
-@role_required(Role.CREDIT_OFFICE)
+@capability_required("records.publish")
 def publish(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
     if request.method == "POST":
@@ -156,7 +156,7 @@ def _decide(request: HttpRequest, user: User, action: str) -> None:
         messages.success(request, "变更已驳回，现行规则不变。")
 
 
-@role_required(Role.CREDIT_OFFICE)
+@capability_required("redaction.edit")
 def redaction_rules(request: HttpRequest) -> HttpResponse:
     """The masking rules of the public side. A change is proposed here and takes effect when
     another member of the provincial credit office approves it; the preview shows a sample text
