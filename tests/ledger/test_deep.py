@@ -65,6 +65,20 @@ def test_an_edited_stored_view_is_named(
     assert f"首个与日志不符的记录：记录 {target.number}" in capsys.readouterr().err
 
 
+def test_a_publication_whose_leaf_number_is_erased_is_named(log: list[Publication]) -> None:
+    Publication.objects.filter(pk=log[0].pk).update(leaf_index=None)
+    report = _deep()
+    assert report.first_record == f"记录 {log[0].number} 的公示内容"
+    assert "任何叶子" in report.problems[0]
+
+
+def test_verify_needs_a_checkpoint_or_deep(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["verify"]) == 2
+    assert main(["verify", "--deep", "--url", "https://example.org"]) == 2
+    assert main(["verify", "--deep"]) == 0  # an empty log is consistent
+    assert "深度核对一致" in capsys.readouterr().out
+
+
 def test_an_edited_record_is_named(log: list[Publication]) -> None:
     """Given a published record, when the record itself is edited in the database, then the view
     it renders to no longer matches its leaf and the deep check names it."""

@@ -37,7 +37,7 @@ def _rendered(publication: Publication, rules: list[CompiledRule]) -> Expected |
         rule_source=publication.rule_source,
     )
     return Expected(
-        publication.leaf_index or 0,
+        -1 if publication.leaf_index is None else publication.leaf_index,
         f"记录 {publication.number}（按库中的记录重新生成的公示内容）",
         ON_PORTAL,
         {"record": publication.number, "commitment": commitment(view, bytes(publication.salt))},
@@ -46,17 +46,13 @@ def _rendered(publication: Publication, rules: list[CompiledRule]) -> Expected |
 
 def publication_leaves() -> Iterator[Expected]:
     """Each publication's latest event as its stored view and salt rebuild it, in log order."""
-    publications = (
-        Publication.objects.filter(leaf_index__isnull=False)
-        .select_related("record")
-        .order_by("leaf_index")
-    )
+    publications = Publication.objects.select_related("record").order_by("leaf_index", "pk")
     rules = active_rules()
     for publication in publications.iterator(chunk_size=1000):
         on_portal = publication.status == PublicationStatus.PUBLISHED
         salt = bytes(publication.salt)
         yield Expected(
-            publication.leaf_index or 0,
+            -1 if publication.leaf_index is None else publication.leaf_index,
             f"记录 {publication.number} 的公示内容",
             ON_PORTAL if on_portal else TAKEN_DOWN,
             {"record": publication.number, "commitment": commitment(publication.view, salt)},

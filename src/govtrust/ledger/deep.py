@@ -31,7 +31,7 @@ MAX_PROBLEMS = 50  # listed; the rest are counted
 
 class Expected(NamedTuple):
     """What a source says leaf number `leaf` must be: one of `kinds`, with `body` (its kind and
-    time are read from the leaf itself)."""
+    time are read from the leaf itself). A negative `leaf`: the source lost its leaf number."""
 
     leaf: int
     label: str
@@ -184,7 +184,8 @@ def _check_source(report: DeepReport, source: Source) -> None:
             report.vouched += 1
             if not _rebuilds(item, leaves.get(item.leaf), nodes.get(item.leaf)):
                 report.first_record = report.first_record or item.label
-                report.problem(f"{item.label}与透明日志第{item.leaf}号叶子不一致")
+                where = f"第{item.leaf}号叶子" if item.leaf >= 0 else "任何叶子（它的序号被抹去）"
+                report.problem(f"{item.label}与透明日志{where}不一致")
 
 
 def _rebuilds(item: Expected, data: str | None, node: bytes | None) -> bool:
