@@ -39,7 +39,9 @@ def test_staff_work_a_case_through_the_api(
     number = filed.case.number
     assert client.get("/api/v1/cases").status_code == 401
     client.force_login(office)
-    queue = client.get("/api/v1/cases").json()
+    page = client.get("/api/v1/cases").json()
+    queue = page["items"]
+    assert page["count"] == 1 and (page["offset"], page["limit"]) == (0, 50)
     assert [line["number"] for line in queue] == [number]
     assert queue[0]["working_days_left"] >= 1 and not queue[0]["overdue"]
     accepted = client.post(
@@ -130,3 +132,18 @@ def test_self_correction_is_recorded_with_evidence_and_exposed(
     )
     assert refused.status_code == 404  # another prefecture's record
     assert SelfCorrection.objects.count() == 1
+
+
+def test_case_queue_pages_with_a_count_and_no_silent_cap(
+    objection: Callable[..., Filed], office: User, client: Client
+) -> None:
+    """GIVEN three objections WHEN the queue is read two at a time THEN the count says three
+    and the second page holds the third; a limit above the maximum is refused, not cut."""
+    numbers = {objection(address=f"203.0.113.{i}").case.number for i in range(3)}
+    client.force_login(office)
+    first = client.get("/api/v1/cases", {"limit": 2}).json()
+    second = client.get("/api/v1/cases", {"limit": 2, "offset": 2}).json()
+    assert first["count"] == second["count"] == 3
+    assert {c["number"] for c in first["items"] + second["items"]} == numbers
+    assert len(first["items"]) == 2 and len(second["items"]) == 1
+    assert client.get("/api/v1/cases", {"limit": 100_000}).status_code == 422

@@ -9,6 +9,7 @@ from typing import Literal
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 
+from govtrust.core.paging import Page, PageQuery, page_of
 from govtrust.directory.auth import api_user
 from govtrust.records import selectors, services
 from govtrust.records.models import Record, RecordEvent
@@ -61,16 +62,9 @@ class RecordDetail(RecordOut):
     history: list[EventOut]
 
 
-class RecordPage(Schema):
-    count: int
-    items: list[RecordOut]
-
-
-class ListFilters(Schema):
+class ListFilters(PageQuery):
     status: RecordStatus | None = None
     q: str | None = None
-    limit: int = 50
-    offset: int = 0
 
 
 class VersionIn(Schema):
@@ -129,13 +123,10 @@ def _detail(record: Record) -> RecordDetail:
     return RecordDetail(**_out(record).model_dump(), history=history)
 
 
-@router.get("/records", response=RecordPage, summary="失信记录列表（限本单位及下级）")
-def record_list(request: HttpRequest, filters: Query[ListFilters]) -> RecordPage:
-    limit = max(1, min(filters.limit, 200))
-    offset = max(0, filters.offset)
+@router.get("/records", response=Page[RecordOut], summary="失信记录列表（限本单位及下级）")
+def record_list(request: HttpRequest, filters: Query[ListFilters]) -> Page[RecordOut]:
     qs = selectors.record_list(user=api_user(request), status=filters.status, q=filters.q)
-    items = [_out(r) for r in qs[offset : offset + limit]]
-    return RecordPage(count=qs.count(), items=items)
+    return page_of(qs, filters, _out)
 
 
 @router.post("/records", response={201: RecordDetail}, summary="录入失信记录（草稿）")

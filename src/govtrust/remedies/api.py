@@ -12,6 +12,7 @@ from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from govtrust.core.http import client_address
+from govtrust.core.paging import Page, PageQuery, page_of
 from govtrust.directory.auth import api_user
 from govtrust.remedies import selectors
 from govtrust.remedies.downloads import evidence_response
@@ -216,14 +217,21 @@ def _queue_out(line: selectors.QueueLine) -> QueueOut:
     )
 
 
-@staff.get("/cases", response=list[QueueOut], summary="待办队列（逾期在前）")
+@staff.get("/cases", response=Page[QueueOut], summary="待办队列（逾期在前）")
 def case_queue(
     request: HttpRequest,
+    paging: Query[PageQuery],
     kind: Literal["", "objection", "repair", "report"] = "",
     open_only: bool = True,
-) -> list[QueueOut]:
-    lines = selectors.queue(api_user(request), kind=kind, open_only=open_only)
-    return [_queue_out(line) for line in lines]
+) -> Page[QueueOut]:
+    cases = selectors.queue(api_user(request), kind=kind, open_only=open_only)
+    page = page_of(cases, paging, lambda case: case)
+    return Page[QueueOut](
+        count=page.count,
+        offset=page.offset,
+        limit=page.limit,
+        items=[_queue_out(line) for line in selectors.queue_lines(page.items)],
+    )
 
 
 @staff.get("/cases/{number}", response=CaseDetail, summary="案件详情")

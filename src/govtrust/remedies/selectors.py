@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,16 +56,18 @@ class QueueLine:
         return self.days_left is not None and self.days_left < 0
 
 
-def queue(
-    user: User, *, kind: str = "", open_only: bool = True, limit: int = 200
-) -> list[QueueLine]:
-    """Open cases with their working-day countdown, overdue first, then the nearest deadline."""
+def queue(user: User, *, kind: str = "", open_only: bool = True) -> QuerySet[Case]:
+    """Cases in the user's queue, overdue first, then the nearest deadline (page it)."""
     qs = cases_visible(user)
     if kind:
         qs = qs.filter(kind=kind)
     if open_only:
         qs = qs.exclude(status__in=CLOSED)
-    cases = list(qs.order_by(F("due_date").asc(nulls_last=True), "received_at")[:limit])
+    return qs.order_by(F("due_date").asc(nulls_last=True), "received_at", "id")
+
+
+def queue_lines(cases: Iterable[Case]) -> list[QueueLine]:
+    """Each case of a page with its working-day countdown."""
     calendar = Calendar.whole()  # one read of the override table for the whole page
     return [queue_line(c, calendar) for c in cases]
 

@@ -8,6 +8,7 @@ import datetime
 from typing import Any
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -32,11 +33,14 @@ def queue(request: HttpRequest) -> HttpResponse:
     kind = kind if kind in CaseKind.values else ""
     open_only = request.GET.get("all") != "1"
     today = timezone.localdate()
+    cases = selectors.queue(user, kind=kind, open_only=open_only)
+    page = Paginator(cases, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "remedies/queue.html",
         {
-            "lines": selectors.queue(user, kind=kind, open_only=open_only),
+            "page": page,
+            "lines": selectors.queue_lines(page.object_list),
             "kind": kind,
             "kinds": CaseKind.choices,
             "open_only": open_only,
