@@ -22,7 +22,8 @@ from govtrust.core.workdays.services import calendar_year_enter, parse_schedule
 from govtrust.directory.access import role_required, staff_user
 from govtrust.directory.models import Role
 
-_HOME: dict[str, str] = {Role.AUDITOR: "audit", Role.SYSADMIN: "calendar"}
+# Each administrator lands on their duty; business roles on the records.
+_HOME: dict[str, str] = {Role.AUDITOR: "audit", Role.SYSADMIN: "system", Role.SECADMIN: "accounts"}
 
 
 @login_required
