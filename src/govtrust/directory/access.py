@@ -42,6 +42,11 @@ def role_required(*roles: str) -> Callable[[F], F]:
 R = TypeVar("R")
 
 
+def refusal_lines(exc: DomainError) -> list[tuple[str, str]]:
+    """A refusal for a form page: its sentence, then what it says of each field."""
+    return [("__all__", exc.detail), *((f, m) for f, m in exc.errors if m != exc.detail)]
+
+
 def posted_int(request: HttpRequest, name: str) -> int:
     """A whole number from a form field, 0 when absent or not one (a version, a row): the
     service then refuses it in words. `isdecimal`, not `isdigit`: int("²") fails."""

@@ -29,7 +29,7 @@ def accounts_search(*, text: str = "", role: str = "") -> QuerySet[User]:
         accounts = accounts.filter(
             Q(username__icontains=text)
             | Q(first_name__icontains=text)
-            | Q(unit__division_id__startswith=text)
+            | Q(unit__division__code__startswith=text)
         )
     return accounts
 

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from govtrust.core.errors import DomainError
-from govtrust.directory.access import attempt, role_required, staff_user
+from govtrust.directory.access import attempt, refusal_lines, role_required, staff_user
 from govtrust.directory.models import ApiToken, Role, User, UserSession
 from govtrust.directory.selectors import account_lockouts, account_sessions, accounts_search
 from govtrust.directory.services_accounts import (
@@ -59,7 +59,7 @@ def account_new(request: HttpRequest) -> HttpResponse:
                 real_name=form["real_name"],
             )
         except DomainError as exc:
-            errors = exc.errors or [("__all__", exc.detail)]
+            errors = refusal_lines(exc)
         else:
             return _one_time(request, user, password)
     context = {"form": form, "errors": errors, "roles": Role.choices}

@@ -27,7 +27,7 @@ from govtrust.core import throttle
 from govtrust.core.errors import DomainError, Throttled
 from govtrust.core.http import client_address
 from govtrust.directory import totp
-from govtrust.directory.access import staff_user
+from govtrust.directory.access import refusal_lines, staff_user
 from govtrust.directory.models import RecoveryCode, User
 from govtrust.directory.services_accounts import password_change, sign_in_refused
 from govtrust.directory.services_mfa import (
@@ -175,7 +175,7 @@ def password_change_page(request: HttpRequest) -> HttpResponse:
             try:
                 password_change(user=user, old=request.POST.get("old", ""), new=new)
             except DomainError as exc:
-                errors = [("__all__", exc.detail), *exc.errors]
+                errors = refusal_lines(exc)
             else:
                 update_session_auth_hash(request, user)
                 messages.success(request, "密码已修改。")
