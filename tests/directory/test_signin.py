@@ -229,3 +229,26 @@ def test_password_expiry_is_off_by_default_and_forces_a_change_when_on(
         assert client.get("/records/")["Location"] == "/accounts/password/"
         User.objects.filter(pk=clerk.pk).update(password_changed_at=timezone.now())
         assert client.get("/records/").status_code == 200
+
+
+def test_demo_admins_and_credit_office_sign_in_with_what_the_demo_prints(
+    directory: None,
+) -> None:
+    """GIVEN `govtrust demo`'s logins
+    WHEN the credit office signs in with its password and a printed recovery code, and the
+    security administrator with a code from its printed secret
+    THEN both are signed in; accounts without a required second factor print none."""
+    from govtrust.demo import demo_load
+
+    logins = {login.username: login for login in demo_load(records=40)}
+    office, secadmin = logins["creditoffice"], logins["secadmin"]
+    assert len(office.recovery_codes) == 3 and not logins["clerk"].totp_secret
+    browser = Client()
+    browser.post("/accounts/login/", {"username": office.username, "password": office.password})
+    browser.post("/accounts/mfa/", {"code": office.recovery_codes[0]})
+    assert signed_in(browser)
+    browser = Client()
+    browser.post("/accounts/login/", {"username": secadmin.username, "password": secadmin.password})
+    browser.post("/accounts/mfa/", {"code": totp.code_at(secadmin.totp_secret, totp.step_at())})
+    assert signed_in(browser)
+    assert browser.get("/backoffice/")["Location"] == "/accounts/users/"
