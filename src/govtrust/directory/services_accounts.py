@@ -60,6 +60,17 @@ def _unit(code: str, department_name: str) -> tuple[Government, Department | Non
     return unit, department
 
 
+def audit_user(*, actor: str, action: str, user: User, **after: object) -> None:
+    """An audit event about an account, naming it (the caller holds the transaction)."""
+    audit_append(
+        actor=actor,
+        action=action,
+        object_type="user",
+        object_id=user.pk,
+        after={"username": user.username, **after},
+    )
+
+
 def sessions_end(*, user: User) -> int:
     """End every signed-in session of `user` (callers audit the change that needs it)."""
     store = import_module(settings.SESSION_ENGINE).SessionStore
@@ -109,13 +120,8 @@ def account_set_active(*, actor: User, user: User, active: bool) -> None:
     User.objects.filter(pk=user.pk).update(is_active=active)
     user.is_active = active
     ended = 0 if active else sessions_end(user=user)
-    audit_append(
-        actor=actor.username,
-        action="user.enable" if active else "user.disable",
-        object_type="user",
-        object_id=user.pk,
-        after={"username": user.username, "sessions_ended": ended},
-    )
+    action = "user.enable" if active else "user.disable"
+    audit_user(actor=actor.username, action=action, user=user, sessions_ended=ended)
 
 
 @transaction.atomic
@@ -123,13 +129,7 @@ def account_unlock(*, actor: User, user: User) -> int:
     """Clear the sign-in lockouts of `user` from every address."""
     require_secadmin(actor)
     cleared = int(axes_reset(username=user.username))
-    audit_append(
-        actor=actor.username,
-        action="user.unlock",
-        object_type="user",
-        object_id=user.pk,
-        after={"username": user.username, "lockouts_cleared": cleared},
-    )
+    audit_user(actor=actor.username, action="user.unlock", user=user, lockouts_cleared=cleared)
     return cleared
 
 
@@ -145,13 +145,7 @@ def account_reset_password(*, actor: User, user: User) -> str:
     user.save(update_fields=["password", "must_change_password", "password_changed_at"])
     ended = sessions_end(user=user)
     axes_reset(username=user.username)
-    audit_append(
-        actor=actor.username,
-        action="user.reset_password",
-        object_type="user",
-        object_id=user.pk,
-        after={"username": user.username, "sessions_ended": ended},
-    )
+    audit_user(actor=actor.username, action="user.reset_password", user=user, sessions_ended=ended)
     return password
 
 
@@ -248,13 +242,7 @@ def password_change(*, user: User, old: str, new: str) -> None:
     user.must_change_password = False
     user.password_changed_at = timezone.now()
     user.save(update_fields=["password", "must_change_password", "password_changed_at"])
-    audit_append(
-        actor=user.username,
-        action="user.change_password",
-        object_type="user",
-        object_id=user.pk,
-        after={"username": user.username},
-    )
+    audit_user(actor=user.username, action="user.change_password", user=user)
 
 
 def session_record(*, user: User, session_key: str, address: str, user_agent: str) -> None:

@@ -15,7 +15,12 @@ from govtrust.core.errors import DomainError, Throttled
 from govtrust.core.protect import decrypt, encrypt, lookup_digest
 from govtrust.directory import totp
 from govtrust.directory.models import RecoveryCode, User
-from govtrust.directory.services_accounts import not_self, require_secadmin, sessions_end
+from govtrust.directory.services_accounts import (
+    audit_user,
+    not_self,
+    require_secadmin,
+    sessions_end,
+)
 
 RECOVERY_CODES = 10
 _RECOVERY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read off paper
@@ -52,9 +57,7 @@ def totp_begin(*, user: User) -> str:
     secret = totp.new_secret()
     user.totp_cipher = encrypt(secret)
     user.save(update_fields=["totp_cipher"])
-    audit_append(
-        actor=user.username, action="mfa.begin", object_type="user", object_id=user.pk, after={}
-    )
+    audit_user(actor=user.username, action="mfa.begin", user=user)
     return secret
 
 
@@ -80,13 +83,7 @@ def totp_confirm(*, user: User, code: str) -> list[str]:
     user.totp_last_step = step
     user.save(update_fields=["totp_confirmed_at", "totp_last_step"])
     codes = _new_recovery_codes(user)
-    audit_append(
-        actor=user.username,
-        action="mfa.enable",
-        object_type="user",
-        object_id=user.pk,
-        after={"recovery_codes": len(codes)},
-    )
+    audit_user(actor=user.username, action="mfa.enable", user=user, recovery_codes=len(codes))
     return codes
 
 
@@ -149,10 +146,4 @@ def mfa_reset(*, actor: User, user: User) -> None:
     user.save(update_fields=["totp_cipher", "totp_confirmed_at", "totp_last_step"])
     RecoveryCode.objects.filter(user=user).delete()
     ended = sessions_end(user=user)
-    audit_append(
-        actor=actor.username,
-        action="mfa.reset",
-        object_type="user",
-        object_id=user.pk,
-        after={"username": user.username, "sessions_ended": ended},
-    )
+    audit_user(actor=actor.username, action="mfa.reset", user=user, sessions_ended=ended)
