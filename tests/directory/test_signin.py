@@ -227,6 +227,7 @@ def test_password_expiry_is_off_by_default_and_forces_a_change_when_on(
     assert client.get("/records/").status_code == 200
     with override_settings(GOVTRUST_PASSWORD_MAX_DAYS=90):
         assert client.get("/records/")["Location"] == "/accounts/password/"
+        assert "超过90天未修改" in client.get("/accounts/password/").content.decode()
         User.objects.filter(pk=clerk.pk).update(password_changed_at=timezone.now())
         assert client.get("/records/").status_code == 200
 

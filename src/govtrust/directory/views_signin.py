@@ -29,7 +29,11 @@ from govtrust.core.http import client_address
 from govtrust.directory import totp
 from govtrust.directory.access import refusal_lines, staff_user
 from govtrust.directory.models import RecoveryCode, User
-from govtrust.directory.services_accounts import password_change, sign_in_refused
+from govtrust.directory.services_accounts import (
+    password_change,
+    password_change_due,
+    sign_in_refused,
+)
 from govtrust.directory.services_mfa import (
     mfa_verify,
     second_factor_due,
@@ -180,4 +184,6 @@ def password_change_page(request: HttpRequest) -> HttpResponse:
                 update_session_auth_hash(request, user)
                 messages.success(request, "密码已修改。")
                 return redirect("home")
-    return render(request, "directory/password_change.html", {"errors": errors})
+    expired = password_change_due(user) and not user.must_change_password
+    context = {"errors": errors, "expired": expired, "days": settings.GOVTRUST_PASSWORD_MAX_DAYS}
+    return render(request, "directory/password_change.html", context)
