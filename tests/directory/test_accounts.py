@@ -246,3 +246,21 @@ def test_system_page_shows_the_calendar_link_and_status(
     page = client.get("/accounts/system/").content.decode()
     assert "/accounts/calendar/" in page and "数据库" in page and "GovTrust" in page
     assert "SQLite" in page or "PostgreSQL" in page
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/accounts/audit/", "/accounts/audit/export.csv", "/accounts/calendar/", "/records/"],
+)
+def test_the_security_administrator_reads_no_audit_log_calendar_or_records(
+    admin: Client, path: str
+) -> None:
+    assert admin.get(path).status_code == 403
+
+
+def test_the_system_page_is_the_system_administrators_only(
+    client: Client, make_user: Callable[..., User]
+) -> None:
+    for role in ("secadmin", "auditor", "credit_office"):
+        client.force_login(make_user(f"u_{role}", role, "62"))
+        assert client.get("/accounts/system/").status_code == 403
