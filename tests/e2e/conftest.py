@@ -308,7 +308,7 @@ def log_in(page: Page, server: Server, account: Account) -> None:
     if page.url.endswith("/accounts/mfa/setup/"):
         qr = page.get_by_role("img", name="动态口令二维码")
         assert qr.evaluate("img => img.naturalWidth") > 0  # the inline SVG passes the CSP
-        secret = page.locator("[data-totp-secret]").inner_text().strip()
+        secret = page.locator("[data-totp-secret]").inner_text().replace(" ", "")
         server.authenticators[account.username] = [secret, totp.step_at() - totp.DRIFT - 1]
         page.fill("input[name=code]", server.totp_code(account.username))
         with page.expect_navigation():

@@ -163,7 +163,9 @@ def second_factor_setup(request: HttpRequest) -> HttpResponse:
             )
     secret = totp_begin(user=user)
     uri = totp.otpauth_uri(secret, account=user.username, issuer=ISSUER)
-    context = {"secret": secret, "qr": _qr_data_uri(uri), "error": error, "user_name": user}
+    # In groups of four, as authenticator apps show keys typed by hand (they ignore the spaces).
+    grouped = " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
+    context = {"secret": grouped, "qr": _qr_data_uri(uri), "error": error}
     return render(request, "directory/mfa_setup.html", context)
 
 
