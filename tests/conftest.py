@@ -12,8 +12,10 @@ import pytest
 from django.db import connection
 
 from govtrust.core.identifiers import compose_ric, compose_uscc
+from govtrust.directory import totp
 from govtrust.directory.models import Department, Division, Government, User
 from govtrust.directory.services import department_create, divisions_load, user_create
+from govtrust.directory.services_mfa import totp_begin, totp_confirm
 
 PASSWORD = "Test-Pass-2026"
 _serial = itertools.count(10_000_000)
@@ -62,6 +64,24 @@ def make_user(directory: None, make_department: Callable[..., Department]) -> Ca
         )
 
     return make
+
+
+def totp_enrol(user: User) -> str:
+    """Set up the TOTP second factor as the set-up page does; returns the secret, from which
+    `totp_next_code` computes what the user's authenticator app would show."""
+    secret = totp_begin(user=user)
+    totp_confirm(user=user, code=totp.code_at(secret, totp.step_at()))
+    return secret
+
+
+def totp_next_code(user: User, secret: str) -> str:
+    """A code the sign-in accepts now: the earliest step within the allowed drift that comes
+    after the last one used (a code is never accepted twice)."""
+    user.refresh_from_db()
+    last = user.totp_last_step if user.totp_last_step is not None else -1
+    step = max(totp.step_at() - totp.DRIFT, last + 1)
+    assert step <= totp.step_at() + totp.DRIFT, "no unused code left in this window"
+    return totp.code_at(secret, step)
 
 
 @pytest.fixture

@@ -60,9 +60,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from govtrust.demo import demo_load
 
     logins = demo_load(progress=lambda msg: print(msg, flush=True))
-    print("\n演示账号（每次运行 govtrust demo 都会重新生成密码）：")
+    print("\n演示账号（每次运行 govtrust demo 都会重新生成密码和动态口令密钥）：")
+    print("管理员和信用办登录时还须输入动态口令：把密钥添加到手机身份验证器，或输入一个恢复码。")
     for login in logins:
         print(f"  {login.role_label:<6} {login.username:<18} {login.password}  {login.unit}")
+        if login.totp_secret:
+            codes = " ".join(login.recovery_codes)
+            print(f"         动态口令密钥 {login.totp_secret}  恢复码（各用一次）{codes}")
     return 0
 
 

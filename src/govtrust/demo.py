@@ -20,8 +20,10 @@ from django.utils import timezone
 
 from govtrust.core.identifiers import compose_ric, compose_uscc
 from govtrust.core.protect import decrypt
+from govtrust.directory import totp
 from govtrust.directory.models import CivilServant, Department, Government, Role, User
 from govtrust.directory.services import civil_servant_create, department_create, user_create
+from govtrust.directory.services_mfa import mfa_required, totp_begin, totp_confirm
 from govtrust.disclosure.models import Publication
 from govtrust.disclosure.services import publications_publish_bulk
 from govtrust.ledger.services import checkpoint_sign
@@ -111,6 +113,28 @@ class Login:
     password: str
     role_label: str
     unit: str
+    # For roles that must sign in with a second factor: the TOTP secret to add to an
+    # authenticator app by hand, and recovery codes that each stand in for a code once.
+    totp_secret: str = ""
+    recovery_codes: tuple[str, ...] = ()
+
+
+DEMO_RECOVERY_CODES = 3  # printed per account; each signs in once without an app
+
+
+def _second_factor(user: User) -> tuple[str, tuple[str, ...]]:
+    """Enrol a fresh TOTP second factor for a demo account whose role requires one (a second
+    run replaces the first run's, like the password). Confirmed with the previous window's
+    code so the app's current code signs in at once."""
+    if not mfa_required(user):
+        return "", ()
+    User.objects.filter(pk=user.pk).update(
+        totp_cipher=None, totp_confirmed_at=None, totp_last_step=None
+    )
+    user.refresh_from_db()
+    secret = totp_begin(user=user)
+    codes = totp_confirm(user=user, code=totp.code_at(secret, totp.step_at() - 1))
+    return secret, tuple(codes[:DEMO_RECOVERY_CODES])
 
 
 def _password() -> str:
@@ -288,7 +312,10 @@ def demo_load(
             else:
                 user.set_password(password)
                 user.save(update_fields=["password"])
-            logins.append(Login(username, password, Role(role).label, user.unit_label))
+            secret, codes = _second_factor(user)
+            logins.append(
+                Login(username, password, Role(role).label, user.unit_label, secret, codes)
+            )
     if first_run:
         _records(rng, records, progress)
         _publish(progress)

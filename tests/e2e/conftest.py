@@ -22,15 +22,24 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import psycopg
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    Page,
+    Playwright,
+    expect,
+    sync_playwright,
+)
 from psycopg import sql
 from psycopg.conninfo import make_conninfo
 
 from govtrust.core.identifiers import compose_uscc
+from govtrust.directory import totp
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -66,6 +75,8 @@ class Server:
     worker_log: Path
     process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
     worker: subprocess.Popen[bytes] | None = field(default=None, repr=False)
+    # username -> [TOTP secret, last time step used]: what each account's authenticator knows
+    authenticators: dict[str, list[Any]] = field(default_factory=dict, repr=False)
 
     def url(self, path: str) -> str:
         return self.base_url + path
@@ -91,6 +102,17 @@ class Server:
         )
         if found.strip() != "True":
             self.create_user(account)
+
+    def totp_code(self, username: str) -> str:
+        """The code the account's authenticator shows now, never one already used: a second
+        sign-in in the same 30 seconds takes the next step (within the accepted drift)."""
+        secret, last = self.authenticators[username]
+        step = max(totp.step_at() - totp.DRIFT, last + 1)
+        if step > totp.step_at() + totp.DRIFT:
+            time.sleep(totp.STEP)
+            step = totp.step_at()
+        self.authenticators[username][1] = step
+        return totp.code_at(secret, step)
 
     def log_tail(self, lines: int = 40) -> str:
         return _tail(self.log, lines)
@@ -272,3 +294,28 @@ def context(browser: Browser) -> Iterator[BrowserContext]:
 @pytest.fixture
 def page(context: BrowserContext) -> Page:
     return context.new_page()
+
+
+def log_in(page: Page, server: Server, account: Account) -> None:
+    """Sign in through the pages: the password, then the second factor when the account has or
+    needs one. An account that must use TOTP and has none sets it up on the page, reading the
+    secret shown next to the QR code as an authenticator app would scan it."""
+    page.goto(server.url("/accounts/login/"))
+    page.fill("input[name=username]", account.username)
+    page.fill("input[name=password]", account.password)
+    with page.expect_navigation():
+        page.get_by_role("button", name="登录").click()
+    if page.url.endswith("/accounts/mfa/setup/"):
+        qr = page.get_by_role("img", name="动态口令二维码")
+        assert qr.evaluate("img => img.naturalWidth") > 0  # the inline SVG passes the CSP
+        secret = page.locator("[data-totp-secret]").inner_text().replace(" ", "")
+        server.authenticators[account.username] = [secret, totp.step_at() - totp.DRIFT - 1]
+        page.fill("input[name=code]", server.totp_code(account.username))
+        with page.expect_navigation():
+            page.get_by_role("button", name="启用").click()
+        expect(page.locator("[data-recovery-codes] li")).to_have_count(10)
+        page.get_by_role("link", name="我已保存，继续").click()
+    elif page.url.endswith("/accounts/mfa/"):
+        page.fill("input[name=code]", server.totp_code(account.username))
+        page.get_by_role("button", name="验证").click()
+    expect(page.locator("header .who")).to_contain_text(account.username)

@@ -14,8 +14,8 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect
 from python_calamine import CalamineWorkbook
 
-from tests.e2e.conftest import CLERK, Server
-from tests.e2e.test_review_flow import WRONG_CHECK_CHARACTER, log_in, record_count
+from tests.e2e.conftest import CLERK, Server, log_in
+from tests.e2e.test_review_flow import WRONG_CHECK_CHARACTER, record_count
 from tests.records import sheets
 
 pytestmark = pytest.mark.browser

@@ -6,8 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import CREDIT_OFFICE, Server
-from tests.e2e.test_review_flow import log_in
+from tests.e2e.conftest import CREDIT_OFFICE, Server, log_in
 
 pytestmark = pytest.mark.browser
 

@@ -10,8 +10,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from govtrust.core.identifiers import compose_ric
-from tests.e2e.conftest import CLERK, CREDIT_OFFICE, REVIEWER, Server
-from tests.e2e.test_review_flow import log_in, log_out
+from tests.e2e.conftest import CLERK, CREDIT_OFFICE, REVIEWER, Server, log_in
+from tests.e2e.test_review_flow import log_out
 
 pytestmark = pytest.mark.browser
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import CLERK, REVIEWER, SIBLING_REVIEWER, Account, Server
+from tests.e2e.conftest import CLERK, REVIEWER, SIBLING_REVIEWER, Server, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -37,14 +37,6 @@ RECORD_CHOICES = {
     "domain": "procurement",
     "severity": "general",
 }
-
-
-def log_in(page: Page, server: Server, account: Account) -> None:
-    page.goto(server.url("/accounts/login/"))
-    page.fill("input[name=username]", account.username)
-    page.fill("input[name=password]", account.password)
-    page.get_by_role("button", name="登录").click()
-    expect(page.locator("header .who")).to_contain_text(account.username)
 
 
 def log_out(page: Page) -> None:

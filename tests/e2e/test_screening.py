@@ -12,8 +12,7 @@ import xlsxwriter
 from playwright.sync_api import Page, expect
 
 from govtrust.core.identifiers import compose_ric, compose_uscc
-from tests.e2e.conftest import CLERK, REVIEWER, Server
-from tests.e2e.test_review_flow import log_in
+from tests.e2e.conftest import CLERK, REVIEWER, Server, log_in
 from tests.sanctions.conftest import first_page
 
 pytestmark = pytest.mark.browser

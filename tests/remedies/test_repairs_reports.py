@@ -155,11 +155,43 @@ def test_following_needs_the_right_code_and_repeated_wrong_codes_are_slowed(
     with pytest.raises(NotFound) as wrong:
         case_follow(number=filed.case.number, code="AAAAAAAA", address="b")
     assert unknown.value.detail == wrong.value.detail  # nothing revealed either way
-    for _ in range(4):
+    for _ in range(5):
         with pytest.raises(NotFound):
             case_follow(number=filed.case.number, code="AAAAAAAA", address="c")
-    with pytest.raises(Throttled):  # five wrong codes against this number: slowed, right or not
-        case_follow(number=filed.case.number, code=filed.query_code, address="d")
+    with pytest.raises(Throttled):  # five wrong codes from this address: slowed, right or not
+        case_follow(number=filed.case.number, code=filed.query_code, address="c")
+
+
+def test_a_guesser_elsewhere_does_not_lock_the_filer_out_of_the_case(
+    objection: Callable[..., Filed],
+) -> None:
+    """GIVEN a filed case, and an attacker at address A who knows its number
+    WHEN A tries six wrong query codes
+    THEN A is refused, and the filer at address B with the right code still sees the case."""
+    filed = objection()
+    for _ in range(5):
+        with pytest.raises(NotFound):
+            case_follow(number=filed.case.number, code="AAAAAAAA", address="192.0.2.66")
+    with pytest.raises(Throttled):
+        case_follow(number=filed.case.number, code="AAAAAAAA", address="192.0.2.66")
+    seen = case_follow(number=filed.case.number, code=filed.query_code, address="198.51.100.9")
+    assert seen.pk == filed.case.pk
+
+
+@override_settings(GOVTRUST_TRACKING_NUMBER_FAILURES=12, GOVTRUST_TRACKING_NUMBER_WINDOW=60)
+def test_many_addresses_guessing_one_number_hold_it_briefly(
+    objection: Callable[..., Filed],
+) -> None:
+    """GIVEN a filed case and a per-number limit of 12 wrong codes a minute
+    WHEN twelve addresses each try one wrong code on its number
+    THEN the number is held for the short window, even for the right code."""
+    filed = objection()
+    for n in range(12):
+        with pytest.raises(NotFound):
+            case_follow(number=filed.case.number, code="AAAAAAAA", address=f"192.0.2.{n}")
+    with pytest.raises(Throttled) as held:
+        case_follow(number=filed.case.number, code=filed.query_code, address="198.51.100.9")
+    assert held.value.retry_after == 60
 
 
 def test_honeypot_flood_and_open_case_limits_answer_429_not_500(

@@ -43,24 +43,12 @@ def capability_required(capability: str) -> Callable[[F], F]:
     return decorator
 
 
-def role_required(*roles: str) -> Callable[[F], F]:
-    """Deprecated: pages name a capability of the policy (capability_required). Kept while the
-    administrators' pages move over."""
-
-    def decorator(view: F) -> F:
-        @login_required
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-            if staff_user(request).role not in roles:
-                raise PermissionDenied("您的角色无权访问此页面")
-            return view(request, *args, **kwargs)
-
-        return cast(F, wrapped)
-
-    return decorator
-
-
 R = TypeVar("R")
+
+
+def refusal_lines(exc: DomainError) -> list[tuple[str, str]]:
+    """A refusal for a form page: its sentence, then what it says of each field."""
+    return [("__all__", exc.detail), *((f, m) for f, m in exc.errors if m != exc.detail)]
 
 
 def posted_int(request: HttpRequest, name: str) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import APIKeyCookie, HttpBearer
@@ -15,15 +16,16 @@ from govtrust.directory.services import token_digest
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
+        now = timezone.now()
         record = (
             ApiToken.objects.select_related("user", "user__unit", "user__department")
             .filter(digest=token_digest(token), revoked=False, user__is_active=True)
+            .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
             .first()
         )
         if record is None:
             return None
         # One write per minute at most: last-use is for operators, not an access log.
-        now = timezone.now()
         if record.last_used_at is None or (now - record.last_used_at).total_seconds() > 60:
             ApiToken.objects.filter(pk=record.pk).update(last_used_at=now)
         return record.user

@@ -116,9 +116,21 @@ class User(AbstractUser):
         Department, on_delete=models.PROTECT, null=True, blank=True, related_name="users"
     )
     password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
+    # Set by a password reset: the one-time password works for one sign-in, whose first page
+    # is the change-password page.
+    must_change_password = models.BooleanField("须修改密码", default=False)
+    # TOTP second factor (RFC 6238): the secret is SM4-GCM encrypted (core/protect.py); it is
+    # in force once confirmed with a code. The last accepted time step refuses a replayed code.
+    totp_cipher = models.BinaryField(null=True, editable=False)
+    totp_confirmed_at = models.DateTimeField("动态口令启用时间", null=True, blank=True)
+    totp_last_step = models.BigIntegerField(null=True, editable=False)
 
     class Meta:
         verbose_name = "用户"
+
+    @property
+    def totp_enabled(self) -> bool:
+        return self.totp_confirmed_at is not None
 
     @property
     def scope_code(self) -> str:
@@ -137,7 +149,37 @@ class ApiToken(models.Model):
     prefix = models.CharField(max_length=8)
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    # None: no expiry (GOVTRUST_TOKEN_DAYS=0 when it was issued).
+    expires_at = models.DateTimeField("过期时间", null=True, blank=True)
     revoked = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = "接口令牌"
+
+
+class RecoveryCode(models.Model):
+    """A one-time code that stands in for the TOTP code when the device is lost; only its keyed
+    hash is stored, the code is shown once when the second factor is set up."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    digest = models.CharField(max_length=64, unique=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "恢复码"
+
+
+class UserSession(models.Model):
+    """A signed-in browser session, so the security administrator can list and end it. The
+    session data stays in Django's session table; this row names its user, address and agent."""
+
+    session_key = models.CharField(max_length=40, unique=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sessions")
+    address = models.CharField("地址", max_length=45, blank=True)
+    user_agent = models.CharField("浏览器", max_length=200, blank=True)
+    started_at = models.DateTimeField("登录时间", auto_now_add=True)
+    last_seen_at = models.DateTimeField("最近访问", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "登录会话"
+        ordering = ["-last_seen_at"]

@@ -101,7 +101,7 @@ CAPABILITIES: dict[str, Capability] = {
         Role.CREDIT_OFFICE, refusal="脱敏规则由省级信用主管部门修订", provincial=True
     ),
     # The three administrators' own duties, disjoint.
-    "accounts.manage": _can(Role.SECADMIN, refusal="由安全管理员管理账号"),
+    "accounts.manage": _can(Role.SECADMIN, refusal="只有安全管理员可以管理账号"),
     "audit.read": _can(Role.AUDITOR, refusal="由审计管理员查阅审计日志"),
     "system.manage": _can(Role.SYSADMIN, refusal="由系统管理员管理系统设置"),
 }

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import hashlib
 import secrets
 from dataclasses import dataclass
 from importlib import resources
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -161,7 +163,10 @@ def user_create(
     department: Department | None = None,
     real_name: str = "",
     actor_name: str = "system",
+    must_change_password: bool = False,
 ) -> User:
+    """A staff account. `must_change_password`: the password is a one-time one handed over by
+    the security administrator, to be replaced at the first sign-in."""
     if role not in Role.values:
         raise DomainError(f"未知角色：{role}", errors=[("role", f"应为 {', '.join(Role.values)}")])
     if department is not None and department.government_id != unit.pk:
@@ -169,7 +174,12 @@ def user_create(
     if User.objects.filter(username=username).exists():
         raise DomainError(f"用户名已存在：{username}", errors=[("username", "已存在")])
     user = User(
-        username=username, role=role, unit=unit, department=department, first_name=real_name
+        username=username,
+        role=role,
+        unit=unit,
+        department=department,
+        first_name=real_name,
+        must_change_password=must_change_password,
     )
     try:
         validate_password(password, user)
@@ -232,12 +242,20 @@ def token_digest(token: str) -> str:
 def token_create(*, user: User, actor_name: str = "system") -> str:
     """Issue a bearer token; only its hash is kept, so this is the one time it is seen."""
     token = "gt_" + secrets.token_urlsafe(32)
-    record = ApiToken.objects.create(user=user, digest=token_digest(token), prefix=token[:8])
+    days = settings.GOVTRUST_TOKEN_DAYS
+    expires = timezone.now() + datetime.timedelta(days=days) if days else None
+    record = ApiToken.objects.create(
+        user=user, digest=token_digest(token), prefix=token[:8], expires_at=expires
+    )
     audit_append(
         actor=actor_name,
         action="token.create",
         object_type="api_token",
         object_id=record.pk,
-        after={"user": user.username, "prefix": record.prefix},
+        after={
+            "user": user.username,
+            "prefix": record.prefix,
+            "expires_at": expires.isoformat() if expires else None,
+        },
     )
     return token

@@ -14,10 +14,11 @@ from django.urls import reverse
 from govtrust.core.errors import DomainError
 from govtrust.core.models import CalendarYear
 from govtrust.core.workdays.services import calendar_year_enter, parse_schedule
-from govtrust.directory.access import role_required, staff_user
+from govtrust.directory.access import capability_required, staff_user
 from govtrust.directory.models import Role
 
-_HOME: dict[str, str] = {Role.AUDITOR: "audit", Role.SYSADMIN: "calendar"}
+# Each administrator lands on their duty; business roles on the records.
+_HOME: dict[str, str] = {Role.AUDITOR: "audit", Role.SYSADMIN: "system", Role.SECADMIN: "accounts"}
 
 
 @login_required
@@ -25,7 +26,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return redirect(reverse(_HOME.get(staff_user(request).role, "records:list")))
 
 
-@role_required(Role.SYSADMIN)
+@capability_required("system.manage")
 def calendar(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
     next_year = datetime.date.today().year + 1

@@ -22,8 +22,7 @@ from govtrust.core.audit import audit_append, audit_seal, audit_verify, canonica
 from govtrust.core.http import client_address
 from govtrust.core.models import AuditEvent, AuditHead
 from govtrust.core.sheets import csv_lines
-from govtrust.directory.access import role_required, staff_user
-from govtrust.directory.models import Role
+from govtrust.directory.access import capability_required, staff_user
 
 BEIJING = zoneinfo.ZoneInfo("Asia/Shanghai")
 ZONE_LABEL = "北京时间 UTC+8"
@@ -193,7 +192,7 @@ def audit_events(filters: AuditFilters) -> QuerySet[AuditEvent]:
     return qs
 
 
-@role_required(Role.AUDITOR)
+@capability_required("audit.read")
 def audit_list(request: HttpRequest) -> HttpResponse:
     filters, errors = _read(request.GET)
     page = Paginator(audit_events(filters), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -252,7 +251,7 @@ def _export_rows(events: QuerySet[AuditEvent]) -> Iterator[list[object]]:
         ]
 
 
-@role_required(Role.AUDITOR)
+@capability_required("audit.read")
 def audit_export(request: HttpRequest) -> StreamingHttpResponse:
     """Stream the filtered events as CSV, oldest first (UTF-8 with a BOM so Excel opens Chinese
     text; formulas neutralised by core.sheets). The export is itself an audit event; it covers
