@@ -172,6 +172,7 @@ def cmd_import(args: argparse.Namespace) -> int:
                 filename=path.name,
                 mode=args.mode,
                 dry_run=args.dry_run,
+                queue=False,  # run here, with progress on the terminal
             )
     except DomainError as exc:
         print(exc.detail, file=sys.stderr)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 import uuid
 
-from django.db import transaction
 from django.http import FileResponse, HttpRequest
 from django.urls import reverse
 from ninja import File, Form, Router, Schema, Status
@@ -15,7 +14,7 @@ from govtrust.directory.auth import api_user
 from govtrust.records import selectors
 from govtrust.records.models import ImportBatch, ImportMode
 from govtrust.records.services.bulk import import_batch_create, progress
-from govtrust.records.views_imports import enqueue, report_response
+from govtrust.records.views_imports import report_response
 
 router = Router(tags=["批量导入"])
 
@@ -75,15 +74,13 @@ def import_create(
     mode: Form[ImportMode] = ImportMode.ALL_OR_NOTHING,
     dry_run: Form[bool] = False,
 ) -> Status[ImportOut]:
-    with transaction.atomic():
-        batch = import_batch_create(
-            actor=api_user(request),
-            source=file,
-            filename=file.name or "upload",
-            mode=mode,
-            dry_run=dry_run,
-        )
-        enqueue(batch)
+    batch = import_batch_create(
+        actor=api_user(request),
+        source=file,
+        filename=file.name or "upload",
+        mode=mode,
+        dry_run=dry_run,
+    )
     batch.refresh_from_db()
     return Status(202, _out(batch))
 

@@ -6,7 +6,6 @@ import io
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,7 +17,6 @@ from govtrust.records import selectors
 from govtrust.records.bulk import template
 from govtrust.records.models import ImportBatch, ImportMode
 from govtrust.records.services.bulk import import_batch_create, report_file
-from govtrust.records.tasks import run_import
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -28,11 +26,6 @@ def _batch(request: HttpRequest, pk: str) -> ImportBatch:
         return selectors.import_batch_get(user=staff_user(request), pk=pk)
     except NotFound as exc:
         raise Http404(exc.detail) from exc
-
-
-def enqueue(batch: ImportBatch) -> None:
-    """Hand the batch to the worker once the row that describes it is committed."""
-    transaction.on_commit(lambda: run_import.enqueue(str(batch.pk)))
 
 
 @capability_required("business.read")
@@ -46,15 +39,13 @@ def import_list(request: HttpRequest) -> HttpResponse:
             error = "请选择要上传的文件"
         else:
             try:
-                with transaction.atomic():
-                    batch = import_batch_create(
-                        actor=user,
-                        source=upload,
-                        filename=upload.name or "upload",
-                        mode=request.POST.get("mode", ImportMode.ALL_OR_NOTHING),
-                        dry_run=request.POST.get("dry_run") == "1",
-                    )
-                    enqueue(batch)
+                batch = import_batch_create(
+                    actor=user,
+                    source=upload,
+                    filename=upload.name or "upload",
+                    mode=request.POST.get("mode", ImportMode.ALL_OR_NOTHING),
+                    dry_run=request.POST.get("dry_run") == "1",
+                )
             except Forbidden as exc:
                 raise PermissionDenied(exc.detail) from exc
             except DomainError as exc:

@@ -80,8 +80,11 @@ def import_batch_create(
     filename: str,
     mode: str = ImportMode.ALL_OR_NOTHING,
     dry_run: bool = False,
+    queue: bool = True,
 ) -> ImportBatch:
-    """Store and check an upload, then queue it. Nothing is imported yet."""
+    """Store and check an upload, then queue it for the worker once the row that describes it
+    is committed (`queue=False`: the caller runs it at once, as `govtrust import` does).
+    Nothing is imported yet."""
     policy.require(actor, "records.file")
     if mode not in ImportMode.values:
         raise DomainError("导入方式无效", errors=[("mode", f"应为 {', '.join(ImportMode.values)}")])
@@ -120,6 +123,10 @@ def import_batch_create(
                 "dry_run": dry_run,
             },
         )
+        if queue:
+            from govtrust.records.tasks import run_import  # tasks import this module
+
+            transaction.on_commit(lambda: run_import.enqueue(str(batch.pk)))
     return batch
 
 
