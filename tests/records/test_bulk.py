@@ -339,3 +339,34 @@ def test_template_is_read_back_by_the_importer(tmp_path: Path) -> None:
     with zipfile.ZipFile(path) as archive:
         sheet_xml = archive.read("xl/worksheets/sheet1.xml").decode()
     assert sheet_xml.count("<dataValidation ") == 5  # kind, source, domain, severity, area
+
+
+def test_legacy_rows_of_natural_persons_read_the_id_number_from_cf_xdr_zjhm(
+    tmp_path: Path, run: Callable[..., ImportBatch]
+) -> None:
+    """GIVEN a 双公示 sheet whose party is a natural person: CF_XDR_SHXYM empty, the ID number in
+    CF_XDR_ZJHM and its type in CF_XDR_ZJLX
+    WHEN it is imported
+    THEN a civil-servant record is created (it was refused as "subject_identifier 不能为空")."""
+    headers = ["CF_WSH", "CF_XDR_MC", "CF_XDR_LB", "CF_XDR_SHXYM", "CF_XDR_ZJLX", "CF_XDR_ZJHM"]
+    headers += ["CF_SY", "CF_YJ", "CF_NR", "CF_JDRQ", "CF_CFJG"]
+    number = new_ric()
+    person = {
+        "CF_WSH": "兰财罚〔2025〕9号",
+        "CF_XDR_MC": "王伟",
+        "CF_XDR_LB": "自然人",
+        "CF_XDR_SHXYM": "",
+        "CF_XDR_ZJLX": "身份证",
+        "CF_XDR_ZJHM": number.lower(),
+        "CF_SY": "违规干预采购",
+        "CF_YJ": "《政府采购法》",
+        "CF_NR": "警告",
+        "CF_JDRQ": "2025-09-26",
+        "CF_CFJG": "兰州市财政局",
+    }
+    path = sheets.csv_file(tmp_path / "cf-person.csv", [person], headers=headers)
+    batch = run(path)
+    assert batch.status == "succeeded", batch.errors
+    record = Record.objects.get()
+    assert record.subject_kind == "civil_servant"
+    assert record.subject_ric_masked == f"{number[:6]}********{number[14:]}"

@@ -16,7 +16,8 @@ from pydantic import (
     field_validator,
 )
 
-from govtrust.core.identifiers import check_ric, check_uscc
+from govtrust.core.clock import today_beijing
+from govtrust.core.identifiers import check_ric, check_uscc, organ_uscc_problem
 from govtrust.records.models import Domain, SafetyArea, Severity, SourceType, SubjectKind
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -75,19 +76,23 @@ class RecordIn(BaseModel):
         checked = check_ric(value) if kind == SubjectKind.CIVIL_SERVANT else check_uscc(value)
         if not checked.valid:
             raise ValueError(checked.message)
+        if kind in (SubjectKind.GOVERNMENT, SubjectKind.DEPARTMENT):
+            problem = organ_uscc_problem(checked.normalized)
+            if problem:
+                raise ValueError(problem)
         return checked.normalized
 
     @field_validator("decision_date")
     @classmethod
     def _decision_date(cls, value: datetime.date) -> datetime.date:
-        if value > datetime.date.today():
+        if value > today_beijing():
             raise ValueError("决定日期不能晚于今天")
         return value
 
     @field_validator("arose_on")
     @classmethod
     def _arose_on(cls, value: datetime.date, info: ValidationInfo) -> datetime.date:
-        if value > datetime.date.today():
+        if value > today_beijing():
             raise ValueError("信息产生日期不能晚于今天")
         decided = info.data.get("decision_date")
         if decided is not None and value < decided:

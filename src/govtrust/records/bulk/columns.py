@@ -83,11 +83,14 @@ COLUMNS: tuple[Column, ...] = (
     Column("arose_on", "信息产生日期", True, "报送期限自次日起算7个工作日", ("产生日期",)),
 )
 
-# Legacy 行政处罚 "双公示" columns (domain.md §3) for penalties whose party is a government body.
+# Legacy 行政处罚 "双公示" columns (domain.md §3) for penalties whose party is a government body
+# or a civil servant. An organisation's code is in CF_XDR_SHXYM; a natural person's ID number is in
+# CF_XDR_ZJHM, its type in CF_XDR_ZJLX (mapping.py chooses between them row by row).
 LEGACY: dict[str, str] = {
     "CF_WSH": "decision_number",
     "CF_XDR_MC": "subject_name",
     "CF_XDR_SHXYM": "subject_identifier",
+    "CF_XDR_ZJHM": "subject_identifier",
     "CF_SY": "facts",
     "CF_YJ": "basis",
     "CF_NR": "outcome",
@@ -96,7 +99,8 @@ LEGACY: dict[str, str] = {
     "CF_CFJG": "authority_name",
     "CF_CFJGDM": "authority_uscc",
 }
-LEGACY_REQUIRED = ("CF_WSH", "CF_XDR_MC", "CF_XDR_SHXYM", "CF_JDRQ", "CF_CFJG")
+LEGACY_REQUIRED = ("CF_WSH", "CF_XDR_MC", "CF_JDRQ", "CF_CFJG")
+LEGACY_IDENTIFIERS = ("CF_XDR_SHXYM", "CF_XDR_ZJHM")  # at least one of them
 
 
 def _key(header: Any) -> str:
@@ -135,7 +139,9 @@ def find_layout(rows: list[list[Any]]) -> Layout | None:
     for index, row in enumerate(rows[:_HEADER_SCAN_ROWS]):
         keys = [_key(cell) for cell in row]
         legacy = {k: i for i, k in enumerate(keys) if k.startswith("CF_") or k == "BZ"}
-        if all(code in legacy for code in LEGACY_REQUIRED):
+        if all(code in legacy for code in LEGACY_REQUIRED) and any(
+            code in legacy for code in LEGACY_IDENTIFIERS
+        ):
             return Layout(index, legacy, legacy=True)
         positions: dict[str, int] = {}
         for i, key in enumerate(keys):

@@ -9,6 +9,7 @@ from govtrust.records.bulk.columns import LABELS, LEGACY, Layout
 
 _GOVERNMENT_SUFFIXES = ("人民政府", "管理委员会", "管委会", "办事处")
 _DATE_FIELDS = {"decision_date", "arose_on"}
+_PERSON_KINDS = {"自然人", "个人", "个体", "公民"}  # CF_XDR_LB as the national format spells it
 
 
 def _cell(row: list[Any], index: int | None) -> Any:
@@ -37,17 +38,33 @@ def payload(row: list[Any], layout: Layout) -> dict[str, Any]:
     return data
 
 
+def _legacy_person(row: list[Any], layout: Layout) -> bool:
+    """A natural person: so typed in CF_XDR_LB, or with an ID number and no organisation code."""
+    kind = cells.compact(_cell(row, layout.positions.get("CF_XDR_LB")))
+    if kind in _PERSON_KINDS:
+        return True
+    uscc = cells.compact(_cell(row, layout.positions.get("CF_XDR_SHXYM")))
+    return not uscc and bool(cells.compact(_cell(row, layout.positions.get("CF_XDR_ZJHM"))))
+
+
 def _legacy(row: list[Any], layout: Layout) -> dict[str, Any]:
-    """CF_* columns of the national 双公示 exchange: a penalty on a government body.
+    """CF_* columns of the national 双公示 exchange: a penalty on a government body or a person.
 
     The format has no severity, domain or arising date: a penalty decision is "general" unless a
     reviewer says otherwise, its domain "other", and the information arises on the decision date.
     """
+    person = _legacy_person(row, layout)
+    skipped = "CF_XDR_SHXYM" if person else "CF_XDR_ZJHM"
     data: dict[str, Any] = {}
     for code, field in LEGACY.items():
-        data[field] = _clean(field, _cell(row, layout.positions.get(code)))
+        if code != skipped:
+            data[field] = _clean(field, _cell(row, layout.positions.get(code)))
     name = str(data.get("subject_name", ""))
-    data["subject_kind"] = "government" if name.endswith(_GOVERNMENT_SUFFIXES) else "department"
+    if person:
+        data["subject_kind"] = "civil_servant"
+    else:
+        government = name.endswith(_GOVERNMENT_SUFFIXES)
+        data["subject_kind"] = "government" if government else "department"
     data["source_type"] = "penalty"
     data["domain"] = "other"
     data["severity"] = "general"
@@ -60,7 +77,7 @@ def _legacy(row: list[Any], layout: Layout) -> dict[str, Any]:
 def column_of(field: str, layout: Layout) -> int | None:
     """The sheet column a RecordIn field came from (to mark the cell in the error report)."""
     if layout.legacy:
-        codes = [code for code, f in LEGACY.items() if f == field]
+        codes = [code for code, f in LEGACY.items() if f == field and code in layout.positions]
         if field == "arose_on":
             codes = ["CF_JDRQ"]
         return next((layout.positions[c] for c in codes if c in layout.positions), None)
