@@ -18,7 +18,7 @@ from govtrust.core.errors import DomainError, Forbidden
 from govtrust.core.models import AuditEvent
 from govtrust.directory.models import User
 from govtrust.records.bulk import template
-from govtrust.records.bulk.columns import find_layout
+from govtrust.records.bulk.columns import COLUMNS, find_layout
 from govtrust.records.models import ImportBatch, Record
 from govtrust.records.services import bulk_rows
 from govtrust.records.services.bulk import import_batch_create, import_batch_run, report_file
@@ -335,10 +335,12 @@ def test_template_is_read_back_by_the_importer(tmp_path: Path) -> None:
     workbook = CalamineWorkbook.from_path(str(path))
     assert workbook.sheet_names[:3] == ["失信记录", "代码表", "填写说明"]
     layout = find_layout(list(workbook.get_sheet_by_name("失信记录").iter_rows()))
-    assert layout is not None and layout.header_row == 1 and len(layout.positions) == 16
+    assert layout is not None and layout.header_row == 1
+    assert len(layout.positions) == len(COLUMNS)  # every column, the period's fields included
     with zipfile.ZipFile(path) as archive:
         sheet_xml = archive.read("xl/worksheets/sheet1.xml").decode()
-    assert sheet_xml.count("<dataValidation ") == 5  # kind, source, domain, severity, area
+    # kind, source, domain, severity, area, and now procedure and court ground
+    assert sheet_xml.count("<dataValidation ") == 7
 
 
 def test_legacy_rows_of_natural_persons_read_the_id_number_from_cf_xdr_zjhm(
@@ -370,3 +372,39 @@ def test_legacy_rows_of_natural_persons_read_the_id_number_from_cf_xdr_zjhm(
     record = Record.objects.get()
     assert record.subject_kind == "civil_servant"
     assert record.subject_ric_masked == f"{number[:6]}********{number[14:]}"
+
+
+def test_template_rows_carry_procedure_penalties_and_court_ground(
+    tmp_path: Path, run: Callable[..., ImportBatch]
+) -> None:
+    """GIVEN template rows with 决定程序, 处罚种类 (two kinds), and a court-list row with its ground
+    WHEN imported
+    THEN the records store them, and a row lowering the law's class is refused."""
+    warning = sheets.row(
+        决定程序="简易程序",
+        处罚种类="警告",
+        严重程度="轻微",
+        决定日期="2026-05-06",
+        信息产生日期="2026-05-06",
+    )
+    court = sheets.row(失信来源="失信被执行人", 失信情形="（三）", 延长年限="2", 处罚种类="")
+    lowered = sheets.row(
+        处罚种类="罚款、限制从业", 严重程度="一般", 决定日期="2026-05-06", 信息产生日期="2026-05-06"
+    )
+    batch = run(sheets.xlsx(tmp_path / "new.xlsx", [warning, court, lowered]), mode="valid_rows")
+    assert batch.created_count == 2
+    assert batch.errors[0]["field"] == "severity" and "严重" in batch.errors[0]["message"]
+    simple = Record.objects.get(procedure="simple")
+    assert simple.penalties == ["warning"] and simple.severity == "minor"
+    listed = Record.objects.get(source_type="debtor_list")
+    assert (listed.court_ground, listed.extension_years) == (3, 2)
+
+
+def test_legacy_penalty_kinds_are_read_from_cf_cflb() -> None:
+    from govtrust.records.bulk.mapping import penalty_codes
+
+    assert penalty_codes("警告、罚款") == ["warning", "fine"]
+    assert penalty_codes("暂扣或者吊销许可证、暂扣或者吊销执照") == ["license"]
+    assert penalty_codes("没收违法所得、没收非法财物") == ["confiscation"]
+    assert penalty_codes("责令停产停业") == ["stop_production"]
+    assert penalty_codes("") == []

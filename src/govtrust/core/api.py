@@ -82,7 +82,7 @@ class PeriodQuery(Schema):
     procedure: Literal["simple", "general"] = Field(
         "general", description="决定程序：simple 简易程序、general 普通程序"
     )
-    penalty: (
+    penalty: list[
         Literal[
             "warning",
             "criticism",
@@ -94,8 +94,13 @@ class PeriodQuery(Schema):
             "detention",
             "other",
         ]
-        | None
-    ) = Field(None, description="主要处罚种类：warning 警告、criticism 通报批评、fine 罚款等")
+    ] = Field(
+        default_factory=list,
+        max_length=9,
+        description="处罚种类（主要的一种，可重复给出多种）：warning 警告、criticism 通报批评、"
+        "fine 罚款、confiscation 没收、license 暂扣或吊销许可证件、restrict_practice 限制从业、"
+        "stop_production 责令停产停业、detention 行政拘留、other 其他",
+    )
     safety_area: Literal["", "work_safety", "fire_safety", "special_equipment"] = Field(
         "",
         description="特殊领域：work_safety 安全生产、fire_safety 消防安全、"
@@ -140,7 +145,7 @@ def publication_period(request: object, query: Query[PeriodQuery]) -> PeriodOut:
         decided=query.decision_date,
         severity=query.severity,
         procedure=query.procedure,
-        penalties=(query.penalty,) if query.penalty else (),
+        penalties=tuple(query.penalty),
         safety_area=query.safety_area,
         court_ground=query.court_ground,
         extension_years=query.extension_years,

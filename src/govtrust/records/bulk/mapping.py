@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from govtrust.records.bulk import cells
@@ -16,7 +17,47 @@ def _cell(row: list[Any], index: int | None) -> Any:
     return row[index] if index is not None and index < len(row) else None
 
 
+# Penalty kinds by the words a sheet uses for them (CF_CFLB spells e.g. "暂扣或者吊销许可证、暂扣
+# 或者吊销执照"); every kind named in a cell is kept.
+_PENALTY_WORDS: tuple[tuple[str, str], ...] = (
+    ("警告", "warning"),
+    ("通报批评", "criticism"),
+    ("罚款", "fine"),
+    ("没收", "confiscation"),
+    ("吊销", "license"),
+    ("暂扣", "license"),
+    ("许可证", "license"),
+    ("限制从业", "restrict_practice"),
+    ("停产停业", "stop_production"),
+    ("拘留", "detention"),
+    ("其他", "other"),
+)
+_PENALTY_CODES = {code for _word, code in _PENALTY_WORDS}
+
+
+def penalty_codes(value: Any) -> list[str]:
+    """Penalty kind codes named in a cell, in the order of the kinds; an unknown word is kept as
+    it is for RecordIn to refuse with the list of kinds."""
+    raw = cells.text(value)
+    if not raw:
+        return []
+    parts = [p.strip() for p in re.split(r"[、,，;；/\s]+", raw) if p.strip()]
+    found = {code for word, code in _PENALTY_WORDS if word in raw}
+    found |= {p for p in parts if p in _PENALTY_CODES}
+    if not found:
+        return parts
+    return sorted(found, key=[code for _w, code in _PENALTY_WORDS].index)
+
+
 def _clean(field: str, value: Any) -> Any:
+    if field == "penalties":
+        return penalty_codes(value)
+    if field == "minor_published":
+        return cells.compact(value) in {"是", "Y", "y", "1", "TRUE", "True", "true"}
+    if field == "extension_years":
+        return cells.compact(value) or 0
+    if field == "court_ground":
+        return cells.coded(value, LABELS[field]) or None
     if field in _DATE_FIELDS:
         return cells.date(value)
     if field == "amount":
@@ -33,8 +74,9 @@ def payload(row: list[Any], layout: Layout) -> dict[str, Any]:
     if layout.legacy:
         return _legacy(row, layout)
     data = {field: _clean(field, _cell(row, i)) for field, i in layout.positions.items()}
-    if data.get("amount") in ("", None):
-        data.pop("amount", None)
+    for optional in ("amount", "procedure", "safety_area"):
+        if data.get(optional) in ("", None):
+            data.pop(optional, None)
     return data
 
 
