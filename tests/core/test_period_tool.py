@@ -115,3 +115,8 @@ def test_the_tool_is_in_the_openapi_with_chinese_descriptions(client: Client) ->
     names = {p["name"] for p in operation["parameters"]}
     assert {"source_type", "severity", "procedure", "penalty", "safety_area"} <= names
     assert {"court_ground", "extension_years", "decision_date", "on"} <= names
+
+
+def test_dates_outside_the_calendar_are_a_400_not_a_500(client: Client) -> None:
+    response = client.get(URL, {"source_type": "penalty", "decision_date": "9999-12-01"})
+    assert response.status_code == 400 and response.json()["errors"][0]["field"] == "decision_date"

@@ -365,3 +365,26 @@ def test_add_months_clamps_to_month_end(
     day: datetime.date, months: int, expected: datetime.date
 ) -> None:
     assert add_months(day, months) == expected
+
+
+@pytest.mark.parametrize(
+    ("decision", "day", "fragment"),
+    [
+        (
+            Decision("penalty", D(2026, 5, 31)),
+            D(2026, 6, 1),
+            "公示至2027-05-31；最短公示期至2026-08-31，2026-09-01起",
+        ),
+        (Decision("penalty", D(2026, 5, 1), "minor"), D(2026, 6, 1), "不予公示"),
+        (Decision("penalty", D(2022, 5, 1)), D(2026, 6, 1), "公示期已于2023-05-01届满"),
+        (
+            Decision("debtor_list", D(2026, 5, 1), court_ground=1),
+            D(2026, 6, 1),
+            "人民法院删除之日止",
+        ),
+    ],
+)
+def test_the_sentence_a_clerk_reads(decision: Decision, day: datetime.date, fragment: str) -> None:
+    from govtrust.disclosure.rules.periods import describe
+
+    assert fragment in describe(period_for(decision, on=day), day)

@@ -151,3 +151,11 @@ def test_the_form_refuses_a_class_below_the_law(client: Client, clerk: User) -> 
     page = client.post("/records/new/", {**data, "penalties": ["restrict_practice"]})
     assert "至少为“严重”" in page.content.decode()
     assert not Record.objects.exists()
+
+
+def test_the_detail_page_says_whether_and_how_long_the_record_is_public(
+    client: Client, clerk: User
+) -> None:
+    record = _drafted_by_form(client, clerk, severity="serious")
+    page = client.get(f"/records/{record.pk}/").content.decode()
+    assert 'id="period"' in page and "依据" in page and "决定程序" in page

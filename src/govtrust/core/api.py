@@ -140,6 +140,9 @@ class PeriodOut(Schema):
 )
 def publication_period(request: object, query: Query[PeriodQuery]) -> PeriodOut:
     on = query.on or today_beijing()
+    for day, name in ((query.decision_date, "decision_date"), (on, "on")):
+        if not 1949 <= day.year <= 2100:  # keeps the month arithmetic inside the calendar
+            raise DomainError("日期超出范围", errors=[(name, "年份应在1949至2100之间")])
     decision = Decision(
         source_type=query.source_type,
         decided=query.decision_date,

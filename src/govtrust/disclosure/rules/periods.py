@@ -180,3 +180,15 @@ def period_for(decision: Decision, *, on: datetime.date) -> Period:
 def minimum_class(decision: Decision) -> str:
     """The law's class for a decision, by the version in force on its decision date."""
     return law_class(rule_in_force(decision.source_type, decision.decided), decision)
+
+
+def describe(period: Period, day: datetime.date) -> str:
+    """One Chinese sentence for a clerk: whether and until when the record is public."""
+    if not period.published:
+        return f"不予公示。依据：{period.source}"
+    if period.maximum_end is not None and period.maximum_end < day:
+        return f"公示期已于{period.maximum_end}届满，不再公示。依据：{period.source}"
+    end = f"公示至{period.maximum_end}" if period.maximum_end else "公示至人民法院删除之日止"
+    opens = period.repair_opens
+    minimum = f"；最短公示期至{period.minimum_end}，{opens}起可申请信用修复" if opens else ""
+    return f"{end}{minimum}。依据：{period.source}"

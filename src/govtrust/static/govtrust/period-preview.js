@@ -17,6 +17,9 @@
     if (!data.maximum_end && !data.minimum_end && !data.public_on) {
       return "该记录不予公示。依据：" + data.source;
     }
+    if (data.maximum_end && !data.public_on) {
+      return "公示期已于 " + data.maximum_end + " 届满，不再公示。依据：" + data.source;
+    }
     var end = data.maximum_end ? "公示至 " + data.maximum_end : "公示至人民法院删除之日止";
     var minimum = data.minimum_end ? "；最短公示期至 " + data.minimum_end + "，次日起可申请信用修复" : "";
     return end + minimum + "。依据：" + data.source;
