@@ -113,18 +113,8 @@ def search_fields(view: dict[str, Any]) -> tuple[str, str]:
 
 
 def record_decision(record: Record) -> Decision:
-    """A stored record as the period engine reads it (the same fields RecordIn.decision gives)."""
-    return Decision(
-        source_type=record.source_type,
-        decided=record.decision_date,
-        severity=record.severity,
-        procedure=record.procedure,
-        penalties=tuple(record.penalties or ()),
-        safety_area=record.safety_area,
-        court_ground=record.court_ground,
-        extension_years=record.extension_years,
-        minor_published=record.minor_published,
-    )
+    """A stored record as the period engine reads it (the same fields RecordIn gives)."""
+    return Decision.of(record)
 
 
 def record_period(record: Record, today: datetime.date) -> Period:

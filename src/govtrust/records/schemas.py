@@ -192,20 +192,6 @@ class RecordIn(BaseModel):
             raise ValueError(f"按作出决定时施行的规定，该决定至少为“{label}”，不能调低")
         return value
 
-    def decision(self) -> Decision:
-        """The decision as the period engine reads it."""
-        return Decision(
-            source_type=self.source_type,
-            decided=self.decision_date,
-            severity=self.severity,
-            procedure=self.procedure,
-            penalties=tuple(self.penalties),
-            safety_area=self.safety_area,
-            court_ground=self.court_ground,
-            extension_years=self.extension_years,
-            minor_published=self.minor_published,
-        )
-
 
 # Labels of the coded fields, for messages that name what a person can choose.
 CHOICES: dict[str, list[tuple[str, str]]] = {

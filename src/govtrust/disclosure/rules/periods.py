@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from govtrust.disclosure.rules.versions import (
     COURT_EXTENSION_YEARS,
@@ -41,6 +42,21 @@ class Decision:
     court_ground: int | None = None
     extension_years: int = 0
     minor_published: bool = False  # the department found publishing a minor record necessary
+
+    @classmethod
+    def of(cls, item: Any) -> Decision:
+        """The decision of anything carrying the record's field names (a Record, a RecordIn)."""
+        return cls(
+            source_type=str(item.source_type),
+            decided=item.decision_date,
+            severity=str(item.severity),
+            procedure=str(item.procedure),
+            penalties=tuple(str(p) for p in item.penalties or ()),
+            safety_area=str(item.safety_area),
+            court_ground=int(item.court_ground) if item.court_ground else None,
+            extension_years=int(item.extension_years or 0),
+            minor_published=bool(item.minor_published),
+        )
 
 
 @dataclass(frozen=True)
