@@ -291,3 +291,21 @@ def test_court_list_ground_one_has_no_end_and_stays_public(
     assert publications_expire(today=datetime.date(2040, 1, 1)) == 0
     page = client.get(f"/gs/records/{record.number}/").content.decode()
     assert "至人民法院删除之日止" in page
+
+
+def test_a_record_is_on_the_portal_on_the_last_day_of_its_period(
+    accepted: Callable[..., Record], office: User, client: Client
+) -> None:
+    """GIVEN a publication whose last day is today
+    WHEN the public looks it up, before and after the daily job
+    THEN it is there (民法典 第二百零二条); with the last day yesterday it is gone."""
+    publication = publication_publish(record=accepted(), actor=office)
+    url = f"/api/v1/public/records/{publication.number}"
+    Publication.objects.filter(pk=publication.pk).update(maximum_end=TODAY)
+    assert client.get(url).status_code == 200
+    assert publications_expire(today=TODAY) == 0
+    Publication.objects.filter(pk=publication.pk).update(
+        maximum_end=TODAY - datetime.timedelta(days=1)
+    )
+    assert client.get(url).status_code == 404
+    assert publications_expire(today=TODAY) == 1

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from govtrust.core.audit import audit_append
+from govtrust.core.clock import today_beijing
 from govtrust.core.errors import Conflict, DomainError, Forbidden
 from govtrust.core.money import wan_yuan
 from govtrust.directory.models import Role, User
@@ -148,7 +149,7 @@ def publication_publish(
         raise Conflict(f"记录状态为“{record.get_status_display()}”，只有已入库的记录可以公示")
     if Publication.objects.filter(record=record).exists():
         raise Conflict(f"记录 {record.number} 已经公示过")
-    today = today or timezone.localdate()
+    today = today or today_beijing()
     period = record_period(record, today)
     minimum_end, maximum_end = period.minimum_end, period.maximum_end
     view = public_view(
@@ -257,7 +258,7 @@ def publication_withdraw(*, publication: Publication, reason: str, actor_name: s
 def publications_expire(*, today: datetime.date | None = None) -> int:
     """The daily job: withdraw every publication whose period has ended. The last day still
     belongs to the period (民法典 第二百零二条), so it leaves the day after."""
-    today = today or timezone.localdate()
+    today = today or today_beijing()
     due = Publication.objects.filter(status=PublicationStatus.PUBLISHED, maximum_end__lt=today)
     count = 0
     for publication in due.iterator(chunk_size=500):
