@@ -19,6 +19,7 @@ from pydantic import (
 from govtrust.core.clock import today_beijing
 from govtrust.core.identifiers import check_ric, check_uscc, organ_uscc_problem
 from govtrust.disclosure.rules.periods import Decision, minimum_class
+from govtrust.disclosure.rules.versions import SEVERITIES
 from govtrust.records.models import (
     CourtGround,
     Domain,
@@ -186,8 +187,7 @@ class RecordIn(BaseModel):
                 penalties=tuple(info.data["penalties"]),
             )
         )
-        order = list(Severity.values)
-        if order.index(value) < order.index(floor):
+        if SEVERITIES.index(value) < SEVERITIES.index(floor):
             label = Severity(floor).label
             raise ValueError(f"按作出决定时施行的规定，该决定至少为“{label}”，不能调低")
         return value

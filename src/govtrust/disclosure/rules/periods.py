@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from govtrust.disclosure.rules.versions import (
@@ -160,6 +161,7 @@ def evaluate(rule: RuleVersion, decision: Decision) -> Period:
     return Period(rule, True, low, high, severity, source)
 
 
+@lru_cache(maxsize=4096)  # bulk intake asks for the same few days and sources on every row
 def rule_in_force(source_type: str, day: datetime.date) -> RuleVersion:
     """The version covering `source_type` on `day`. Before the first version of a source type,
     its first version (the oldest text modelled; local policy)."""
@@ -193,6 +195,7 @@ def period_for(decision: Decision, *, on: datetime.date) -> Period:
     return later if _leniency(later) < _leniency(at_decision) else at_decision
 
 
+@lru_cache(maxsize=4096)
 def minimum_class(decision: Decision) -> str:
     """The law's class for a decision, by the version in force on its decision date."""
     return law_class(rule_in_force(decision.source_type, decision.decided), decision)
