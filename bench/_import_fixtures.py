@@ -8,6 +8,7 @@ modules that need models import them inside functions.
 from __future__ import annotations
 
 import datetime
+import json
 import os
 import random
 import shutil
@@ -166,11 +167,14 @@ def source_rows(count: int, seed: int = SEED) -> Iterator[dict[str, Any]]:
             name, kind_label = f"城关区{rng.choice(_TOWNS)}办事处（{i}）", "政府"
         decided = first_day + datetime.timedelta(days=rng.randrange(600))
         arose = decided + datetime.timedelta(days=rng.randrange(4))
+        source = rng.choice(sources)
         yield {
             "subject_kind": kind_label,
             "subject_name": name,
             "subject_identifier": identifier,
-            "source_type": rng.choice(sources),
+            "source_type": source,
+            # The court's list needs its ground (法释〔2017〕7号 第一条).
+            "court_ground": str(rng.randint(1, 6)) if source == "失信被执行人" else "",
             "domain": rng.choice(domains),
             "severity": rng.choice(severities),
             "safety_area": "安全生产" if i % 10 == 7 else "",
@@ -223,6 +227,8 @@ def _cell(value: Any) -> Any:
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S")
     if isinstance(value, datetime.date | Decimal):
         return str(value)
+    if isinstance(value, list | dict):  # a JSON field (penalty kinds) travels as its JSON text
+        return json.dumps(value, ensure_ascii=False)
     return value
 
 

@@ -53,6 +53,19 @@ def test_demo_covers_the_domain_and_is_repeatable(directory: None) -> None:
     assert notices.count() == 3
     assert set(notices.values_list("record__publication__status", flat=True)) == {"published"}
 
+    # The publication rules at work (issue 12): simple-procedure warnings are not on the portal,
+    # court-list entries carry their grounds (ground 1 without an end), a 2022 decision falls
+    # under 发改办财金〔2019〕527号 and its period has ended.
+    warnings = records.filter(procedure="simple", penalties=["warning"])
+    assert warnings.count() >= 2 and not warnings.filter(publication__isnull=False).exists()
+    grounds = set(records.filter(source_type="debtor_list").values_list("court_ground", flat=True))
+    assert {1, 2, 6} <= grounds
+    assert published.filter(source_type="debtor_list", maximum_end__isnull=True).exists()
+    old = records.get(decision_date="2022-08-15")
+    assert old.status == "accepted" and not Publication.objects.filter(record=old).exists()
+    assert not published.filter(source_type__in=["discipline", "accountability"]).exists()
+    assert not published.filter(severity="minor", record__minor_published=False).exists()
+
     again = demo_load(records=120)
     assert Record.objects.count() == 120  # a second run adds nothing...
     assert again[0].password != logins[0].password  # ...but renews the passwords

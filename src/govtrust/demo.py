@@ -20,14 +20,25 @@ from django.utils import timezone
 
 from govtrust.core.identifiers import compose_ric, compose_uscc
 from govtrust.core.protect import decrypt
+from govtrust.demo_rules import PENALTY_SETS, special_cases
 from govtrust.directory import totp
 from govtrust.directory.models import CivilServant, Department, Government, Role, User
 from govtrust.directory.services import civil_servant_create, department_create, user_create
 from govtrust.directory.services_mfa import mfa_required, totp_begin, totp_confirm
 from govtrust.disclosure.models import Publication
+from govtrust.disclosure.rules.periods import Decision, minimum_class
 from govtrust.disclosure.services import publications_publish_bulk
 from govtrust.ledger.services import checkpoint_sign
-from govtrust.records.models import Domain, Record, RecordEvent, Severity, SourceType, SubjectKind
+from govtrust.records.models import (
+    CourtGround,
+    Domain,
+    PenaltyKind,
+    Record,
+    RecordEvent,
+    Severity,
+    SourceType,
+    SubjectKind,
+)
 from govtrust.records.schemas import RecordIn
 from govtrust.records.services import record_accept, record_create, record_return, record_submit
 from govtrust.records.services.deadlines import on_time
@@ -222,6 +233,11 @@ def _record_payload(rng: random.Random, clerk: User, today: datetime.date, i: in
     fact, basis = FACTS[source]
     year = decided.year
     authority = rng.choice(["人民法院", "市场监督管理局", "纪律检查委员会", "监察委员会", "财政局"])
+    penalties = rng.choice(PENALTY_SETS) if source == SourceType.PENALTY else []
+    fined = PenaltyKind.FINE in penalties or rng.random() < 0.6
+    ground = rng.randint(1, 6) if source == SourceType.DEBTOR_LIST else None
+    floor = minimum_class(Decision(source_type=source, decided=decided, penalties=tuple(penalties)))
+    severity = max(rng.choice(list(Severity)), floor, key=list(Severity.values).index)
     return RecordIn(
         subject_kind=kind,
         subject_name=name,
@@ -235,9 +251,12 @@ def _record_payload(rng: random.Random, clerk: User, today: datetime.date, i: in
         facts=fact.format(n=rng.randint(1, 12)),
         basis=basis,
         outcome=rng.choice(OUTCOMES),
-        amount=Decimal(rng.randint(5, 50000)) / Decimal(10) if rng.random() < 0.6 else None,
-        severity=rng.choice(list(Severity)),
+        amount=Decimal(rng.randint(5, 50000)) / Decimal(10) if fined else None,
+        severity=Severity(severity),
         arose_on=decided + datetime.timedelta(days=rng.randint(0, 3)),
+        penalties=penalties,
+        court_ground=CourtGround(ground) if ground else None,
+        extension_years=rng.choice([0, 0, 1, 2]) if ground and ground > 1 else 0,
     )
 
 
@@ -332,7 +351,10 @@ def _publish(progress: Callable[[str], None]) -> None:
         record_ids=list(accepted.values_list("pk", flat=True)), actor=office
     )
     checkpoint_sign()
-    progress(f"已公示 {len(outcome.published)} 条（{len(outcome.refused)} 条公示期已满，未公示）")
+    progress(
+        f"已公示 {len(outcome.published)} 条（{len(outcome.refused)} 条不予公示："
+        "轻微、纪律处分与问责仅内部使用，或公示期已满）"
+    )
 
 
 def _cases(progress: Callable[[str], None]) -> None:
@@ -397,7 +419,8 @@ def _records(rng: random.Random, total: int, progress: Callable[[str], None]) ->
     )
     reviewers = {u.scope_code: u for u in User.objects.filter(role=Role.REVIEWER)}
     today = timezone.localdate()
-    for i in range(total):
+    specials = special_cases(clerks[0], today)
+    for i in range(total - len(specials)):
         clerk = clerks[i % len(clerks)]
         reviewer = next(r for code, r in reviewers.items() if clerk.scope_code.startswith(code))
         with transaction.atomic():
@@ -420,5 +443,12 @@ def _records(rng: random.Random, total: int, progress: Callable[[str], None]) ->
                         ),
                     )
             _backdate(record, rng)
-        if (i + 1) % 40 == 0 or i + 1 == total:
+        if (i + 1) % 40 == 0:
             progress(f"演示失信记录 {i + 1}/{total}")
+    clerk = clerks[0]
+    reviewer = next(r for code, r in reviewers.items() if clerk.scope_code.startswith(code))
+    for data in specials:
+        with transaction.atomic():
+            record = record_submit(record=record_create(data=data, actor=clerk), actor=clerk)
+            _backdate(record_accept(record=record, actor=reviewer), rng)
+    progress("演示：简易程序警告、失信被执行人各情形、2022年（527号）记录")

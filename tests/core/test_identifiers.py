@@ -119,3 +119,54 @@ def test_check_characters_agree_with_python_stdnum() -> None:
         assert uscc_check_char(body) == uscc.calc_check_digit(body)
         stem = "".join(rng.choice("0123456789") for _ in range(17))
         assert ric_check_char(stem) == ric.calc_check_digit(stem + "0")
+
+
+@pytest.mark.parametrize(
+    ("code", "fragment"),
+    [
+        ("000000000000000000", "第1位“0”不是登记管理部门代码"),
+        (compose_uscc("H1", "620102", "12345678"), "第1位“H”"),
+        (compose_uscc("94", "620102", "12345678"), "第2位“4”不是工商登记的机构类别代码"),
+        (compose_uscc("Y2", "620102", "12345678"), "第2位“2”不是其他登记的机构类别代码"),
+        (compose_uscc("14", "620102", "12345678"), "机构编制"),
+    ],
+)
+def test_uscc_registration_authority_and_category_are_checked(code: str, fragment: str) -> None:
+    """GIVEN codes whose check characters are right but whose positions 1–2 are not in GB 32100
+    WHEN checked
+    THEN each is refused and the message names the position (the old check let them pass)."""
+    result = check_uscc(code)
+    assert not result.valid
+    assert fragment in result.message
+
+
+@pytest.mark.parametrize("head", ["11", "12", "13", "19", "51", "53", "91", "93", "A1", "N3", "Y1"])
+def test_uscc_authorities_of_the_standard_and_those_added_since_are_valid(head: str) -> None:
+    assert check_uscc(compose_uscc(head, "620102", "12345678")).valid
+
+
+def test_organ_codes_are_those_of_organs_and_public_institutions() -> None:
+    """GIVEN a 机关 code, a 事业单位 code, a company and a social organisation
+    WHEN asked whether a government or department may carry them
+    THEN only 11 and 12 may, and the refusal says what the code is."""
+    from govtrust.core.identifiers import organ_uscc_problem
+
+    assert organ_uscc_problem(compose_uscc("11", "620102", "12345678")) == ""
+    assert organ_uscc_problem(compose_uscc("12", "620102", "12345678")) == ""
+    company = organ_uscc_problem("91110108551385082Q")
+    assert "工商·企业" in company and "不是政府机关" in company
+    assert "民政·社会团体" in organ_uscc_problem(compose_uscc("51", "620102", "12345678"))
+
+
+def test_citizen_id_born_today_in_beijing_is_not_in_the_future() -> None:
+    """GIVEN 2026-03-02 00:30 in Beijing, still 2026-03-01 in UTC
+    WHEN an ID number of someone born on 2026-03-02 is checked
+    THEN the birth date is not in the future (the server's UTC date would say it is)."""
+    import datetime
+
+    import time_machine
+
+    with time_machine.travel(
+        datetime.datetime(2026, 3, 1, 16, 30, tzinfo=datetime.UTC), tick=False
+    ):
+        assert check_ric(compose_ric("62010220260302123")).valid

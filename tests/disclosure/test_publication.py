@@ -16,12 +16,13 @@ from govtrust.core.models import AuditEvent
 from govtrust.directory.models import User
 from govtrust.disclosure.models import Publication
 from govtrust.disclosure.redaction import RuleSpec
-from govtrust.disclosure.rules.periods import period_for
+from govtrust.disclosure.rules.periods import add_months, period_for
 from govtrust.disclosure.selectors import Filters, publication_search
 from govtrust.disclosure.services import (
     publication_publish,
     publications_expire,
     publications_publish_bulk,
+    record_decision,
     rules_in_force,
 )
 from govtrust.disclosure.services_rules import redaction_change_approve, redaction_change_propose
@@ -62,10 +63,9 @@ def test_publish_sets_the_period_and_logs_the_event(
 ) -> None:
     record = accepted(severity="serious")
     publication = publication_publish(record=record, actor=office)
-    period = period_for(
-        source_type="penalty", severity="serious", decided=record.decision_date, today=TODAY
-    )
-    assert publication.rule_id == period.rule_id and publication.maximum_end > TODAY
+    period = period_for(record_decision(record), on=TODAY)
+    assert publication.rule_id == period.rule_label and publication.maximum_end
+    assert publication.maximum_end > TODAY
     assert publication.leaf_index is not None
     leaf = Leaf.objects.get(index=publication.leaf_index)
     assert leaf.kind == "publish" and leaf.record_number == record.number
@@ -103,7 +103,8 @@ def test_only_the_credit_office_publishes_and_only_accepted_records(
 
 
 def test_an_expired_period_is_not_published(accepted: Callable[..., Record], office: User) -> None:
-    record = accepted(severity="minor")
+    # 一般, not 轻微: under the 2026 measures a minor record is not published at all.
+    record = accepted(severity="general")
     old = TODAY - datetime.timedelta(days=400)
     Record.objects.filter(pk=record.pk).update(decision_date=old)
     record.refresh_from_db()
@@ -139,11 +140,13 @@ def test_search_finds_two_character_names_words_and_decision_numbers(
 def test_withdrawn_and_expired_records_leave_the_public_side(
     accepted: Callable[..., Record], office: User, client: Client
 ) -> None:
-    record = accepted(severity="minor")
+    record = accepted(severity="general")  # 轻微 is not published (《信用修复管理办法》)
     publication = publication_publish(record=record, actor=office)
+    assert publication.maximum_end is not None
     assert client.get(f"/api/v1/public/records/{record.number}").status_code == 200
-    assert publications_expire(today=publication.maximum_end - datetime.timedelta(days=1)) == 0
-    assert publications_expire(today=publication.maximum_end) == 1
+    # The last day belongs to the period (民法典 第二百零二条): it leaves the day after.
+    assert publications_expire(today=publication.maximum_end) == 0
+    assert publications_expire(today=publication.maximum_end + datetime.timedelta(days=1)) == 1
     publication.refresh_from_db()
     assert publication.status == "withdrawn" and publication.withdraw_reason == "expired"
     assert client.get(f"/api/v1/public/records/{record.number}").status_code == 404
@@ -237,3 +240,70 @@ def test_relevance_orders_small_match_sets_and_newest_first_beyond_the_rank_limi
     assert (page["count"], page["more"], len(page["items"])) == (2, True, 3)
     html = client.get("/", {"q": "工程款"}).content.decode()
     assert "共找到 2+ 条" in html
+
+
+@pytest.mark.parametrize(
+    ("overrides", "fragment"),
+    [
+        ({"severity": "minor"}, "轻微失信信息原则上不予公示"),
+        ({"severity": "minor", "procedure": "simple", "penalties": ["warning"]}, "不予公示"),
+        ({"source_type": "discipline", "severity": "serious"}, "纪律处分"),
+        ({"source_type": "accountability"}, "本平台仅内部使用"),
+    ],
+)
+def test_records_the_rules_do_not_publish_are_refused_with_the_reason(
+    accepted: Callable[..., Record], office: User, overrides: dict[str, Any], fragment: str
+) -> None:
+    """GIVEN a minor record under the 2026 measures, a simple-procedure warning, a civil servant's
+    discipline or accountability record
+    WHEN the credit office publishes it
+    THEN it is refused with the rule's reason and nothing is published (all were published)."""
+    record = accepted(**overrides)
+    with pytest.raises(DomainError, match=fragment):
+        publication_publish(record=record, actor=office)
+    assert not Publication.objects.exists()
+
+
+def test_a_minor_record_the_department_asks_to_publish_is_public_for_three_months_at_most(
+    accepted: Callable[..., Record], office: User
+) -> None:
+    record = accepted(severity="minor", minor_published=True)
+    publication = publication_publish(record=record, actor=office)
+    assert publication.minimum_end is None
+    assert publication.maximum_end == add_months(record.decision_date, 3)
+    assert publication.rule_id == "credit-repair-2026@2026-04-01"
+
+
+def test_court_list_ground_one_has_no_end_and_stays_public(
+    accepted: Callable[..., Record], office: User, client: Client
+) -> None:
+    """GIVEN a court-list entry of ground (一), decided years ago
+    WHEN published and the daily job runs far in the future
+    THEN it has no end date, stays on the portal and says it ends when the court deletes it."""
+    record = accepted(source_type="debtor_list", court_ground=1)
+    Record.objects.filter(pk=record.pk).update(decision_date=datetime.date(2019, 3, 1))
+    record.refresh_from_db()
+    publication = publication_publish(record=record, actor=office)
+    assert publication.maximum_end is None and publication.minimum_end is None
+    assert "第一条第一项" in publication.rule_source
+    assert publications_expire(today=datetime.date(2040, 1, 1)) == 0
+    page = client.get(f"/gs/records/{record.number}/").content.decode()
+    assert "至人民法院删除之日止" in page
+
+
+def test_a_record_is_on_the_portal_on_the_last_day_of_its_period(
+    accepted: Callable[..., Record], office: User, client: Client
+) -> None:
+    """GIVEN a publication whose last day is today
+    WHEN the public looks it up, before and after the daily job
+    THEN it is there (民法典 第二百零二条); with the last day yesterday it is gone."""
+    publication = publication_publish(record=accepted(), actor=office)
+    url = f"/api/v1/public/records/{publication.number}"
+    Publication.objects.filter(pk=publication.pk).update(maximum_end=TODAY)
+    assert client.get(url).status_code == 200
+    assert publications_expire(today=TODAY) == 0
+    Publication.objects.filter(pk=publication.pk).update(
+        maximum_end=TODAY - datetime.timedelta(days=1)
+    )
+    assert client.get(url).status_code == 404
+    assert publications_expire(today=TODAY) == 1

@@ -23,7 +23,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from govtrust.core import signing
 from govtrust.core.identifiers import compose_ric, compose_uscc
-from govtrust.disclosure.rules.periods import add_months, period_for
+from govtrust.disclosure.rules.periods import Decision, period_for
 from govtrust.ledger.merkle import leaf_hash, verify_inclusion
 from tests.e2e.conftest import CLERK, CREDIT_OFFICE, REVIEWER, UI_TIMEOUT_MS, Server
 
@@ -72,10 +72,13 @@ FILLER_UNITS = (
     "城关区民政局",
 )
 AUTHORITIES = ("兰州市中级人民法院", "兰州市城关区财政局", "甘肃省审计厅", "兰州市城关区监察委员会")
-SEVERITIES = ("minor", "general", "serious")
+# Published fillers: 轻微 is not published under 《信用修复管理办法》, so none of them is minor.
+SEVERITIES = ("general", "serious")
 SEVERITY_LABELS = {"minor": "轻微", "general": "一般", "serious": "严重"}
 DOMAINS = ("procurement", "ppp", "trading", "investment", "debt", "township", "other")
-SOURCES = ("judicial", "penalty", "discipline", "accountability", "breach", "debtor_list")
+# 纪律处分 and 问责 are internal (no national catalogue entry publishes them): not among the
+# published fillers.
+SOURCES = ("judicial", "penalty", "breach", "debtor_list")
 
 SEED = """
 import datetime, json, sys
@@ -132,6 +135,7 @@ class Spec:
     basis: str = "《甘肃省政务诚信建设实施方案》"
     outcome: str = "责令限期整改并通报批评"
     amount: str | None = None
+    court_ground: int | None = None
 
 
 def _specs() -> list[Spec]:
@@ -157,7 +161,7 @@ def _specs() -> list[Spec]:
             subject_kind="civil_servant",
             subject_name="李娜",
             subject_identifier=compose_ric("620102" + "19800101" + "002"),
-            source_type="discipline",
+            source_type="penalty",  # 纪律处分 is internal, not published
             domain="township",
             severity="general",
             decision_number="城诚公字第002号",
@@ -202,6 +206,7 @@ def _specs() -> list[Spec]:
                 facts=FILLER_FACTS[i % len(FILLER_FACTS)],
                 days_ago=1 + i,
                 amount=f"{i + 1}.5" if i % 3 == 0 else None,
+                court_ground=2 if SOURCES[i % len(SOURCES)] == "debtor_list" else None,
             )
         )
     specs += [
@@ -459,11 +464,10 @@ def test_record_page_shows_period_authority_and_a_verifiable_proof(
     decided = datetime.date.fromisoformat(portal.records["wangwei"].decided)
     start = datetime.date.fromisoformat(portal.today)
     period = period_for(
-        source_type=spec.source_type, severity=spec.severity, decided=decided, today=start
+        Decision(source_type=spec.source_type, decided=decided, severity=spec.severity), on=start
     )
     expect(page.locator("#period")).to_contain_text(
-        f"{start} 起，至 {add_months(decided, period.maximum_months)} 止"
-        f"（最短公示期至 {add_months(decided, period.minimum_months)}"
+        f"{start} 起，至 {period.maximum_end} 止（最短公示期至 {period.minimum_end}"
     )
     expect(page.locator("#authority")).to_contain_text(spec.authority_name)
     proof_link = page.locator("#proof-link")

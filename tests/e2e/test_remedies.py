@@ -32,10 +32,10 @@ clerk, reviewer, office = (User.objects.get(username=name) for name in sys.argv[
 day = (timezone.localdate() - datetime.timedelta(days=20)).isoformat()
 data = RecordIn.model_validate({
     "subject_kind": "civil_servant", "subject_name": "赵敏", "subject_identifier": sys.argv[4],
-    "source_type": "discipline", "domain": "other", "severity": "general",
+    "source_type": "penalty", "domain": "other", "severity": "general",
     "decision_number": "城纪处〔2026〕9号", "decision_date": day, "arose_on": day,
-    "authority_name": "兰州市城关区纪律检查委员会", "facts": sys.argv[5],
-    "basis": "《中国共产党纪律处分条例》", "outcome": "党内警告",
+    "authority_name": "兰州市城关区财政局", "facts": sys.argv[5],
+    "basis": "《政府采购法》", "outcome": "责令改正",
 })
 record = record_accept(record=record_submit(record=record_create(data=data, actor=clerk),
     actor=clerk), actor=reviewer)

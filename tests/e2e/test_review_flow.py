@@ -171,3 +171,25 @@ def test_record_is_drafted_submitted_returned_resubmitted_and_accepted(
 
     SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOT), full_page=True)
+
+
+def test_the_form_shows_whether_and_how_long_the_record_will_be_public(
+    page: Page, server: Server
+) -> None:
+    """GIVEN the clerk's record form in Chromium
+    WHEN a general penalty decided on 2026-05-31 is described, then a simple-procedure warning
+    THEN before saving, the form says it is public until 2027-05-31 with the minimum period to
+    2026-08-31 (asked of the server's period tool), then that the warning is not published."""
+    log_in(page, server, CLERK)
+    page.goto(server.url("/records/new/"))
+    preview = page.locator("#period-preview")
+    page.select_option("select[name=source_type]", "penalty")
+    page.select_option("select[name=severity]", "general")
+    page.fill("[name=decision_date]", "2026-05-31")
+    page.locator("[name=decision_date]").dispatch_event("change")
+    expect(preview).to_contain_text("公示至 2027-05-31")
+    expect(preview).to_contain_text("最短公示期至 2026-08-31")
+    page.select_option("select[name=procedure]", "simple")
+    page.check("input[name=penalties][value=warning]")
+    page.select_option("select[name=severity]", "minor")
+    expect(preview).to_contain_text("不予公示")

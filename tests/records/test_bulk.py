@@ -18,7 +18,7 @@ from govtrust.core.errors import DomainError, Forbidden
 from govtrust.core.models import AuditEvent
 from govtrust.directory.models import User
 from govtrust.records.bulk import template
-from govtrust.records.bulk.columns import find_layout
+from govtrust.records.bulk.columns import COLUMNS, find_layout
 from govtrust.records.models import ImportBatch, Record
 from govtrust.records.services import bulk_rows
 from govtrust.records.services.bulk import import_batch_create, import_batch_run, report_file
@@ -335,7 +335,76 @@ def test_template_is_read_back_by_the_importer(tmp_path: Path) -> None:
     workbook = CalamineWorkbook.from_path(str(path))
     assert workbook.sheet_names[:3] == ["失信记录", "代码表", "填写说明"]
     layout = find_layout(list(workbook.get_sheet_by_name("失信记录").iter_rows()))
-    assert layout is not None and layout.header_row == 1 and len(layout.positions) == 16
+    assert layout is not None and layout.header_row == 1
+    assert len(layout.positions) == len(COLUMNS)  # every column, the period's fields included
     with zipfile.ZipFile(path) as archive:
         sheet_xml = archive.read("xl/worksheets/sheet1.xml").decode()
-    assert sheet_xml.count("<dataValidation ") == 5  # kind, source, domain, severity, area
+    # kind, source, domain, severity, area, and now procedure and court ground
+    assert sheet_xml.count("<dataValidation ") == 7
+
+
+def test_legacy_rows_of_natural_persons_read_the_id_number_from_cf_xdr_zjhm(
+    tmp_path: Path, run: Callable[..., ImportBatch]
+) -> None:
+    """GIVEN a 双公示 sheet whose party is a natural person: CF_XDR_SHXYM empty, the ID number in
+    CF_XDR_ZJHM and its type in CF_XDR_ZJLX
+    WHEN it is imported
+    THEN a civil-servant record is created (it was refused as "subject_identifier 不能为空")."""
+    headers = ["CF_WSH", "CF_XDR_MC", "CF_XDR_LB", "CF_XDR_SHXYM", "CF_XDR_ZJLX", "CF_XDR_ZJHM"]
+    headers += ["CF_SY", "CF_YJ", "CF_NR", "CF_JDRQ", "CF_CFJG"]
+    number = new_ric()
+    person = {
+        "CF_WSH": "兰财罚〔2025〕9号",
+        "CF_XDR_MC": "王伟",
+        "CF_XDR_LB": "自然人",
+        "CF_XDR_SHXYM": "",
+        "CF_XDR_ZJLX": "身份证",
+        "CF_XDR_ZJHM": number.lower(),
+        "CF_SY": "违规干预采购",
+        "CF_YJ": "《政府采购法》",
+        "CF_NR": "警告",
+        "CF_JDRQ": "2025-09-26",
+        "CF_CFJG": "兰州市财政局",
+    }
+    path = sheets.csv_file(tmp_path / "cf-person.csv", [person], headers=headers)
+    batch = run(path)
+    assert batch.status == "succeeded", batch.errors
+    record = Record.objects.get()
+    assert record.subject_kind == "civil_servant"
+    assert record.subject_ric_masked == f"{number[:6]}********{number[14:]}"
+
+
+def test_template_rows_carry_procedure_penalties_and_court_ground(
+    tmp_path: Path, run: Callable[..., ImportBatch]
+) -> None:
+    """GIVEN template rows with 决定程序, 处罚种类 (two kinds), and a court-list row with its ground
+    WHEN imported
+    THEN the records store them, and a row lowering the law's class is refused."""
+    warning = sheets.row(
+        决定程序="简易程序",
+        处罚种类="警告",
+        严重程度="轻微",
+        决定日期="2026-05-06",
+        信息产生日期="2026-05-06",
+    )
+    court = sheets.row(失信来源="失信被执行人", 失信情形="（三）", 延长年限="2", 处罚种类="")
+    lowered = sheets.row(
+        处罚种类="罚款、限制从业", 严重程度="一般", 决定日期="2026-05-06", 信息产生日期="2026-05-06"
+    )
+    batch = run(sheets.xlsx(tmp_path / "new.xlsx", [warning, court, lowered]), mode="valid_rows")
+    assert batch.created_count == 2
+    assert batch.errors[0]["field"] == "severity" and "严重" in batch.errors[0]["message"]
+    simple = Record.objects.get(procedure="simple")
+    assert simple.penalties == ["warning"] and simple.severity == "minor"
+    listed = Record.objects.get(source_type="debtor_list")
+    assert (listed.court_ground, listed.extension_years) == (3, 2)
+
+
+def test_legacy_penalty_kinds_are_read_from_cf_cflb() -> None:
+    from govtrust.records.bulk.mapping import penalty_codes
+
+    assert penalty_codes("警告、罚款") == ["warning", "fine"]
+    assert penalty_codes("暂扣或者吊销许可证、暂扣或者吊销执照") == ["license"]
+    assert penalty_codes("没收违法所得、没收非法财物") == ["confiscation"]
+    assert penalty_codes("责令停产停业") == ["stop_production"]
+    assert penalty_codes("") == []

@@ -123,3 +123,39 @@ def test_clerk_reveals_the_number_on_a_page_that_is_not_cached(
     client.force_login(reviewer)
     assert "查看完整号码" not in client.get(f"/records/{record.pk}/").content.decode()
     assert client.post(f"/records/{record.pk}/identifier/").status_code == 403
+
+
+def test_the_form_carries_the_period_fields_and_previews_the_period_without_inline_script(
+    client: Client, clerk: User
+) -> None:
+    """GIVEN the clerk's record form
+    WHEN it is opened and a simple-procedure warning is saved
+    THEN the form has the new fields and a preview box filled by a static script calling the
+    period tool (no inline script), and the record stores procedure and penalties."""
+    client.force_login(clerk)
+    page = client.get("/records/new/").content.decode()
+    for name in ("procedure", "penalties", "court_ground", "extension_years", "minor_published"):
+        assert f'name="{name}"' in page
+    assert 'id="period-preview" data-url="/api/v1/tools/publication-period"' in page
+    assert "period-preview.js" in page
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page)
+    data = _form(severity="minor", procedure="simple")
+    client.post("/records/new/", {**data, "penalties": ["warning"]})
+    record = Record.objects.get()
+    assert (record.procedure, record.penalties, record.severity) == ("simple", ["warning"], "minor")
+
+
+def test_the_form_refuses_a_class_below_the_law(client: Client, clerk: User) -> None:
+    client.force_login(clerk)
+    data = _form(severity="minor", decision_date="2026-05-06", arose_on="2026-05-06")
+    page = client.post("/records/new/", {**data, "penalties": ["restrict_practice"]})
+    assert "至少为“严重”" in page.content.decode()
+    assert not Record.objects.exists()
+
+
+def test_the_detail_page_says_whether_and_how_long_the_record_is_public(
+    client: Client, clerk: User
+) -> None:
+    record = _drafted_by_form(client, clerk, severity="serious")
+    page = client.get(f"/records/{record.pk}/").content.decode()
+    assert 'id="period"' in page and "依据" in page and "决定程序" in page

@@ -74,7 +74,15 @@ def test_repair_page_says_when_it_is_too_early(published: Callable[..., Publicat
     publication = published()
     page = Client().get(f"/gs/records/{publication.number}/repair/").content.decode()
     assert 'id="too-early"' in page and "信用承诺书" in page
-    Publication.objects.filter(pk=publication.pk).update(minimum_end=datetime.date.today())
+    today = datetime.date.today()
+    # On the minimum period's last day it is still too early (民法典 第二百零二条); the day after
+    # it is not.
+    Publication.objects.filter(pk=publication.pk).update(minimum_end=today)
+    page = Client().get(f"/gs/records/{publication.number}/repair/").content.decode()
+    assert 'id="too-early"' in page
+    Publication.objects.filter(pk=publication.pk).update(
+        minimum_end=today - datetime.timedelta(days=1)
+    )
     page = Client().get(f"/gs/records/{publication.number}/repair/").content.decode()
     assert 'id="too-early"' not in page
 

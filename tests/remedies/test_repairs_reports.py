@@ -13,6 +13,7 @@ from django.test import Client, override_settings
 from govtrust.core.errors import Conflict, DomainError, NotFound, Throttled
 from govtrust.directory.models import Department, User
 from govtrust.disclosure.models import Publication, PublicationStatus
+from govtrust.disclosure.rules.periods import repair_opens
 from govtrust.exchange.models import ExchangeNotice
 from govtrust.exchange.services import batch_build, payload_path
 from govtrust.records.models import Record
@@ -26,6 +27,7 @@ from tests.remedies.conftest import pdf
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date.today()
+YESTERDAY = TODAY - datetime.timedelta(days=1)  # the minimum period ran out: repair opens today
 
 
 def apply(publication: Publication, **overrides: object) -> Filed:
@@ -48,13 +50,15 @@ def test_repair_before_the_minimum_is_refused_with_the_date_to_apply_from(
     publication = published()
     with pytest.raises(DomainError) as refused:
         apply(publication)
-    assert f"{publication.minimum_end:%Y年%m月%d日}起申请" in refused.value.detail
+    # Repair opens the day after the minimum period's last day (民法典 第二百零二条).
+    opens = repair_opens(publication.minimum_end)
+    assert opens is not None and f"{opens:%Y年%m月%d日}起申请" in refused.value.detail
     assert Case.objects.count() == 0
 
 
 def test_a_court_list_record_cannot_be_repaired(published: Callable[..., Publication]) -> None:
-    publication = published(source_type="debtor_list")
-    Publication.objects.filter(pk=publication.pk).update(minimum_end=TODAY)
+    publication = published(source_type="debtor_list", court_ground=2)
+    Publication.objects.filter(pk=publication.pk).update(minimum_end=YESTERDAY)
     with pytest.raises(DomainError, match="人民法院"):
         apply(publication)
 
@@ -63,7 +67,7 @@ def test_approved_repair_ends_publication_and_reaches_the_exchange_within_three_
     published: Callable[..., Publication], office: User
 ) -> None:
     publication = published()
-    Publication.objects.filter(pk=publication.pk).update(minimum_end=TODAY)
+    Publication.objects.filter(pk=publication.pk).update(minimum_end=YESTERDAY)
     with pytest.raises(DomainError, match="承诺"):
         apply(publication, commitment_signed=False)
     filed = apply(publication)
@@ -296,7 +300,7 @@ def test_every_clock_flags_a_late_step(
         case = objection().case
     elif kind.startswith("repair"):
         publication = published()
-        Publication.objects.filter(pk=publication.pk).update(minimum_end=TODAY)
+        Publication.objects.filter(pk=publication.pk).update(minimum_end=YESTERDAY)
         case = apply(publication).case
     else:
         case = report_file(

@@ -140,8 +140,10 @@ def test_criticism_notice_is_drafted_published_after_the_record_and_leaves_with_
     shown = first_page(pdf.content)
     assert "通报批评" in shown.text and shown.inked > 0.01
 
-    # The period's end takes the notice off the portal at once, before the daily job runs.
-    Publication.objects.filter(pk=publication.pk).update(maximum_end=datetime.date.today())
+    # The period's end takes the notice off the portal at once, before the daily job runs; the
+    # last day still belongs to the period (民法典 第二百零二条), so it ended yesterday.
+    yesterday = datetime.date.today() - datetime.timedelta(days=1)
+    Publication.objects.filter(pk=publication.pk).update(maximum_end=yesterday)
     assert notice.code not in portal.get("/gs/notices/").content.decode()
     Publication.objects.filter(pk=publication.pk).update(maximum_end=publication.maximum_end)
     assert notice.code in portal.get("/gs/notices/").content.decode()

@@ -16,11 +16,55 @@ from typing import Literal
 from stdnum import numdb
 from stdnum.cn import ric
 
+from govtrust.core.clock import today_beijing
+
 Kind = Literal["uscc", "ric"]
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_VALUE = {ch: i for i, ch in enumerate(USCC_ALPHABET)}
 _USCC_WEIGHTS = tuple(3**i % 31 for i in range(17))  # GB 32100-2015 §5.2
 _RIC_WEIGHTS = tuple(2 ** (17 - i) % 11 for i in range(17))  # GB 11643-1999 §6.2
+
+# Position 1 (registering authority) and the categories of position 2 it may carry: GB 32100-2015
+# 表1 and 表2 with the codes assigned since (A 中央军委改革和编制办公室, N 农业).
+USCC_AUTHORITIES: dict[str, tuple[str, dict[str, str]]] = {
+    "1": (
+        "机构编制",
+        {"1": "机关", "2": "事业单位", "3": "中央编办直接管理机构编制的群众团体", "9": "其他"},
+    ),
+    "2": ("外交", {"1": "外国常住新闻机构", "9": "其他"}),
+    "3": (
+        "司法行政",
+        {
+            "1": "律师执业机构",
+            "2": "公证处",
+            "3": "基层法律服务所",
+            "4": "司法鉴定机构",
+            "5": "仲裁委员会",
+            "9": "其他",
+        },
+    ),
+    "4": ("文化", {"1": "外国在华文化中心", "9": "其他"}),
+    "5": ("民政", {"1": "社会团体", "2": "民办非企业单位", "3": "基金会", "9": "其他"}),
+    "6": (
+        "旅游",
+        {
+            "1": "外国旅游部门常驻代表机构",
+            "2": "港澳台地区旅游部门常驻内地（大陆）代表机构",
+            "9": "其他",
+        },
+    ),
+    "7": ("宗教", {"1": "宗教活动场所", "2": "宗教院校", "9": "其他"}),
+    "8": ("工会", {"1": "基层工会", "9": "其他"}),
+    "9": ("工商", {"1": "企业", "2": "个体工商户", "3": "农民专业合作社"}),
+    "A": ("中央军委改革和编制办公室", {"1": "军队事业单位", "9": "其他"}),
+    "N": (
+        "农业",
+        {"1": "组级集体经济组织", "2": "村级集体经济组织", "3": "乡镇级集体经济组织", "9": "其他"},
+    ),
+    "Y": ("其他", {"1": "其他"}),
+}
+# Codes a government or a department may carry: 机关 and 事业单位 registered by 机构编制 (表2).
+ORGAN_CATEGORIES = frozenset({"11", "12"})
 
 
 @dataclass(frozen=True)
@@ -60,6 +104,17 @@ def check_uscc(value: str) -> Checked:
     bad = [ch for ch in number if ch not in USCC_ALPHABET]
     if bad:
         return Checked(False, number, f"统一社会信用代码含有不允许的字符“{bad[0]}”")
+    authority = USCC_AUTHORITIES.get(number[0])
+    if authority is None:
+        return Checked(
+            False, number, f"统一社会信用代码第1位“{number[0]}”不是登记管理部门代码（GB 32100）"
+        )
+    if number[1] not in authority[1]:
+        return Checked(
+            False,
+            number,
+            f"统一社会信用代码第2位“{number[1]}”不是{authority[0]}登记的机构类别代码（GB 32100）",
+        )
     if not number[2:8].isdigit():
         return Checked(False, number, "统一社会信用代码第3至8位应为行政区划代码（数字）")
     expected = uscc_check_char(number[:17])
@@ -96,11 +151,28 @@ def check_ric(value: str, *, today: datetime.date | None = None) -> Checked:
         birth = ric.get_birth_date(number)
     except Exception:
         return Checked(False, number, "身份证号码中的出生日期无效")
-    if birth > (today or datetime.date.today()) or birth.year < 1900:
+    if birth > (today or today_beijing()) or birth.year < 1900:
         return Checked(False, number, "身份证号码中的出生日期不合理")
     if not _known_division(number[:6]):
         return Checked(False, number, f"身份证号码中的地址码{number[:6]}不是有效的行政区划代码")
     return Checked(True, number, "身份证号码有效")
+
+
+def uscc_category(number: str) -> str:
+    """What positions 1–2 of a valid code say it is: "机构编制·机关", "工商·企业"."""
+    name, categories = USCC_AUTHORITIES[number[0]]
+    return f"{name}·{categories[number[1]]}"
+
+
+def organ_uscc_problem(number: str) -> str:
+    """Why a valid code cannot be a government's or a department's ("" when it can): organs and
+    public institutions are registered by 机构编制 as 机关 (11) or 事业单位 (12), GB 32100 表2."""
+    if number[:2] in ORGAN_CATEGORIES:
+        return ""
+    return (
+        f"该代码第1、2位“{number[:2]}”表示{uscc_category(number)}，不是政府机关或事业单位；"
+        "政府、部门的统一社会信用代码以11（机关）或12（事业单位）开头"
+    )
 
 
 def organisation_check_char(body: str) -> str:

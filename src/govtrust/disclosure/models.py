@@ -45,10 +45,12 @@ class Publication(models.Model):
     domain = models.CharField(max_length=16, db_index=True)
     severity = models.CharField(max_length=10, db_index=True)
     decision_date = models.DateField(db_index=True)
-    rule_id = models.CharField(max_length=40)
+    rule_id = models.CharField(max_length=60)  # "<id>@<version>" of rules/versions.py
     rule_source = models.CharField(max_length=200)
-    minimum_end = models.DateField("最短公示期满")
-    maximum_end = models.DateField("公示截止", db_index=True)
+    # Last days, both included (民法典 第二百零二条). No minimum: nothing to wait for (a minor
+    # record published on request, the court's list); no maximum: ends when the court deletes it.
+    minimum_end = models.DateField("最短公示期满", null=True, blank=True)
+    maximum_end = models.DateField("公示截止", db_index=True, null=True, blank=True)
     published_at = models.DateTimeField()
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

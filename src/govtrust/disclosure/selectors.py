@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import cast
 
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import cached_property
 
@@ -33,7 +33,9 @@ def publications_public(today: datetime.date | None = None) -> QuerySet[Publicat
     """On the portal today: published, and not past the end of the period even if the daily
     job has not yet run."""
     today = today or timezone.localdate()
-    return Publication.objects.filter(status=PublicationStatus.PUBLISHED, maximum_end__gt=today)
+    # The last day belongs to the period (民法典 第二百零二条); the court's list may have no end.
+    open_on = Q(maximum_end__isnull=True) | Q(maximum_end__gte=today)
+    return Publication.objects.filter(open_on, status=PublicationStatus.PUBLISHED)
 
 
 def publication_search(filters: Filters) -> QuerySet[Publication]:

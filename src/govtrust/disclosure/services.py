@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from govtrust.core.audit import audit_append
+from govtrust.core.clock import today_beijing
 from govtrust.core.errors import Conflict, DomainError
 from govtrust.core.money import wan_yuan
 from govtrust.directory import policy
@@ -33,7 +34,7 @@ from govtrust.disclosure.redaction import (
     compile_rules,
     redact,
 )
-from govtrust.disclosure.rules.periods import add_months, period_for
+from govtrust.disclosure.rules.periods import Decision, Period, RuleError, period_for
 from govtrust.disclosure.search import bigrams
 from govtrust.ledger import services as ledger
 from govtrust.ledger.models import EventKind
@@ -65,8 +66,8 @@ def public_view(
     rules: list[CompiledRule],
     *,
     start: datetime.date,
-    minimum_end: datetime.date,
-    maximum_end: datetime.date,
+    minimum_end: datetime.date | None,
+    maximum_end: datetime.date | None,
     rule_source: str,
 ) -> dict[str, Any]:
     """The record as the public sees it: identifiers masked, personal data in text masked."""
@@ -96,8 +97,9 @@ def public_view(
         "prefecture": prefecture,
         "county": county,
         "publication_start": start.isoformat(),
-        "minimum_end": minimum_end.isoformat(),
-        "maximum_end": maximum_end.isoformat(),
+        # "" where there is none: no minimum period; no fixed end (until the court deletes it).
+        "minimum_end": minimum_end.isoformat() if minimum_end else "",
+        "maximum_end": maximum_end.isoformat() if maximum_end else "",
         "rule_source": rule_source,
     }
 
@@ -122,6 +124,26 @@ def search_fields(view: dict[str, Any]) -> tuple[str, str]:
     )
 
 
+def record_decision(record: Record) -> Decision:
+    """A stored record as the period engine reads it (the same fields RecordIn gives)."""
+    return Decision.of(record)
+
+
+def record_period(record: Record, today: datetime.date) -> Period:
+    """The period a record is published for if published on `today`; refused with the reason
+    when the rules do not publish it (a minor record, a civil servant's discipline) or no more."""
+    try:
+        period = period_for(record_decision(record), on=today)
+    except RuleError as exc:
+        raise DomainError(str(exc)) from exc
+    if not period.published:
+        raise DomainError(f"该记录不予公示：{period.source}")
+    if period.maximum_end is not None and period.maximum_end < today:
+        ended = period.maximum_end
+        raise DomainError(f"按{period.source}，该记录的公示期已于{ended}届满，不再公示")
+    return period
+
+
 def _require_publisher(actor: User) -> None:
     policy.require(actor, "records.publish")
 
@@ -137,18 +159,9 @@ def publication_publish(
         raise Conflict(f"记录状态为“{record.get_status_display()}”，只有已入库的记录可以公示")
     if Publication.objects.filter(record=record).exists():
         raise Conflict(f"记录 {record.number} 已经公示过")
-    today = today or timezone.localdate()
-    period = period_for(
-        source_type=record.source_type,
-        severity=record.severity,
-        decided=record.decision_date,
-        today=today,
-        safety_area=record.safety_area,
-    )
-    minimum_end = add_months(record.decision_date, period.minimum_months)
-    maximum_end = add_months(record.decision_date, period.maximum_months)
-    if maximum_end <= today:
-        raise DomainError(f"按{period.source}，该记录的公示期已于{maximum_end}届满，不再公示")
+    today = today or today_beijing()
+    period = record_period(record, today)
+    minimum_end, maximum_end = period.minimum_end, period.maximum_end
     view = public_view(
         record,
         active_rules(),
@@ -176,8 +189,8 @@ def publication_publish(
         domain=record.domain,
         severity=record.severity,
         decision_date=record.decision_date,
-        rule_id=period.rule_id,
-        rule_source=period.source,
+        rule_id=period.rule_label,
+        rule_source=period.source[:200],
         minimum_end=minimum_end,
         maximum_end=maximum_end,
         published_at=timezone.now(),
@@ -191,9 +204,10 @@ def publication_publish(
         object_type="record",
         object_id=record.number,
         after={
-            "rule": period.rule_id,
-            "minimum_end": str(minimum_end),
-            "maximum_end": str(maximum_end),
+            "rule": period.rule_label,
+            "severity": period.severity,
+            "minimum_end": str(minimum_end) if minimum_end else None,
+            "maximum_end": str(maximum_end) if maximum_end else None,
             "leaf": leaf.index,
         },
     )
@@ -252,9 +266,10 @@ def publication_withdraw(*, publication: Publication, reason: str, actor_name: s
 
 
 def publications_expire(*, today: datetime.date | None = None) -> int:
-    """The daily job: withdraw every publication whose period has ended (on its last day)."""
-    today = today or timezone.localdate()
-    due = Publication.objects.filter(status=PublicationStatus.PUBLISHED, maximum_end__lte=today)
+    """The daily job: withdraw every publication whose period has ended. The last day still
+    belongs to the period (民法典 第二百零二条), so it leaves the day after."""
+    today = today or today_beijing()
+    due = Publication.objects.filter(status=PublicationStatus.PUBLISHED, maximum_end__lt=today)
     count = 0
     for publication in due.iterator(chunk_size=500):
         publication_withdraw(

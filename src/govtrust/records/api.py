@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Literal
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from govtrust.core.paging import Page, PageQuery, page_of
 from govtrust.directory.auth import api_user
@@ -40,6 +40,12 @@ class RecordOut(Schema):
     outcome: str
     amount: Decimal | None
     severity: str
+    safety_area: str
+    procedure: str = Field(description="决定程序：simple 简易程序 / general 普通程序")
+    penalties: list[str] = Field(description="处罚种类代码")
+    court_ground: int | None = Field(description="失信被执行人：法释〔2017〕7号第一条所列情形")
+    extension_years: int
+    minor_published: bool
     reporting_unit: str
     arose_on: datetime.date
     due_date: datetime.date
@@ -97,6 +103,12 @@ def _out(record: Record) -> RecordOut:
         outcome=record.outcome,
         amount=record.amount,
         severity=record.severity,
+        safety_area=record.safety_area,
+        procedure=record.procedure,
+        penalties=list(record.penalties or []),
+        court_ground=record.court_ground,
+        extension_years=record.extension_years,
+        minor_published=record.minor_published,
         reporting_unit=record.reporting_unit,
         arose_on=record.arose_on,
         due_date=record.due_date,

@@ -11,7 +11,10 @@ from pydantic import ValidationError
 from govtrust.core.money import wan_yuan
 from govtrust.core.validation import translate
 from govtrust.records.models import (
+    CourtGround,
     Domain,
+    PenaltyKind,
+    Procedure,
     Record,
     SafetyArea,
     Severity,
@@ -33,7 +36,38 @@ class RecordForm(forms.Form):
     )
     source_type = forms.ChoiceField(label="失信来源", choices=SourceType.choices)
     domain = forms.ChoiceField(label="领域", choices=Domain.choices)
-    severity = forms.ChoiceField(label="严重程度", choices=Severity.choices)
+    procedure = forms.ChoiceField(
+        label="决定程序", choices=Procedure.choices, initial=Procedure.GENERAL
+    )
+    penalties = forms.MultipleChoiceField(
+        label="处罚种类",
+        choices=PenaltyKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="可多选；含罚款的请填写金额。简易程序只能作出警告或者罚款",
+    )
+    court_ground = forms.ChoiceField(
+        label="失信情形（失信被执行人）",
+        choices=[("", "—")] + [(str(v), str(label)) for v, label in CourtGround.choices],
+        required=False,
+        help_text="法释〔2017〕7号第一条；第一项不设期限，第二至六项纳入期限二年",
+    )
+    extension_years = forms.ChoiceField(
+        label="纳入期限延长（年）",
+        choices=[("0", "不延长"), ("1", "1年"), ("2", "2年"), ("3", "3年")],
+        required=False,
+        initial="0",
+    )
+    severity = forms.ChoiceField(
+        label="严重程度",
+        choices=Severity.choices,
+        help_text="按决定程序和处罚种类确定法定等级，可以调高，不能调低",
+    )
+    minor_published = forms.BooleanField(
+        label="轻微失信信息确有必要公示",
+        required=False,
+        help_text="《信用修复管理办法》：轻微失信信息原则上不予公示，确有必要的最长3个月",
+    )
     safety_area = forms.ChoiceField(
         label="特殊领域",
         choices=SafetyArea.choices,
@@ -57,6 +91,7 @@ class RecordForm(forms.Form):
         raw: dict[str, Any] = {name: self.data.get(name, "") for name in self.fields}
         if not raw["amount"]:
             raw["amount"] = None
+        raw.update(period_fields(self.data))
         try:
             return RecordIn.model_validate(raw)
         except ValidationError as exc:
@@ -76,6 +111,11 @@ class RecordForm(forms.Form):
             "domain": record.domain,
             "severity": record.severity,
             "safety_area": record.safety_area,
+            "procedure": record.procedure,
+            "penalties": list(record.penalties or []),
+            "court_ground": str(record.court_ground or ""),
+            "extension_years": str(record.extension_years),
+            "minor_published": record.minor_published,
             "decision_number": record.decision_number,
             "decision_date": record.decision_date.isoformat(),
             "authority_name": record.authority_name,
@@ -86,3 +126,19 @@ class RecordForm(forms.Form):
             "amount": wan_yuan(record.amount) or "",
             "arose_on": record.arose_on.isoformat(),
         }
+
+
+def period_fields(data: Any) -> dict[str, Any]:
+    """The period-driving fields of a posted form as RecordIn reads them: the procedure (empty:
+    普通程序), the penalty list, the court ground and the extension (empty: none), the checkbox."""
+    getlist = getattr(data, "getlist", None)
+    penalties = getlist("penalties") if getlist else data.get("penalties") or []
+    ground = str(data.get("court_ground") or "").strip()
+    extension = str(data.get("extension_years") or "0").strip() or "0"
+    return {
+        "procedure": data.get("procedure") or "general",
+        "penalties": penalties,
+        "court_ground": ground or None,
+        "extension_years": extension,
+        "minor_published": str(data.get("minor_published", "")).lower() in {"on", "true", "1"},
+    }

@@ -47,6 +47,38 @@ class SafetyArea(models.TextChoices):
     SPECIAL_EQUIPMENT = "special_equipment", "特种设备"
 
 
+class Procedure(models.TextChoices):
+    """How an administrative penalty was decided (《行政处罚法》第五十一条、第五十四条)."""
+
+    SIMPLE = "simple", "简易程序"
+    GENERAL = "general", "普通程序"
+
+
+class PenaltyKind(models.TextChoices):
+    """Kinds of what a decision imposed (《行政处罚法》第九条, plus 行政拘留 and 其他)."""
+
+    WARNING = "warning", "警告"
+    CRITICISM = "criticism", "通报批评"
+    FINE = "fine", "罚款"
+    CONFISCATION = "confiscation", "没收违法所得、没收非法财物"
+    LICENSE = "license", "暂扣或吊销许可证件"
+    RESTRICT_PRACTICE = "restrict_practice", "限制从业"
+    STOP_PRODUCTION = "stop_production", "责令停产停业"
+    DETENTION = "detention", "行政拘留"
+    OTHER = "other", "其他"
+
+
+class CourtGround(models.IntegerChoices):
+    """法释〔2017〕7号 第一条: why a debtor is on the court's list."""
+
+    REFUSING = 1, "（一）有履行能力而拒不履行"
+    OBSTRUCTING = 2, "（二）以伪造证据、暴力、威胁等方法妨碍、抗拒执行"
+    EVADING = 3, "（三）以虚假诉讼、虚假仲裁或者隐匿、转移财产等方法规避执行"
+    ASSET_REPORT = 4, "（四）违反财产报告制度"
+    CONSUMPTION = 5, "（五）违反限制消费令"
+    SETTLEMENT = 6, "（六）无正当理由拒不履行执行和解协议"
+
+
 class Severity(models.TextChoices):
     MINOR = "minor", "轻微"
     GENERAL = "general", "一般"
@@ -96,6 +128,17 @@ class Record(models.Model):
         "特殊领域", max_length=20, choices=SafetyArea.choices, blank=True, default=""
     )
 
+    procedure = models.CharField(
+        "决定程序", max_length=10, choices=Procedure.choices, default=Procedure.GENERAL
+    )
+    penalties = models.JSONField("处罚种类", default=list, blank=True)  # PenaltyKind codes
+    court_ground = models.PositiveSmallIntegerField(
+        "失信情形", choices=CourtGround.choices, null=True, blank=True
+    )
+    extension_years = models.PositiveSmallIntegerField("延长年限", default=0)
+    # 2026 measures: a minor record is published only where the department finds it necessary.
+    minor_published = models.BooleanField("轻微失信确有必要公示", default=False)
+
     reporting_government = models.ForeignKey(
         Government, on_delete=models.PROTECT, related_name="reported_records"
     )
@@ -142,6 +185,11 @@ class Record(models.Model):
     def amount_display(self) -> str:
         """万元 without trailing zeros: 687, 12.5."""
         return wan_yuan(self.amount) or "—"
+
+    @property
+    def penalty_labels(self) -> str:
+        labels = dict(PenaltyKind.choices)
+        return "、".join(str(labels.get(code, code)) for code in self.penalties or [])
 
     @property
     def reporting_unit(self) -> str:

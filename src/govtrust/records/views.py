@@ -9,10 +9,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from govtrust.core.clock import today_beijing
 from govtrust.core.errors import DomainError, Forbidden, NotFound
 from govtrust.directory import policy
 from govtrust.directory.access import capability_required, staff_user
 from govtrust.disclosure.models import Publication
+from govtrust.disclosure.rules.periods import RuleError, describe, period_for
+from govtrust.disclosure.services import record_decision
 from govtrust.exchange.models import ExchangeItem
 from govtrust.records import selectors, services
 from govtrust.records.forms import RecordForm
@@ -107,11 +110,22 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and record.status == Status.ACCEPTED
             and not Publication.objects.filter(record=record).exists(),
             "publication": Publication.objects.filter(record=record).first(),
+            "period": _period_text(record),
             "exchange_items": ExchangeItem.objects.filter(record=record)
             .select_related("batch")
             .order_by("-id"),
         },
     )
+
+
+def _period_text(record: Record) -> str:
+    """Whether and how long the record is public if published today (the tool's engine)."""
+    today = today_beijing()
+    try:
+        period = period_for(record_decision(record), on=today)
+    except RuleError as exc:
+        return str(exc)
+    return describe(period, today)
 
 
 @require_POST

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 from govtrust.core.errors import DomainError, Throttled
 from govtrust.core.http import client_address
 from govtrust.directory.models import Department, Government
+from govtrust.disclosure.rules.periods import repair_opens
 from govtrust.disclosure.selectors import publication_public_get
 from govtrust.remedies.models import CaseKind
 from govtrust.remedies.selectors import public_case
@@ -92,7 +93,8 @@ def repair(request: HttpRequest, number: str) -> HttpResponse:
         "p": publication,
         "v": publication.view,
         "max_files": MAX_FILES,
-        "too_early": today < publication.minimum_end,
+        "too_early": today < (repair_opens(publication.minimum_end) or today),
+        "repair_opens": repair_opens(publication.minimum_end),
         "commitment": commitment_text(
             subject_name=publication.view.get("subject_name", ""),
             record_number=publication.number,

@@ -143,7 +143,8 @@ def _publication(record: Record) -> str:
         return "未公示"
     if publication.status == PublicationStatus.PUBLISHED:
         view = publication.view
-        return f"公示中（{view['publication_start']} 至 {view['maximum_end']}）"
+        end = view.get("maximum_end") or "人民法院删除之日"  # the court's list may have no end
+        return f"公示中（{view['publication_start']} 至 {end}）"
     return f"已撤下（{publication.get_withdraw_reason_display() or '—'}）"
 
 

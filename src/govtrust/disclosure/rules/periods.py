@@ -1,111 +1,95 @@
-"""How long a record is published (公示期限), as versioned rules with their legal source.
+"""How long a record is published (公示期限): pure functions over the rule versions of versions.py.
 
-Periods count from the decision date. The rule in force on the decision date applies, unless a
-rule in force later (up to today) is more lenient to the subject (从旧兼从轻): a shorter maximum,
-then a shorter minimum. After the minimum the subject may apply for credit repair; at the maximum
-publication ends by itself.
+Periods count by 民法典 第二百零一条、第二百零二条: the decision day is not counted, the period ends
+on the corresponding day of its last month (the month's last day where it has none), and that last
+day belongs to the period — the record is still public on it. Repair may be applied for only once
+the minimum period has run out, i.e. from the day after its last day.
+
+Which version applies: the one in force on the decision date, unless the one in force on the day
+asked about is more lenient to the subject (从旧兼从轻: no publication, then a shorter maximum,
+then a shorter minimum). `evaluate` answers for one given version, so a later daily
+re-evaluation, a version's own transitional clause or a sector rule can reuse it.
 """
 
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from govtrust.disclosure.rules.versions import (
+    COURT_EXTENSION_YEARS,
+    COURT_GROUNDS,
+    COURT_TERM_MONTHS,
+    DOC_COURT,
+    RULES,
+    SEVERITIES,
+    RuleVersion,
+    Term,
+)
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What the period depends on: how and when the decision was made and what it decided."""
+
+    source_type: str
+    decided: datetime.date
+    severity: str = "general"
+    procedure: str = "general"  # simple 简易程序 / general 普通程序
+    penalties: tuple[str, ...] = ()
+    safety_area: str = ""
+    court_ground: int | None = None
+    extension_years: int = 0
+    minor_published: bool = False  # the department found publishing a minor record necessary
+
+    @classmethod
+    def of(cls, item: Any) -> Decision:
+        """The decision of anything carrying the record's field names (a Record, a RecordIn)."""
+        return cls(
+            source_type=str(item.source_type),
+            decided=item.decision_date,
+            severity=str(item.severity),
+            procedure=str(item.procedure),
+            penalties=tuple(str(p) for p in item.penalties or ()),
+            safety_area=str(item.safety_area),
+            court_ground=int(item.court_ground) if item.court_ground else None,
+            extension_years=int(item.extension_years or 0),
+            minor_published=bool(item.minor_published),
+        )
 
 
 @dataclass(frozen=True)
 class Period:
-    rule_id: str
-    source: str
-    minimum_months: int
-    maximum_months: int
+    rule: RuleVersion
+    published: bool
+    minimum_end: datetime.date | None  # last day of the minimum period; None: no minimum
+    maximum_end: datetime.date | None  # last day on the portal; None: no fixed end
+    severity: str  # the class applied: the clerk's, never below the law's
+    source: str  # document and article of the figures used
+
+    @property
+    def rule_label(self) -> str:
+        return self.rule.label
+
+    def public_on(self, decided: datetime.date, day: datetime.date) -> bool:
+        """Whether the record belongs on the portal on `day` (its last day included)."""
+        if not self.published or day < decided:
+            return False
+        return self.maximum_end is None or day <= self.maximum_end
+
+    @property
+    def repair_opens(self) -> datetime.date | None:
+        return repair_opens(self.minimum_end)
 
 
-@dataclass(frozen=True)
-class Rule:
-    rule_id: str
-    source: str
-    effective_from: datetime.date
-    effective_to: datetime.date | None
-    sources: frozenset[str] | None  # source types it covers; None: all not covered elsewhere
-    by_severity: dict[str, tuple[int, int]]  # severity -> (minimum, maximum) months
-    area_minimum: int = 0  # minimum months in work safety, fire safety, special equipment
-
-    def months(self, severity: str, safety_area: str) -> tuple[int, int]:
-        minimum, maximum = self.by_severity[severity]
-        if safety_area:
-            minimum = min(max(minimum, self.area_minimum), maximum)
-        return minimum, maximum
-
-    def covers(self, source_type: str, on: datetime.date) -> bool:
-        in_force = self.effective_from <= on and (
-            self.effective_to is None or on <= self.effective_to
-        )
-        return in_force and (self.sources is None or source_type in self.sources)
-
-
-ORDER_58 = "《失信行为纠正后的信用信息修复管理办法（试行）》（国家发展改革委令第58号）第六条"
-REPAIR_2026 = "国办发〔2025〕22号；《信用修复管理办法》（2026年4月1日起施行）"
-DEBTORS = "《最高人民法院关于公布失信被执行人名单信息的若干规定》第十条"
-
-RULES: tuple[Rule, ...] = (
-    Rule(
-        "court-debtors",
-        DEBTORS,
-        datetime.date(2017, 5, 1),
-        None,
-        frozenset({"debtor_list"}),
-        # Two years for most grounds; removed earlier once the duty is performed.
-        {"minor": (0, 24), "general": (0, 24), "serious": (0, 24)},
-    ),
-    Rule(
-        "ndrc-order-58",
-        ORDER_58,
-        datetime.date(2023, 5, 1),
-        datetime.date(2026, 3, 31),
-        None,
-        # Administrative penalty information: at least 3 months, at most 3 years; work safety,
-        # fire safety and special equipment at least one year.
-        {"minor": (3, 36), "general": (3, 36), "serious": (3, 36)},
-        area_minimum=12,
-    ),
-    Rule(
-        "credit-repair-2026",
-        REPAIR_2026,
-        datetime.date(2026, 4, 1),
-        None,
-        None,
-        # Minor: at most 3 months; general: 3 months to 1 year; serious: 1 to 3 years.
-        {"minor": (0, 3), "general": (3, 12), "serious": (12, 36)},
-    ),
-)
-
-
-def _candidates(source_type: str, decided: datetime.date, today: datetime.date) -> list[Rule]:
-    specific = [r for r in RULES if r.sources is not None and source_type in r.sources]
-    pool = specific or [r for r in RULES if r.sources is None]
-    at_decision = [r for r in pool if r.covers(source_type, decided)]
-    later = [r for r in pool if decided < r.effective_from <= today]
-    return at_decision + later
-
-
-def period_for(
-    *,
-    source_type: str,
-    severity: str,
-    decided: datetime.date,
-    today: datetime.date,
-    safety_area: str = "",
-) -> Period:
-    candidates = _candidates(source_type, decided, today)
-    if not candidates:
-        # Decisions before the first rule: the earliest general rule, the oldest law we model.
-        candidates = [r for r in RULES if r.sources is None][:1]
-    best = min(candidates, key=lambda r: tuple(reversed(r.months(severity, safety_area))))
-    minimum, maximum = best.months(severity, safety_area)
-    return Period(best.rule_id, best.source, minimum, maximum)
+class RuleError(ValueError):
+    """A described decision the rules cannot evaluate; the message is for the user."""
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The corresponding day `months` later, or that month's last day (民法典 第二百零二条)."""
     month = day.month - 1 + months
     year, month = day.year + month // 12, month % 12 + 1
     for last in (31, 30, 29, 28):
@@ -114,3 +98,116 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
         except ValueError:
             continue
     raise ValueError(day)
+
+
+def repair_opens(minimum_end: datetime.date | None) -> datetime.date | None:
+    """First day a repair application may be filed: the day after the minimum period's last day."""
+    return None if minimum_end is None else minimum_end + datetime.timedelta(days=1)
+
+
+def law_class(rule: RuleVersion, decision: Decision) -> str:
+    """The lowest class the rule gives the decision (the clerk may raise it, never lower it)."""
+    classes = [SEVERITIES[0]]
+    if decision.procedure == "simple" and rule.simple_procedure_class:
+        return rule.simple_procedure_class
+    classes += [rule.penalty_classes.get(p, SEVERITIES[0]) for p in decision.penalties]
+    return max(classes, key=SEVERITIES.index)
+
+
+def applied_class(rule: RuleVersion, decision: Decision) -> str:
+    floor = law_class(rule, decision)
+    chosen = decision.severity if decision.severity in SEVERITIES else floor
+    return max(chosen, floor, key=SEVERITIES.index)
+
+
+def _court_term(decision: Decision) -> Term:
+    ground, extension = decision.court_ground, decision.extension_years
+    if ground not in COURT_GROUNDS:
+        raise RuleError("失信被执行人须注明法释〔2017〕7号第一条所列情形（1至6）")
+    if ground == 1:
+        if extension:
+            raise RuleError("第一条第一项情形不设纳入期限，不能延长")
+        return Term(None, None)
+    if extension and extension not in COURT_EXTENSION_YEARS:
+        raise RuleError("纳入期限只能延长1至3年")
+    return Term(None, COURT_TERM_MONTHS + 12 * extension)
+
+
+def _court_source(decision: Decision) -> str:
+    if decision.court_ground == 1:
+        return f"{DOC_COURT}第一条第一项、第十条：不设期限，至人民法院删除之日止"
+    extended = f"，延长{decision.extension_years}年" if decision.extension_years else ""
+    return f"{DOC_COURT}第二条：第一条第{decision.court_ground}项情形纳入期限二年{extended}"
+
+
+def evaluate(rule: RuleVersion, decision: Decision) -> Period:
+    """The period of `decision` under `rule`, whatever the dates the rule is in force."""
+    severity = applied_class(rule, decision)
+    if rule.court_list:
+        term, source = _court_term(decision), _court_source(decision)
+    else:
+        term, source = rule.terms[severity], rule.source
+        if severity == "minor" and decision.minor_published and rule.minor_on_request:
+            term = rule.minor_on_request
+        if decision.safety_area and rule.area_minimum_months and term.maximum_months:
+            minimum = max(term.minimum_months or 0, rule.area_minimum_months)
+            term = Term(min(minimum, term.maximum_months), term.maximum_months, term.published)
+            source = rule.area_source
+    if not term.published:
+        return Period(rule, False, None, None, severity, source)
+    decided = decision.decided
+    low = None if term.minimum_months is None else add_months(decided, term.minimum_months)
+    high = None if term.maximum_months is None else add_months(decided, term.maximum_months)
+    return Period(rule, True, low, high, severity, source)
+
+
+@lru_cache(maxsize=4096)  # bulk intake asks for the same few days and sources on every row
+def rule_in_force(source_type: str, day: datetime.date) -> RuleVersion:
+    """The version covering `source_type` on `day`. Before the first version of a source type,
+    its first version (the oldest text modelled; local policy)."""
+    pool = [r for r in RULES if source_type in r.source_types]
+    if not pool:
+        raise RuleError(f"没有适用于失信来源“{source_type}”的公示规则")
+    current = [r for r in pool if r.in_force(day)]
+    return current[-1] if current else min(pool, key=lambda r: r.effective_from)
+
+
+def _leniency(period: Period) -> tuple[int, float, float]:
+    """Sort key: smaller is more lenient to the subject."""
+    if not period.published:
+        return (0, 0.0, 0.0)
+    far = float("inf")
+    maximum = period.maximum_end.toordinal() if period.maximum_end else far
+    minimum = period.minimum_end.toordinal() if period.minimum_end else 0.0
+    return (1, maximum, minimum)
+
+
+def period_for(decision: Decision, *, on: datetime.date) -> Period:
+    """The period that applies on day `on`: 从旧兼从轻 between the version in force on the
+    decision date and the one in force on `on` (ties keep the older one)."""
+    at_decision = evaluate(rule_in_force(decision.source_type, decision.decided), decision)
+    if on <= decision.decided:
+        return at_decision
+    now = rule_in_force(decision.source_type, on)
+    if now == at_decision.rule:
+        return at_decision
+    later = evaluate(now, decision)
+    return later if _leniency(later) < _leniency(at_decision) else at_decision
+
+
+@lru_cache(maxsize=4096)
+def minimum_class(decision: Decision) -> str:
+    """The law's class for a decision, by the version in force on its decision date."""
+    return law_class(rule_in_force(decision.source_type, decision.decided), decision)
+
+
+def describe(period: Period, day: datetime.date) -> str:
+    """One Chinese sentence for a clerk: whether and until when the record is public."""
+    if not period.published:
+        return f"不予公示。依据：{period.source}"
+    if period.maximum_end is not None and period.maximum_end < day:
+        return f"公示期已于{period.maximum_end}届满，不再公示。依据：{period.source}"
+    end = f"公示至{period.maximum_end}" if period.maximum_end else "公示至人民法院删除之日止"
+    opens = period.repair_opens
+    minimum = f"；最短公示期至{period.minimum_end}，{opens}起可申请信用修复" if opens else ""
+    return f"{end}{minimum}。依据：{period.source}"

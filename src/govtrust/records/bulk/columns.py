@@ -11,7 +11,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from govtrust.records.bulk import cells
-from govtrust.records.models import Domain, SafetyArea, Severity, SourceType, SubjectKind
+from govtrust.records.models import (
+    CourtGround,
+    Domain,
+    Procedure,
+    SafetyArea,
+    Severity,
+    SourceType,
+    SubjectKind,
+)
 
 _HEADER_SCAN_ROWS = 30
 
@@ -81,13 +89,48 @@ COLUMNS: tuple[Column, ...] = (
         ("金额", "金额(万元)", "罚款金额（万元）"),
     ),
     Column("arose_on", "信息产生日期", True, "报送期限自次日起算7个工作日", ("产生日期",)),
+    Column(
+        "procedure",
+        "决定程序",
+        False,
+        "简易程序 / 普通程序；不填为普通程序",
+        ("处罚程序", "程序"),
+        _choices(Procedure),
+    ),
+    Column(
+        "penalties",
+        "处罚种类",
+        False,
+        "警告、通报批评、罚款、没收、暂扣或吊销许可证件、限制从业、责令停产停业、行政拘留、其他；"
+        "多种用顿号分隔",
+        ("处罚类别",),
+    ),
+    Column(
+        "court_ground",
+        "失信情形",
+        False,
+        "仅失信被执行人：法释〔2017〕7号第一条第几项（1至6）",
+        ("失信被执行人情形",),
+        _choices(CourtGround),
+    ),
+    Column("extension_years", "延长年限", False, "仅失信被执行人：0至3", ("纳入期限延长年数",)),
+    Column(
+        "minor_published",
+        "轻微失信确有必要公示",
+        False,
+        "是 / 否；仅轻微失信信息，不填为否",
+        ("确有必要公示",),
+    ),
 )
 
-# Legacy 行政处罚 "双公示" columns (domain.md §3) for penalties whose party is a government body.
+# Legacy 行政处罚 "双公示" columns (domain.md §3) for penalties whose party is a government body
+# or a civil servant. An organisation's code is in CF_XDR_SHXYM; a natural person's ID number is in
+# CF_XDR_ZJHM, its type in CF_XDR_ZJLX (mapping.py chooses between them row by row).
 LEGACY: dict[str, str] = {
     "CF_WSH": "decision_number",
     "CF_XDR_MC": "subject_name",
     "CF_XDR_SHXYM": "subject_identifier",
+    "CF_XDR_ZJHM": "subject_identifier",
     "CF_SY": "facts",
     "CF_YJ": "basis",
     "CF_NR": "outcome",
@@ -95,8 +138,10 @@ LEGACY: dict[str, str] = {
     "CF_JDRQ": "decision_date",
     "CF_CFJG": "authority_name",
     "CF_CFJGDM": "authority_uscc",
+    "CF_CFLB": "penalties",
 }
-LEGACY_REQUIRED = ("CF_WSH", "CF_XDR_MC", "CF_XDR_SHXYM", "CF_JDRQ", "CF_CFJG")
+LEGACY_REQUIRED = ("CF_WSH", "CF_XDR_MC", "CF_JDRQ", "CF_CFJG")
+LEGACY_IDENTIFIERS = ("CF_XDR_SHXYM", "CF_XDR_ZJHM")  # at least one of them
 
 
 def _key(header: Any) -> str:
@@ -115,6 +160,11 @@ LABELS: dict[str, dict[str, str]] = {
     }
     for column in COLUMNS
     if column.choices
+}
+LABELS["court_ground"] |= {
+    f"{prefix}{numeral}{suffix}": str(value)
+    for value, numeral in enumerate("一二三四五六", start=1)
+    for prefix, suffix in (("", ""), ("（", "）"), ("(", ")"), ("第", "项"))
 }
 LABELS["subject_kind"] |= {
     "人民政府": "government",
@@ -135,7 +185,9 @@ def find_layout(rows: list[list[Any]]) -> Layout | None:
     for index, row in enumerate(rows[:_HEADER_SCAN_ROWS]):
         keys = [_key(cell) for cell in row]
         legacy = {k: i for i, k in enumerate(keys) if k.startswith("CF_") or k == "BZ"}
-        if all(code in legacy for code in LEGACY_REQUIRED):
+        if all(code in legacy for code in LEGACY_REQUIRED) and any(
+            code in legacy for code in LEGACY_IDENTIFIERS
+        ):
             return Layout(index, legacy, legacy=True)
         positions: dict[str, int] = {}
         for i, key in enumerate(keys):

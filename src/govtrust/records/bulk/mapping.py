@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from govtrust.records.bulk import cells
@@ -9,13 +10,54 @@ from govtrust.records.bulk.columns import LABELS, LEGACY, Layout
 
 _GOVERNMENT_SUFFIXES = ("人民政府", "管理委员会", "管委会", "办事处")
 _DATE_FIELDS = {"decision_date", "arose_on"}
+_PERSON_KINDS = {"自然人", "个人", "个体", "公民"}  # CF_XDR_LB as the national format spells it
 
 
 def _cell(row: list[Any], index: int | None) -> Any:
     return row[index] if index is not None and index < len(row) else None
 
 
+# Penalty kinds by the words a sheet uses for them (CF_CFLB spells e.g. "暂扣或者吊销许可证、暂扣
+# 或者吊销执照"); every kind named in a cell is kept.
+_PENALTY_WORDS: tuple[tuple[str, str], ...] = (
+    ("警告", "warning"),
+    ("通报批评", "criticism"),
+    ("罚款", "fine"),
+    ("没收", "confiscation"),
+    ("吊销", "license"),
+    ("暂扣", "license"),
+    ("许可证", "license"),
+    ("限制从业", "restrict_practice"),
+    ("停产停业", "stop_production"),
+    ("拘留", "detention"),
+    ("其他", "other"),
+)
+_PENALTY_CODES = {code for _word, code in _PENALTY_WORDS}
+
+
+def penalty_codes(value: Any) -> list[str]:
+    """Penalty kind codes named in a cell, in the order of the kinds; an unknown word is kept as
+    it is for RecordIn to refuse with the list of kinds."""
+    raw = cells.text(value)
+    if not raw:
+        return []
+    parts = [p.strip() for p in re.split(r"[、,，;；/\s]+", raw) if p.strip()]
+    found = {code for word, code in _PENALTY_WORDS if word in raw}
+    found |= {p for p in parts if p in _PENALTY_CODES}
+    if not found:
+        return parts
+    return sorted(found, key=[code for _w, code in _PENALTY_WORDS].index)
+
+
 def _clean(field: str, value: Any) -> Any:
+    if field == "penalties":
+        return penalty_codes(value)
+    if field == "minor_published":
+        return cells.compact(value) in {"是", "Y", "y", "1", "TRUE", "True", "true"}
+    if field == "extension_years":
+        return cells.compact(value) or 0
+    if field == "court_ground":
+        return cells.coded(value, LABELS[field]) or None
     if field in _DATE_FIELDS:
         return cells.date(value)
     if field == "amount":
@@ -32,22 +74,39 @@ def payload(row: list[Any], layout: Layout) -> dict[str, Any]:
     if layout.legacy:
         return _legacy(row, layout)
     data = {field: _clean(field, _cell(row, i)) for field, i in layout.positions.items()}
-    if data.get("amount") in ("", None):
-        data.pop("amount", None)
+    for optional in ("amount", "procedure", "safety_area"):
+        if data.get(optional) in ("", None):
+            data.pop(optional, None)
     return data
 
 
+def _legacy_person(row: list[Any], layout: Layout) -> bool:
+    """A natural person: so typed in CF_XDR_LB, or with an ID number and no organisation code."""
+    kind = cells.compact(_cell(row, layout.positions.get("CF_XDR_LB")))
+    if kind in _PERSON_KINDS:
+        return True
+    uscc = cells.compact(_cell(row, layout.positions.get("CF_XDR_SHXYM")))
+    return not uscc and bool(cells.compact(_cell(row, layout.positions.get("CF_XDR_ZJHM"))))
+
+
 def _legacy(row: list[Any], layout: Layout) -> dict[str, Any]:
-    """CF_* columns of the national 双公示 exchange: a penalty on a government body.
+    """CF_* columns of the national 双公示 exchange: a penalty on a government body or a person.
 
     The format has no severity, domain or arising date: a penalty decision is "general" unless a
     reviewer says otherwise, its domain "other", and the information arises on the decision date.
     """
+    person = _legacy_person(row, layout)
+    skipped = "CF_XDR_SHXYM" if person else "CF_XDR_ZJHM"
     data: dict[str, Any] = {}
     for code, field in LEGACY.items():
-        data[field] = _clean(field, _cell(row, layout.positions.get(code)))
+        if code != skipped:
+            data[field] = _clean(field, _cell(row, layout.positions.get(code)))
     name = str(data.get("subject_name", ""))
-    data["subject_kind"] = "government" if name.endswith(_GOVERNMENT_SUFFIXES) else "department"
+    if person:
+        data["subject_kind"] = "civil_servant"
+    else:
+        government = name.endswith(_GOVERNMENT_SUFFIXES)
+        data["subject_kind"] = "government" if government else "department"
     data["source_type"] = "penalty"
     data["domain"] = "other"
     data["severity"] = "general"
@@ -60,7 +119,7 @@ def _legacy(row: list[Any], layout: Layout) -> dict[str, Any]:
 def column_of(field: str, layout: Layout) -> int | None:
     """The sheet column a RecordIn field came from (to mark the cell in the error report)."""
     if layout.legacy:
-        codes = [code for code, f in LEGACY.items() if f == field]
+        codes = [code for code, f in LEGACY.items() if f == field and code in layout.positions]
         if field == "arose_on":
             codes = ["CF_JDRQ"]
         return next((layout.positions[c] for c in codes if c in layout.positions), None)

@@ -76,10 +76,6 @@ def _validate(
                 RowError(number, e["field"], e["message"]) for e in translate(exc.errors(), CHOICES)
             ]
             continue
-        if intake.legacy and not item.subject_identifier.startswith("11"):
-            message = "相对人不是政府机关（机关的统一社会信用代码以11开头），不属于政务失信记录"
-            errors.append(RowError(number, "subject_identifier", message))
-            continue
         valid.append((number, item))
     return valid, errors
 

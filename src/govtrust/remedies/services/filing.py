@@ -24,6 +24,7 @@ from govtrust.core.protect import encrypt, lookup_digest
 from govtrust.core.text import plain
 from govtrust.directory.models import Department, Government
 from govtrust.disclosure.models import Publication
+from govtrust.disclosure.rules.periods import repair_opens
 from govtrust.disclosure.selectors import publications_public
 from govtrust.remedies import rules
 from govtrust.remedies.models import Case, CaseEvent, CaseKind
@@ -208,10 +209,11 @@ def repair_eligibility(publication: Publication, today: datetime.date) -> None:
     reason = rules.NOT_REPAIRABLE.get(publication.source_type)
     if reason:
         raise DomainError(f"该记录不能申请信用修复：{reason}")
-    if today < publication.minimum_end:
+    opens = repair_opens(publication.minimum_end)
+    if opens is not None and today < opens:
         raise DomainError(
-            f"尚未届满最短公示期，请于{publication.minimum_end:%Y年%m月%d日}起申请信用修复",
-            errors=[("record_number", f"可申请日期：{publication.minimum_end.isoformat()}")],
+            f"尚未届满最短公示期，请于{opens:%Y年%m月%d日}起申请信用修复",
+            errors=[("record_number", f"可申请日期：{opens.isoformat()}")],
         )
     busy = Case.objects.filter(record_id=publication.record_id, kind=CaseKind.REPAIR)
     if busy.exclude(status__in=CLOSED).exists():
