@@ -128,11 +128,6 @@ def capabilities_of(user: object) -> frozenset[str]:
     return frozenset(name for name in CAPABILITIES if permits(user, name))
 
 
-def roles_for(capability: str) -> frozenset[str]:
-    """The roles holding a capability: for view decorators and menus."""
-    return CAPABILITIES[capability].roles
-
-
 # ---- reach -------------------------------------------------------------------------------
 
 

@@ -13,7 +13,6 @@ from govtrust.directory.models import Role, User
 from govtrust.records.models import ImportBatch, Record, RecordEvent
 from govtrust.records.workflow import Status
 
-RECORD_ROLES = policy.roles_for("business.read")
 # Who owns a record, for the policy: the reporting government's division and department.
 RECORD_OWNER = {"division": "division_code", "department": "reporting_department_id"}
 
