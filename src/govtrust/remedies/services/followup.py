@@ -11,6 +11,7 @@ from govtrust.core.audit import audit_append
 from govtrust.core.errors import Conflict, DomainError, Forbidden, NotFound
 from govtrust.directory import policy
 from govtrust.directory.models import User
+from govtrust.measures.services import measures_mitigate
 from govtrust.records.models import Record, SubjectKind
 from govtrust.records.schemas import RecordIn
 from govtrust.records.selectors import record_get
@@ -19,7 +20,6 @@ from govtrust.remedies.models import Case, CaseKind, CorrectionKind, SelfCorrect
 from govtrust.remedies.services.evidence import check_uploads, evidence_store
 from govtrust.remedies.services.filing import Files
 from govtrust.remedies.services.handling import may_see
-from govtrust.sanctions.services import measures_mitigate
 
 
 @transaction.atomic
