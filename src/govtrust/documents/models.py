@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
+from govtrust.documents.workflow import DocumentStatus as DocumentStatus
 from govtrust.measures.models import Measure
 from govtrust.records.models import Record
 from govtrust.screening.models import Screening
@@ -16,12 +17,6 @@ class DocumentKind(models.TextChoices):
     REPORT = "report", "政务信用报告"
     PUBLIC_REPORT = "public_report", "政务信用报告（公开版）"
     CRITICISM = "criticism", "通报批评"
-
-
-class DocumentStatus(models.TextChoices):
-    DRAFT = "draft", "待发布"
-    ISSUED = "issued", "有效"
-    REVOKED = "revoked", "已撤销"
 
 
 class Document(models.Model):
@@ -53,6 +48,7 @@ class Document(models.Model):
     )
     issued_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=1)  # see documents.workflow
 
     class Meta:
         ordering = ["-created_at"]

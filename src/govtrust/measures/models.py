@@ -10,7 +10,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from govtrust.measures.workflow import MeasureStatus
 from govtrust.records.models import Record
+
+__all__ = ["Escalation", "Measure", "MeasureKind", "MeasureRule", "MeasureStatus"]
 
 
 class MeasureKind(models.TextChoices):
@@ -51,14 +54,6 @@ class MeasureRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} v{self.version}"
-
-
-class MeasureStatus(models.TextChoices):
-    ACTIVE = "active", "执行中"
-    SUBMITTED = "submitted", "整改材料待核验"  # explanation / rectification handed in
-    DONE = "done", "已完成"  # explanation / rectification verified by the credit office
-    LIGHTENED = "lightened", "已从轻"
-    LIFTED = "lifted", "已免除"
 
 
 class Measure(models.Model):

@@ -9,6 +9,7 @@ import secrets
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from govtrust.core.audit import audit_append
@@ -25,6 +26,7 @@ from govtrust.screening.engine import Candidate, Result, judgement_record, scree
 from govtrust.screening.models import Screening
 from govtrust.screening.selectors import counts, pending, screening_get
 
+STALE = "该审查结果已被他人更新，请刷新后再复核"
 FULL_LIST = 300  # candidates printed whole on a certificate
 FEATURES = {
     "identifier": "证件号码一致",
@@ -160,9 +162,8 @@ def screening_judge(
     policy.require(actor, "screening.judge")
     with transaction.atomic():
         screening = screening_get(number, actor)
-        screening = Screening.objects.select_for_update().get(pk=screening.pk)
         if screening.version != version:
-            raise Conflict("该审查结果已被他人更新，请刷新后再复核")
+            raise Conflict(STALE)
         result = next((r for r in screening.results if r["row"] == row), None)
         match = next(
             (
@@ -191,8 +192,13 @@ def screening_judge(
             result["matches"].remove(match)
             result["dismissed"] += 1
         _verdict(result)
+        # A kept screening has no states, only a version: the results are written back only
+        # if nobody else judged a match since they were read (the project's concurrency rule).
+        if not Screening.objects.filter(pk=screening.pk, version=version).update(
+            results=screening.results, version=F("version") + 1
+        ):
+            raise Conflict(STALE)
         screening.version += 1
-        screening.save(update_fields=["results", "version"])
     return screening
 
 

@@ -21,12 +21,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from govtrust.core.audit import audit_append
-from govtrust.core.errors import Conflict, NotFound
+from govtrust.core.errors import NotFound
+from govtrust.core.lifecycle import transition_apply
 from govtrust.core.pdf import qr_svg, render_pdf
 from govtrust.core.throttle import limit
 from govtrust.directory.models import User
 from govtrust.documents.models import Document, DocumentKind, DocumentStatus
 from govtrust.documents.selectors import documents_visible
+from govtrust.documents.workflow import TRANSITIONS
 
 TEMPLATES = {
     DocumentKind.SCREENING: "documents/pdf/screening.html",
@@ -118,9 +120,15 @@ def document_publish(*, document: Document, actor: User) -> Document:
     document.issued_at = timezone.now()
     pdf = render(document, issued_at=document.issued_at, issuer=actor.unit_label)
     with transaction.atomic():
-        locked = Document.objects.select_for_update().get(pk=document.pk)
-        if locked.status != DocumentStatus.DRAFT:
-            raise Conflict("该文件已发布或已撤销")
+        transition_apply(
+            Document,
+            pk=document.pk,
+            transition=TRANSITIONS["publish"],
+            state=document.status,
+            version=document.version,
+            conflict="该文件已发布或已撤销",
+        )
+        document.version += 1  # the row is this request's now; the rest is saved with it
         _finish(document, pdf, actor)
     return document
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from govtrust.core.audit import audit_append
 from govtrust.core.errors import DomainError, NotFound
+from govtrust.core.lifecycle import transition_apply
 from govtrust.core.text import plain, plain_data
 from govtrust.core.workdays import add_working_days
 from govtrust.directory import policy
@@ -20,6 +21,7 @@ from govtrust.directory.models import User
 from govtrust.documents.services.notices import notice_drafts
 from govtrust.measures.models import Measure, MeasureKind, MeasureRule, MeasureStatus
 from govtrust.measures.rules.schema import REVISABLE, check_changes
+from govtrust.measures.workflow import TRANSITIONS
 from govtrust.records.models import Record
 
 
@@ -95,9 +97,7 @@ def measures_mitigate(*, record: Record, correction_kind: str, actor: User) -> l
     today = timezone.localdate()
     changed = []
     label = dict(MeasureKind.choices)
-    measures = list(
-        Measure.objects.select_for_update().filter(record=record, status=MeasureStatus.ACTIVE)
-    )
+    measures = list(Measure.objects.filter(record=record, status=MeasureStatus.ACTIVE))
     wanted = Q()
     for measure in measures:
         wanted |= Q(code=measure.rule_code, version=measure.rule_version)
@@ -106,15 +106,23 @@ def measures_mitigate(*, record: Record, correction_kind: str, actor: User) -> l
         rule = rules[(measure.rule_code, measure.rule_version)]
         effect = rule.mitigation.get(correction_kind)
         if effect == "lift":
-            measure.status, measure.ends_on = MeasureStatus.LIFTED, today
-            measure.mitigation_note = "主动纠错，免于实施"
+            name, ends_on, note = "lift", today, "主动纠错，免于实施"
         elif effect == "halve" and measure.ends_on is not None and measure.ends_on > today:
-            measure.ends_on = today + (measure.ends_on - today) / 2
-            measure.status = MeasureStatus.LIGHTENED
-            measure.mitigation_note = "主动纠错，剩余期限减半"
+            name, ends_on = "lighten", today + (measure.ends_on - today) / 2
+            note = "主动纠错，剩余期限减半"
         else:
             continue
-        measure.save(update_fields=["status", "ends_on", "mitigation_note"])
+        transition_apply(
+            Measure,
+            pk=measure.pk,
+            transition=TRANSITIONS[name],
+            state=measure.status,
+            version=measure.version,
+            conflict="该记录的措施正被他人处理，请刷新后重试",
+            ends_on=ends_on,
+            mitigation_note=note,
+        )
+        measure.refresh_from_db()
         changed.append(measure)
     if changed:
         audit_append(

@@ -6,34 +6,58 @@ government above (plan 三(二)5: 书面说明原因并限期加以整改)."""
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from govtrust.core.audit import audit_append
 from govtrust.core.errors import Conflict, DomainError, Forbidden, NotFound
+from govtrust.core.lifecycle import Transition, transition_apply
 from govtrust.core.text import plain
 from govtrust.core.workdays import add_working_days
 from govtrust.directory import policy
 from govtrust.directory.models import User
 from govtrust.measures.models import Escalation, Measure, MeasureKind, MeasureStatus
+from govtrust.measures.workflow import TRANSITIONS
 
 REPORTED = (MeasureKind.EXPLANATION, MeasureKind.RECTIFICATION)
 ESCALATE_AFTER_WORKING_DAYS = 5
+STALE = "该措施已被他人处理，请刷新后重试"
 
 
 def _measure(pk: int, actor: User) -> Measure:
-    measure = (
-        Measure.objects.select_for_update(of=("self",))
-        .select_related("record")
-        .filter(pk=pk, kind__in=REPORTED)
-        .first()
-    )
+    measure = Measure.objects.select_related("record").filter(pk=pk, kind__in=REPORTED).first()
     if measure is None:
         raise NotFound()
     policy.require_reach(actor, measure.division_code, measure.record.reporting_department_id)
     return measure
+
+
+def _guard(measure: Measure, name: str, version: int) -> Transition:
+    """The transition `name`, if the measure is in one of its source states at `version` (the
+    one the user saw)."""
+    transition = TRANSITIONS[name]
+    if measure.status not in transition.sources:
+        raise Conflict(f"该措施当前为“{measure.get_status_display()}”，不能{transition.label}")
+    if measure.version != version:
+        raise Conflict(STALE)
+    return transition
+
+
+def _take(measure: Measure, transition: Transition, **changes: Any) -> None:
+    """The UPDATE conditioned on the state and version read: a measure someone else has
+    handled meanwhile is refused, never overwritten."""
+    transition_apply(
+        Measure,
+        pk=measure.pk,
+        transition=transition,
+        state=measure.status,
+        version=measure.version,
+        conflict=STALE,
+        **changes,
+    )
+    measure.refresh_from_db()
 
 
 @transaction.atomic
@@ -46,22 +70,19 @@ def rectification_submit(*, measure_id: int, report: str, version: int, actor: U
         actor, record.reporting_government_id, record.reporting_department_id
     ):
         raise Forbidden(policy.CAPABILITIES["unit.respond"].refusal)
-    if measure.status != MeasureStatus.ACTIVE:
-        raise Conflict(f"该措施当前为“{measure.get_status_display()}”，不能提交")
-    if measure.version != version:
-        raise Conflict("该措施已被他人处理，请刷新后重试")
+    transition = _guard(measure, "report", version)
     report = plain(report).strip()
     if not 20 <= len(report) <= 10000:
         raise DomainError("说明或整改报告应为20至10000字", errors=[("report", "20至10000字")])
     now = timezone.now()
     late = measure.due_date is not None and timezone.localdate(now) > measure.due_date
-    Measure.objects.filter(pk=measure.pk).update(
+    _take(
+        measure,
+        transition,
         report=report,
         submitted_at=now,
         submitted_late=late,
-        status=MeasureStatus.SUBMITTED,
         return_reason="",
-        version=F("version") + 1,
     )
     audit_append(
         actor=actor.username,
@@ -70,7 +91,6 @@ def rectification_submit(*, measure_id: int, report: str, version: int, actor: U
         object_id=record.number,
         after={"measure": measure.pk, "kind": measure.kind, "late": late},
     )
-    measure.refresh_from_db()
     return measure
 
 
@@ -82,19 +102,15 @@ def rectification_verify(
     again, the same deadline: a returned report does not earn more time)."""
     policy.require(actor, "measures.verify")
     measure = _measure(measure_id, actor)
-    if measure.status != MeasureStatus.SUBMITTED:
-        raise Conflict(f"该措施当前为“{measure.get_status_display()}”，不能核验")
-    if measure.version != version:
-        raise Conflict("该措施已被他人处理，请刷新后重试")
+    transition = _guard(measure, "verify" if accept else "return", version)
     reason = plain(reason).strip()
     if not accept and len(reason) < 2:
         raise DomainError("请填写退回原因", errors=[("reason", "必填")])
-    status = MeasureStatus.DONE if accept else MeasureStatus.ACTIVE
-    Measure.objects.filter(pk=measure.pk).update(
-        status=status,
+    _take(
+        measure,
+        transition,
         reviewed_at=timezone.now(),
         return_reason="" if accept else reason,
-        version=F("version") + 1,
     )
     audit_append(
         actor=actor.username,
@@ -103,7 +119,6 @@ def rectification_verify(
         object_id=measure.record.number,
         after={"measure": measure.pk, "kind": measure.kind, "reason": reason},
     )
-    measure.refresh_from_db()
     return measure
 
 
