@@ -1,6 +1,12 @@
-"""The models moved to the measures, screening and documents apps (their 0001 adopted the tables).
+"""The models moved to the measures, screening and documents apps.
 
-State only: the tables stay, with their rows; the new apps rename them afterwards.
+How the move works, without copying a row: each new app's 0001 declares its models in state
+only, with db_table set to the sanctions_* table sanctions 0001-0007 created (on an existing
+installation, with its rows); this migration then drops them from sanctions' state, again in
+state only; and each new app's 0002 renames the tables to its own names (ALTER TABLE ... RENAME:
+rows, ids, sequences and the foreign keys pointing at them stay). A fresh database goes the same
+way. The sanctions app stays installed, without code, because installations that applied its
+migrations need them in the graph.
 """
 
 from django.db import migrations

@@ -1,9 +1,5 @@
-"""The kept screening and judgement models, moved here from the sanctions app with their tables and rows.
-
-State only: the tables sanctions 0001-0007 created (with their rows on an existing installation)
-are adopted as they are, under their old names; 0002 renames them once sanctions 0008 has
-dropped the models from its own state. Nothing is copied, so nothing can be lost half-way.
-"""
+"""Adopt sanctions_screening and sanctions_judgement as they are, rows and all (state only; how
+the move works: sanctions/migrations/0008_models_moved.py)."""
 
 import django.core.serializers.json
 import django.db.models.deletion
