@@ -126,3 +126,31 @@ def test_rows_of_every_sanctions_table_survive_the_split(
     assert measure.notice == notice
     later = Escalation.objects.create(measure=measure, level=2, division_code="62")
     assert later.pk > Escalation.objects.get(level=1).pk
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_split_can_be_reversed_with_its_rows(
+    make_user: Callable[..., User], at_old_head: MigrationExecutor
+) -> None:
+    """GIVEN the rows of an old installation migrated to the split layout
+    WHEN the migrations are reversed to the old head (a roll-back of the upgrade)
+    THEN the sanctions_* tables are back, each with its row."""
+    clerk = make_user("clerk_mig", "clerk", "620102", "城关区财政局")
+    record = record_create(data=RecordIn.model_validate(record_payload()), actor=clerk)
+    _fill_old_tables(at_old_head, record, clerk)
+    _migrate()
+
+    _migrate(OLD)
+
+    mine = {
+        "measurerule": "code = 'MIG-1'",
+        "measure": "rule_code = 'MIG-1'",
+        "escalation": "level = 1",
+        "judgement": "candidate_key = 'name:迁移'",
+        "screening": "number = 'SC20260105000001'",
+        "document": "code = 'AAAA-BBBB-CCCC-DDDD'",
+    }
+    with connection.cursor() as cursor:
+        for table in TABLES:
+            cursor.execute(f"SELECT count(*) FROM sanctions_{table} WHERE {mine[table]}")  # noqa: S608
+            assert cursor.fetchone() == (1,), table
