@@ -52,7 +52,7 @@ from typing import Any
 
 import _search_fixtures as sfx
 
-FORMAT = 1  # bump when the generated data changes: the cache key includes it
+FORMAT = 2  # bump when the data or the schema changes (2: tables renamed from sanctions_*)
 CACHE_ROOT = Path(
     os.environ.get("GOVTRUST_BENCH_SCREENING_CACHE")
     or Path(tempfile.gettempdir()) / "govtrust-bench-screening"
