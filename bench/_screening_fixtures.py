@@ -23,7 +23,7 @@ search bench's weights (Lanzhou heavier, townships rare), a person uniformly fro
 subject has several records. Accepted between four years before TODAY and a week before it.
 
 Measures: records drawn at random receive the measures of the default rule catalogue
-(`sanctions/rules/defaults.py`: explanation + rectification + honours 6/12/36 months (+ criticism,
+(`measures/rules/defaults.py`: explanation + rectification + honours 6/12/36 months (+ criticism,
 accountability) for bodies by severity, awards 6 or 12 months for civil servants) from their
 acceptance day, until `--measures` rows exist. Honours/awards measures are 88 % active,
 6 % lightened (period halved) and 6 % lifted; explanations and rectifications older than two
@@ -52,7 +52,7 @@ from typing import Any
 
 import _search_fixtures as sfx
 
-FORMAT = 1  # bump when the generated data changes: the cache key includes it
+FORMAT = 2  # bump when the data or the schema changes (2: tables renamed from sanctions_*)
 CACHE_ROOT = Path(
     os.environ.get("GOVTRUST_BENCH_SCREENING_CACHE")
     or Path(tempfile.gettempdir()) / "govtrust-bench-screening"
@@ -328,7 +328,7 @@ class _Generator:
         }
 
     def measures(self, record: dict[str, Any], rules: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        from govtrust.sanctions.services import add_months
+        from govtrust.measures.services import add_months
 
         rng = self.rng
         starts: datetime.date = record["_accepted"]
@@ -401,9 +401,9 @@ def _load(
     load: dict[str, float],
     progress: Progress,
 ) -> dict[str, int]:
+    from govtrust.measures.models import Measure
+    from govtrust.measures.rules.defaults import DEFAULT_RULES
     from govtrust.records.models import Record
-    from govtrust.sanctions.models import Measure
-    from govtrust.sanctions.rules.defaults import DEFAULT_RULES
 
     db.execute("PRAGMA journal_mode=OFF")  # a scratch build: nothing to roll back to
     db.execute("PRAGMA synchronous=OFF")
@@ -466,7 +466,7 @@ def _load(
     t0 = time.perf_counter()
     db.execute("ANALYZE")
     load["ANALYZE"] = time.perf_counter() - t0
-    (count,) = db.execute("SELECT count(*) FROM sanctions_measure").fetchone()
+    (count,) = db.execute("SELECT count(*) FROM measures_measure").fetchone()
     assert count == issued, (count, issued)
     return {
         "records": records,

@@ -91,7 +91,7 @@ class Baseline:
 
 
 def measure_engine(candidates: list[Any], today: datetime.date, runs: int) -> dict[str, Any]:
-    from govtrust.sanctions.screening import Index, screen
+    from govtrust.screening.engine import Index, screen
 
     # The first run of this process: nothing cached yet (pinyin of names, identifier checks,
     # SQLite pages of this copy). Index and screen timed apart, then summed.
@@ -121,9 +121,9 @@ def measure_engine(candidates: list[Any], today: datetime.date, runs: int) -> di
 def measure_baseline(candidates: list[Any], today: datetime.date, sample: list[int]) -> Baseline:
     from rapidfuzz import fuzz, process
 
+    from govtrust.measures.models import Measure, MeasureStatus
     from govtrust.records.models import Record
-    from govtrust.sanctions.models import Measure, MeasureStatus
-    from govtrust.sanctions.screening import RESTRICTING, THRESHOLD, normalize_name
+    from govtrust.screening.engine import RESTRICTING, THRESHOLD, normalize_name
 
     base = Baseline()
     t0 = time.perf_counter()
@@ -150,7 +150,7 @@ def measure_baseline(candidates: list[Any], today: datetime.date, sample: list[i
 
 
 def matched_names(result: Any) -> set[str]:
-    from govtrust.sanctions.screening import normalize_name
+    from govtrust.screening.engine import normalize_name
 
     return {normalize_name(m.subject_name) for m in result.matches}
 
@@ -172,7 +172,7 @@ def check_all(results: list[Any], index: Any) -> tuple[Counter[str], list[str]]:
     must be among the engine's matches, unless the engine already shows FUZZY_CAP better ones."""
     from rapidfuzz import fuzz, process
 
-    from govtrust.sanctions.screening import THRESHOLD, normalize_name
+    from govtrust.screening.engine import THRESHOLD, normalize_name
 
     names = list(index.by_name)
     counts: Counter[str] = Counter()
@@ -261,7 +261,7 @@ def main() -> int:
             "Build of the cached database (s): "
             + ", ".join(f"{k} {v:.1f}" for k, v in data.load.items())
         )
-        from govtrust.sanctions.screening import THRESHOLD, Candidate
+        from govtrust.screening.engine import THRESHOLD, Candidate
 
         candidates = [
             Candidate(i + 2, row.name, row.identifier, row.unit)

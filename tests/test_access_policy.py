@@ -25,14 +25,14 @@ from govtrust.core.models import AuditEvent
 from govtrust.directory.models import Department, User
 from govtrust.directory.services import token_create
 from govtrust.disclosure.services import publication_publish
+from govtrust.documents.services.reports import report_issue
+from govtrust.measures.models import Measure, MeasureKind
 from govtrust.records.models import ImportBatch, Record
 from govtrust.records.schemas import RecordIn
 from govtrust.records.services import record_accept, record_create, record_submit
 from govtrust.remedies.services.filing import Contact, objection_file
-from govtrust.sanctions.models import Measure, MeasureKind
-from govtrust.sanctions.reports import report_issue
-from govtrust.sanctions.screening import Candidate
-from govtrust.sanctions.screenings import screening_run
+from govtrust.screening.engine import Candidate
+from govtrust.screening.services import screening_run
 from tests.conftest import TODAY, government, new_uscc, record_payload
 
 pytestmark = pytest.mark.django_db

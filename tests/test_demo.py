@@ -47,7 +47,7 @@ def test_demo_covers_the_domain_and_is_repeatable(directory: None) -> None:
 
     assert Case.objects.count() == 4 and Case.objects.filter(status="verifying").count() == 1
     assert published.filter(status_line="异议处理中").count() == 1
-    from govtrust.sanctions.models import Document
+    from govtrust.documents.models import Document
 
     notices = Document.objects.filter(kind="criticism", status="issued")
     assert notices.count() == 3

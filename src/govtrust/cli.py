@@ -205,9 +205,9 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from govtrust.core.audit.tasks import audit_seal_scheduled
     from govtrust.disclosure.tasks import disclosure_daily
     from govtrust.exchange.tasks import exchange_run
+    from govtrust.measures.tasks import rectifications_escalate_daily
     from govtrust.records.tasks import send_reminders
     from govtrust.remedies.tasks import case_reminders
-    from govtrust.sanctions.tasks import rectifications_escalate_daily
 
     stop = threading.Event()
 

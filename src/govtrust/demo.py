@@ -394,7 +394,8 @@ def _notices(progress: Callable[[str], None], count: int = 3) -> None:
     """The credit office publishes a few of the drafted criticism notices, so the portal's
     通报批评 page has something to show."""
     from govtrust.core.errors import DomainError
-    from govtrust.sanctions.notices import notice_publish, notices_visible
+    from govtrust.documents.selectors import notices_visible
+    from govtrust.documents.services.notices import notice_publish
 
     office = User.objects.get(username="creditoffice")
     drafts = notices_visible(office).filter(status="draft", record__publication__status="published")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from govtrust.core.text import plain, plain_data
-from govtrust.sanctions.screening import Candidate
+from govtrust.screening.engine import Candidate
 
 
 def test_control_characters_are_removed_and_line_breaks_kept() -> None:

@@ -9,8 +9,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from govtrust.core.identifiers import compose_uscc
+from tests.documents.conftest import first_page
 from tests.e2e.conftest import CLERK, CREDIT_OFFICE, REVIEWER, Server, log_in
-from tests.sanctions.conftest import first_page
 
 pytestmark = pytest.mark.browser
 
@@ -22,7 +22,7 @@ from govtrust.directory.services import department_create
 from govtrust.disclosure.services import publication_publish
 from govtrust.records.schemas import RecordIn
 from govtrust.records.services import record_accept, record_create, record_submit
-from govtrust.sanctions.models import Document
+from govtrust.documents.models import Document
 
 clerk, reviewer, office = (User.objects.get(username=name) for name in sys.argv[1:4])
 department_create(government=Government.objects.get(division_id="620102"), name="城关区水务局",

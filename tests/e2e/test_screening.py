@@ -12,8 +12,8 @@ import xlsxwriter
 from playwright.sync_api import Page, expect
 
 from govtrust.core.identifiers import compose_ric, compose_uscc
+from tests.documents.conftest import first_page
 from tests.e2e.conftest import CLERK, REVIEWER, Server, log_in
-from tests.sanctions.conftest import first_page
 
 pytestmark = pytest.mark.browser
 

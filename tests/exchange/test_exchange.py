@@ -18,7 +18,9 @@ from django.utils import timezone
 from govtrust.cli import main
 from govtrust.core import signing
 from govtrust.core.audit import audit_verify
-from govtrust.core.errors import DomainError
+from govtrust.core.errors import Conflict, DomainError
+from govtrust.core.lifecycle import SYSTEM
+from govtrust.core.models import AuditEvent
 from govtrust.directory.models import User
 from govtrust.exchange.models import ExchangeBatch, ExchangeItem
 from govtrust.exchange.services import (
@@ -30,6 +32,7 @@ from govtrust.exchange.services import (
     inbox_process,
     payload_path,
 )
+from govtrust.exchange.workflow import TRANSITIONS
 from govtrust.records.models import Record
 from govtrust.records.schemas import RecordIn
 from govtrust.records.services import record_accept, record_create, record_submit
@@ -259,3 +262,32 @@ def test_cli_exchange(
     )
     assert main(["exchange", "feedback", str(feedback)]) == 0
     assert "已处理反馈 1 条" in capsys.readouterr().out
+
+
+def test_a_batch_another_worker_delivered_is_not_sent_or_counted_again(
+    accepted: Callable[[int], list[Record]], tmp_path: Path
+) -> None:
+    """GIVEN two workers that read the same pending batch, and the first has delivered it
+    WHEN the second delivers what it read
+    THEN Conflict before anything is sent: one attempt, one delivery event, the file untouched."""
+    accepted(1)
+    batch = batch_build()
+    assert batch is not None
+    read_by_second = ExchangeBatch.objects.get(pk=batch.pk)
+    delivered = batch_deliver(batch=batch)
+    sent = tmp_path / "exchange" / "sent" / f"{batch.pk}.jsonl"
+    written_at = sent.stat().st_mtime_ns
+    with pytest.raises(Conflict):
+        batch_deliver(batch=read_by_second)
+    again = ExchangeBatch.objects.get(pk=batch.pk)
+    assert (again.status, again.attempts, again.version) == ("delivered", 1, delivered.version)
+    assert sent.stat().st_mtime_ns == written_at
+    events = AuditEvent.objects.filter(action="exchange.deliver", object_id=str(batch.pk))
+    assert events.count() == 1
+
+
+def test_the_batch_lifecycle_is_the_workers_alone() -> None:
+    """GIVEN the declared table WHEN read THEN every step leaves `pending` and only the worker
+    takes it."""
+    assert {t.target for t in TRANSITIONS.values()} == {"delivered", "pending", "failed"}
+    assert all(t.sources == {"pending"} and t.roles == {SYSTEM} for t in TRANSITIONS.values())

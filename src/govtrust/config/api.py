@@ -18,14 +18,15 @@ from govtrust.core.validation import translate
 from govtrust.directory.api import router as directory_router
 from govtrust.directory.auth import SessionAuth, TokenAuth
 from govtrust.disclosure.api import router as disclosure_router
+from govtrust.documents.api import public as documents_public
+from govtrust.documents.api import staff as documents_staff
+from govtrust.measures.api import router as measures_router
 from govtrust.records.api import router as records_router
 from govtrust.records.api_imports import router as imports_router
 from govtrust.records.schemas import CHOICES as RECORD_CHOICES
 from govtrust.remedies.api import public as remedies_public
 from govtrust.remedies.api import staff as remedies_staff
-from govtrust.sanctions.api import router as sanctions_router
-from govtrust.sanctions.api_documents import public as documents_public
-from govtrust.sanctions.api_documents import staff as documents_staff
+from govtrust.screening.api import router as screening_router
 
 
 class Renderer(JSONRenderer):
@@ -48,7 +49,8 @@ api.add_router("/tools", tools_router)
 api.add_router("/", disclosure_router)
 api.add_router("/", remedies_public)
 api.add_router("/", remedies_staff)
-api.add_router("/", sanctions_router)
+api.add_router("/", measures_router)
+api.add_router("/", screening_router)
 api.add_router("/", documents_staff)
 api.add_router("/", documents_public)
 

@@ -65,6 +65,9 @@ INSTALLED_APPS = [
     "govtrust.disclosure",
     "govtrust.remedies",
     "govtrust.sanctions",
+    "govtrust.measures",
+    "govtrust.screening",
+    "govtrust.documents",
 ]
 
 MIDDLEWARE = [

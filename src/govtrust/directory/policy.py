@@ -128,6 +128,12 @@ def capabilities_of(user: object) -> frozenset[str]:
     return frozenset(name for name in CAPABILITIES if permits(user, name))
 
 
+def roles_for(capability: str) -> frozenset[str]:
+    """The roles holding a capability: what lifecycle tables (core/lifecycle.Transition) name,
+    so a transition's roles and the policy cannot drift apart."""
+    return CAPABILITIES[capability].roles
+
+
 # ---- reach -------------------------------------------------------------------------------
 
 

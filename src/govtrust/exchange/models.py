@@ -6,13 +6,8 @@ import uuid
 
 from django.db import models
 
+from govtrust.exchange.workflow import BatchStatus as BatchStatus
 from govtrust.records.models import Record
-
-
-class BatchStatus(models.TextChoices):
-    PENDING = "pending", "待发送"  # built and signed; delivery not yet confirmed
-    DELIVERED = "delivered", "已送达"  # the receiver answered 2xx, or the files are in the folder
-    FAILED = "failed", "发送失败"  # gave up after the last retry; an operator must look
 
 
 class ExchangeBatch(models.Model):
@@ -28,6 +23,7 @@ class ExchangeBatch(models.Model):
     next_attempt_at = models.DateTimeField(null=True, blank=True, db_index=True)
     last_error = models.TextField(blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)  # see exchange.workflow: one step at a time
 
     class Meta:
         ordering = ["-created_at"]

@@ -29,7 +29,8 @@ from django.utils import timezone
 
 from govtrust.core import signing
 from govtrust.core.audit import audit_append, audit_append_many
-from govtrust.core.errors import DomainError
+from govtrust.core.errors import Conflict, DomainError
+from govtrust.core.lifecycle import transition_apply
 from govtrust.core.money import wan_yuan
 from govtrust.core.protect import decrypt
 from govtrust.exchange.models import (
@@ -39,6 +40,7 @@ from govtrust.exchange.models import (
     ExchangeNotice,
     ItemStatus,
 )
+from govtrust.exchange.workflow import TRANSITIONS
 from govtrust.records.models import Record
 from govtrust.records.workflow import Status
 
@@ -46,6 +48,7 @@ SCHEMA = "govtrust.exchange.v1"
 EXCHANGE_KEY = "exchange"
 MAX_BATCH = 5000
 MAX_ATTEMPTS = 8
+STALE_BATCH = "该报送批次已由其他进程处理"
 
 
 def _dir(*parts: str) -> Path:
@@ -195,31 +198,42 @@ def backoff(attempts: int) -> datetime.timedelta:
 
 
 def batch_deliver(*, batch: ExchangeBatch) -> ExchangeBatch:
-    """Try to deliver once; on failure schedule the next try, or give up after MAX_ATTEMPTS."""
+    """Try to deliver once; on failure schedule the next try, or give up after MAX_ATTEMPTS.
+    A batch another worker has handled since `batch` was read is refused (Conflict) before
+    anything is sent, and the step is taken by an UPDATE conditioned on the state and version
+    read, so two workers never count one attempt twice."""
+    if not ExchangeBatch.objects.filter(
+        pk=batch.pk, status=batch.status, version=batch.version
+    ).exists():
+        raise Conflict(STALE_BATCH)
     payload = payload_path(batch).read_bytes()
     if hashlib.sha256(payload).hexdigest() != batch.payload_sha256:
         raise DomainError(f"报送批次 {batch.pk} 的文件与签名不符，已停止发送")
     url = getattr(settings, "GOVTRUST_EXCHANGE_URL", "")
-    batch.attempts += 1
+    attempts = batch.attempts + 1
+    changes: dict[str, Any] = {"attempts": attempts, "last_error": "", "next_attempt_at": None}
     try:
         if url:
             _post(url, payload, batch.manifest)
         else:
             _write_folder(batch, payload)
     except (OSError, urllib.error.URLError) as exc:
-        batch.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-        if batch.attempts >= MAX_ATTEMPTS:
-            batch.status, batch.next_attempt_at = BatchStatus.FAILED, None
-        else:
-            batch.next_attempt_at = timezone.now() + backoff(batch.attempts)
+        changes["last_error"] = f"{type(exc).__name__}: {exc}"[:2000]
+        step = "give_up" if attempts >= MAX_ATTEMPTS else "retry"
+        if step == "retry":
+            changes["next_attempt_at"] = timezone.now() + backoff(attempts)
     else:
-        batch.status, batch.delivered_at, batch.next_attempt_at = (
-            BatchStatus.DELIVERED,
-            timezone.now(),
-            None,
-        )
-        batch.last_error = ""
-    batch.save()
+        step, changes["delivered_at"] = "deliver", timezone.now()
+    transition_apply(
+        ExchangeBatch,
+        pk=batch.pk,
+        transition=TRANSITIONS[step],
+        state=batch.status,
+        version=batch.version,
+        conflict=STALE_BATCH,
+        **changes,
+    )
+    batch.refresh_from_db()
     audit_append(
         actor="system",
         action="exchange.deliver",
@@ -237,7 +251,13 @@ def deliver_due(*, now: datetime.datetime | None = None) -> list[ExchangeBatch]:
         pass
     now = now or timezone.now()
     due = ExchangeBatch.objects.filter(status=BatchStatus.PENDING, next_attempt_at__lte=now)
-    return [batch_deliver(batch=batch) for batch in due.order_by("created_at")]
+    delivered = []
+    for batch in due.order_by("created_at"):
+        try:
+            delivered.append(batch_deliver(batch=batch))
+        except Conflict:
+            continue  # another worker took this batch since the query: it is in hand
+    return delivered
 
 
 @dataclass(frozen=True)

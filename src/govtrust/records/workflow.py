@@ -10,10 +10,11 @@ Later issues extend it with published and withdrawn; nothing is ever deleted.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.db import models
 
+# Re-exported: the declaration every lifecycle uses (disclosure's redaction changes import it here).
+from govtrust.core.lifecycle import Transition as Transition
+from govtrust.core.lifecycle import available as _available
 from govtrust.directory.models import Role
 
 
@@ -22,16 +23,6 @@ class Status(models.TextChoices):
     SUBMITTED = "submitted", "已报送"  # waiting for the reviewer of the government above
     ACCEPTED = "accepted", "已入库"  # in the government credit database
     RETURNED = "returned", "已退回"  # sent back with a reason; the unit corrects and resubmits
-
-
-@dataclass(frozen=True)
-class Transition:
-    name: str
-    label: str
-    sources: frozenset[str]
-    target: str
-    roles: frozenset[str]
-    needs_reason: bool = False
 
 
 _REVIEWERS = frozenset({Role.REVIEWER, Role.CREDIT_OFFICE})
@@ -65,4 +56,4 @@ EDITABLE = frozenset({Status.DRAFT, Status.RETURNED})
 
 def available(status: str, role: str) -> list[Transition]:
     """Transitions a user of `role` may take from `status` (for buttons; services re-check)."""
-    return [t for t in TRANSITIONS.values() if status in t.sources and role in t.roles]
+    return _available(TRANSITIONS.values(), status, role)

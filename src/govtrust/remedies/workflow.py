@@ -15,8 +15,11 @@ unit that reported the record (two-stage review of objections, domain.md §5).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
+
+from govtrust.core.lifecycle import Transition
+from govtrust.directory.policy import roles_for
 
 if TYPE_CHECKING:
     from govtrust.remedies.models import Case
@@ -39,39 +42,52 @@ CLOSED = frozenset(
 
 
 @dataclass(frozen=True)
-class Transition:
-    name: str
-    label: str
-    kind: str
-    source: str
-    target: str
-    by: Literal["office", "provider"]
-    needs_reason: bool = True
+class CaseTransition(Transition):
+    """The project's `Transition`, plus the kind of case it belongs to and who takes it: the
+    credit office whose scope holds the case, or the unit that reported the record."""
+
+    kind: str = field(kw_only=True)
+    by: Literal["office", "provider"] = field(kw_only=True)
 
 
-TRANSITIONS: dict[tuple[str, str], Transition] = {
+_ROLES = {"office": roles_for("cases.office"), "provider": roles_for("unit.respond")}
+
+
+def _step(
+    name: str,
+    label: str,
+    kind: str,
+    source: str,
+    target: str,
+    by: Literal["office", "provider"],
+    needs_reason: bool = True,
+) -> CaseTransition:
+    return CaseTransition(
+        name, label, frozenset({source}), target, _ROLES[by], needs_reason, kind=kind, by=by
+    )
+
+
+TRANSITIONS: dict[tuple[str, str], CaseTransition] = {
     (t.kind, t.name): t
     for t in (
-        Transition("accept", "受理", "objection", "received", "verifying", "office", False),
-        Transition("refuse", "不予受理", "objection", "received", "refused", "office"),
-        Transition("uphold", "异议成立", "objection", "verifying", "upheld", "provider"),
-        Transition("dismiss", "异议不成立", "objection", "verifying", "dismissed", "provider"),
-        Transition("approve", "准予修复", "repair", "received", "approved", "office"),
-        Transition("reject", "不予修复", "repair", "received", "rejected", "office"),
-        Transition("accept", "受理", "report", "received", "handling", "office", False),
-        Transition("refuse", "不予受理", "report", "received", "refused", "office"),
-        Transition("substantiate", "经查属实", "report", "handling", "substantiated", "office"),
-        Transition(
-            "unsubstantiate", "经查不属实", "report", "handling", "unsubstantiated", "office"
-        ),
+        _step("accept", "受理", "objection", "received", "verifying", "office", False),
+        _step("refuse", "不予受理", "objection", "received", "refused", "office"),
+        _step("uphold", "异议成立", "objection", "verifying", "upheld", "provider"),
+        _step("dismiss", "异议不成立", "objection", "verifying", "dismissed", "provider"),
+        _step("approve", "准予修复", "repair", "received", "approved", "office"),
+        _step("reject", "不予修复", "repair", "received", "rejected", "office"),
+        _step("accept", "受理", "report", "received", "handling", "office", False),
+        _step("refuse", "不予受理", "report", "received", "refused", "office"),
+        _step("substantiate", "经查属实", "report", "handling", "substantiated", "office"),
+        _step("unsubstantiate", "经查不属实", "report", "handling", "unsubstantiated", "office"),
     )
 }
 
 
-def available(case: Case) -> list[Transition]:
-    return [t for t in TRANSITIONS.values() if t.kind == case.kind and t.source == case.status]
+def available(case: Case) -> list[CaseTransition]:
+    return [t for t in TRANSITIONS.values() if t.kind == case.kind and case.status in t.sources]
 
 
-def transition(case: Case, name: str) -> Transition | None:
+def transition(case: Case, name: str) -> CaseTransition | None:
     found = TRANSITIONS.get((case.kind, name))
-    return found if found is not None and found.source == case.status else None
+    return found if found is not None and case.status in found.sources else None

@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from govtrust.core.audit import audit_append
 from govtrust.core.errors import Conflict, DomainError, Forbidden, NotFound
 from govtrust.directory import policy
 from govtrust.directory.models import User
+from govtrust.measures.services import measures_mitigate
 from govtrust.records.models import Record, SubjectKind
 from govtrust.records.schemas import RecordIn
 from govtrust.records.selectors import record_get
@@ -19,14 +21,13 @@ from govtrust.remedies.models import Case, CaseKind, CorrectionKind, SelfCorrect
 from govtrust.remedies.services.evidence import check_uploads, evidence_store
 from govtrust.remedies.services.filing import Files
 from govtrust.remedies.services.handling import may_see
-from govtrust.sanctions.services import measures_mitigate
 
 
 @transaction.atomic
 def report_to_draft(*, number: str, actor: User) -> Record:
     """One click: the draft dishonesty record of a substantiated report, linked to it. The
     credit office completes and submits it like any other draft."""
-    case = Case.objects.select_for_update(of=("self",)).filter(number=number[:24]).first()
+    case = Case.objects.filter(number=number[:24]).first()
     if case is None or case.kind != CaseKind.REPORT or not may_see(actor, case):
         raise NotFound()
     policy.require(actor, "cases.office")
@@ -59,8 +60,13 @@ def report_to_draft(*, number: str, actor: User) -> Record:
         }
     )
     record = record_create(data=data, actor=actor, origin=case.number)
+    # Conditioned on the version read: of two clicks at once, one links its draft and the
+    # other's draft is rolled back with its transaction.
+    if not Case.objects.filter(pk=case.pk, version=case.version, draft_record=None).update(
+        draft_record=record, version=F("version") + 1
+    ):
+        raise Conflict("该投诉举报已转为失信记录草稿")
     case.draft_record, case.version = record, case.version + 1
-    case.save(update_fields=["draft_record", "version"])
     audit_append(
         actor=actor.username,
         action="case.report.draft",

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from govtrust.core.audit import audit_append
 from govtrust.core.errors import Conflict, DomainError, Forbidden, NotFound
+from govtrust.core.lifecycle import transition_apply
 from govtrust.core.workdays import add_working_days
 from govtrust.directory import policy
 from govtrust.directory.models import User
@@ -26,7 +27,7 @@ from govtrust.records.services.corrections import record_correct
 from govtrust.remedies.models import Case, CaseEvent, CaseKind
 from govtrust.remedies.rules import REPAIR_EXCHANGE_DAYS
 from govtrust.remedies.services.common import clock_start, status_line_refresh
-from govtrust.remedies.workflow import CLOSED, STATUS_LABELS, Transition, transition
+from govtrust.remedies.workflow import CLOSED, STATUS_LABELS, CaseTransition, transition
 
 LABELS = {"office": "信用主管部门", "provider": "数据提供单位"}
 
@@ -49,7 +50,7 @@ def may_see(user: User, case: Case) -> bool:
     return case.kind == CaseKind.OBJECTION and is_provider(user, case)
 
 
-def _authorise(user: User, case: Case, step: Transition) -> None:
+def _authorise(user: User, case: Case, step: CaseTransition) -> None:
     if not may_see(user, case):
         raise NotFound()
     allowed = (
@@ -117,12 +118,7 @@ def case_act(
 ) -> Case:
     """Take step `action` on case `number`, as loaded at `version` (a concurrent step by someone
     else is refused, not overwritten)."""
-    case = (
-        Case.objects.select_for_update(of=("self",))
-        .select_related("record")
-        .filter(number=number[:24])
-        .first()
-    )
+    case = Case.objects.select_related("record").filter(number=number[:24]).first()
     if case is None or not may_see(actor, case):
         raise NotFound()
     step = transition(case, action)
@@ -134,6 +130,16 @@ def case_act(
     reason = reason.strip()[:2000]
     if step.needs_reason and len(reason) < 2:
         raise DomainError("请填写处理意见或理由", errors=[("reason", "必填")])
+    # The step is claimed before its effects: of two people acting at once, the second changes
+    # nothing (the UPDATE names the state and version read; the rest is saved below).
+    transition_apply(
+        Case,
+        pk=case.pk,
+        transition=step,
+        state=case.status,
+        version=case.version,
+        conflict="该件已被他人办理，请刷新后重试",
+    )
     today, at = timezone.localdate(), timezone.now()
     on_time = case.due_date is None or today <= case.due_date
     answered, from_status = case.due_date, case.status

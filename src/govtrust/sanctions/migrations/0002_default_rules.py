@@ -1,4 +1,4 @@
-"""Load the default measure catalogue (sanctions/rules/defaults.py) as version 1 of each rule."""
+"""Load the default measure catalogue (now measures/rules/defaults.py) as version 1 of each rule."""
 
 import datetime
 
@@ -6,7 +6,7 @@ from django.db import migrations
 
 
 def load(apps, schema_editor):  # type: ignore[no-untyped-def]
-    from govtrust.sanctions.rules.defaults import DEFAULT_RULES
+    from govtrust.measures.rules.defaults import DEFAULT_RULES
 
     rule_model = apps.get_model("sanctions", "MeasureRule")
     for data in DEFAULT_RULES:

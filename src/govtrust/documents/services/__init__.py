@@ -1,0 +1,1 @@
+"""Every write to issued documents goes through these services: issue, publish, download."""

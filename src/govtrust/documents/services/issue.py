@@ -1,0 +1,190 @@
+"""Issued PDF documents: screening certificates, credit reports and criticism notices.
+
+Each carries a verification code and the public address where anyone can check it; the file is
+kept under var/documents with its SHA-256, so a verifier compares the copy they hold with the
+one issued. The PDF is rendered before the transaction that records it: a rendering failure
+writes nothing, and a file without its row (a transaction rolled back) is never served.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+import re
+import secrets
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from govtrust.core.audit import audit_append
+from govtrust.core.errors import NotFound
+from govtrust.core.lifecycle import transition_apply
+from govtrust.core.pdf import qr_svg, render_pdf
+from govtrust.core.throttle import limit
+from govtrust.directory.models import User
+from govtrust.documents.models import Document, DocumentKind, DocumentStatus
+from govtrust.documents.selectors import documents_visible
+from govtrust.documents.workflow import TRANSITIONS
+
+TEMPLATES = {
+    DocumentKind.SCREENING: "documents/pdf/screening.html",
+    DocumentKind.REPORT: "documents/pdf/report.html",
+    DocumentKind.PUBLIC_REPORT: "documents/pdf/report.html",
+    DocumentKind.CRITICISM: "documents/pdf/criticism.html",
+}
+
+
+def new_code() -> str:
+    """Sixteen base32 characters (80 random bits) in groups of four: unguessable, and easy to
+    read out or type from paper (no 0/1/8/9, which base32 leaves out)."""
+    raw = base64.b32encode(secrets.token_bytes(10)).decode()
+    return "-".join(raw[i : i + 4] for i in range(0, 16, 4))
+
+
+def verify_url(code: str) -> str:
+    return f"{settings.GOVTRUST_PUBLIC_URL}/gs/verify/{code}/"
+
+
+def document_path(document: Document) -> Path:
+    return Path(settings.VAR_DIR) / "documents" / f"{document.code}.pdf"
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".part")
+    partial.write_bytes(data)
+    os.replace(partial, path)  # never a half-written file under the served name
+
+
+def render(document: Document, *, issued_at: Any, issuer: str) -> bytes:
+    url = verify_url(document.code)
+    context = {
+        **document.content,
+        "document": document,
+        "kind_label": document.get_kind_display(),
+        "verify_url": url,
+        "qr": qr_svg(url),
+        "issued_at": issued_at,
+        "issuer": issuer,
+    }
+    return render_pdf(TEMPLATES[DocumentKind(document.kind)], context)
+
+
+def _finish(document: Document, pdf: bytes, actor: User) -> None:
+    document.sha256 = hashlib.sha256(pdf).hexdigest()
+    document.size = len(pdf)
+    document.issued_by = actor
+    document.status = DocumentStatus.ISSUED
+    _write(document_path(document), pdf)
+    document.save()
+    audit_append(
+        actor=actor.username,
+        action="document.issue",
+        object_type="document",
+        object_id=document.code,
+        after={"kind": document.kind, "title": document.title, "sha256": document.sha256},
+    )
+
+
+def document_issue(
+    *,
+    kind: str,
+    title: str,
+    content: dict[str, Any],
+    division_code: str,
+    actor: User,
+    **links: Any,
+) -> Document:
+    """Render, store and record a document; `links` are its record / measure / screening."""
+    document = Document(
+        code=new_code(),
+        kind=kind,
+        title=title[:160],
+        content=content,
+        division_code=division_code,
+        issued_at=timezone.now(),
+        **links,
+    )
+    pdf = render(document, issued_at=document.issued_at, issuer=actor.unit_label)
+    with transaction.atomic():
+        _finish(document, pdf, actor)
+    return document
+
+
+def document_publish(*, document: Document, actor: User) -> Document:
+    """Render and issue a drafted document (a criticism notice); it appears on the portal."""
+    document.issued_at = timezone.now()
+    pdf = render(document, issued_at=document.issued_at, issuer=actor.unit_label)
+    with transaction.atomic():
+        transition_apply(
+            Document,
+            pk=document.pk,
+            transition=TRANSITIONS["publish"],
+            state=document.status,
+            version=document.version,
+            conflict="该文件已发布或已撤销",
+        )
+        document.version += 1  # the row is this request's now; the rest is saved with it
+        _finish(document, pdf, actor)
+    return document
+
+
+_CODE = re.compile(r"^[A-Z2-7]{4}(-[A-Z2-7]{4}){3}$")
+CHECKS_PER_WINDOW, CHECK_WINDOW = 60, 600
+
+
+def code_clean(code: str) -> str:
+    """A code as typed or scanned: any case, with or without dashes and spaces; anything but
+    letters and digits dropped (it goes into a URL)."""
+    raw = re.sub(r"[^A-Z0-9]", "", (code or "").upper())[:16]
+    return "-".join(raw[i : i + 4] for i in range(0, len(raw), 4))
+
+
+def document_check(code: str, *, address: str) -> Document:
+    """The issued document a verification code names, for anyone holding a copy. Codes carry
+    80 random bits; the limit per address keeps anyone from trying them in bulk."""
+    limit(
+        "verify",
+        address,
+        allowed=CHECKS_PER_WINDOW,
+        window=CHECK_WINDOW,
+        message="查询过于频繁，请10分钟后再试",
+    )
+    code = code_clean(code)
+    found = None
+    if _CODE.match(code):
+        found = Document.objects.exclude(status=DocumentStatus.DRAFT).filter(code=code).first()
+    if found is None:
+        raise NotFound("未找到该验证码对应的文件，请核对验证码（16位字母和数字）")
+    return found
+
+
+def document_download(*, code: str, actor: User) -> tuple[Document, bytes]:
+    """A document within the actor's reach, exactly as issued; every download is audited
+    (a credit report is personal data of its subject: 等保 8.1.4.3, PIPL art. 51)."""
+    found = documents_visible(actor).filter(code=code[:24]).first()
+    data = document_bytes(found)
+    assert found is not None  # noqa: S101 (document_bytes refuses None)
+    audit_append(
+        actor=actor.username,
+        action="document.download",
+        object_type="document",
+        object_id=found.code,
+        after={"kind": found.kind, "title": found.title},
+    )
+    return found, data
+
+
+def document_bytes(document: Document | None) -> bytes:
+    """The stored file, checked against the digest recorded when it was issued."""
+    if document is None or document.status == DocumentStatus.DRAFT:
+        raise NotFound()
+    path = document_path(document)
+    data = path.read_bytes() if path.is_file() else b""
+    if hashlib.sha256(data).hexdigest() != document.sha256:
+        raise NotFound("文件缺失或已被改动，请联系出具单位")
+    return data

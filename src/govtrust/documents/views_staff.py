@@ -1,0 +1,89 @@
+"""Back-office pages of issued documents: credit reports of a subject, criticism notices to
+publish, and the download of any document issued within the user's scope."""
+
+from __future__ import annotations
+
+import re
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from govtrust.directory.access import attempt, capability_required, staff_user
+from govtrust.documents.downloads import pdf_bytes_response
+from govtrust.documents.models import DocumentKind, DocumentStatus
+from govtrust.documents.selectors import documents_visible, notices_visible
+from govtrust.documents.services.issue import document_download
+from govtrust.documents.services.notices import notice_publish
+from govtrust.documents.services.reports import report_issue, subjects_find
+
+
+@require_http_methods(["GET", "POST"])
+@capability_required("business.read")
+def reports(request: HttpRequest) -> HttpResponse:
+    """The search is a POST, so a citizen ID typed here never lands in a URL, a log or the
+    browser history; it is not echoed back either."""
+    user = staff_user(request)
+    query = request.POST.get("q", "")[:40] if request.method == "POST" else ""
+    issued = documents_visible(user).filter(
+        kind__in=[DocumentKind.REPORT, DocumentKind.PUBLIC_REPORT]
+    )
+    return render(
+        request,
+        "documents/reports.html",
+        {
+            # Anything that may hold an ID number (a run of 15 digits) is not echoed back.
+            "q": "" if re.search(r"\d{15}", query) else query,
+            "searched": bool(query),
+            "subjects": subjects_find(user, query),
+            "issued": issued.filter(issued_by=user)[:20],
+        },
+    )
+
+
+@require_POST
+@capability_required("business.read")
+def report(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    done = attempt(
+        request,
+        lambda: report_issue(
+            kind=kind, pk=pk, public=request.POST.get("public") == "1", actor=staff_user(request)
+        ),
+    )
+    if done is None:
+        return redirect("documents-staff:reports")
+    return redirect("documents-staff:pdf", code=done.code)
+
+
+@require_GET
+@capability_required("business.read")
+def pdf(request: HttpRequest, code: str) -> HttpResponse:
+    """A document issued within the user's scope, exactly as issued (its digest checked)."""
+    document, data = document_download(code=code, actor=staff_user(request))
+    return pdf_bytes_response(document, data)
+
+
+@require_GET
+@capability_required("business.read")
+def notices(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", "draft")
+    listed = notices_visible(staff_user(request)).order_by("-created_at")
+    if status in DocumentStatus.values:
+        listed = listed.filter(status=status)
+    page = Paginator(listed, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "documents/notices_staff.html",
+        {"page": page, "status": status, "statuses": DocumentStatus.choices},
+    )
+
+
+@require_POST
+@capability_required("notices.publish")
+def publish(request: HttpRequest, code: str) -> HttpResponse:
+    done = attempt(request, lambda: notice_publish(code=code, actor=staff_user(request)))
+    if done is not None:
+        messages.success(request, f"已发布通报批评，文号 {done.content['doc_number']}")
+    return redirect("documents-staff:notices")

@@ -1,0 +1,91 @@
+"""Reads of measures, always within the reader's scope."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from govtrust.core.errors import NotFound
+from govtrust.core.workdays import working_days_left
+from govtrust.core.workdays.engine import Calendar
+from govtrust.directory import policy
+from govtrust.directory.models import User
+from govtrust.directory.selectors import division_names
+from govtrust.measures.models import Measure, MeasureStatus
+from govtrust.measures.services.rectification import REPORTED
+from govtrust.records.selectors import records_visible
+
+# Who owns a measure, for the policy: its record's reporting unit.
+MEASURE_OWNER = {"division": "division_code", "department": "record__reporting_department_id"}
+
+# The ledger's views: what the unit still owes, what waits for the credit office, what is late.
+STATES = {
+    "open": ("待提交", Q(status=MeasureStatus.ACTIVE)),
+    "submitted": ("待核验", Q(status=MeasureStatus.SUBMITTED)),
+    "overdue": ("已逾期", None),  # needs today
+    "done": ("已完成", Q(status=MeasureStatus.DONE)),
+}
+
+
+def measures_of(*, number: str, user: User) -> QuerySet[Measure]:
+    """A record's measures; NotFound (404) when the record is outside the user's reach."""
+    record = records_visible(user).filter(number=number[:24]).first()
+    if record is None:
+        raise NotFound()
+    return Measure.objects.filter(record=record).order_by("id")
+
+
+def rectification_figures(user: User, today: datetime.date) -> list[dict[str, Any]]:
+    """Per reporting division: explanations and rectifications due, done, handed in late, and
+    overdue now (the unit's figures count overdue rectification, plan 三(二)5)."""
+    rows = (
+        policy.within(Measure.objects.filter(kind__in=REPORTED), user, **MEASURE_OWNER)
+        .values("division_code")
+        .annotate(
+            due=Count("id"),
+            done=Count("id", filter=Q(status=MeasureStatus.DONE)),
+            late=Count("id", filter=Q(submitted_late=True)),
+            overdue=Count("id", filter=Q(status=MeasureStatus.ACTIVE, due_date__lt=today)),
+        )
+        .order_by("division_code")
+    )
+    found = list(rows)
+    names = division_names({row["division_code"] for row in found})
+    return [{**row, "division_name": names.get(row["division_code"], "")} for row in found]
+
+
+@dataclass
+class LedgerLine:
+    measure: Measure
+    days_left: int | None  # working days; negative: overdue by that many
+
+
+def rectification_ledger(user: User, state: str, today: datetime.date) -> QuerySet[Measure]:
+    """Explanations and rectifications in scope in one state, nearest deadline first."""
+    wanted = STATES[state][1] or Q(status=MeasureStatus.ACTIVE, due_date__lt=today)
+    return (
+        policy.within(Measure.objects.filter(kind__in=REPORTED), user, **MEASURE_OWNER)
+        .filter(wanted)
+        # The page names each record's reporting unit: one join, not two queries a row.
+        .select_related("record__reporting_department", "record__reporting_government")
+        .prefetch_related("escalations")
+        .order_by("due_date", "id")
+    )
+
+
+def ledger_lines(measures: Iterable[Measure], today: datetime.date) -> list[LedgerLine]:
+    """Each measure with its working-day countdown while it is still owed."""
+    calendar = Calendar.whole()  # one read of the override table for the whole page
+    return [
+        LedgerLine(
+            m,
+            working_days_left(today, m.due_date, calendar=calendar)
+            if m.due_date and m.status == MeasureStatus.ACTIVE
+            else None,
+        )
+        for m in measures
+    ]
