@@ -110,3 +110,22 @@ def test_a_lone_surrogate_in_a_json_body_is_refused_and_a_pair_is_text() -> None
         assert answer.status_code == 400 and "代理项" in answer.json()["detail"]
     pair = b'{"number": "YY\\ud83d\\ude00", "code": "x"}'
     assert Client().post(follow, pair, content_type="application/json").status_code == 404
+
+
+def test_far_dates_and_overlong_numbers_get_client_errors_not_500(
+    clerk: User, reviewer: User, make_user: Callable[..., User]
+) -> None:
+    """Red-team findings: the deadline tool overflowed past 9999-12-30; a version typed as
+    "abc" or "1e3" and a 5,000-digit row id crashed the transition and bulk forms."""
+    client = Client()
+    far = client.get("/api/v1/tools/deadline", {"from": "9999-12-30", "working_days": 1})
+    assert far.status_code == 422
+    client.force_login(clerk)
+    for version in ("abc", "1e3", "9" * 5000):
+        answer = client.post("/records/1/submit/", {"version": version})
+        assert answer.status_code in (302, 404), answer.status_code
+    client.force_login(reviewer)
+    answer = client.post("/records/review/bulk/", {"ids": ["9" * 5000], "action": "accept"})
+    assert answer.status_code == 302
+    client.force_login(make_user("office_bad", "credit_office", "62"))
+    assert client.post("/backoffice/publish/", {"ids": ["9" * 5000]}).status_code in (200, 302)

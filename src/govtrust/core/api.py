@@ -45,7 +45,13 @@ def identifier(request: object, kind: Literal["uscc", "ric"], value: str) -> Ide
 
 
 class DeadlineQuery(Schema):
-    from_date: datetime.date = Field(alias="from", description="事件发生日期 YYYY-MM-DD")
+    # Bounded: the working-day engine counts forward, and 9999-12-30 + 1 day overflows.
+    from_date: datetime.date = Field(
+        alias="from",
+        ge=datetime.date(1949, 10, 1),
+        le=datetime.date(2100, 12, 31),
+        description="事件发生日期 YYYY-MM-DD（1949-10-01 至 2100-12-31）",
+    )
     working_days: int = Field(ge=0, le=366, description="工作日数")
 
 

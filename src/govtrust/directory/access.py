@@ -58,6 +58,12 @@ def posted_int(request: HttpRequest, name: str) -> int:
     return int(value) if value.isdecimal() and len(value) < 19 else 0
 
 
+def posted_ids(request: HttpRequest, name: str = "ids") -> list[int]:
+    """The ticked row ids of a bulk form; anything that is no id (letters, 5,000 digits, which
+    int() refuses past Python's limit) is left out."""
+    return [int(v) for v in request.POST.getlist(name) if v.isdecimal() and len(v) < 19]
+
+
 def attempt(request: HttpRequest, call: Callable[[], R]) -> R | None:
     """Run a form post's service call: out of scope becomes 404, a refusal becomes an error
     message on the page the post redirects to (and None)."""

@@ -14,7 +14,13 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 
 from govtrust.core.errors import DomainError
-from govtrust.directory.access import attempt, capability_required, posted_int, staff_user
+from govtrust.directory.access import (
+    attempt,
+    capability_required,
+    posted_ids,
+    posted_int,
+    staff_user,
+)
 from govtrust.directory.models import User
 from govtrust.disclosure.models import RedactionChange, RedactionChangeState
 from govtrust.disclosure.redaction import (
@@ -44,7 +50,7 @@ from govtrust.records.workflow import Status
 def publish(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
     if request.method == "POST":
-        ids = [int(i) for i in request.POST.getlist("ids") if i.isdecimal()]
+        ids = posted_ids(request)
         try:
             outcome = publications_publish_bulk(record_ids=ids, actor=user)
         except DomainError as exc:

@@ -85,7 +85,8 @@ def _changes(request: HttpRequest, current: MeasureRule) -> dict[str, Any]:
         for key in PERIODS:
             if key in item:
                 typed = request.POST.get(f"period-{i}", "").strip()
-                revised[key] = int(typed) if typed.isdecimal() else typed
+                # A long run of digits stays text: the rule schema refuses it in words.
+                revised[key] = int(typed) if typed.isdecimal() and len(typed) < 6 else typed
         measures.append(revised)
     return {
         "title": request.POST.get("title", current.title),

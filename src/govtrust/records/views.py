@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from govtrust.core.clock import today_beijing
 from govtrust.core.errors import DomainError, Forbidden, NotFound
 from govtrust.directory import policy
-from govtrust.directory.access import capability_required, staff_user
+from govtrust.directory.access import capability_required, posted_int, staff_user
 from govtrust.disclosure.models import Publication
 from govtrust.disclosure.rules.periods import RuleError, describe, period_for
 from govtrust.disclosure.services import record_decision
@@ -55,7 +55,7 @@ def _save_form(request: HttpRequest, record: Record | None) -> tuple[RecordForm,
     try:
         if record is None:
             return form, services.record_create(data=data, actor=user)
-        version = int(request.POST.get("version", "0") or 0)
+        version = posted_int(request, "version")
         return form, services.record_update(record=record, data=data, actor=user, version=version)
     except Forbidden as exc:
         raise PermissionDenied(exc.detail) from exc
@@ -152,7 +152,7 @@ def record_transition(request: HttpRequest, pk: int, action: str) -> HttpRespons
         raise Http404("未知操作")
     record = _get(request, pk)
     user = staff_user(request)
-    version = int(request.POST.get("version", "0") or 0) or None
+    version = posted_int(request, "version") or None
     try:
         if action == "submit":
             record = services.record_submit(record=record, actor=user, version=version)

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from govtrust.core.errors import DomainError
 from govtrust.directory import policy
-from govtrust.directory.access import capability_required, staff_user
+from govtrust.directory.access import capability_required, posted_ids, staff_user
 from govtrust.records import selectors
 from govtrust.records.models import Reminder
 from govtrust.records.selectors_stats import unit_figures
@@ -32,7 +32,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 @require_POST
 @capability_required("records.review")
 def review_bulk(request: HttpRequest) -> HttpResponse:
-    ids = [int(i) for i in request.POST.getlist("ids") if i.isdecimal()]
+    ids = posted_ids(request)
     action = request.POST.get("action", "")
     if not ids:
         messages.error(request, "请先勾选要处理的记录")
