@@ -264,3 +264,14 @@ def test_the_system_page_is_the_system_administrators_only(
     for role in ("secadmin", "auditor", "credit_office"):
         client.force_login(make_user(f"u_{role}", role, "62"))
         assert client.get("/accounts/system/").status_code == 403
+
+
+def test_a_password_reset_revokes_the_accounts_api_tokens(admin: Client, clerk: User) -> None:
+    """Red-team finding: a token outlived the password reset that should have ended every way
+    in. GIVEN a clerk's token WHEN the security administrator resets the password THEN the
+    token is refused."""
+    token = token_create(user=clerk)
+    api = Client()
+    assert api.get("/api/v1/records", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 200
+    assert admin.post(f"/accounts/users/{clerk.pk}/reset-password/").status_code in (200, 302)
+    assert api.get("/api/v1/records", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 401

@@ -72,12 +72,15 @@ def audit_user(*, actor: str, action: str, user: User, **after: object) -> None:
 
 
 def sessions_end(*, user: User) -> int:
-    """End every signed-in session of `user` (callers audit the change that needs it)."""
+    """End every signed-in session of `user` and revoke its API tokens: a disabled account, a
+    reset password or second factor and a changed role must not live on in a machine client
+    (callers audit the change that needs it). Returns the number of sessions ended."""
     store = import_module(settings.SESSION_ENGINE).SessionStore
     keys = list(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
     for key in keys:
         store().delete(key)
     UserSession.objects.filter(user=user).delete()
+    ApiToken.objects.filter(user=user, revoked=False).update(revoked=True)
     return len(keys)
 
 
