@@ -356,3 +356,34 @@ def test_sensitive_reads_leave_audit_events(world: World) -> None:
 
 
 READ_ACTIONS = ["case.contact_read", "case.evidence_read", "document.download", "screening.read"]
+
+
+def test_the_portal_groups_lanzhou_new_area_apart_from_lanzhou(
+    make_user: Callable[..., User],
+) -> None:
+    """Red-team finding: a 兰州新区 record showed on the portal as 兰州市's and was listed under
+    ?prefecture=6201. GIVEN a published 兰州新区 record THEN the portal names 兰州新区 and
+    lists it under its own code only."""
+    clerk = make_user("clerk_xq_portal", "clerk", "620171")
+    reviewer = make_user("reviewer_gs_portal", "reviewer", "62")
+    office = make_user("office_gs_portal", "credit_office", "62")
+    day = str(TODAY - datetime.timedelta(days=30))
+    data = RecordIn.model_validate(
+        record_payload(
+            subject_kind="government",
+            subject_name="兰州新区管理委员会",
+            subject_identifier=new_uscc("620171"),
+            decision_date=day,
+            arose_on=day,
+        )
+    )
+    record = record_submit(record=record_create(data=data, actor=clerk), actor=clerk)
+    record = record_accept(record=record, actor=reviewer)
+    publication_publish(record=record, actor=office)
+    client = Client()
+    shown = client.get(f"/api/v1/public/records/{record.number}").json()
+    assert shown["view"]["prefecture"] == "兰州新区"
+    listed = client.get("/api/v1/public/records", {"prefecture": "6201"}).json()
+    assert record.number not in {item["number"] for item in listed["items"]}
+    own = client.get("/api/v1/public/records", {"prefecture": "620171"}).json()
+    assert record.number in {item["number"] for item in own["items"]}

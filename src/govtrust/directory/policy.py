@@ -156,6 +156,20 @@ def lineage(code: str) -> list[str]:
     return chain[::-1]
 
 
+def prefecture_of(code: str) -> str:
+    """The prefecture-level unit a division belongs to, as the portal groups it: 620102 ->
+    6201, 620171001 -> 620171 (兰州新区, not 兰州市); "" for the province itself."""
+    chain = lineage(code)
+    return chain[1] if len(chain) > 1 else ""
+
+
+def county_of(code: str) -> str:
+    """The county-level unit a division belongs to: 620102001 -> 620102; "" above county level
+    and under 兰州新区, which has none."""
+    chain = lineage(code)
+    return chain[2] if len(chain) > 2 and len(chain[2]) == 6 else ""
+
+
 def _detached(code: str) -> list[str]:
     """Subtrees under `code`'s prefix that answer to a body outside it."""
     return [

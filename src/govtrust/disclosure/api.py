@@ -22,7 +22,7 @@ router = Router(tags=["公开数据"], auth=None)
 
 class PublicQuery(Schema):
     q: str = Field("", max_length=100, description="名称、统一社会信用代码、文书号或事实中的词")
-    prefecture: str = Field("", max_length=4, description="市州区划代码，如 6201")
+    prefecture: str = Field("", max_length=6, description="市州区划代码，如 6201；兰州新区 620171")
     county: str = Field("", max_length=6, description="县市区区划代码，如 620102")
     subject_kind: str = Field("", max_length=16)
     source_type: str = Field("", max_length=16)

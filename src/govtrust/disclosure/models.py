@@ -38,7 +38,7 @@ class Publication(models.Model):
     search_text = models.TextField()
     bigrams = models.TextField()  # "王伟 伟违 …": two-character names are found through these
     division_code = models.CharField(max_length=12, db_index=True)
-    prefecture_code = models.CharField(max_length=4, db_index=True)
+    prefecture_code = models.CharField(max_length=6, db_index=True)  # 兰州新区 is 620171
     county_code = models.CharField(max_length=6, db_index=True)
     subject_kind = models.CharField(max_length=16, db_index=True)
     source_type = models.CharField(max_length=16, db_index=True)

@@ -57,8 +57,9 @@ def active_rules() -> list[CompiledRule]:
 
 
 def _division_names(code: str) -> tuple[str, str]:
-    names = division_names([code[:4], code[:6]])
-    return names.get(code[:4], ""), names.get(code[:6], "") if len(code) >= 6 else ""
+    prefecture, county = policy.prefecture_of(code), policy.county_of(code)
+    names = division_names([prefecture, county])
+    return names.get(prefecture, ""), names.get(county, "")
 
 
 def public_view(
@@ -182,8 +183,8 @@ def publication_publish(
         search_text=text,
         bigrams=pairs,
         division_code=record.division_code,
-        prefecture_code=record.division_code[:4],
-        county_code=record.division_code[:6],
+        prefecture_code=policy.prefecture_of(record.division_code),
+        county_code=policy.county_of(record.division_code),
         subject_kind=record.subject_kind,
         source_type=record.source_type,
         domain=record.domain,

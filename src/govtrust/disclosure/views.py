@@ -31,7 +31,7 @@ def _filters(request: HttpRequest) -> selectors.Filters:
     year = get.get("year", "")
     return selectors.Filters(
         q=get.get("q", "").strip()[:100],
-        prefecture=get.get("prefecture", "")[:4],
+        prefecture=get.get("prefecture", "")[:6],  # 兰州新区 is 620171
         county=get.get("county", "")[:6],
         subject_kind=get.get("subject_kind", "")[:16],
         source_type=get.get("source_type", "")[:16],
