@@ -387,3 +387,19 @@ def test_the_portal_groups_lanzhou_new_area_apart_from_lanzhou(
     assert record.number not in {item["number"] for item in listed["items"]}
     own = client.get("/api/v1/public/records", {"prefecture": "620171"}).json()
     assert record.number in {item["number"] for item in own["items"]}
+
+
+def test_an_internal_report_is_read_only_by_those_who_reach_its_issuer(world: World) -> None:
+    """Red-team finding: a report issued by 兰州市 listed 兰州市's records and 城关区's staff
+    could download it. GIVEN 兰州市's credit office issues the internal report of 城关区
+    THEN 城关区's reviewer gets 404 and 兰州市's reviewer the PDF."""
+    issuer = world.users["credit_office", "parent"]
+    chengguan = government("620102")
+    document = report_issue(kind="government", pk=chengguan.pk, public=False, actor=issuer)
+    for reader, expected in (
+        (world.users["reviewer", "own_unit"], 404),
+        (world.users["reviewer", "parent"], 200),
+    ):
+        client = Client()
+        client.force_login(reader)
+        assert client.get(f"/backoffice/documents/{document.code}.pdf").status_code == expected
