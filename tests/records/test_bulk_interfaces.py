@@ -11,6 +11,7 @@ import pytest
 from django.test import Client
 
 from govtrust.cli import main
+from govtrust.core.models import AuditEvent
 from govtrust.directory.models import User
 from govtrust.directory.services import token_create
 from govtrust.records.models import ImportBatch, Record
@@ -33,6 +34,7 @@ def test_api_upload_then_follow(
     tmp_path: Path,
     client: Client,
     clerk: User,
+    make_user: Callable[..., User],
     django_capture_on_commit_callbacks: Callable[..., AbstractContextManager[Any]],
 ) -> None:
     path = sheets.xlsx(tmp_path / "api.xlsx", [sheets.row(), sheets.row(领域="太空")])
@@ -53,6 +55,17 @@ def test_api_upload_then_follow(
     assert report.status_code == 200 and report["Content-Type"].startswith(
         "application/vnd.openxmlformats"
     )
+    assert "api.xlsx.xlsx" not in report["Content-Disposition"]
+    assert AuditEvent.objects.filter(action="import.report_download", actor=clerk.username)
+    # The report repeats the uploaded rows, full ID numbers included: the government above
+    # may follow the upload but not download its rows (red-team finding).
+    above = token_create(user=make_user("reviewer_above", "reviewer", "6201"))
+    followed = client.get(
+        f"/api/v1/imports/{batch_id}", headers={"Authorization": f"Bearer {above}"}
+    )
+    assert followed.status_code == 200
+    refused = client.get(body["report_url"], headers={"Authorization": f"Bearer {above}"})
+    assert refused.status_code == 403
 
 
 def test_api_refuses_a_fake_spreadsheet_with_400(

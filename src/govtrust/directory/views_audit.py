@@ -86,6 +86,7 @@ ACTION_LABELS: dict[str, str] = {
     "record.reveal_identifier": "查看完整证件号码",
     "import.create": "上传批量导入文件",
     "import.finish": "完成批量导入",
+    "import.report_download": "下载导入错误报告",
     "publication.publish": "公示",
     "publication.correct": "更正公示",
     "publication.withdraw": "撤销公示",

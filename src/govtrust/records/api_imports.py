@@ -94,4 +94,4 @@ def import_get(request: HttpRequest, batch_id: uuid.UUID) -> ImportOut:
 
 @router.get("/imports/{batch_id}/report", url_name="import_report", summary="下载错误报告（Excel）")
 def import_report(request: HttpRequest, batch_id: uuid.UUID) -> FileResponse:
-    return report_response(selectors.import_batch_get(user=api_user(request), pk=batch_id))
+    return report_response(selectors.import_report_read(user=api_user(request), pk=batch_id))

@@ -7,7 +7,8 @@ import uuid
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
-from govtrust.core.errors import NotFound
+from govtrust.core.audit import audit_append
+from govtrust.core.errors import Forbidden, NotFound
 from govtrust.directory import policy
 from govtrust.directory.models import User
 from govtrust.records.models import ImportBatch, Record, RecordEvent
@@ -45,6 +46,25 @@ def import_batch_get(*, user: User, pk: uuid.UUID | str) -> ImportBatch:
         batch = None
     if batch is None:
         raise NotFound()
+    return batch
+
+
+def import_report_read(*, user: User, pk: uuid.UUID | str) -> ImportBatch:
+    """An upload's error report for download. It repeats the uploaded rows, full citizen ID
+    numbers included, so only the unit that uploaded it may read it (as only it may reveal an
+    ID, PIPL art. 51), and each download is audited."""
+    batch = import_batch_get(user=user, pk=pk)
+    if not policy.permits(user, "records.reveal") or not policy.is_reporting_unit(
+        user, batch.unit_id, batch.department_id
+    ):
+        raise Forbidden("错误报告含上传文件中的完整证件号码，只有上传单位可以下载")
+    audit_append(
+        actor=user.username,
+        action="import.report_download",
+        object_type="import_batch",
+        object_id=str(batch.pk),
+        after={"filename": batch.filename},
+    )
     return batch
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -79,17 +80,14 @@ def report_response(batch: ImportBatch) -> FileResponse:
     return FileResponse(
         path.open("rb"),
         as_attachment=True,
-        filename=f"错误报告-{batch.filename}.xlsx",
+        filename=f"错误报告-{Path(batch.filename).stem}.xlsx",
         content_type=XLSX,
     )
 
 
 @capability_required("business.read")
 def import_report(request: HttpRequest, pk: str) -> FileResponse:
-    try:
-        return report_response(_batch(request, pk))
-    except NotFound as exc:
-        raise Http404(exc.detail) from exc
+    return report_response(selectors.import_report_read(user=staff_user(request), pk=pk))
 
 
 @capability_required("records.file")
