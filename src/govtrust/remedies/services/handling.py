@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from govtrust.core.audit import audit_append
+from govtrust.core.clock import today_beijing
 from govtrust.core.errors import Conflict, DomainError, Forbidden, NotFound
 from govtrust.core.workdays import add_working_days
 from govtrust.directory import policy
@@ -27,6 +28,7 @@ from govtrust.remedies.models import Case, CaseEvent, CaseKind
 from govtrust.remedies.rules import REPAIR_EXCHANGE_DAYS
 from govtrust.remedies.services.common import clock_start, status_line_refresh
 from govtrust.remedies.workflow import CLOSED, STATUS_LABELS, Transition, transition
+from govtrust.sanctions.services import measures_lift
 
 LABELS = {"office": "信用主管部门", "provider": "数据提供单位"}
 
@@ -94,14 +96,18 @@ def _uphold(case: Case, actor: User, reason: str, changes: dict[str, Any], withd
 
 
 def _approve_repair(case: Case, actor: User) -> None:
+    """信用修复管理办法: an approved repair ends the publication, stops sharing (the exchange is
+    told) and lifts the record's measures, together: this runs in case_act's transaction."""
     publication = _publication(case)
     record = _record(case)
     if publication is not None and publication.status == PublicationStatus.PUBLISHED:
         publication_withdraw(
             publication=publication, reason=WithdrawReason.REPAIRED, actor_name=actor.username
         )
-    due = add_working_days(timezone.localdate(), REPAIR_EXCHANGE_DAYS).due_date
+    today = today_beijing()
+    due = add_working_days(today, REPAIR_EXCHANGE_DAYS).due_date
     notice_queue(record=record, kind=NoticeKind.REPAIRED, case_number=case.number, due_date=due)
+    measures_lift(record=record, reason=f"信用修复（{case.number}）", on=today, actor=actor)
 
 
 @transaction.atomic
