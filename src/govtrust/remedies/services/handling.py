@@ -19,7 +19,7 @@ from govtrust.directory import policy
 from govtrust.directory.models import User
 from govtrust.disclosure.models import Publication, PublicationStatus, WithdrawReason
 from govtrust.disclosure.services import publication_withdraw
-from govtrust.disclosure.services_rules import publication_correct
+from govtrust.disclosure.services_periods import Outcome, period_now, publication_reperiod
 from govtrust.exchange.models import NoticeKind
 from govtrust.exchange.services import notice_queue
 from govtrust.records.models import Record
@@ -89,10 +89,19 @@ def _uphold(case: Case, actor: User, reason: str, changes: dict[str, Any], withd
     case.corrections = record_correct(
         record=record, changes=changes, actor=actor, reason=f"异议 {case.number}：{reason}"
     )
-    publication_correct(
-        publication=publication, actor_name=actor.username, reason=f"异议成立（{case.number}）"
+    # The corrected decision may move the period (a date, a class, a procedure): recomputed.
+    today = today_beijing()
+    publication.record = record
+    outcome = publication_reperiod(
+        publication=publication,
+        period=period_now(publication, today),
+        today=today,
+        actor_name=actor.username,
+        reason=f"异议成立（{case.number}）",
+        withdraw_reason=WithdrawReason.OBJECTION,
     )
-    notice_queue(record=record, kind=NoticeKind.CORRECTED, case_number=case.number, due_date=None)
+    kind = NoticeKind.WITHDRAWN if outcome == Outcome.ENDED else NoticeKind.CORRECTED
+    notice_queue(record=record, kind=kind, case_number=case.number, due_date=None)
 
 
 def _approve_repair(case: Case, actor: User) -> None:
