@@ -14,6 +14,7 @@ from django.db import transaction
 from govtrust.core.audit import audit_append
 from govtrust.core.clock import today_beijing
 from govtrust.core.errors import DomainError
+from govtrust.directory.models import User
 from govtrust.disclosure.models import Publication, PublicationStatus, WithdrawReason
 from govtrust.disclosure.rules import versions
 from govtrust.disclosure.rules.periods import Period, RuleError, period_for
@@ -21,6 +22,7 @@ from govtrust.disclosure.services import publication_withdraw, record_decision
 from govtrust.disclosure.services_rules import publication_correct
 from govtrust.exchange.models import NoticeKind
 from govtrust.exchange.services import notice_queue
+from govtrust.records.models import Record
 
 
 class Outcome(StrEnum):
@@ -144,3 +146,27 @@ def publications_reevaluate(*, today: datetime.date | None = None) -> int:
             with transaction.atomic():
                 changed += _reevaluate(publication, today) != Outcome.UNCHANGED
     return changed
+
+
+def publication_court_deleted(
+    *, record: Record, reason: str, on: datetime.date, actor: User
+) -> bool:
+    """The court deleted (or revoked) a court-list entry: its publication ends at once and the
+    exchange is told to stop sharing it (法释〔2017〕7号 第十条). Returns whether it was live."""
+    publication = Publication.objects.filter(
+        record=record, status=PublicationStatus.PUBLISHED
+    ).first()
+    if publication is None:
+        return False
+    publication_withdraw(
+        publication=publication, reason=WithdrawReason.COURT, actor_name=actor.username
+    )
+    notice_queue(record=record, kind=NoticeKind.ENDED, case_number="", due_date=None)
+    audit_append(
+        actor=actor.username,
+        action="publication.court_deleted",
+        object_type="record",
+        object_id=record.number,
+        after={"reason": reason, "on": on},
+    )
+    return True
