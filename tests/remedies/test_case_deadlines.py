@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 import time_machine
@@ -14,6 +15,7 @@ from govtrust.core.workdays.services import calendar_year_enter, parse_schedule
 from govtrust.directory.models import Department, User
 from govtrust.records.schemas import RecordIn
 from govtrust.records.services import record_create
+from govtrust.remedies.rules import CLOCKS, repair_exchange_days
 from govtrust.remedies.services.filing import report_file
 from tests.conftest import record_payload
 
@@ -70,3 +72,15 @@ def test_entering_a_years_schedule_moves_record_and_case_deadlines(
     assert not record.due_provisional and record.due_date == D(2028, 1, 7)
     event = AuditEvent.objects.get(action="case.deadline_recompute", object_id=case.number)
     assert event.after is not None and event.after["due_date"] == "2028-01-19"
+
+
+def test_case_time_limits_say_they_are_local_policy_and_follow_their_settings(
+    settings: Any,
+) -> None:
+    """No binding text gives the case time limits: each says it is local policy, and each
+    figure (and the repair's exchange deadline) follows its setting."""
+    assert all("本地政策" in clock.source for clock in CLOCKS.values())
+    settings.GOVTRUST_REPORT_REPLY_DAYS = 20
+    settings.GOVTRUST_REPAIR_EXCHANGE_DAYS = 5
+    assert CLOCKS[("report", "received")].days == 20
+    assert repair_exchange_days() == 5

@@ -25,7 +25,7 @@ from govtrust.exchange.services import notice_queue
 from govtrust.records.models import Record
 from govtrust.records.services.corrections import record_correct
 from govtrust.remedies.models import Case, CaseEvent, CaseKind
-from govtrust.remedies.rules import REPAIR_EXCHANGE_DAYS
+from govtrust.remedies.rules import repair_exchange_days
 from govtrust.remedies.services.common import clock_start, status_line_refresh
 from govtrust.remedies.workflow import CLOSED, STATUS_LABELS, Transition, transition
 from govtrust.sanctions.services import measures_lift
@@ -114,7 +114,7 @@ def _approve_repair(case: Case, actor: User) -> None:
             publication=publication, reason=WithdrawReason.REPAIRED, actor_name=actor.username
         )
     today = today_beijing()
-    due = add_working_days(today, REPAIR_EXCHANGE_DAYS).due_date
+    due = add_working_days(today, repair_exchange_days()).due_date
     notice_queue(record=record, kind=NoticeKind.REPAIRED, case_number=case.number, due_date=due)
     measures_lift(record=record, reason=f"信用修复（{case.number}）", on=today, actor=actor)
 
