@@ -16,8 +16,8 @@ from govtrust.directory.models import Department, User
 from govtrust.records.schemas import RecordIn
 from govtrust.records.services import record_create
 from govtrust.remedies.rules import CLOCKS, repair_exchange_days
-from govtrust.remedies.services.filing import report_file
 from tests.conftest import record_payload
+from tests.remedies.conftest import anonymous_report
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -44,15 +44,7 @@ def test_entering_a_years_schedule_moves_record_and_case_deadlines(
         actor=clerk,
     )
     department = make_department("620102", "城关区财政局")
-    case = report_file(
-        government_id=None,
-        department_id=department.pk,
-        anonymous=True,
-        contact=None,
-        content="该局拖欠中标企业工程款两年未付，多次催要无果。",
-        files=[],
-        address="192.0.2.1",
-    ).case
+    case = anonymous_report(department.pk, "192.0.2.1")
     # 15 working days from 27 Dec: 28-31 Dec (4), then 2028 on weekdays: 3-7, 10-14 Jan (10),
     # and Mon 17 Jan.
     assert case.due_provisional and case.due_date == D(2028, 1, 17)
