@@ -42,10 +42,19 @@ def test_demo_covers_the_domain_and_is_repeatable(directory: None) -> None:
     assert audit_verify().ok
     published = Publication.objects.filter(status="published")
     assert published.exists() and all(p.record.status == "accepted" for p in published)
-    assert Checkpoint.objects.get().size == published.count()
+    # The checkpoint, signed once everything was published, covers every publication made
+    # (one was since ended by repair, below).
+    assert Checkpoint.objects.get().size == Publication.objects.count()
     from govtrust.remedies.models import Case
 
-    assert Case.objects.count() == 4 and Case.objects.filter(status="verifying").count() == 1
+    assert Case.objects.count() == 5 and Case.objects.filter(status="verifying").count() == 1
+    # A repaired record (issue 12): publication ended, the exchange told, measures lifted.
+    repaired = Case.objects.get(kind="repair", status="approved").record
+    assert repaired is not None
+    assert Publication.objects.get(record=repaired).withdraw_reason == "repaired"
+    assert repaired.exchange_notices.filter(kind="repaired").exists()
+    assert repaired.measures.filter(status="lifted").exists()
+    assert not repaired.measures.filter(status__in=["active", "lightened", "submitted"]).exists()
     assert published.filter(status_line="异议处理中").count() == 1
     from govtrust.documents.models import Document
 

@@ -9,6 +9,7 @@ thing a seeding script may do that a service never does.
 from __future__ import annotations
 
 import datetime
+import io
 import random
 import secrets
 from collections.abc import Callable
@@ -18,6 +19,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from govtrust.core.clock import today_beijing
 from govtrust.core.identifiers import compose_ric, compose_uscc
 from govtrust.core.protect import decrypt
 from govtrust.demo_rules import PENALTY_SETS, special_cases
@@ -358,8 +360,8 @@ def _publish(progress: Callable[[str], None]) -> None:
 
 
 def _cases(progress: Callable[[str], None]) -> None:
-    """An objection being verified, a fresh one, and two reports (one anonymous), so the queue
-    and the portal's status line have something to show."""
+    """An objection being verified, a fresh one, an approved repair and two reports (one
+    anonymous), so the queue and the portal's status line have something to show."""
     from govtrust.remedies.services.filing import Contact, objection_file, report_file
     from govtrust.remedies.services.handling import case_act
 
@@ -387,7 +389,46 @@ def _cases(progress: Callable[[str], None]) -> None:
             files=[],
             address=f"demo-report-{n}",
         )
-    progress("已生成异议、投诉举报演示案件 4 件")
+    _repair(office, exclude=[p.pk for p in published])
+    progress("已生成异议、信用修复、投诉举报演示案件 5 件")
+
+
+def _repair(office: User, exclude: list[int]) -> None:
+    """A repaired record: its minimum period over, the repair approved, so its publication has
+    ended, the exchange is told and its measures are lifted (issue 12)."""
+    from govtrust.remedies.services.filing import Contact, repair_apply
+    from govtrust.remedies.services.handling import case_act
+
+    candidate = (
+        Publication.objects.filter(
+            status="published",
+            minimum_end__lt=today_beijing(),
+            record__measures__status="active",
+        )
+        .exclude(pk__in=exclude)
+        .exclude(source_type="debtor_list")
+        .order_by("id")
+        .first()
+    )
+    if candidate is None:
+        return
+    filed = repair_apply(
+        record_number=candidate.number,
+        contact=Contact("王芳", "13700002222"),
+        content="已足额支付拖欠款项并完成整改，主要负责人已作书面检查。",
+        signer=candidate.record.subject_name,
+        commitment_signed=True,
+        # A minimal PDF standing for the payment voucher.
+        files=[("付款凭证.pdf", io.BytesIO(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"))],
+        address="demo-repair",
+    )
+    case_act(
+        number=filed.case.number,
+        action="approve",
+        actor=office,
+        version=1,
+        reason="法定责任已履行完毕，整改到位，准予信用修复",
+    )
 
 
 def _notices(progress: Callable[[str], None], count: int = 3) -> None:

@@ -118,7 +118,7 @@ def test_far_dates_and_overlong_numbers_get_client_errors_not_500(
     """Red-team findings: the deadline tool overflowed past 9999-12-30; a version typed as
     "abc" or "1e3" and a 5,000-digit row id crashed the transition and bulk forms."""
     client = Client()
-    far = client.get("/api/v1/tools/deadline", {"from": "9999-12-30", "working_days": 1})
+    far = client.get("/api/v1/tools/deadline?from=9999-12-30&working_days=1")
     assert far.status_code == 422
     client.force_login(clerk)
     for version in ("abc", "1e3", "9" * 5000):

@@ -15,7 +15,8 @@ from govtrust.disclosure.models import Publication
 from govtrust.disclosure.services import publication_publish
 from govtrust.records.schemas import RecordIn
 from govtrust.records.services import record_accept, record_create, record_submit
-from govtrust.remedies.services.filing import Contact, Filed, objection_file
+from govtrust.remedies.models import Case
+from govtrust.remedies.services.filing import Contact, Filed, objection_file, report_file
 from tests.conftest import record_payload
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -44,6 +45,19 @@ def published(clerk: User, reviewer: User, office: User) -> Callable[..., Public
         return publication_publish(record=record, actor=office)
 
     return make
+
+
+def anonymous_report(department_id: int, address: str) -> Case:
+    """An anonymous report about a department (no contact, no files)."""
+    return report_file(
+        government_id=None,
+        department_id=department_id,
+        anonymous=True,
+        contact=None,
+        content="该局拖欠中标企业工程款两年未付，多次催要无果。",
+        files=[],
+        address=address,
+    ).case
 
 
 def pdf(name: str = "证明.pdf", body: bytes = PDF) -> tuple[str, io.BytesIO]:

@@ -23,7 +23,7 @@ from govtrust.remedies.services.filing import Contact, Filed, repair_apply, repo
 from govtrust.remedies.services.followup import report_to_draft
 from govtrust.remedies.services.handling import case_act
 from govtrust.remedies.services.tracking import case_follow
-from tests.remedies.conftest import pdf
+from tests.remedies.conftest import anonymous_report, pdf
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date.today()
@@ -303,15 +303,7 @@ def test_every_clock_flags_a_late_step(
         Publication.objects.filter(pk=publication.pk).update(minimum_end=YESTERDAY)
         case = apply(publication).case
     else:
-        case = report_file(
-            government_id=None,
-            department_id=department.pk,
-            anonymous=True,
-            contact=None,
-            content="该局拖欠中标企业工程款两年未付，多次催要无果。",
-            files=[],
-            address="192.0.2.9",
-        ).case
+        case = anonymous_report(department.pk, "192.0.2.9")
     for index, (action, reason) in enumerate(steps):
         if index == len(steps) - 1:
             Case.objects.filter(pk=case.pk).update(due_date=TODAY - datetime.timedelta(days=1))

@@ -20,6 +20,8 @@ class WithdrawReason(models.TextChoices):
     REPAIRED = "repaired", "信用修复"
     OBJECTION = "objection", "异议成立"
     REVOKED = "revoked", "决定被撤销"
+    LIGHTER = "lighter", "新规则从轻，公示期届满"
+    COURT = "court", "人民法院删除"
 
 
 class Publication(models.Model):
@@ -52,6 +54,9 @@ class Publication(models.Model):
     minimum_end = models.DateField("最短公示期满", null=True, blank=True)
     maximum_end = models.DateField("公示截止", db_index=True, null=True, blank=True)
     published_at = models.DateTimeField()
+    # The last day the period was evaluated against the rule versions in force (publication,
+    # the daily 从旧兼从轻 re-evaluation): a version taking effect after it is still to apply.
+    period_checked_on = models.DateField(null=True, blank=True, db_index=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -195,6 +195,7 @@ def publication_publish(
         minimum_end=minimum_end,
         maximum_end=maximum_end,
         published_at=timezone.now(),
+        period_checked_on=today,
         published_by=actor,
         salt=salt,
         leaf_index=leaf.index,

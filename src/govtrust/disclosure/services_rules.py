@@ -45,21 +45,39 @@ from govtrust.disclosure.redaction import (
     compile_rules,
     redact,
 )
+from govtrust.disclosure.rules.periods import Period
 from govtrust.disclosure.services import active_rules, public_view, rules_in_force, search_fields
 from govtrust.ledger import services as ledger
 from govtrust.ledger.models import EventKind
 
+# The columns a recomputed period (or a corrected decision) changes besides the view.
+PERIOD_COLUMNS = (
+    "minimum_end",
+    "maximum_end",
+    "rule_id",
+    "rule_source",
+    "severity",
+    "decision_date",
+)
+
 
 @transaction.atomic
-def publication_correct(*, publication: Publication, actor_name: str, reason: str) -> bool:
-    """Re-render the view; if it changed, store it and log a correction. Returns whether it did."""
+def publication_correct(
+    *, publication: Publication, actor_name: str, reason: str, period: Period | None = None
+) -> bool:
+    """Re-render the view (with the ends of `period`, when the period was recomputed); if it
+    changed, store it and log a correction. Returns whether it did."""
     current = (
         Publication.objects.select_for_update().select_related("record").get(pk=publication.pk)
     )
     if current.status != PublicationStatus.PUBLISHED:
         return False
+    if period is not None:
+        current.minimum_end, current.maximum_end = period.minimum_end, period.maximum_end
+        current.rule_id, current.rule_source = period.rule_label, period.source[:200]
+    record = current.record
     view = public_view(
-        current.record,
+        record,
         active_rules(),
         start=datetime.date.fromisoformat(current.view["publication_start"]),
         minimum_end=current.minimum_end,
@@ -68,6 +86,7 @@ def publication_correct(*, publication: Publication, actor_name: str, reason: st
     )
     if view == current.view:
         return False
+    current.severity, current.decision_date = record.severity, record.decision_date
     before = current.view
     (leaf,) = ledger.append(
         [
@@ -78,7 +97,7 @@ def publication_correct(*, publication: Publication, actor_name: str, reason: st
     )
     current.view, current.leaf_index = view, leaf.index
     current.search_text, current.bigrams = search_fields(view)
-    current.save(update_fields=["view", "leaf_index", "search_text", "bigrams"])
+    current.save(update_fields=["view", "leaf_index", "search_text", "bigrams", *PERIOD_COLUMNS])
     changed = {k: {"old": before.get(k), "new": v} for k, v in view.items() if before.get(k) != v}
     audit_append(
         actor=actor_name,

@@ -60,6 +60,8 @@ class NoticeKind(models.TextChoices):
     REPAIRED = "repaired", "信用修复，提前结束公示"
     CORRECTED = "corrected", "异议成立，记录已更正"
     WITHDRAWN = "withdrawn", "异议成立，记录已撤下"
+    SHORTENED = "shortened", "适用从轻规则，公示期缩短"
+    ENDED = "ended", "公示结束，停止共享和使用"
 
 
 class ExchangeNotice(models.Model):

@@ -34,6 +34,7 @@ class ImportOut(Schema):
     mode: str
     dry_run: bool
     legacy: bool
+    court_list: bool
     total_rows: int
     processed_rows: int
     created_count: int
@@ -55,6 +56,7 @@ def _out(batch: ImportBatch) -> ImportOut:
         mode=batch.mode,
         dry_run=batch.dry_run,
         legacy=batch.legacy,
+        court_list=batch.court_list,
         total_rows=live["total"],
         processed_rows=live["processed"],
         created_count=batch.created_count,
@@ -67,12 +69,20 @@ def _out(batch: ImportBatch) -> ImportOut:
     )
 
 
-@router.post("/imports", response={202: ImportOut}, summary="上传文件批量导入（异步处理）")
+@router.post(
+    "/imports",
+    response={202: ImportOut},
+    summary="上传文件批量导入（异步处理）",
+    description="court_list=true：信用主管部门导入人民法院失信被执行人名单（案号、执行法院、失信情形、"
+    "发布日期、撤销/删除日期、统一社会信用代码），按统一社会信用代码匹配政府机关或部门；"
+    "填有撤销/删除日期的条目立即结束公示（人民法院删除）。重复导入同一文件不改变任何记录。",
+)
 def import_create(
     request: HttpRequest,
     file: File[UploadedFile],
     mode: Form[ImportMode] = ImportMode.ALL_OR_NOTHING,
     dry_run: Form[bool] = False,
+    court_list: Form[bool] = False,
 ) -> Status[ImportOut]:
     batch = import_batch_create(
         actor=api_user(request),
@@ -80,6 +90,7 @@ def import_create(
         filename=file.name or "upload",
         mode=mode,
         dry_run=dry_run,
+        court_list=court_list,
     )
     batch.refresh_from_db()
     return Status(202, _out(batch))

@@ -272,6 +272,9 @@ class ImportBatch(models.Model):
         "状态", max_length=12, choices=ImportStatus.choices, default=ImportStatus.PENDING
     )
     legacy = models.BooleanField("双公示格式", default=False)
+    # The court's list of dishonest debtors, imported by the credit office (records created and
+    # ended by the court's dates), not a unit's report.
+    court_list = models.BooleanField("法院失信被执行人名单", default=False)
     total_rows = models.PositiveIntegerField(default=0)
     processed_rows = models.PositiveIntegerField(default=0)
     created_count = models.PositiveIntegerField("导入条数", default=0)

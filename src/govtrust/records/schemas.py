@@ -148,9 +148,9 @@ class RecordIn(BaseModel):
         kinds = list(dict.fromkeys(value))  # each kind once, in the order given
         if PenaltyKind.FINE in kinds and "amount" in info.data and info.data["amount"] is None:
             raise ValueError("处罚种类含罚款时须填写罚款金额（万元）")
-        simple = {PenaltyKind.WARNING, PenaltyKind.FINE}
-        if info.data.get("procedure") == Procedure.SIMPLE and not set(kinds) <= simple:
-            raise ValueError("简易程序只能作出警告或者罚款（《行政处罚法》第五十一条）")
+        problem = simple_procedure_problem(info.data.get("procedure"), kinds)
+        if problem:
+            raise ValueError(problem)
         return kinds
 
     @field_validator("court_ground")
@@ -179,18 +179,34 @@ class RecordIn(BaseModel):
         needed = ("source_type", "decision_date", "procedure", "penalties")
         if not all(name in info.data for name in needed):
             return value  # an earlier field is wrong and already reported
-        floor = minimum_class(
-            Decision(
-                source_type=info.data["source_type"],
-                decided=info.data["decision_date"],
-                procedure=info.data["procedure"],
-                penalties=tuple(info.data["penalties"]),
-            )
+        decision = Decision(
+            source_type=info.data["source_type"],
+            decided=info.data["decision_date"],
+            procedure=info.data["procedure"],
+            penalties=tuple(info.data["penalties"]),
         )
-        if SEVERITIES.index(value) < SEVERITIES.index(floor):
-            label = Severity(floor).label
-            raise ValueError(f"按作出决定时施行的规定，该决定至少为“{label}”，不能调低")
+        problem = severity_problem(decision, value)
+        if problem:
+            raise ValueError(problem)
         return value
+
+
+def simple_procedure_problem(procedure: object, kinds: list[PenaltyKind] | list[str]) -> str:
+    """Why these penalties cannot have been decided by this procedure ("" when they can)."""
+    simple = {PenaltyKind.WARNING, PenaltyKind.FINE}
+    if procedure == Procedure.SIMPLE and not set(kinds) <= simple:
+        return "简易程序只能作出警告或者罚款（《行政处罚法》第五十一条）"
+    return ""
+
+
+def severity_problem(decision: Decision, severity: str) -> str:
+    """Why `severity` is below the law's class for the decision ("" when it is not): the
+    clerk, or an upheld objection, may raise the class, never lower it."""
+    floor = minimum_class(decision)
+    if SEVERITIES.index(severity) < SEVERITIES.index(floor):
+        label = Severity(floor).label
+        return f"按作出决定时施行的规定，该决定至少为“{label}”，不能调低"
+    return ""
 
 
 # Labels of the coded fields, for messages that name what a person can choose.

@@ -34,7 +34,9 @@ def import_list(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
     error = ""
     if request.method == "POST":
-        policy.require(user, "records.file")
+        # The court's list is the credit office's to import (it publishes and ends entries).
+        court_list = request.POST.get("court_list") == "1"
+        policy.require(user, "records.publish" if court_list else "records.file")
         upload = request.FILES.get("file")
         if upload is None:
             error = "请选择要上传的文件"
@@ -46,6 +48,7 @@ def import_list(request: HttpRequest) -> HttpResponse:
                     filename=upload.name or "upload",
                     mode=request.POST.get("mode", ImportMode.ALL_OR_NOTHING),
                     dry_run=request.POST.get("dry_run") == "1",
+                    court_list=court_list,
                 )
             except Forbidden as exc:
                 raise PermissionDenied(exc.detail) from exc
@@ -57,7 +60,12 @@ def import_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "records/imports.html",
-        {"page": page, "error": error, "modes": ImportMode.choices},
+        {
+            "page": page,
+            "error": error,
+            "modes": ImportMode.choices,
+            "court": request.POST.get("court_list") == "1",
+        },
         status=400 if error else 200,
     )
 

@@ -21,36 +21,45 @@ class Clock:
 
 
 # (kind, the status the clock runs in) -> its clock. A status not listed keeps the clock it had.
+# None of these figures is in a text that binds this platform: the Gansu plan fixes only the
+# 7-day reporting deadline, and the national texts (国办发〔2025〕22号 三, 《信用修复管理办法》)
+# set time limits for applications through "信用中国" whose figures were not verified here. Each
+# is therefore local policy, says so, and is configurable by the setting named (docs/rules.md).
+LOCAL = "本地政策，可配置"
 CLOCKS: dict[tuple[str, str], Clock] = {
     ("objection", "received"): Clock(
         2,
         "GOVTRUST_OBJECTION_ACCEPT_DAYS",
         "受理审查",
-        "信用主管部门收到异议申请后2个工作日内决定是否受理"
-        "（domain.md §5，广州市公共信用信息异议处理实践）",
+        f"信用主管部门收到异议申请后2个工作日内决定是否受理（{LOCAL}）",
     ),
     ("objection", "verifying"): Clock(
         10,
         "GOVTRUST_OBJECTION_VERIFY_DAYS",
         "数据提供单位核实",
-        "数据提供单位10个工作日内核实并反馈（domain.md §5）",
+        f"数据提供单位10个工作日内核实并反馈（{LOCAL}）",
     ),
     ("repair", "received"): Clock(
         10,
         "GOVTRUST_REPAIR_DECIDE_DAYS",
         "修复审查",
-        "申请材料齐全之日起10个工作日内作出是否准予修复的决定（domain.md §5，信用修复管理办法）",
+        f"收到信用修复申请之日起10个工作日内作出是否准予修复的决定（{LOCAL}）",
     ),
     ("report", "received"): Clock(
         15,
         "GOVTRUST_REPORT_REPLY_DAYS",
         "答复",
-        "投诉举报自收到之日起15个工作日内答复（地方规定，可配置；domain.md §5）",
+        f"投诉举报自收到之日起15个工作日内答复（{LOCAL}）",
     ),
 }
 
-# An approved repair reaches the sharing platform within this many working days (domain.md §5).
-REPAIR_EXCHANGE_DAYS = 3
+
+def repair_exchange_days() -> int:
+    """Working days within which an approved repair reaches the sharing platform (local policy,
+    setting GOVTRUST_REPAIR_EXCHANGE_DAYS; 《信用修复管理办法》第三条 requires sharing to stop,
+    without a figure verified here)."""
+    return int(getattr(settings, "GOVTRUST_REPAIR_EXCHANGE_DAYS", 3))
+
 
 # Sources whose records are not repaired by the credit office: a court list ends by the court.
 NOT_REPAIRABLE = {

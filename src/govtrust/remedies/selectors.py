@@ -163,6 +163,7 @@ def public_case(case: Case) -> dict[str, Any]:
         "closed_at": case.closed_at,
         "outcome_reason": case.outcome_reason,
         "corrections": case.corrections,
+        "effects": repair_effects(case),
         "steps": [
             {
                 "at": e.at,
@@ -174,6 +175,34 @@ def public_case(case: Case) -> dict[str, Any]:
             for e in case.events.all()
         ],
     }
+
+
+def repair_effects(case: Case) -> list[dict[str, str]]:
+    """What an approved repair did, for the filer: the publication ended, the sharing platform
+    told to stop, the measures lifted (信用修复管理办法: the three go together)."""
+    record = case.record
+    if case.kind != CaseKind.REPAIR or case.status != "approved" or record is None:
+        return []
+    publication = getattr(record, "publication", None)
+    ended = "未在公示中"
+    if publication is not None and publication.withdrawn_at is not None:
+        ended = f"已于{timezone.localtime(publication.withdrawn_at):%Y年%m月%d日}结束公示"
+    notice = record.exchange_notices.filter(case_number=case.number).first()
+    shared = "无需通知"
+    if notice is not None:
+        shared = "已通知省信用信息共享平台停止共享和使用"
+        if notice.batch_id is None:
+            shared = "停止共享和使用的通知已列入下一批报送省信用信息共享平台"
+    lifted = record.measures.filter(status="lifted", mitigation_note__contains=case.number)
+    running = record.measures.filter(status__in=("active", "submitted", "lightened")).count()
+    measures = f"已解除{lifted.count()}项惩戒措施" if lifted.exists() else "没有需解除的惩戒措施"
+    if running:
+        measures += f"，{running}项仍在执行"
+    return [
+        {"name": "公示", "state": ended},
+        {"name": "共享", "state": shared},
+        {"name": "惩戒措施", "state": measures},
+    ]
 
 
 def self_corrections(user: User, record_number: str) -> QuerySet[SelfCorrection]:

@@ -19,7 +19,7 @@ from govtrust.directory.access import attempt, capability_required, posted_int, 
 from govtrust.remedies import selectors
 from govtrust.remedies.downloads import evidence_response
 from govtrust.remedies.models import CaseKind
-from govtrust.remedies.services.filing import OBJECTION_FIELDS
+from govtrust.remedies.services.filing import CORRECTION_OPTIONS, OBJECTION_FIELDS
 from govtrust.remedies.services.followup import report_to_draft
 from govtrust.remedies.services.handling import case_act
 from govtrust.remedies.workflow import STATUS_LABELS, available
@@ -67,6 +67,7 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
         "contact_name": name,
         "contact_phone": phone,
         "correctable": {k: OBJECTION_FIELDS[k] for k in case.fields if k in OBJECTION_FIELDS},
+        "options": CORRECTION_OPTIONS,
         "evidence": list(case.evidence.all()),
     }
     return render(request, "remedies/case.html", context)
@@ -77,9 +78,9 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
 def act(request: HttpRequest, number: str) -> HttpResponse:
     post = request.POST
     changes = {
-        key[len("new_") :]: post.get(key, "")
+        key[len("new_") :]: ",".join(v for v in post.getlist(key) if v.strip())
         for key in post
-        if key.startswith("new_") and post.get(key, "").strip()
+        if key.startswith("new_") and "".join(post.getlist(key)).strip()
     }
     case = attempt(
         request,

@@ -172,6 +172,18 @@ def rule_in_force(source_type: str, day: datetime.date) -> RuleVersion:
     return current[-1] if current else min(pool, key=lambda r: r.effective_from)
 
 
+def rules_changed() -> None:
+    """Forget cached look-ups after the versions changed (a version added by the credit office,
+    a test adding one)."""
+    rule_in_force.cache_clear()
+    minimum_class.cache_clear()
+
+
+def lighter(new: Period, old: Period) -> bool:
+    """Whether `new` is more lenient to the subject than `old` (ends sooner, or not at all)."""
+    return _leniency(new) < _leniency(old)
+
+
 def _leniency(period: Period) -> tuple[int, float, float]:
     """Sort key: smaller is more lenient to the subject."""
     if not period.published:
@@ -184,12 +196,13 @@ def _leniency(period: Period) -> tuple[int, float, float]:
 
 def period_for(decision: Decision, *, on: datetime.date) -> Period:
     """The period that applies on day `on`: 从旧兼从轻 between the version in force on the
-    decision date and the one in force on `on` (ties keep the older one)."""
+    decision date and the one in force on `on` (ties keep the older one), unless the later
+    version's transitional clause keeps earlier decisions under their own version."""
     at_decision = evaluate(rule_in_force(decision.source_type, decision.decided), decision)
     if on <= decision.decided:
         return at_decision
     now = rule_in_force(decision.source_type, on)
-    if now == at_decision.rule:
+    if now == at_decision.rule or now.transitional == "none":
         return at_decision
     later = evaluate(now, decision)
     return later if _leniency(later) < _leniency(at_decision) else at_decision

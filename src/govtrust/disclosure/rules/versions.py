@@ -17,6 +17,7 @@ from types import MappingProxyType
 
 D = datetime.date
 SEVERITIES = ("minor", "general", "serious")  # in rising order
+TRANSITIONAL = ("lighter", "none")
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,11 @@ class RuleVersion:
     classes_source: str = ""
     court_list: bool = False  # terms by the ground of 法释〔2017〕7号 第一条, not by class
     internal: bool = False  # never published unless a version naming a legal basis says so
+    # The version's own transitional clause, for decisions made before it took effect:
+    # "lighter" — it applies to them only where it is lighter (从旧兼从轻, the default);
+    # "none" — it never applies to them (the version in force at the decision keeps them).
+    transitional: str = "lighter"
+    transitional_source: str = "从旧兼从轻（《行政处罚法》第三十七条所体现的原则；本地政策）"
 
     @property
     def label(self) -> str:

@@ -4,6 +4,7 @@ from govtrust.measures.services.issue import (
     add_months,
     measure_rule_revise,
     measures_issue,
+    measures_lift,
     measures_mitigate,
     rules_in_force,
 )
@@ -17,6 +18,7 @@ __all__ = [
     "add_months",
     "measure_rule_revise",
     "measures_issue",
+    "measures_lift",
     "measures_mitigate",
     "rectification_submit",
     "rectification_verify",

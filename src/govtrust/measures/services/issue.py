@@ -140,6 +140,38 @@ def measures_mitigate(*, record: Record, correction_kind: str, actor: User) -> l
     return changed
 
 
+# Measures that still bind the subject: the ones a repair or a court's deletion lifts.
+RUNNING = (MeasureStatus.ACTIVE, MeasureStatus.SUBMITTED, MeasureStatus.LIGHTENED)
+
+
+@transaction.atomic
+def measures_lift(*, record: Record, reason: str, on: datetime.date, actor: User) -> list[Measure]:
+    """Lift every measure of `record` still running, as of `on`, with `reason` (信用修复办法:
+    repair ends publication, sharing and the measures together). Run in the caller's
+    transaction, so the measures lift with the repair or not at all."""
+    measures = list(Measure.objects.select_for_update().filter(record=record, status__in=RUNNING))
+    for measure in measures:
+        measure.status, measure.mitigation_note = MeasureStatus.LIFTED, reason[:200]
+        if measure.ends_on is None or measure.ends_on > on:
+            measure.ends_on = on
+        measure.version += 1
+    Measure.objects.bulk_update(measures, ["status", "ends_on", "mitigation_note", "version"])
+    if measures:
+        label = dict(MeasureKind.choices)
+        audit_append(
+            actor=actor.username,
+            action="measure.lift",
+            object_type="record",
+            object_id=record.number,
+            after={
+                "reason": reason,
+                "on": on,
+                "measures": [{"kind": label[m.kind], "ends": m.ends_on} for m in measures],
+            },
+        )
+    return measures
+
+
 @transaction.atomic
 def measure_rule_revise(
     *,

@@ -144,6 +144,29 @@ LEGACY_REQUIRED = ("CF_WSH", "CF_XDR_MC", "CF_JDRQ", "CF_CFJG")
 LEGACY_IDENTIFIERS = ("CF_XDR_SHXYM", "CF_XDR_ZJHM")  # at least one of them
 
 
+# The court's list of dishonest debtors (失信被执行人名单) as the provincial credit office
+# receives it for government bodies: one row per entry, matched to its subject by USCC. A row with
+# a deletion date is the court's deletion (performance, revocation): it ends the entry.
+COURT: dict[str, str] = {
+    "案号": "decision_number",
+    "执行法院": "authority_name",
+    "失信情形": "court_ground",
+    "发布日期": "decision_date",
+    "撤销/删除日期": "deleted_on",
+    "统一社会信用代码": "subject_identifier",
+    "被执行人": "subject_name",
+    "延长年限": "extension_years",
+}
+COURT_SYNONYMS = {
+    "删除日期": "撤销/删除日期",
+    "撤销日期": "撤销/删除日期",
+    "撤销或删除日期": "撤销/删除日期",
+    "被执行人名称": "被执行人",
+    "被执行人姓名/名称": "被执行人",
+}
+COURT_REQUIRED = ("案号", "执行法院", "失信情形", "发布日期", "统一社会信用代码")
+
+
 def _key(header: Any) -> str:
     return cells.compact(header).replace("*", "").replace("＊", "").upper()
 
@@ -152,7 +175,9 @@ _LOOKUP: dict[str, str] = {}
 for _column in COLUMNS:
     for _name in (_column.header, *_column.synonyms):
         _LOOKUP[_key(_name)] = _column.field
-BY_FIELD = {column.field: column for column in COLUMNS}
+# Only in the court's list: the day the court deleted (or revoked) the entry.
+DELETED_ON = Column("deleted_on", "撤销/删除日期", False, "人民法院删除或撤销之日")
+BY_FIELD = {column.field: column for column in (*COLUMNS, DELETED_ON)}
 LABELS: dict[str, dict[str, str]] = {
     column.field: {
         **{label: value for value, label in column.choices},
@@ -178,12 +203,16 @@ class Layout:
     header_row: int  # 0-based index of the header row in the sheet
     positions: dict[str, int]  # field (or CF_ code in legacy files) -> column index
     legacy: bool
+    court: bool = False  # the court's list (COURT): positions by field
 
 
 def find_layout(rows: list[list[Any]]) -> Layout | None:
     """The header among the first rows: the template's names, their synonyms, or CF_* codes."""
     for index, row in enumerate(rows[:_HEADER_SCAN_ROWS]):
         keys = [_key(cell) for cell in row]
+        court = _court_positions(keys)
+        if court is not None:
+            return Layout(index, court, legacy=False, court=True)
         legacy = {k: i for i, k in enumerate(keys) if k.startswith("CF_") or k == "BZ"}
         if all(code in legacy for code in LEGACY_REQUIRED) and any(
             code in legacy for code in LEGACY_IDENTIFIERS
@@ -199,7 +228,18 @@ def find_layout(rows: list[list[Any]]) -> Layout | None:
     return None
 
 
+def _court_positions(keys: list[str]) -> dict[str, int] | None:
+    """The court list's columns by field, when the row is its header (案号 and 执行法院 name it)."""
+    names = {_key(n): n for n in COURT} | {_key(s): n for s, n in COURT_SYNONYMS.items()}
+    found = {names[k]: i for i, k in reversed(list(enumerate(keys))) if k in names}
+    if "案号" not in found or "执行法院" not in found:
+        return None
+    return {COURT[name]: i for name, i in found.items()}
+
+
 def missing_columns(layout: Layout) -> list[str]:
+    if layout.court:
+        return [n for n in COURT_REQUIRED if COURT[n] not in layout.positions]
     if layout.legacy:
         return [code for code in LEGACY_REQUIRED if code not in layout.positions]
     return [c.header for c in COLUMNS if c.required and c.field not in layout.positions]

@@ -9,7 +9,7 @@ from govtrust.records.bulk import cells
 from govtrust.records.bulk.columns import LABELS, LEGACY, Layout
 
 _GOVERNMENT_SUFFIXES = ("人民政府", "管理委员会", "管委会", "办事处")
-_DATE_FIELDS = {"decision_date", "arose_on"}
+_DATE_FIELDS = {"decision_date", "arose_on", "deleted_on"}
 _PERSON_KINDS = {"自然人", "个人", "个体", "公民"}  # CF_XDR_LB as the national format spells it
 
 
@@ -73,6 +73,8 @@ def payload(row: list[Any], layout: Layout) -> dict[str, Any]:
     """The row's values by RecordIn field, cleaned; empty optional cells left out."""
     if layout.legacy:
         return _legacy(row, layout)
+    if layout.court:
+        return _court(row, layout)
     data = {field: _clean(field, _cell(row, i)) for field, i in layout.positions.items()}
     for optional in ("amount", "procedure", "safety_area"):
         if data.get(optional) in ("", None):
@@ -113,6 +115,25 @@ def _legacy(row: list[Any], layout: Layout) -> dict[str, Any]:
     data["arose_on"] = data.get("decision_date")
     if data.get("amount") in ("", None):
         data.pop("amount", None)
+    return data
+
+
+def _court(row: list[Any], layout: Layout) -> dict[str, Any]:
+    """A court-list row: an entry of 法释〔2017〕7号, published by the court on its 发布日期. The
+    subject's kind and name come from the directory by USCC (bulk_rows.court_subjects)."""
+    data = {field: _clean(field, _cell(row, i)) for field, i in layout.positions.items()}
+    ground = data.get("court_ground")
+    data.update(
+        source_type="debtor_list",
+        domain="other",
+        severity="serious",
+        arose_on=data.get("decision_date"),
+        facts=f"经人民法院纳入失信被执行人名单（法释〔2017〕7号第一条第{ground}项）",
+        basis="《最高人民法院关于公布失信被执行人名单信息的若干规定》（法释〔2017〕7号）",
+        outcome="纳入失信被执行人名单",
+    )
+    if not data.get("deleted_on"):
+        data.pop("deleted_on", None)
     return data
 
 

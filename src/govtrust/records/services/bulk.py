@@ -81,11 +81,13 @@ def import_batch_create(
     mode: str = ImportMode.ALL_OR_NOTHING,
     dry_run: bool = False,
     queue: bool = True,
+    court_list: bool = False,
 ) -> ImportBatch:
     """Store and check an upload, then queue it for the worker once the row that describes it
     is committed (`queue=False`: the caller runs it at once, as `govtrust import` does).
-    Nothing is imported yet."""
-    policy.require(actor, "records.file")
+    Nothing is imported yet. `court_list`: the court's list of dishonest debtors, which the
+    credit office imports (it publishes the entries and ends them)."""
+    policy.require(actor, "records.publish" if court_list else "records.file")
     if mode not in ImportMode.values:
         raise DomainError("导入方式无效", errors=[("mode", f"应为 {', '.join(ImportMode.values)}")])
     safe_name = Path(filename or "upload").name[-200:] or "upload"
@@ -109,6 +111,7 @@ def import_batch_create(
             kind=kind,
             mode=mode,
             dry_run=dry_run,
+            court_list=court_list,
         )
         audit_append(
             actor=actor.username,
@@ -121,6 +124,7 @@ def import_batch_create(
                 "size": size,
                 "mode": mode,
                 "dry_run": dry_run,
+                "court_list": court_list,
             },
         )
         if queue:
@@ -193,7 +197,14 @@ def import_batch_run(
         max_rows = int(getattr(settings, "GOVTRUST_IMPORT_MAX_ROWS", 200_000))
         if total > max_rows:
             raise DomainError(f"行数过多：{total}行，上限为{max_rows}行，请分成多个文件")
-        intake.legacy = layout.legacy
+        if layout.court != batch.court_list:
+            raise DomainError(
+                "法院失信被执行人名单请通过“导入法院名单”上传"
+                if layout.court
+                else "找不到法院名单的表头：须包含“案号”“执行法院”“失信情形”“发布日期”"
+                "“统一社会信用代码”"
+            )
+        intake.legacy, intake.court = layout.legacy, layout.court
         intake.write = not batch.dry_run
         all_or_nothing = batch.mode == ImportMode.ALL_OR_NOTHING
         processed = 0
@@ -212,10 +223,10 @@ def import_batch_run(
                         if on_progress is not None:
                             on_progress(processed, total)
                 errors += _run_chunk(chunk, intake, all_or_nothing, errors)
-                if all_or_nothing and errors and intake.created:
+                if all_or_nothing and errors and (intake.created or intake.ended):
                     raise _Rollback
         except _Rollback:
-            intake.created = intake.skipped = 0
+            intake.created = intake.skipped = intake.ended = 0
         batch.processed_rows, batch.total_rows = processed, total
         _finish(batch, intake, errors, layout)
     except DomainError as exc:
@@ -252,6 +263,8 @@ def _finish(batch: ImportBatch, intake: Intake, errors: list[RowError], layout: 
         report.write(batch_file(batch), batch.kind, layout, errors, report_file(batch))
         batch.has_report = True
     skipped = f"，{intake.skipped}条此前已登记，已跳过" if intake.skipped else ""
+    if intake.ended:
+        skipped += f"，{intake.ended}条经人民法院删除，已结束公示"
     if not errors:
         batch.status = ImportStatus.SUCCEEDED
         if batch.dry_run:

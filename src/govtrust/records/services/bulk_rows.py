@@ -9,6 +9,7 @@ line and their audit events), which is where the speed of bulk intake comes from
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,11 +18,12 @@ from pydantic import ValidationError
 
 from govtrust.core.audit import audit_append_many
 from govtrust.core.bulk_insert import ids_by, insert_many
+from govtrust.core.clock import today_beijing
 from govtrust.core.errors import DomainError
 from govtrust.core.validation import translate
 from govtrust.core.workdays import Deadline
 from govtrust.core.workdays.engine import Calendar
-from govtrust.directory.models import User
+from govtrust.directory.models import Department, Government, User
 from govtrust.records.models import Record, RecordEvent
 from govtrust.records.schemas import CHOICES, RecordIn
 from govtrust.records.services.deadlines import on_time, reporting_deadline
@@ -55,6 +57,8 @@ class Intake:
     calendar: Calendar | None = None  # read once per file: the table is small
     created: int = 0
     skipped: int = 0  # rows already registered (a file sent again): neither written nor errors
+    court: bool = False  # the court's list: subjects by USCC, deletion rows end entries
+    ended: int = 0  # court-list entries ended by the court's deletion
 
     def deadline(self, arose_on: datetime.date) -> Deadline:
         if arose_on not in self.deadlines:
@@ -80,9 +84,97 @@ def _validate(
     return valid, errors
 
 
+# Apps acting on the court's deletion of an entry (the publication ends, the measures are
+# lifted) register here in their AppConfig.ready(); each is called with keywords record, reason,
+# on, actor, in the import's transaction, and returns whether it changed anything.
+_on_court_deletion: list[Callable[..., object]] = []
+COURT_DELETION = "人民法院删除"
+
+
+def register_on_court_deletion(hook: Callable[..., object]) -> None:
+    if hook not in _on_court_deletion:
+        _on_court_deletion.append(hook)
+
+
+def court_subjects(
+    rows: list[tuple[int, dict[str, Any]]],
+) -> tuple[list[tuple[int, dict[str, Any]]], list[RowError]]:
+    """Court-list rows matched to their subject by USCC: a government or a department of the
+    directory gives the row its kind and, where the sheet has none, its name."""
+    usccs = {str(data.get("subject_identifier", "")) for _n, data in rows}
+    known = {
+        **{d.uscc: ("department", d.name) for d in Department.objects.filter(uscc__in=usccs)},
+        **{g.uscc: ("government", g.name) for g in Government.objects.filter(uscc__in=usccs)},
+    }
+    matched, errors = [], []
+    for number, data in rows:
+        subject = known.get(str(data.get("subject_identifier", "")))
+        if subject is None:
+            message = "该统一社会信用代码未匹配到本平台登记的政府机关或部门"
+            errors.append(RowError(number, "subject_identifier", message))
+            continue
+        data["subject_kind"] = subject[0]
+        data["subject_name"] = data.get("subject_name") or subject[1]
+        matched.append((number, data))
+    return matched, errors
+
+
+def _deletions(
+    rows: list[tuple[int, dict[str, Any]]],
+) -> tuple[dict[int, datetime.date], list[RowError]]:
+    """The rows' deletion dates (taken out of the payload RecordIn checks)."""
+    found, errors = {}, []
+    for number, data in rows:
+        day = data.pop("deleted_on", None)
+        if day is None:
+            continue
+        decided = data.get("decision_date")
+        if not isinstance(day, datetime.date):
+            errors.append(RowError(number, "deleted_on", "应为日期，如 2025-03-05"))
+        elif day > today_beijing():
+            errors.append(RowError(number, "deleted_on", "不能晚于今天"))
+        elif isinstance(decided, datetime.date) and day < decided:
+            errors.append(RowError(number, "deleted_on", "不能早于发布日期"))
+        else:
+            found[number] = day
+    return found, errors
+
+
+def _court_delete(fields: dict[str, Any], on: datetime.date, intake: Intake) -> None:
+    """End the entry the court deleted, if it is registered; a second time changes nothing."""
+    record = (
+        Record.objects.filter(
+            subject_key=fields["subject_key"], decision_key=fields["decision_key"]
+        )
+        .exclude(status=Status.RETURNED)
+        .first()
+    )
+    changed = False
+    if record is not None and intake.write:
+        for hook in _on_court_deletion:
+            changed = (
+                bool(hook(record=record, reason=COURT_DELETION, on=on, actor=intake.actor))
+                or changed
+            )
+    if changed:
+        intake.ended += 1
+    else:
+        intake.skipped += 1
+
+
 def import_chunk(rows: list[tuple[int, dict[str, Any]]], intake: Intake) -> list[RowError]:
-    """Check a chunk of rows and, when `intake.write`, write the good ones as submitted records."""
-    valid, errors = _validate(rows, intake)
+    """Check a chunk of rows and, when `intake.write`, write the good ones as submitted records
+    (court list: end the entries the court deleted)."""
+    errors: list[RowError] = []
+    deleted: dict[int, datetime.date] = {}
+    if intake.court:
+        rows, errors = court_subjects(rows)
+        deleted, bad = _deletions(rows)
+        errors += bad
+        refused = {e.row for e in bad}
+        rows = [(number, data) for number, data in rows if number not in refused]
+    valid, invalid = _validate(rows, intake)
+    errors += invalid
     directory = SubjectDirectory([item for _n, item in valid])
     prepared: list[tuple[int, RecordIn, dict[str, Any]]] = []
     for number, item in valid:
@@ -93,6 +185,9 @@ def import_chunk(rows: list[tuple[int, dict[str, Any]]], intake: Intake) -> list
             }
         except DomainError as exc:
             errors += [RowError(number, f, m) for f, m in exc.errors or [("", exc.detail)]]
+            continue
+        if number in deleted:
+            _court_delete(fields, deleted[number], intake)
             continue
         key = (fields["subject_key"], fields["decision_key"])
         if key in intake.seen:

@@ -26,6 +26,7 @@ from govtrust.directory.models import Department, Government
 from govtrust.disclosure.models import Publication
 from govtrust.disclosure.rules.periods import repair_opens
 from govtrust.disclosure.selectors import publications_public
+from govtrust.records.models import CourtGround, PenaltyKind, Procedure, SafetyArea, Severity
 from govtrust.remedies import rules
 from govtrust.remedies.models import Case, CaseEvent, CaseKind
 from govtrust.remedies.services.common import (
@@ -50,6 +51,21 @@ OBJECTION_FIELDS = {
     "basis": "依据",
     "outcome": "处理结果",
     "amount": "金额",
+    "procedure": "决定程序",
+    "penalties": "处罚种类",
+    "severity": "严重程度",
+    "safety_area": "特殊领域",
+    "court_ground": "失信情形",
+    "extension_years": "延长年限",
+}
+# The choices of the coded fields an upheld objection corrects (the staff form lists them).
+CORRECTION_OPTIONS: dict[str, list[tuple[str, str]]] = {
+    "procedure": Procedure.choices,
+    "penalties": PenaltyKind.choices,
+    "severity": Severity.choices,
+    "safety_area": [(v, str(label)) for v, label in SafetyArea.choices if v],
+    "court_ground": [(str(v), str(label)) for v, label in CourtGround.choices],
+    "extension_years": [(str(n), f"{n}年") for n in range(4)],
 }
 _PHONE = re.compile(r"^1[3-9]\d{9}$|^0\d{2,3}-?\d{7,8}$")
 

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from govtrust.core.audit import audit_append
+from govtrust.core.clock import today_beijing
 from govtrust.core.errors import Conflict, DomainError, Forbidden, NotFound
 from govtrust.core.lifecycle import transition_apply
 from govtrust.core.workdays import add_working_days
@@ -19,13 +20,14 @@ from govtrust.directory import policy
 from govtrust.directory.models import User
 from govtrust.disclosure.models import Publication, PublicationStatus, WithdrawReason
 from govtrust.disclosure.services import publication_withdraw
-from govtrust.disclosure.services_rules import publication_correct
+from govtrust.disclosure.services_periods import Outcome, period_now, publication_reperiod
 from govtrust.exchange.models import NoticeKind
 from govtrust.exchange.services import notice_queue
+from govtrust.measures.services import measures_lift
 from govtrust.records.models import Record
 from govtrust.records.services.corrections import record_correct
 from govtrust.remedies.models import Case, CaseEvent, CaseKind
-from govtrust.remedies.rules import REPAIR_EXCHANGE_DAYS
+from govtrust.remedies.rules import repair_exchange_days
 from govtrust.remedies.services.common import clock_start, status_line_refresh
 from govtrust.remedies.workflow import CLOSED, STATUS_LABELS, CaseTransition, transition
 
@@ -88,21 +90,34 @@ def _uphold(case: Case, actor: User, reason: str, changes: dict[str, Any], withd
     case.corrections = record_correct(
         record=record, changes=changes, actor=actor, reason=f"异议 {case.number}：{reason}"
     )
-    publication_correct(
-        publication=publication, actor_name=actor.username, reason=f"异议成立（{case.number}）"
+    # The corrected decision may move the period (a date, a class, a procedure): recomputed.
+    today = today_beijing()
+    publication.record = record
+    outcome = publication_reperiod(
+        publication=publication,
+        period=period_now(publication, today),
+        today=today,
+        actor_name=actor.username,
+        reason=f"异议成立（{case.number}）",
+        withdraw_reason=WithdrawReason.OBJECTION,
     )
-    notice_queue(record=record, kind=NoticeKind.CORRECTED, case_number=case.number, due_date=None)
+    kind = NoticeKind.WITHDRAWN if outcome == Outcome.ENDED else NoticeKind.CORRECTED
+    notice_queue(record=record, kind=kind, case_number=case.number, due_date=None)
 
 
 def _approve_repair(case: Case, actor: User) -> None:
+    """信用修复管理办法: an approved repair ends the publication, stops sharing (the exchange is
+    told) and lifts the record's measures, together: this runs in case_act's transaction."""
     publication = _publication(case)
     record = _record(case)
     if publication is not None and publication.status == PublicationStatus.PUBLISHED:
         publication_withdraw(
             publication=publication, reason=WithdrawReason.REPAIRED, actor_name=actor.username
         )
-    due = add_working_days(timezone.localdate(), REPAIR_EXCHANGE_DAYS).due_date
+    today = today_beijing()
+    due = add_working_days(today, repair_exchange_days()).due_date
     notice_queue(record=record, kind=NoticeKind.REPAIRED, case_number=case.number, due_date=due)
+    measures_lift(record=record, reason=f"信用修复（{case.number}）", on=today, actor=actor)
 
 
 @transaction.atomic

@@ -23,7 +23,7 @@ def search_triggers(apps, schema_editor):  # type: ignore[no-untyped-def]
 
 
 class Migration(migrations.Migration):
-    dependencies = [("disclosure", "0005_publication_open_ended_periods")]
+    dependencies = [("disclosure", "0006_period_reevaluation")]
 
     operations = [
         migrations.AlterField(
