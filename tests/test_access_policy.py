@@ -403,3 +403,21 @@ def test_an_internal_report_is_read_only_by_those_who_reach_its_issuer(world: Wo
         client = Client()
         client.force_login(reader)
         assert client.get(f"/backoffice/documents/{document.code}.pdf").status_code == expected
+
+
+def test_a_one_off_screening_is_audited(world: World) -> None:
+    """Red-team finding: the one-off screening endpoints named records and measures anywhere
+    in the province and left no trace. WHEN a clerk screens a list over the API THEN an audit
+    event counts the candidates, without their names."""
+    client = Client()
+    token = token_create(user=world.users["clerk", "sibling"])
+    answer = client.post(
+        "/api/v1/screenings",
+        {"candidates": [{"name": "王伟", "identifier": ""}]},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    assert answer.status_code == 200
+    event = AuditEvent.objects.get(action="screening.once")
+    assert event.actor == "clerk_sibling" and event.after["candidates"] == 1
+    assert "王伟" not in str(event.after)

@@ -68,6 +68,7 @@ ACTION_LABELS: dict[str, str] = {
     "case.report.draft": "投诉举报转为记录草稿",
     "document.download": "下载文书",
     "screening.read": "查看审查结果",
+    "screening.once": "一次性信用审查（不保存）",
     "user.create": "创建账号",
     "token.create": "创建API令牌",
     "department.create": "创建部门",

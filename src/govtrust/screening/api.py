@@ -9,7 +9,6 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
-from django.utils import timezone
 from ninja import Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
 
@@ -19,12 +18,13 @@ from govtrust.directory.models import User
 from govtrust.documents.services.issue import verify_url
 from govtrust.ledger.models import Checkpoint
 from govtrust.screening.candidates import candidates_read, results_xlsx
-from govtrust.screening.engine import Candidate, Result, judgement_record, screen
+from govtrust.screening.engine import Candidate, Result, judgement_record
 from govtrust.screening.models import Screening
 from govtrust.screening.selectors import checkpoint_label, counts, pending
 from govtrust.screening.services import (
     screening_certify,
     screening_judge,
+    screening_once,
     screening_read,
     screening_run,
     stored_result,
@@ -74,12 +74,11 @@ def _screener(request: HttpRequest) -> User:
 
 @router.post("/screenings", response=list[ResultOut], summary="评优评先信用审查")
 def screening(request: HttpRequest, body: ScreeningIn) -> list[ResultOut]:
-    user = _screener(request)
     candidates = [
         Candidate(row=i, name=c.name, identifier=c.identifier, unit=c.unit)
         for i, c in enumerate(body.candidates, start=1)
     ]
-    return _results(screen(candidates, today=timezone.localdate(), scope_code=user.scope_code))
+    return _results(screening_once(candidates=candidates, actor=_screener(request)))
 
 
 @router.post(
@@ -91,8 +90,7 @@ def screening_upload(
     request: HttpRequest, file: File[UploadedFile], format: str = "json"
 ) -> list[ResultOut] | HttpResponse:
     user = _screener(request)
-    candidates = candidates_read(file, file.name or "名单.xlsx")
-    results = screen(candidates, today=timezone.localdate(), scope_code=user.scope_code)
+    results = screening_once(candidates=candidates_read(file, file.name or "名单.xlsx"), actor=user)
     if format == "xlsx":
         checkpoint = checkpoint_label(Checkpoint.objects.first())
         response = HttpResponse(

@@ -71,6 +71,25 @@ def stored_result(result: Result) -> dict[str, Any]:
     }
 
 
+def screening_once(*, candidates: list[Candidate], actor: User) -> list[Result]:
+    """A screening that is not kept (the API's one-off calls): its results name people and
+    their records like a kept one's, so it is audited like reading one, without the names."""
+    policy.require(actor, "screening.run")
+    results = screen(candidates, today=timezone.localdate(), scope_code=actor.scope_code)
+    audit_append(
+        actor=actor.username,
+        action="screening.once",
+        object_type="screening",
+        object_id="",
+        after={
+            "candidates": len(results),
+            "restricted": sum(r.verdict == "restricted" for r in results),
+            "review": sum(r.verdict == "review" for r in results),
+        },
+    )
+    return results
+
+
 def screening_run(
     *,
     title: str,
