@@ -67,6 +67,20 @@ def test_spraying_one_password_over_many_accounts_from_one_address_is_throttled(
     assert sign_in(Client(), users[0], address=OWNER) == 302
 
 
+def test_staff_mistyping_behind_one_office_address_do_not_shut_the_office_out(
+    make_user: Callable[..., User],
+) -> None:
+    """Red-team finding: ten failed sign-ins from an office's shared address shut every account
+    there out. GIVEN three colleagues behind one address WHEN each mistypes their own password
+    four times THEN a fourth colleague still signs in from that address."""
+    office = "203.0.113.200"
+    staff = [make_user(f"office_{n}", "clerk", "620102") for n in range(4)]
+    for user in staff[:3]:
+        for _ in range(4):
+            assert sign_in(Client(), user, password="Typo-Pass-2026", address=office) == 200
+    assert sign_in(Client(), staff[3], address=office) == 302
+
+
 def test_security_administrator_unlocks_an_account(
     client: Client, clerk: User, make_user: Callable[..., User]
 ) -> None:

@@ -58,8 +58,12 @@ def _login_failed(
     username = str(credentials.get("username", ""))[:150]
     address = client_address(request)
     if request is not None:
-        # Counted over all accounts: password spraying from one address (see views_signin).
-        throttle.hit("login-address", address, settings.GOVTRUST_LOGIN_ADDRESS_WINDOW)
+        # Password spraying is one address failing on many accounts: count the accounts, not
+        # the attempts, so an office behind one NAT address whose staff mistype their own
+        # passwords is not shut out (each account locks by itself, per address, in axes).
+        window = settings.GOVTRUST_LOGIN_ADDRESS_WINDOW
+        if throttle.hit("login-address-account", f"{address} {username}", window) == 1:
+            throttle.hit("login-address", address, window)
     audit_append(
         actor=username or "anonymous",
         action="auth.login_failed",

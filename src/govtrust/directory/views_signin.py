@@ -2,8 +2,9 @@
 the change of a one-time or expired password. Django's `login()` runs only once every factor
 has passed, so a signed-in session always means a complete sign-in.
 
-Failed passwords are limited per account and address by django-axes, and per address over all
-accounts here (password spraying); wrong codes per account in services_mfa.
+Failed passwords are limited per account and address by django-axes, and per address by the
+number of distinct accounts failing from it here (password spraying); wrong codes per account
+in services_mfa.
 """
 
 from __future__ import annotations
