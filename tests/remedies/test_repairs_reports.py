@@ -222,11 +222,18 @@ def test_honeypot_flood_and_open_case_limits_answer_429_not_500(
     assert "一小时" in response.json()["detail"] and response["Retry-After"] == "3600"
 
 
-def test_open_cases_per_contact_are_limited(objection: Callable[..., Filed]) -> None:
+def test_open_cases_per_contact_are_limited(
+    objection: Callable[..., Filed], published: Callable[..., Publication]
+) -> None:
+    """Five open cases of one phone number about one record; a sixth about it is refused, but
+    the number is not verified, so squatting it must not keep its owner from filing about
+    another record (red-team finding)."""
+    publication = published()
     for i in range(5):
-        objection(address=f"10.0.0.{i}")
+        objection(address=f"10.0.0.{i}", publication=publication)
     with pytest.raises(Throttled, match="正在办理"):
-        objection(address="10.0.0.9")
+        objection(address="10.0.0.9", publication=publication)
+    assert objection(address="10.0.0.10").case.number
 
 
 @override_settings(GOVTRUST_EVIDENCE_MAX_BYTES=1024)

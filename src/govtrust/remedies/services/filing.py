@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from govtrust.core import throttle
@@ -112,8 +113,8 @@ def _text(content: str) -> str:
     return content
 
 
-def _guard(address: str, contact_key: str, honeypot: str) -> None:
-    """Honeypot, per-address rate and open cases per contact: all before any work is done."""
+def _guard(address: str, honeypot: str) -> None:
+    """Honeypot and per-address rate: before any work is done."""
     if honeypot:
         # A form field no person sees was filled: a robot. Refused like a flood, no details.
         raise Throttled("提交未被接受，请稍后再试")
@@ -124,12 +125,22 @@ def _guard(address: str, contact_key: str, honeypot: str) -> None:
         window=3600,
         message="同一网络地址提交过于频繁，请一小时后再试",
     )
-    if contact_key:
-        open_cases = Case.objects.filter(contact_key=contact_key).exclude(status__in=CLOSED).count()
-        if open_cases >= rules.OPEN_CASES_PER_CONTACT:
-            raise Throttled(
-                f"该联系电话已有{open_cases}件正在办理的申请，请办结后再提交", retry_after=86400
-            )
+
+
+def _open_cases(contact_key: str, target: Q) -> None:
+    """Open cases per contact, about the same record or body only: the phone number is not
+    verified, so counted over all targets anyone could use someone's number to keep them from
+    filing about anything (red-team finding); about one target it stops repeated filings."""
+    if not contact_key:
+        return
+    open_cases = (
+        Case.objects.filter(target, contact_key=contact_key).exclude(status__in=CLOSED).count()
+    )
+    if open_cases >= rules.OPEN_CASES_PER_CONTACT:
+        raise Throttled(
+            f"该联系电话就同一对象已有{open_cases}件正在办理的申请，请办结后再提交",
+            retry_after=86400,
+        )
 
 
 def _publication(record_number: str) -> Publication:
@@ -182,8 +193,9 @@ def objection_file(
     if applicant_role not in {"subject", "public"}:
         raise DomainError("请选择申请人身份", errors=[("applicant_role", "主体本人或社会公众")])
     data = _contact(contact, required=True)
-    _guard(address, data["contact_key"], honeypot)
+    _guard(address, honeypot)
     publication = _publication(record_number)
+    _open_cases(data["contact_key"], Q(record_id=publication.record_id))
     unknown = [f for f in fields if f not in OBJECTION_FIELDS]
     if not fields or unknown:
         raise DomainError("请选择有异议的内容", errors=[("fields", "从列出的字段中选择")])
@@ -248,8 +260,9 @@ def repair_apply(
     honeypot: str = "",
 ) -> Filed:
     data = _contact(contact, required=True)
-    _guard(address, data["contact_key"], honeypot)
+    _guard(address, honeypot)
     publication = _publication(record_number)
+    _open_cases(data["contact_key"], Q(record_id=publication.record_id))
     today = timezone.localdate()
     repair_eligibility(publication, today)
     text = _text(content)
@@ -299,7 +312,7 @@ def report_file(
     honeypot: str = "",
 ) -> Filed:
     data = {} if anonymous else _contact(contact, required=True)
-    _guard(address, data.get("contact_key", ""), honeypot)
+    _guard(address, honeypot)
     if department_id:
         department = (
             Department.objects.select_related("government").filter(pk=department_id).first()
@@ -315,6 +328,7 @@ def report_file(
         government, department, name, division = found, None, found.name, found.division_id
     else:
         raise DomainError("请选择被投诉举报的政府或部门", errors=[("government_id", "必选")])
+    _open_cases(data.get("contact_key", ""), Q(target_government=government))
     text = _text(content)
     check_uploads(files)
     case = Case(
