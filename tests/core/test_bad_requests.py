@@ -11,6 +11,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from govtrust.directory.models import User
+from tests.conftest import record_payload
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +68,6 @@ def test_nul_in_a_record_body_creates_nothing(clerk: User) -> None:
     """Given a clerk, when a record is posted whose facts hold an escaped NUL,
     then it is refused with 400 and no record exists."""
     from govtrust.records.models import Record
-    from tests.conftest import record_payload
 
     client = Client()
     client.force_login(clerk)
@@ -129,3 +129,27 @@ def test_far_dates_and_overlong_numbers_get_client_errors_not_500(
     assert answer.status_code == 302
     client.force_login(make_user("office_bad", "credit_office", "62"))
     assert client.post("/backoffice/publish/", {"ids": ["9" * 5000]}).status_code in (200, 302)
+
+
+def test_dates_outside_the_calendar_are_refused_in_words(
+    clerk: User, make_user: Callable[..., User]
+) -> None:
+    """Red-team findings: a record decided on 0001-01-01 was accepted, and a rule revision
+    taking effect on 9999-12-31 froze the rule for good."""
+    client = Client()
+    client.force_login(clerk)
+    ancient = record_payload(decision_date="0001-01-01", arose_on="0001-01-02")
+    answer = client.post("/api/v1/records", ancient, content_type="application/json")
+    assert answer.status_code == 422
+    assert "1949-10-01" in json.dumps(answer.json(), ensure_ascii=False)
+    client.force_login(make_user("office_rules", "credit_office", "62"))
+    revision = {
+        "changes": {"title": "远期修订"},
+        "valid_from": "9999-12-31",
+        "note": "测试",
+        "legal_source": "测试",
+    }
+    answer = client.post(
+        "/api/v1/measure-rules/CS-AWARDS/revisions", revision, content_type="application/json"
+    )
+    assert answer.status_code == 400 and "天之后" in answer.json()["detail"]

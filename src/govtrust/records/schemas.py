@@ -16,7 +16,7 @@ from pydantic import (
     field_validator,
 )
 
-from govtrust.core.clock import today_beijing
+from govtrust.core.clock import EARLIEST, plausible, today_beijing
 from govtrust.core.identifiers import check_ric, check_uscc, organ_uscc_problem
 from govtrust.disclosure.rules.periods import Decision, minimum_class
 from govtrust.disclosure.rules.versions import SEVERITIES
@@ -130,6 +130,8 @@ class RecordIn(BaseModel):
     def _decision_date(cls, value: datetime.date) -> datetime.date:
         if value > today_beijing():
             raise ValueError("决定日期不能晚于今天")
+        if not plausible(value):
+            raise ValueError(f"决定日期应在{EARLIEST}之后")
         return value
 
     @field_validator("arose_on")
@@ -137,6 +139,8 @@ class RecordIn(BaseModel):
     def _arose_on(cls, value: datetime.date, info: ValidationInfo) -> datetime.date:
         if value > today_beijing():
             raise ValueError("信息产生日期不能晚于今天")
+        if not plausible(value):
+            raise ValueError(f"信息产生日期应在{EARLIEST}之后")
         decided = info.data.get("decision_date")
         if decided is not None and value < decided:
             raise ValueError("信息产生日期不能早于决定日期")

@@ -141,6 +141,9 @@ def measures_mitigate(*, record: Record, correction_kind: str, actor: User) -> l
 
 
 # Measures that still bind the subject: the ones a repair or a court's deletion lifts.
+# Local policy: a revision takes effect within a year (a later date is a typing error that
+# would end the current version far ahead and leave no room for another revision).
+MAX_LEAD_DAYS = 366
 RUNNING = (MeasureStatus.ACTIVE, MeasureStatus.SUBMITTED, MeasureStatus.LIGHTENED)
 
 
@@ -193,6 +196,9 @@ def measure_rule_revise(
     changes = check_changes(plain_data(changes))
     if valid_from <= current.valid_from or valid_from < timezone.localdate():
         raise DomainError("生效日期应晚于当前版本的生效日期，且不早于今天")
+    if valid_from > timezone.localdate() + datetime.timedelta(days=MAX_LEAD_DAYS):
+        # 9999-12-31 would end the current version then and freeze the rule for good.
+        raise DomainError(f"生效日期最多可定在{MAX_LEAD_DAYS}天之后")
     legal_source, note = plain(legal_source), plain(note)
     if not legal_source.strip() or not note.strip():
         raise DomainError("请写明修订依据和修订说明")
