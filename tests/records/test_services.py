@@ -209,11 +209,34 @@ def test_a_known_subject_in_scope_is_linked(clerk: User) -> None:
     record = create(clerk, subject_identifier=ric)
     assert record.subject_person == person
     department_record = create(
-        clerk, subject_kind="department", subject_identifier=clerk.department.uscc
+        clerk,
+        subject_kind="department",
+        subject_name=clerk.department.name,
+        subject_identifier=clerk.department.uscc,
     )
     assert department_record.subject_department == clerk.department
     unknown = create(clerk, subject_kind="department", subject_identifier=new_uscc())
     assert unknown.subject_department is None
+
+
+def test_a_known_identifier_under_another_name_is_refused(clerk: User) -> None:
+    """Red-team finding: a department's USCC was filed under another department's name, and a
+    civil servant's ID under a stranger's name. The directory's name is not echoed for a
+    person (it would disclose who holds an ID number)."""
+    assert clerk.department is not None
+    civil_servant_create(department=clerk.department, name="王伟", ric=(ric := new_ric()))
+    with pytest.raises(DomainError) as person:
+        create(clerk, subject_name="完全不同的人", subject_identifier=ric)
+    assert person.value.errors[0][0] == "subject_name"
+    assert "王伟" not in person.value.errors[0][1]
+    with pytest.raises(DomainError) as body:
+        create(
+            clerk,
+            subject_kind="department",
+            subject_name="城关区教育局",
+            subject_identifier=clerk.department.uscc,
+        )
+    assert clerk.department.name in body.value.errors[0][1]
 
 
 @time_machine.travel(datetime.datetime(2027, 12, 27, 10, tzinfo=datetime.UTC), tick=False)

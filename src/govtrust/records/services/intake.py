@@ -89,6 +89,7 @@ def subject_fields(data: RecordIn, actor: User, directory: SubjectDirectory) -> 
         "subject_ric_masked": "",
     }
     division: str | None = None
+    registered: str | None = None  # the name the directory holds for a known identifier
     if data.subject_kind == SubjectKind.CIVIL_SERVANT:
         protected = directory.protected[data.subject_identifier]
         fields.update(
@@ -99,20 +100,31 @@ def subject_fields(data: RecordIn, actor: User, directory: SubjectDirectory) -> 
         person = directory.people.get(protected.digest)
         if person is not None:
             fields["subject_person"], division = person, person.division_code
+            registered = person.name
     else:
         fields.update(subject_uscc=data.subject_identifier, subject_key=data.subject_identifier)
         if data.subject_kind == SubjectKind.GOVERNMENT:
             government = directory.governments.get(data.subject_identifier)
             if government is not None:
                 fields["subject_government"], division = government, government.division_id
+                registered = government.name
         else:
             department = directory.departments.get(data.subject_identifier)
             if department is not None:
                 fields["subject_department"], division = department, department.division_code
+                registered = department.name
     if division is not None and not policy.covers(actor, division):
         raise DomainError(
             "该主体不在本单位管辖范围内",
             errors=[("subject_identifier", "该主体属于其他地区或单位，应由其所在单位报送")],
+        )
+    if registered is not None and "".join(data.subject_name.split()) != "".join(registered.split()):
+        # A known identifier with another name is a typing error or a wrong person: the record
+        # would be found (and screened) by the identifier under a name nobody checked.
+        shown = "" if data.subject_kind == SubjectKind.CIVIL_SERVANT else f"“{registered}”"
+        raise DomainError(
+            "主体名称与证件号码不符",
+            errors=[("subject_name", f"名录中该证件号码登记的名称为{shown or '另一姓名'}")],
         )
     return fields
 
