@@ -6,6 +6,7 @@ import datetime
 import importlib
 import itertools
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,6 +28,15 @@ def new_uscc(division: str = "620102") -> str:
 
 def new_ric(birth: str = "19800101", place: str = "620102") -> str:
     return compose_ric(f"{place}{birth}{next(_serial) % 1000:03d}")
+
+
+@pytest.fixture(autouse=True)
+def witness_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test its own witness directory (created on first write): the witness file outlives
+    the test's database, and one left by another test would report a rollback."""
+    path = tmp_path_factory.getbasetemp() / "witness" / str(next(_serial))
+    monkeypatch.setenv("GOVTRUST_WITNESS_DIR", str(path))
+    return path
 
 
 @pytest.fixture

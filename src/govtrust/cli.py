@@ -14,7 +14,8 @@ govtrust exchange send|feedback FILE|pubkey
 govtrust verify [CHECKPOINT.json] [--url URL] [--deep]
                                     checks a saved log checkpoint against the current one;
                                     --deep rebuilds every leaf, node and checkpoint from the
-                                    database and names the first record that no longer matches
+                                    database and names the first record that no longer matches;
+                                    both verify commands also compare with the witness file
 govtrust audit verify|seal          recomputes the audit chain and checks it against the signed
                                     heads, reports the first event that differs; seal signs now
 """
@@ -282,10 +283,12 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 def _verify_deep() -> int:
     from govtrust.core.audit.seal import seal_leaves
-    from govtrust.disclosure.log_check import publication_leaves
+    from govtrust.disclosure.log_check import publication_leaves, search_columns_check
     from govtrust.ledger.deep import verify_deep
 
-    report = verify_deep(sources=[publication_leaves, seal_leaves])
+    report = verify_deep(sources=[publication_leaves, seal_leaves], checks=[search_columns_check])
+    for warning in report.warnings:
+        print(warning, file=sys.stderr)
     if report.ok:
         print(
             f"深度核对一致：{report.leaves} 条叶子、{report.nodes} 个节点、"
@@ -352,10 +355,13 @@ def cmd_audit(args: argparse.Namespace) -> int:
         print(f"已签名审计链头：第 {seal.seq} 号事件。" if seal else "审计链为空，无需签名。")
         return 0
     report = audit_verify()
+    if report.warning:
+        print(report.warning, file=sys.stderr)
     if report.ok:
         print(f"审计链完整：共 {report.count} 条事件。")
         return 0
-    print(f"审计链断裂：第 {report.first_broken_seq} 号事件，{report.reason}。", file=sys.stderr)
+    where = f"第 {report.first_broken_seq} 号事件，" if report.first_broken_seq else ""
+    print(f"审计链断裂：{where}{report.reason}。", file=sys.stderr)
     return 1
 
 

@@ -12,7 +12,7 @@ from django.db import transaction
 from govtrust.cli import main
 from govtrust.core.audit import audit_seal, canonical
 from govtrust.core.audit.seal import seal_leaves
-from govtrust.disclosure.log_check import publication_leaves
+from govtrust.disclosure.log_check import publication_leaves, search_columns_check
 from govtrust.disclosure.models import Publication
 from govtrust.disclosure.services import publication_withdraw
 from govtrust.ledger import merkle, services
@@ -152,3 +152,22 @@ def test_batches_smaller_than_the_log_give_the_same_answer() -> None:
     Node.objects.filter(level=4, index=1).update(hash=b"\x01" * 32)
     assert verify_deep(bits=2).first_node == (4, 1)
     assert verify_deep().first_node == (4, 1)
+
+
+@pytest.mark.parametrize("column", ["search_text", "bigrams"])
+def test_a_blanked_search_column_is_named(
+    log: list[Publication], column: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Given a published record, when its search column is blanked in the database (hiding it
+    from portal search), then the deep check fails naming the record (it used to pass)."""
+    target = log[2]
+    Publication.objects.filter(pk=target.pk).update(**{column: ""})
+    report = verify_deep(sources=[publication_leaves, seal_leaves], checks=[search_columns_check])
+    assert report.first_record == f"记录 {target.number} 的检索字段"
+    assert main(["verify", "--deep"]) == 1
+    assert f"首个与日志不符的记录：记录 {target.number} 的检索字段" in capsys.readouterr().err
+
+
+def test_untouched_search_columns_pass(log: list[Publication]) -> None:
+    report = verify_deep(checks=[search_columns_check])
+    assert report.ok, report.problems

@@ -5,7 +5,8 @@ says nothing of whether the leaves still match what the portal shows. Here every
 recomputed from the leaf's stored text, every full node from its children, every checkpoint's
 root from the nodes and its signature from the key, and every leaf that a source vouches for (a
 publication's latest event from its stored public view and salt, a seal of the audit chain) is
-rebuilt from that source. Leaves and nodes are read in aligned batches, so memory stays flat at
+rebuilt from that source; the witness file outside the database must still be matched (see
+witness.py). Leaves and nodes are read in aligned batches, so memory stays flat at
 millions of leaves.
 """
 
@@ -21,7 +22,7 @@ from django.db.models import Q
 
 from govtrust.core import signing
 from govtrust.core.errors import DomainError
-from govtrust.ledger import merkle
+from govtrust.ledger import merkle, witness
 from govtrust.ledger import services as ledger
 from govtrust.ledger.models import Checkpoint, Leaf, Node
 
@@ -49,6 +50,7 @@ class DeepReport:
     checkpoints: int = 0
     vouched: int = 0
     problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     unlisted: int = 0
     first_record: str | None = None  # the first source item whose leaf no longer matches
     first_node: tuple[int, int] | None = None  # (level, index) of the first stored node wrong
@@ -201,12 +203,30 @@ def _rebuilds(item: Expected, data: str | None, node: bytes | None) -> bool:
     return merkle.leaf_hash(rebuilt.encode()) == node
 
 
-def verify_deep(*, sources: Iterable[Source] = (), bits: int = BATCH_BITS) -> DeepReport:
-    """Every leaf, node and checkpoint recomputed; every vouched-for leaf rebuilt."""
+def _check_witness(report: DeepReport) -> None:
+    """What the witness file outside the database remembers is still there: a rollback of the
+    whole database to an older, self-consistent state shows only here."""
+    for found in (witness.checkpoints_check(), witness.seal_leaves_check()):
+        for message in found.problems:
+            report.problem(message)
+        report.warnings += found.warnings
+
+
+def verify_deep(
+    *,
+    sources: Iterable[Source] = (),
+    checks: Iterable[Callable[[DeepReport], None]] = (),
+    bits: int = BATCH_BITS,
+) -> DeepReport:
+    """Every leaf, node and checkpoint recomputed and held against the witness file; every
+    vouched-for leaf rebuilt; then each of `checks` (other derived data) run."""
     report = DeepReport()
     size = ledger.size()
     _check_tree(report, size, bits)
     _check_checkpoints(report, size)
+    _check_witness(report)
     for source in sources:
         _check_source(report, source)
+    for check in checks:
+        check(report)
     return report

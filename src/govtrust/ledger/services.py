@@ -202,7 +202,8 @@ def consistency(old: int, new: int) -> dict[str, Any]:
 
 @transaction.atomic
 def checkpoint_sign() -> Checkpoint:
-    """Sign the current head (on the worker's schedule, and on demand); no new one if unchanged."""
+    """Sign the current head (on the worker's schedule, after every audit seal, and on demand);
+    no new one if unchanged. Each new checkpoint is written to the witness file once committed."""
     head, _ = Head.objects.select_for_update().get_or_create(id=1)
     latest = Checkpoint.objects.first()
     if latest is not None and latest.size == head.size:
@@ -217,4 +218,11 @@ def checkpoint_sign() -> Checkpoint:
             "timestamp": now.astimezone(datetime.UTC).isoformat(timespec="seconds"),
         },
     )
-    return Checkpoint.objects.create(size=head.size, root=body["root"], signed_at=now, body=body)
+    checkpoint = Checkpoint.objects.create(
+        size=head.size, root=body["root"], signed_at=now, body=body
+    )
+    # Imported here: the witness checks the log through this module.
+    from govtrust.ledger import witness
+
+    witness.witness_on_commit(witness.CHECKPOINTS, witness.checkpoint_entry(checkpoint))
+    return checkpoint

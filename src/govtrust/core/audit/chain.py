@@ -118,6 +118,7 @@ class ChainReport:
     ok: bool
     first_broken_seq: int | None
     reason: str
+    warning: str = ""  # e.g. no witness file: nothing outside the database to compare with
 
 
 def _iter_events() -> Iterator[AuditEvent]:

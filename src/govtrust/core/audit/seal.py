@@ -12,6 +12,7 @@ append-only trail of its own.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import json
 from collections.abc import Iterator
@@ -47,8 +48,10 @@ def signed_body(seal: AuditSeal) -> dict[str, Any]:
 
 @transaction.atomic
 def audit_seal(*, reason: str) -> AuditSeal | None:
-    """Sign the chain's head and anchor it in the transparency log (on the worker's schedule and
-    at every export). No new seal when the head has not moved; None while the chain is empty.
+    """Sign the chain's head, anchor it in the transparency log and sign a checkpoint covering
+    it (on the worker's schedule, at every export and from `govtrust audit seal`); the seal and
+    the checkpoint go to the witness file once committed. No new seal when the head has not
+    moved; None while the chain is empty.
 
     The head row is read, not locked: an append-only chain keeps every earlier head valid, and
     taking the audit lock here before the log's (publications take them the other way round)
@@ -57,6 +60,7 @@ def audit_seal(*, reason: str) -> AuditSeal | None:
     # Imported here: the ledger and the signing module import this package themselves.
     from govtrust.core import signing
     from govtrust.ledger import services as ledger
+    from govtrust.ledger import witness
 
     if reason not in REASONS:
         raise DomainError("签名原因无效")
@@ -65,6 +69,7 @@ def audit_seal(*, reason: str) -> AuditSeal | None:
         return None
     latest = AuditSeal.objects.order_by("-seq", "-id").first()
     if latest is not None and (latest.seq, latest.digest) == (head.seq, head.digest):
+        ledger.checkpoint_sign()  # a seal made before seals were checkpointed at once
         return latest
     seal = AuditSeal(
         seq=head.seq,
@@ -78,6 +83,11 @@ def audit_seal(*, reason: str) -> AuditSeal | None:
     (leaf,) = ledger.append([ledger.AuditHeadEntry(seal.seq, seal.digest)])
     seal.leaf_index = leaf.index
     seal.save()
+    witness.witness_on_commit(witness.SEALS, {**signed_body(seal), "leaf_index": leaf.index})
+    # A signed checkpoint covers the seal's leaf at once, in the same transaction, instead of at
+    # the worker's next one: until then the seal could be removed with the leaves above the
+    # last checkpoint without a trace. Only the log's head is locked here (see above).
+    ledger.checkpoint_sign()
     return seal
 
 
@@ -113,11 +123,71 @@ def _anchored_heads() -> tuple[dict[int, set[str]], ChainReport | None]:
     return heads, None
 
 
+@dataclasses.dataclass
+class _Witnessed:
+    """The sealed heads in the witness file, the first the database no longer holds (seq and
+    message), a warning when there is no file though there are seals, or a bad file."""
+
+    heads: dict[int, set[str]] = dataclasses.field(default_factory=dict)
+    missing: tuple[int, str] | None = None
+    warning: str = ""
+    bad: ChainReport | None = None
+
+
+def _witnessed_heads() -> _Witnessed:
+    from govtrust.core import signing
+    from govtrust.ledger import witness
+
+    found = witness.read(witness.SEALS)
+    if not found.present:
+        if AuditSeal.objects.exists():
+            return _Witnessed(warning=witness.missing_warning(witness.SEALS, "审计链头签名"))
+        return _Witnessed()
+    if found.problems:
+        return _Witnessed(bad=ChainReport(0, False, None, found.problems[0]))
+    public_pem = signing.public_key_pem(AUDIT_KEY)
+    result = _Witnessed()
+    for number, entry in found.entries:
+        body = {k: v for k, v in entry.items() if k != "leaf_index"}
+        seq, digest = entry.get("seq"), entry.get("digest")
+        if not isinstance(seq, int) or not isinstance(digest, str):
+            return _Witnessed(
+                bad=ChainReport(0, False, None, f"见证文件第{number}行缺少序号或哈希")
+            )
+        if not signing.verify(body, public_pem):
+            return _Witnessed(bad=ChainReport(0, False, seq, f"见证文件第{number}行的链头签名无效"))
+        result.heads.setdefault(seq, set()).add(digest)
+        held = AuditSeal.objects.filter(seq=seq, digest=digest, signature=entry.get("signature"))
+        if result.missing is None and not held.exists():
+            result.missing = (
+                seq,
+                f"见证文件记录的第{seq}号事件的链头签名（{entry.get('signed_at')}）"
+                "在数据库中已不存在（审计链被回滚）",
+            )
+    return result
+
+
 def audit_verify() -> ChainReport:
-    """Recompute the chain and check it still reaches every sealed head; report the first event
-    that differs (a changed link, or the first event no sealed head covers any more)."""
+    """Recompute the chain and check it still reaches every sealed head, those in the database
+    and those in the witness file outside it; report the first event that differs (a changed
+    link, or the first event no sealed head covers any more) and a seal the database lost."""
     heads, problem = _anchored_heads()
-    return problem or chain_verify(sealed=heads)
+    if problem is not None:
+        return problem
+    witnessed = _witnessed_heads()
+    if witnessed.bad is not None:
+        return witnessed.bad
+    for seq, digests in witnessed.heads.items():
+        heads.setdefault(seq, set()).update(digests)
+    report = chain_verify(sealed=heads)
+    if witnessed.missing is not None:  # name the lost seal, and the first event the chain lost
+        seq, message = witnessed.missing
+        if report.ok:
+            return ChainReport(report.count, False, seq, message)
+        return ChainReport(
+            report.count, False, report.first_broken_seq, f"{message}；{report.reason}"
+        )
+    return dataclasses.replace(report, warning=witnessed.warning)
 
 
 def seal_leaves() -> Iterator[Expected]:
