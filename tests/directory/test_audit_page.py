@@ -127,3 +127,24 @@ def test_every_action_written_has_a_chinese_label() -> None:
     }
     assert written, "the scan found no actions"
     assert sorted(written - ACTION_LABELS.keys()) == []
+
+
+def test_the_export_names_business_fields_without_their_content(auditor: Client) -> None:
+    """Red-team finding: the audit CSV carried whole records (subjects, facts, decisions) to
+    the auditor, who reads no business data (等保 8.1.4.2). GIVEN an event with a subject name
+    and an address THEN the export shows the address and names the subject field only."""
+    audit_append(
+        actor="clerk",
+        action="record.create",
+        object_type="record",
+        object_id="620102-2026-00001",
+        after={"subject_name": "王伟", "facts": "机密事实", "address": "203.0.113.5"},
+    )
+    rows = _export(auditor, actor="clerk")
+    after = rows[1][EXPORT_AFTER]
+    assert "address=" in after and "203.0.113.5" in after
+    assert "subject_name=（业务数据）" in after
+    assert "王伟" not in after and "机密事实" not in after
+
+
+EXPORT_AFTER = 10  # the 变更后 column

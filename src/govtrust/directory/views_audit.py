@@ -258,6 +258,50 @@ EXPORT_HEADER = [
 ]
 
 
+# What the auditor reads of an event's data: its technical fields in full, the business content
+# (subjects, facts, decisions, identifiers) by field name only. The auditor reviews who did what
+# and when (等保 8.1.4.3) and reads no records by any page (8.1.4.2, separation of duties); the
+# full data stays in the chain, whose digests `govtrust audit verify` checks.
+TECHNICAL = frozenset(
+    {
+        "address",
+        "status",
+        "from_status",
+        "to_status",
+        "version",
+        "through_seq",
+        "filters",
+        "sessions_ended",
+        "lockouts_cleared",
+        "role",
+        "unit",
+        "reason",
+        "kind",
+        "mode",
+        "dry_run",
+        "size",
+        "sha256",
+        "on",
+        "level",
+        "screening",
+        "candidates",
+        "restricted",
+        "review",
+    }
+)
+
+
+def fields_shown(payload: object) -> str:
+    """An event's data as the auditor reads it: technical values, business fields named only."""
+    if not isinstance(payload, dict):
+        return "" if payload is None else "（业务数据）"
+    parts = [
+        f"{key}={canonical(value)}" if key in TECHNICAL else f"{key}=（业务数据）"
+        for key, value in sorted(payload.items())
+    ]
+    return "; ".join(parts)
+
+
 def _export_rows(events: QuerySet[AuditEvent]) -> Iterator[list[object]]:
     for e in events.iterator(chunk_size=2000):
         row = shown(e)
@@ -271,8 +315,8 @@ def _export_rows(events: QuerySet[AuditEvent]) -> Iterator[list[object]]:
             e.object_id,
             row.outcome,
             row.address,
-            canonical(e.before) if e.before is not None else "",
-            canonical(e.after) if e.after is not None else "",
+            fields_shown(e.before),
+            fields_shown(e.after),
             e.prev_digest,
             e.digest,
         ]
