@@ -11,6 +11,8 @@ from rapidfuzz import fuzz, process
 
 from govtrust.directory.models import User
 from govtrust.records.models import Record
+from govtrust.records.schemas import RecordIn
+from govtrust.records.services import record_create
 from govtrust.screening.engine import (
     THRESHOLD,
     Candidate,
@@ -20,7 +22,7 @@ from govtrust.screening.engine import (
     normalize_name,
     screen,
 )
-from tests.conftest import new_ric, new_uscc
+from tests.conftest import new_ric, new_uscc, record_payload
 
 pytestmark = pytest.mark.django_db
 
@@ -207,3 +209,22 @@ def test_a_citizen_id_that_also_reads_as_a_uscc_is_keyed_as_a_citizen_id(
     assert result.verdict == "restricted"
     assert result.matches[0].reason == "身份证号码一致"
     assert result.candidate.key == record.subject_key
+
+
+def test_judgements_answer_only_for_records_a_screening_can_match(
+    accept: Callable[..., Record], clerk: User, reviewer: User, client: Client
+) -> None:
+    """Red-team finding: the judgement endpoint answered 201 for any record number, drafts
+    included, and 404 otherwise, telling which numbers exist. GIVEN a draft and an accepted
+    record with measures THEN only the accepted one can be judged; the draft is "absent"."""
+    draft = record_create(data=RecordIn.model_validate(record_payload()), actor=clerk)
+    accepted = accept(severity="serious")
+    client.force_login(reviewer)
+    body = {"candidate_key": "x" * 64, "confirmed": False, "note": ""}
+    for number, expected in ((draft.number, 404), (accepted.number, 201)):
+        answer = client.post(
+            "/api/v1/screenings/judgements",
+            {**body, "record_number": number},
+            content_type="application/json",
+        )
+        assert answer.status_code == expected

@@ -38,6 +38,7 @@ from govtrust.directory import policy
 from govtrust.directory.models import User
 from govtrust.measures.models import Measure, MeasureKind, MeasureStatus
 from govtrust.records.models import Record
+from govtrust.records.workflow import Status
 from govtrust.screening.models import Judgement
 
 RESTRICTING = (MeasureKind.HONOURS, MeasureKind.AWARDS)
@@ -373,7 +374,14 @@ def judgement_record(
     division and below remember it (for candidates with an identifier). The record may lie
     outside the reviewer's scope: a candidate can match a record anywhere in the province."""
     policy.require(actor, "screening.judge")
-    record = Record.objects.filter(number=plain(record_number)[:24]).first()
+    # Only a record a screening can match: one with measures in the credit database. Any other
+    # number answers as absent, so the endpoint tells nobody which drafts or records exist.
+    record = (
+        Record.objects.filter(number=plain(record_number)[:24], status=Status.ACCEPTED)
+        .filter(measures__isnull=False)
+        .distinct()
+        .first()
+    )
     if record is None or not candidate_key or len(candidate_key) > 128:
         raise NotFound()
     with transaction.atomic():
