@@ -313,6 +313,9 @@ def configure(var_dir: Path) -> None:
 def queries(picks: dict[str, str]) -> list[Query]:
     two_words = f"{picks['frequent_bigram']} {picks['frequent_word']}"
     return [
+        Query("browse all (no q)", ""),
+        Query("1 char, common", picks["common_name2"][0]),
+        Query("1 char, rare", picks["rare_name2"][-1]),
         Query("rare 2-char name", picks["rare_name2"]),
         Query("common 2-char name", picks["common_name2"]),
         Query("3-char name", picks["name3"]),
