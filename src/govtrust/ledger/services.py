@@ -195,8 +195,20 @@ class _Nodes:
 
 
 def size() -> int:
-    head = Head.objects.filter(id=1).first()
-    return head.size if head else 0
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT size FROM {_q(Head._meta.db_table)} WHERE id = 1")  # noqa: S608
+        found = cursor.fetchone()
+    return int(found[0]) if found else 0
+
+
+def _leaf_data(index: int) -> str:
+    with connection.cursor() as cursor:
+        table, column = _q(Leaf._meta.db_table), _q("index")
+        cursor.execute(f"SELECT data FROM {table} WHERE {column} = %s", [index])  # noqa: S608
+        found = cursor.fetchone()
+    if found is None:
+        raise DomainError("透明日志数据不完整")
+    return str(found[0])
 
 
 def root(tree_size: int) -> bytes:
@@ -213,7 +225,7 @@ def inclusion(index: int, tree_size: int) -> dict[str, Any]:
     path, tree_root = _Nodes().run(
         lambda get: (merkle.inclusion_path(get, index, tree_size), merkle.root(get, tree_size))
     )
-    data = Leaf.objects.filter(index=index).values_list("data", flat=True).get()
+    data = _leaf_data(index)
     return {
         "log_id": LOG_ID,
         "leaf_index": index,
