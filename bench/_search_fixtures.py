@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-FORMAT = 2  # bump when the generated data changes: the cache key includes it
+FORMAT = 3  # bump when the generated data changes: the cache key includes it
 CACHE_ROOT = Path(
     os.environ.get("GOVTRUST_BENCH_SEARCH_CACHE")
     or Path(tempfile.gettempdir()) / "govtrust-bench-search"
