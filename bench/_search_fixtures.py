@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-FORMAT = 2  # bump when the generated data changes: the cache key includes it
+FORMAT = 3  # bump when the generated data changes: the cache key includes it
 CACHE_ROOT = Path(
     os.environ.get("GOVTRUST_BENCH_SEARCH_CACHE")
     or Path(tempfile.gettempdir()) / "govtrust-bench-search"
@@ -313,6 +313,9 @@ def configure(var_dir: Path) -> None:
 def queries(picks: dict[str, str]) -> list[Query]:
     two_words = f"{picks['frequent_bigram']} {picks['frequent_word']}"
     return [
+        Query("browse all (no q)", ""),
+        Query("1 char, common", picks["common_name2"][0]),
+        Query("1 char, rare", picks["rare_name2"][-1]),
         Query("rare 2-char name", picks["rare_name2"]),
         Query("common 2-char name", picks["common_name2"]),
         Query("3-char name", picks["name3"]),

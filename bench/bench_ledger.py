@@ -42,8 +42,12 @@ from pymerkle import InmemoryTree, verify_consistency  # type: ignore[import-unt
 from govtrust.ledger import merkle
 
 T = TypeVar("T")
-GOAL_APPENDS = 5_000.0  # appends per second
-GOAL_PROOF_MS = 1.0  # inclusion proof, in-memory
+# Goals of issue 13, judged on the log as served: `ledger.services` on the database and the
+# HTTP endpoint, not the in-memory tree (which the service never uses; shown for pymerkle only).
+GOAL_APPENDS = 5_000.0  # single-entry appends per second, one transaction each
+GOAL_BATCHED = 20_000.0  # appends per second in transactions of 1,000
+GOAL_PROOF_MS = 1.0  # services.inclusion p95
+GOAL_HTTP_MS = 5.0  # GET /api/v1/public/records/{number}/proof p95
 DB_FALLBACK = 200_000
 rows: list[tuple[str, str, str, str]] = []
 
@@ -77,13 +81,16 @@ def row(metric: str, govtrust: str, pymerkle: str = "-", goal: str = "-") -> Non
     rows.append((metric, govtrust, pymerkle, goal))
 
 
-def proof_goal(samples: list[float]) -> str:
+def proof_goal(samples: list[float], goal: float = GOAL_PROOF_MS) -> str:
     p95 = statistics.quantiles(samples, n=100)[94] if len(samples) > 1 else samples[0]
-    return f"p95 < {GOAL_PROOF_MS:g} ms ({'met' if p95 * 1e3 < GOAL_PROOF_MS else 'MISSED'})"
+    return f"p95 < {goal:g} ms ({'met' if p95 * 1e3 < goal else 'MISSED'})"
 
 
-def rate_goal(rate: float) -> str:
-    return f">= {GOAL_APPENDS:,.0f} ({'met' if rate >= GOAL_APPENDS else 'MISSED'})"
+def rate_goal(rate: float, goal: float = GOAL_APPENDS) -> str:
+    return f">= {goal:,.0f} ({'met' if rate >= goal else 'MISSED'})"
+
+
+NOT_A_GOAL = "(in memory: not a goal)"
 
 
 def memory(n: int, samples: int, rng: random.Random) -> None:
@@ -99,7 +106,7 @@ def memory(n: int, samples: int, rng: random.Random) -> None:
         "memory appends/s",
         f"{rate:,.0f} ({seconds:.1f} s)",
         f"{n / pm_seconds:,.0f}",
-        rate_goal(rate),
+        NOT_A_GOAL,
     )
 
     root = tree.root(n)
@@ -119,7 +126,7 @@ def memory(n: int, samples: int, rng: random.Random) -> None:
         t, proof = timed(pm.prove_inclusion, i + 1, n)
         theirs.append(t)
         assert proof.path == [lh, *path], f"paths of {i} differ"
-    row(f"inclusion proof ms, median / p95 ({samples:,})", ms(ours), ms(theirs), proof_goal(ours))
+    row(f"inclusion proof ms, median / p95 ({samples:,})", ms(ours), ms(theirs), NOT_A_GOAL)
     row("inclusion verify ms, median / p95", ms(checks), "-")
     row("inclusion paths identical (after leaf hash)", "yes", "yes")
 
@@ -147,6 +154,7 @@ def memory(n: int, samples: int, rng: random.Random) -> None:
 
 def configure(var_dir: Path) -> None:
     os.environ["GOVTRUST_VAR_DIR"] = str(var_dir)
+    os.environ["GOVTRUST_HTTPS"] = "0"  # the test client speaks plain HTTP
     os.environ["DJANGO_SETTINGS_MODULE"] = "govtrust.config.settings"
     for name in ("DATABASE_URL", "REDIS_URL", "GOVTRUST_DEBUG"):
         os.environ.pop(name, None)
@@ -182,7 +190,8 @@ def database(n: int, samples: int, singles: int, budget: float, rng: random.Rand
     first = min(100_000, n)
     batch_seconds = sum(append(entries(i, 1_000)) for i in range(0, first, 1_000))
     rate = first / batch_seconds
-    row(f"DB appends/s, 1,000 per txn (first {first:,})", f"{rate:,.0f}", "-", rate_goal(rate))
+    label = f"DB appends/s, 1,000 per txn (first {first:,})"
+    row(label, f"{rate:,.0f}", "-", rate_goal(rate, GOAL_BATCHED))
 
     fill_seconds, size, note = batch_seconds, first, ""
     while size < n:
@@ -212,6 +221,7 @@ def database(n: int, samples: int, singles: int, budget: float, rng: random.Rand
         assert bytes.fromhex(proof["root"]) == root
     label = f"DB services.inclusion ms at {n:,}, median / p95 ({samples:,})"
     row(label, ms(times), "-", proof_goal(times))
+    http_proofs(n, samples, rng)
     olds = [rng.randrange(1, n) for _ in range(max(samples // 20, 1))]
     times = [timed(services.consistency, old, n)[0] for old in olds]
     row(f"DB services.consistency ms, median / p95 ({len(olds):,})", ms(times))
@@ -228,6 +238,68 @@ def database(n: int, samples: int, singles: int, budget: float, rng: random.Rand
     assert report.ok and report.leaves == n + singles, report.problems
     label = f"verify --deep: leaves, nodes, checkpoint at {n + singles:,}"
     row(label, f"{seconds:.1f} s ({report.leaves / seconds:,.0f} leaves/s)")
+
+
+def http_proofs(n: int, samples: int, rng: random.Random) -> None:
+    """`GET /api/v1/public/records/{number}/proof` through Django's test client (middleware,
+    ninja, the publication look-up, the proof, JSON) for publications pointing at random
+    leaves. The publications are bare rows (no records behind them: foreign keys off for the
+    insert), enough for the endpoint, which reads only the publication and the log."""
+    import datetime
+
+    from django.db import connection
+    from django.test import Client
+
+    from govtrust.disclosure.models import Publication
+    from govtrust.ledger import services
+
+    count = min(samples, 500)
+    leaves = [rng.randrange(n) for _ in range(count)]
+    today = datetime.date(2026, 11, 27).isoformat()
+    generated = {
+        "status": "published",
+        "view": "{}",
+        "decision_date": today,
+        "published_at": f"{today} 00:00:00",
+        "published_by_id": 1,
+        "salt": bytes(32),
+    }
+    fields = Publication._meta.concrete_fields
+    columns = [f.column for f in fields if f.column != "id"]
+    defaults = {
+        f.column: f.get_db_prep_save(f.get_default(), connection)
+        for f in fields
+        if f.column not in generated
+    }
+    values = [
+        tuple(
+            {
+                **defaults,
+                **generated,
+                "number": f"B-{k:07d}",
+                "leaf_index": leaf,
+                "record_id": k + 1,
+            }[c]
+            for c in columns
+        )
+        for k, leaf in enumerate(leaves)
+    ]
+    table = Publication._meta.db_table
+    marks = ", ".join(["%s"] * len(columns))
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA foreign_keys=OFF")
+        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"  # noqa: S608
+        cursor.executemany(sql, values)
+        cursor.execute("PRAGMA foreign_keys=ON")
+    services.checkpoint_sign()
+    client = Client(HTTP_HOST="127.0.0.1")
+    times = []
+    for k in range(count):
+        t, response = timed(lambda k=k: client.get(f"/api/v1/public/records/B-{k:07d}/proof"))
+        assert response.status_code == 200, response.content[:300]
+        times.append(t)
+    label = f"HTTP GET .../records/{{number}}/proof ms at {n:,} (test client, {count:,})"
+    row(label, ms(times), "-", proof_goal(times, GOAL_HTTP_MS))
 
 
 def machine() -> str:

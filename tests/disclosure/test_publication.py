@@ -137,6 +137,68 @@ def test_search_finds_two_character_names_words_and_decision_numbers(
     assert found("", year=2001) == []
 
 
+def test_single_characters_are_found_through_the_bigram_index_wherever_they_stand(
+    accepted: Callable[..., Record], office: User
+) -> None:
+    """Given records named 丁波 and 波多 (波 ends one name and starts the other)
+    when a single character is searched
+    then both are found, through the bigram index: the SQL matches the FTS table (SQLite) or
+    the tsvector (PostgreSQL) instead of scanning the text, and a character in no record finds
+    nothing."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    ding = accepted(subject_name="丁波", facts="拖欠工程款。")
+    duo = accepted(subject_name="波多", facts="违规干预评审。")
+    publications_publish_bulk(record_ids=[ding.pk, duo.pk], actor=office)
+
+    def found(q: str) -> set[str]:
+        return {p.number for p in publication_search(Filters(q=q))}
+
+    with CaptureQueriesContext(connection) as captured:
+        assert found("波") == {ding.number, duo.number}
+    sql = captured.captured_queries[-1]["sql"]
+    assert "disclosure_fts_bi" in sql or "to_tsquery" in sql, sql
+    assert "LIKE" not in sql.upper(), sql
+    assert found("丁") == {ding.number}
+    assert found("多") == {duo.number}
+    assert found("鑫") == set()
+    assert found("波 工程款") == {ding.number}
+
+
+def test_browsing_everything_walks_the_newest_first_index_on_sqlite(
+    accepted: Callable[..., Record], office: User
+) -> None:
+    """Given published records, with the statistics ANALYZE gave for 20,000 of them (every one
+    published, about 60 sharing each period end)
+    when the portal lists everything (no query)
+    then SQLite reads them newest first from the (status, published_at) index instead of
+    collecting every open record through the maximum_end index and sorting them."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("a SQLite query plan")
+    record = accepted(subject_name="王伟")
+    publications_publish_bulk(record_ids=[record.pk], actor=office)
+    qs = publication_search(Filters())[:20]
+    sql, params = qs.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE disclosure_publication")
+        cursor.execute(
+            "UPDATE sqlite_stat1 SET stat = CASE "
+            "WHEN idx = 'disclosure__status_6d950c_idx' THEN '20000 20000 1' "
+            "WHEN idx LIKE '%%status%%' OR idx LIKE '%%published_by%%' THEN '20000 20000' "
+            "WHEN idx LIKE '%%maximum_end%%' THEN '20000 60' "
+            "WHEN idx LIKE 'sqlite_autoindex%%' THEN '20000 1' ELSE '20000 1000' END "
+            "WHERE tbl = 'disclosure_publication'"
+        )
+        cursor.execute("ANALYZE sqlite_schema")  # reload the statistics
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+    assert "status" in plan and "MULTI-INDEX OR" not in plan, plan
+    assert [p.number for p in qs] == [record.number]
+
+
 def test_withdrawn_and_expired_records_leave_the_public_side(
     accepted: Callable[..., Record], office: User, client: Client
 ) -> None:

@@ -8,7 +8,7 @@ from django.db import transaction
 from govtrust.core import signing
 from govtrust.core.errors import DomainError
 from govtrust.ledger import merkle, services
-from govtrust.ledger.models import Leaf, Node
+from govtrust.ledger.models import Head, Leaf, Node
 from govtrust.ledger.services import Entry
 
 pytestmark = pytest.mark.django_db
@@ -32,6 +32,33 @@ def test_appends_match_an_in_memory_tree() -> None:
     for n in (1, 2, 5, 16, 31, 37):
         assert services.root(n) == memory.root(n)
     assert Node.objects.count() == sum(len(level) for level in memory.levels)
+
+
+def test_a_single_append_reads_the_right_edge_from_the_head_in_four_statements() -> None:
+    """Given a log of 11 leaves (right edge at levels 3, 1 and 0)
+    when one entry is appended
+    then the head holds the new right edge, the append ran four statements (head, leaves,
+    nodes, head) without querying the nodes, and a log whose head lost its edge (appended to
+    before the head kept it) still appends the same tree from the nodes."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _append(11)
+    head = Head.objects.get()
+    edge = [(3, 0), (1, 4), (0, 10)]
+    assert bytes(head.edge) == b"".join(services.fetch_nodes([k])[k] for k in edge)
+    with CaptureQueriesContext(connection) as captured, transaction.atomic():
+        services.append([Entry("publish", "620102-2026-00011", f"{11:064x}")])
+    statements = [q["sql"] for q in captured.captured_queries if "SAVEPOINT" not in q["sql"]]
+    assert len(statements) == 4, statements
+    assert not any("ledger_node" in s and s.startswith("SELECT") for s in statements)
+    Head.objects.update(edge=b"")
+    _append(5, start=12)
+    memory = merkle.MemoryTree()
+    for leaf in Leaf.objects.order_by("index"):
+        memory.append(leaf.data.encode())
+    assert services.root(17) == memory.root(17)
+    assert len(bytes(Head.objects.get().edge)) == 32 * 2  # 17 = 16 + 1
 
 
 def test_inclusion_and_consistency_proofs_verify_with_public_data_only() -> None:

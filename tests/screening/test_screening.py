@@ -185,15 +185,35 @@ def test_fuzzy_names_by_length_are_those_of_a_full_scan(accept: Callable[..., Re
     ]
     for query in queries:
         scan = process.extract(
-            query, index.names, scorer=fuzz.ratio, score_cutoff=THRESHOLD, limit=5
+            query, index.names, scorer=fuzz.ratio, score_cutoff=THRESHOLD, limit=None
         )
         expected = [(other, float(score)) for other, score, _i in scan if other != query]
         assert index.fuzzy(query) == expected, query
     scores = dict(index.fuzzy(names[0]))
     assert scores["城关区住房城乡建设局"] == pytest.approx(95.24, abs=0.01)  # one dropped
     assert [n for n, _s in index.fuzzy("欧阳娜娜")] == ["欧阳娜娜娜"]
-    # Five names at most, the name itself included: 11 characters has four others in reach.
-    assert len(index.fuzzy(names[0])) == 4
+    assert len(index.fuzzy(names[0])) == 4  # 11 characters has four others in reach
+
+
+def test_every_look_alike_above_the_threshold_is_kept_however_many(
+    accept: Callable[..., Record],
+) -> None:
+    """Given seven county bureaux whose names differ by one character (90.0 to each other)
+    when one of them is matched
+    then all six others are kept (the old cap of five names dropped two of them)."""
+    counties = ["礼县", "康县", "漳县", "成县", "岷县", "环县", "徽县"]
+    for county in counties:
+        accept(
+            subject_kind="department",
+            subject_name=f"{county}住房和城乡建设局",
+            subject_identifier=new_uscc(),
+            severity="general",
+        )
+    found = Index(timezone.localdate()).fuzzy(normalize_name("礼县住房和城乡建设局"))
+    assert sorted(name for name, _score in found) == sorted(
+        normalize_name(f"{c}住房和城乡建设局") for c in counties[1:]
+    )
+    assert {score for _name, score in found} == {90.0}
 
 
 def test_a_citizen_id_that_also_reads_as_a_uscc_is_keyed_as_a_citizen_id(

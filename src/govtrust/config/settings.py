@@ -117,6 +117,10 @@ def _database() -> dict[str, Any]:
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": VAR_DIR / "govtrust.sqlite3",
+        # A worker keeps its connection: opening one and running the PRAGMAs below cost ~1.6 ms
+        # of every request (bench/bench_search.py), more than most searches' SQL.
+        "CONN_MAX_AGE": 600,
+        "CONN_HEALTH_CHECKS": True,
         "OPTIONS": {
             # IMMEDIATE: a write transaction takes the lock when it starts, so two concurrent
             # transitions of one record serialize instead of failing half-way with "locked".

@@ -2,9 +2,10 @@
 
 Chinese has no spaces, so words are not tokens. Terms of three characters or more go to a trigram
 index (SQLite FTS5 `trigram`, PostgreSQL `pg_trgm`); two-character terms, such as the many
-two-character names (王伟), go to an index of character bigrams, and single characters fall back
-to a scan. Results are ordered by relevance, then by publication date; when a term matches more
-than RANK_LIMIT records, newest first.
+two-character names (王伟), go to an index of character bigrams, which also holds the last
+character of every run so that a single character is found as a prefix (the pairs it starts, or
+itself where a run ends) instead of by a scan. Results are ordered by relevance, then by
+publication date; when a term matches more than RANK_LIMIT records, newest first.
 """
 
 from __future__ import annotations
@@ -20,10 +21,13 @@ MAX_TERMS = 6
 
 
 def bigrams(text: str) -> str:
-    """Space-separated character pairs of every run of letters, digits or Chinese characters."""
+    """Space-separated character pairs of every run of letters, digits or Chinese characters,
+    and the run's last character: every occurrence of a character then starts a token, so a
+    prefix query on one character finds it (丁波 -> "丁波 波")."""
     pairs: list[str] = []
     for run in re.findall(r"\w+", text.lower()):
         pairs += [run[i : i + 2] for i in range(len(run) - 1)]
+        pairs.append(run[-1])
     return " ".join(dict.fromkeys(pairs))
 
 
@@ -32,7 +36,8 @@ def terms(query: str) -> list[str]:
 
 
 def _quote(term: str) -> str:
-    return '"' + term.replace('"', '""') + '"'
+    """An FTS5 string; a single character as a prefix query (see `bigrams`)."""
+    return '"' + term.replace('"', '""') + '"' + ("*" if len(term) == 1 else "")
 
 
 # Ranking by bm25 means scoring and sorting every match; above this many matches (a frequent
@@ -53,19 +58,18 @@ def _sqlite(qs: QuerySet[Publication], words: list[str]) -> QuerySet[Publication
     read in rowid order, newest first, which FTS5 gives without sorting and stops after one page
     (0.1 ms at any size, where an `id IN (all matches)` list took 200-500 ms at 500k matches).
     Small trigram match sets are ranked by bm25 instead. Terms the driving table does not hold
-    (a two-character term beside longer ones, single characters) are checked on the joined row.
+    (a two-character term beside longer ones, single characters beside longer terms) are checked
+    on the joined row; single characters alone are prefix queries on the bigram table.
     """
     tri = [w for w in words if len(w) >= 3]
     # A number such as the year in 〔2023〕 is in a third of all records: intersecting its
     # trigram lists cost 65 ms at 1M. It is checked on the joined rows when another term drives.
     tri = [w for w in tri if not w.isdigit()] or tri
     table = "disclosure_fts_tri" if tri else "disclosure_fts_bi"
-    driving = tri or [w for w in words if len(w) == 2]
+    driving = tri or [w for w in words if len(w) == 2] or words
     for word in words:
         if word not in driving:
             qs = qs.filter(search_text__icontains=word)
-    if not driving:  # single characters only: no index holds them
-        return qs.order_by("-published_at", "-id")
     expression = " AND ".join(_quote(w) for w in driving)
     ranked = bool(tri) and not _matches_more_than(table, expression, RANK_LIMIT)
     select = {"relevance": f"-bm25({table})"} if ranked else {"fts_rowid": f"{table}.rowid"}
@@ -82,16 +86,18 @@ def _sqlite(qs: QuerySet[Publication], words: list[str]) -> QuerySet[Publication
 
 
 def _postgres(qs: QuerySet[Publication], words: list[str]) -> QuerySet[Publication]:
-    bi = [w for w in words if len(w) == 2]
+    # Two-character terms, and single characters as prefixes (see `bigrams`), go to the bigram
+    # index when no longer term is there to drive through pg_trgm.
+    long = [w for w in words if len(w) >= 3]
+    bi = [w for w in words if len(w) == 2 or (len(w) == 1 and not long)]
     for word in words:
-        if len(word) != 2:
+        if word not in bi:
             qs = qs.filter(search_text__icontains=word)
     if bi:
         qs = qs.extra(
             where=["to_tsvector('simple', bigrams) @@ to_tsquery('simple', %s)"],
-            params=[" & ".join(bi)],
+            params=[" & ".join(w + (":*" if len(w) == 1 else "") for w in bi)],
         )
-    long = [w for w in words if len(w) >= 3]
     if long and qs.order_by()[: RANK_LIMIT + 1].count() <= RANK_LIMIT:
         qs = qs.extra(
             select={"relevance": "similarity(search_text, %s)"},

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from typing import cast
 
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.functional import cached_property
 
@@ -34,8 +35,13 @@ def publications_public(today: datetime.date | None = None) -> QuerySet[Publicat
     job has not yet run."""
     today = today or timezone.localdate()
     # The last day belongs to the period (民法典 第二百零二条); the court's list may have no end.
-    open_on = Q(maximum_end__isnull=True) | Q(maximum_end__gte=today)
-    return Publication.objects.filter(open_on, status=PublicationStatus.PUBLISHED)
+    # One expression, not `IS NULL OR >=`: SQLite answered that OR from the maximum_end index,
+    # collecting every open record and sorting them for a page (41 ms at 20,000; browsing
+    # everything), where walking (status, published_at) newest first stops after one page.
+    open_until = Coalesce("maximum_end", Value(datetime.date.max))
+    return Publication.objects.alias(open_until=open_until).filter(
+        open_until__gte=today, status=PublicationStatus.PUBLISHED
+    )
 
 
 def publication_search(filters: Filters) -> QuerySet[Publication]:

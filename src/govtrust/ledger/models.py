@@ -48,10 +48,16 @@ class Node(models.Model):
 
 
 class Head(models.Model):
-    """The single row that serialises appends (locked, read and moved in one transaction)."""
+    """The single row that serialises appends (locked, read and moved in one transaction).
+
+    `edge` holds the hashes of the full nodes on the tree's right edge (the left siblings new
+    leaves are hashed with), 32 bytes each, highest level first: an append reads them with the
+    head instead of querying the nodes. Empty (a log from before it existed) means "read them
+    from the nodes"."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     size = models.PositiveBigIntegerField(default=0)
+    edge = models.BinaryField(default=b"")
 
 
 class Checkpoint(models.Model):

@@ -1,8 +1,11 @@
 """Appending to the transparency log, signing checkpoints, and answering for proofs.
 
 Every publication event (publish, correct, withdraw) is appended in the same transaction as the
-change it records; the tree's new full nodes are computed from the right edge of the tree (one
-query) and inserted with the leaf, so an append costs O(log n) work and two statements.
+change it records; the tree's new full nodes are computed from the right edge of the tree, kept
+in the head row, and inserted with the leaf, so an append costs O(log n) hashing and four
+statements whatever the number of entries: read and lock the head, insert the leaves, insert the
+nodes, move the head. Raw SQL: building the ORM's statements cost more than running them
+(benchmarked: 900 single-entry appends/s through the ORM).
 """
 
 from __future__ import annotations
@@ -63,12 +66,22 @@ def leaf_data(body: dict[str, Any], at: str) -> str:
     return canonical({**body, "at": at})
 
 
-def _edge(size: int) -> dict[tuple[int, int], bytes]:
-    """The full nodes on the right edge of a tree of `size` leaves (the left siblings that new
-    leaves will be hashed with)."""
-    keys = [(level, (size >> level) - 1) for level in range(size.bit_length()) if size >> level & 1]
-    if not keys:
-        return {}
+def _edge_keys(size: int) -> list[tuple[int, int]]:
+    """(level, index) of the full nodes on the right edge of a tree of `size` leaves, highest
+    level first."""
+    return [
+        (level, (size >> level) - 1)
+        for level in reversed(range(size.bit_length()))
+        if size >> level & 1
+    ]
+
+
+def _edge(size: int, stored: bytes) -> dict[tuple[int, int], bytes]:
+    """The right edge of a tree of `size` leaves: from the head row, or from the nodes when the
+    head does not hold it (a log appended to before the head kept it)."""
+    keys = _edge_keys(size)
+    if len(stored) == 32 * len(keys):
+        return {key: stored[32 * i : 32 * i + 32] for i, key in enumerate(keys)}
     found = fetch_nodes(keys)
     if len(found) != len(keys):
         raise DomainError("透明日志数据不完整")
@@ -93,34 +106,66 @@ def fetch_nodes(keys: Iterable[tuple[int, int]]) -> dict[tuple[int, int], bytes]
         return {(level, i): bytes(h) for level, i, h in cursor.fetchall()}
 
 
+def _q(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
 def append(entries: Iterable[Entry | AuditHeadEntry]) -> list[Leaf]:
-    """Append events in order; must run inside the caller's transaction."""
+    """Append events in order; must run inside the caller's transaction. The leaves returned
+    are the rows written (not re-read)."""
     entries = list(entries)
     if not entries:
         return []
-    head, _ = Head.objects.select_for_update().get_or_create(id=1)
-    size = head.size
-    known = _edge(size)
-    at = timezone.now().astimezone(datetime.UTC).isoformat(timespec="seconds")
-    leaves, nodes = [], []
-    for entry in entries:
-        data = leaf_data(entry.body(), at)
-        leaves.append(
-            Leaf(index=size, kind=entry.kind, record_number=entry.record_number, data=data)
+    head = _q(Head._meta.db_table)
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT size, edge FROM {head} WHERE id = 1{lock}")  # noqa: S608 - quoted
+        found = cursor.fetchone()
+        if found is None:
+            Head.objects.get_or_create(id=1)  # once per log; a race ends in the same row
+            cursor.execute(f"SELECT size, edge FROM {head} WHERE id = 1{lock}")  # noqa: S608
+            found = cursor.fetchone()
+        size, stored = int(found[0]), bytes(found[1] or b"")
+        known = _edge(size, stored)
+        now = timezone.now()
+        at = now.astimezone(datetime.UTC).isoformat(timespec="seconds")
+        leaves, nodes = [], []
+        for entry in entries:
+            data = leaf_data(entry.body(), at)
+            leaves.append(
+                Leaf(
+                    index=size,
+                    kind=entry.kind,
+                    record_number=entry.record_number,
+                    data=data,
+                    created_at=now,
+                )
+            )
+            h, index, level = merkle.leaf_hash(data.encode()), size, 0
+            while True:
+                known[(level, index)] = h
+                nodes.append((level, index, h))
+                if index % 2 == 0:
+                    break
+                h = merkle.node_hash(known[(level, index - 1)], h)
+                index, level = index // 2, level + 1
+            size += 1
+        created = connection.ops.adapt_datetimefield_value(now)
+        cursor.executemany(
+            f"INSERT INTO {_q(Leaf._meta.db_table)} ({_q('index')}, kind, record_number, data, "  # noqa: S608
+            "created_at) VALUES (%s, %s, %s, %s, %s)",
+            [(x.index, x.kind, x.record_number, x.data, created) for x in leaves],
         )
-        h, index, level = merkle.leaf_hash(data.encode()), size, 0
-        while True:
-            known[(level, index)] = h
-            nodes.append(Node(level=level, index=index, hash=h))
-            if index % 2 == 0:
-                break
-            h = merkle.node_hash(known[(level, index - 1)], h)
-            index, level = index // 2, level + 1
-        size += 1
-    Leaf.objects.bulk_create(leaves, batch_size=1000)
-    Node.objects.bulk_create(nodes, batch_size=1000)
-    head.size = size
-    head.save(update_fields=["size"])
+        cursor.executemany(
+            f"INSERT INTO {_q(Node._meta.db_table)} (level, {_q('index')}, hash) "  # noqa: S608
+            "VALUES (%s, %s, %s)",
+            nodes,
+        )
+        edge = b"".join(known[key] for key in _edge_keys(size))
+        cursor.execute(
+            f"UPDATE {head} SET size = %s, edge = %s WHERE id = 1",  # noqa: S608 - quoted
+            [size, edge],
+        )
     return leaves
 
 
@@ -150,8 +195,20 @@ class _Nodes:
 
 
 def size() -> int:
-    head = Head.objects.filter(id=1).first()
-    return head.size if head else 0
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT size FROM {_q(Head._meta.db_table)} WHERE id = 1")  # noqa: S608
+        found = cursor.fetchone()
+    return int(found[0]) if found else 0
+
+
+def _leaf_data(index: int) -> str:
+    with connection.cursor() as cursor:
+        table, column = _q(Leaf._meta.db_table), _q("index")
+        cursor.execute(f"SELECT data FROM {table} WHERE {column} = %s", [index])  # noqa: S608
+        found = cursor.fetchone()
+    if found is None:
+        raise DomainError("透明日志数据不完整")
+    return str(found[0])
 
 
 def root(tree_size: int) -> bytes:
@@ -168,7 +225,7 @@ def inclusion(index: int, tree_size: int) -> dict[str, Any]:
     path, tree_root = _Nodes().run(
         lambda get: (merkle.inclusion_path(get, index, tree_size), merkle.root(get, tree_size))
     )
-    data = Leaf.objects.filter(index=index).values_list("data", flat=True).get()
+    data = _leaf_data(index)
     return {
         "log_id": LOG_ID,
         "leaf_index": index,

@@ -45,7 +45,7 @@ RESTRICTING = (MeasureKind.HONOURS, MeasureKind.AWARDS)
 VERDICTS = {"clear": "无限制", "restricted": "受限", "review": "需人工复核"}
 REASONS = {"name_exact": "名称一致", "name_fuzzy": "名称相近", "name_pinyin": "名称同音"}
 THRESHOLD = 88.0
-FUZZY_LIMIT = 5  # the best fuzzy names shown per candidate (the name itself included)
+FUZZY_LIMIT: int | None = None  # keep every name >= THRESHOLD; pages show the best few first
 _SUFFIXES = ("人民政府", "管理委员会", "管委会", "政府")
 _NOISE = re.compile(r"[\s\W_]+", re.UNICODE)
 _KIND_LABELS = dict(MeasureKind.choices)
