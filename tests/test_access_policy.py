@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +22,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
+from govtrust.config.api import api
 from govtrust.core.models import AuditEvent
 from govtrust.directory.models import Department, User
 from govtrust.directory.services import token_create
@@ -421,3 +423,28 @@ def test_a_one_off_screening_is_audited(world: World) -> None:
     event = AuditEvent.objects.get(action="screening.once")
     assert event.actor == "clerk_sibling" and (event.after or {})["candidates"] == 1
     assert "王伟" not in str(event.after)
+
+
+@pytest.mark.parametrize("role", sorted(ADMINS))
+def test_the_administrators_are_refused_every_business_api_operation(
+    make_user: Callable[..., User], role: str
+) -> None:
+    """Every staff operation of the OpenAPI document, as each of the three administrators:
+    403 before any body is read (so a malformed body is no 422 either), except asking who
+    they are."""
+    token = token_create(user=make_user(f"{role}_api", role, "62"))
+    client = Client()
+    answers = {}
+    for path, operations in api.get_openapi_schema()["paths"].items():
+        for method, operation in operations.items():
+            if not operation.get("security"):
+                continue  # public: the portal, the tools
+            url = re.sub(r"\{batch_id\}", "00000000-0000-0000-0000-000000000000", path)
+            url = re.sub(r"\{[a-z_]+\}", "1", url)
+            call = getattr(client, method)
+            answers[f"{method.upper()} {path}"] = call(
+                url, HTTP_AUTHORIZATION=f"Bearer {token}", content_type="application/json"
+            ).status_code
+    assert answers.pop("GET /api/v1/me") == 200
+    assert len(answers) > 25
+    assert {key: code for key, code in answers.items() if code != 403} == {}

@@ -9,7 +9,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import APIKeyCookie, HttpBearer
 
-from govtrust.core.errors import DomainError
+from govtrust.core.errors import DomainError, Forbidden
+from govtrust.directory import policy
 from govtrust.directory.models import ApiToken, User
 from govtrust.directory.services import token_digest
 
@@ -28,7 +29,7 @@ class TokenAuth(HttpBearer):
         # One write per minute at most: last-use is for operators, not an access log.
         if record.last_used_at is None or (now - record.last_used_at).total_seconds() > 60:
             ApiToken.objects.filter(pk=record.pk).update(last_used_at=now)
-        return record.user
+        return _admitted(request, record.user)
 
 
 class SessionAuth(APIKeyCookie):
@@ -39,8 +40,15 @@ class SessionAuth(APIKeyCookie):
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            return user
+            return _admitted(request, user)
         return None
+
+
+def _admitted(request: HttpRequest, user: User) -> User:
+    """The authenticated user, if the policy lets them call this part of the API at all."""
+    if not policy.api_admits(user, request.path):
+        raise Forbidden(policy.CAPABILITIES["business.read"].refusal)
+    return user
 
 
 def api_user(request: HttpRequest) -> User:

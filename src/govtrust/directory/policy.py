@@ -121,6 +121,16 @@ def require(user: User, capability: str) -> None:
         raise Forbidden(CAPABILITIES[capability].refusal)
 
 
+# The API serves business data and tools; of its staff operations the administrators (who hold
+# no business capability) may only ask who they are. Refused at authentication, before any
+# body is read, so every other operation answers them 403 alike.
+ADMINISTRATOR_API = frozenset({"/api/v1/me"})
+
+
+def api_admits(user: User, path: str) -> bool:
+    return path in ADMINISTRATOR_API or permits(user, "business.read")
+
+
 def capabilities_of(user: object) -> frozenset[str]:
     """Every capability a user holds: what the pages' menus and buttons show."""
     if not isinstance(user, User):
