@@ -2,13 +2,16 @@
 
 govtrust setup                      migrate, collect static files, load the Gansu directory
 govtrust demo                       setup plus demo data; prints the demo logins
-govtrust serve [--host H] [--port P] the production server (gunicorn); loads nothing
+govtrust serve [--host H] [--port P] [--no-worker]
+                                    the production server (gunicorn) and, unless --no-worker,
+                                    the background worker beside it; loads nothing
 govtrust createuser USERNAME --role ROLE --unit DIVISION_CODE [--department NAME]
                     [--name 姓名] --password-stdin
 govtrust token USERNAME             prints a new API token, and nothing else
 govtrust import FILE --unit CODE [--department NAME] [--mode M] [--dry-run]
                                     bulk intake of an Excel or CSV file, run at once
-govtrust worker                     runs background jobs (imports, reminders, exchange)
+govtrust worker                     runs background jobs (imports, reminders, exchange) alone,
+                                    for hosts that serve with --no-worker or serve nothing
 govtrust exchange send|feedback FILE|pubkey
                                     deliver batches now, apply feedback, print the public key
 govtrust verify [CHECKPOINT.json] [--url URL] [--deep]
@@ -71,7 +74,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    """gunicorn in this process and, unless --no-worker, `govtrust worker` as a supervised child:
+    SIGTERM or SIGINT stops gunicorn, and the worker is then stopped before this returns."""
     from gunicorn.app.wsgiapp import run
+
+    from govtrust.core.supervise import Child
 
     sys.argv = [
         "gunicorn",
@@ -83,8 +90,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "--access-logfile",
         "-",
     ]
+    worker = None
+    if not args.no_worker:
+        command = [sys.executable, "-m", "govtrust.cli", "worker", "--interval", str(args.interval)]
+        worker = Child(command, name="worker")
+        worker.start()
     print(f"政务诚信平台：http://{args.host}:{args.port}/", flush=True)
-    run()
+    try:
+        run()  # gunicorn's arbiter leaves by sys.exit when it is stopped
+    finally:
+        if worker is not None:
+            worker.stop()
     return 0
 
 
@@ -194,40 +210,13 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
-    """Run queued tasks; a scheduler thread queues the periodic ones (reminders) meanwhile."""
-    import threading
-    import time
-
-    from django.conf import settings
+    """Run queued tasks; the scheduler thread beats the heartbeat and queues periodic jobs.
+    SIGTERM/SIGINT let a running task finish, then exit (django-tasks' worker handles them)."""
     from django.core.management import call_command
-    from django.db import connection
 
-    from govtrust.core.audit.tasks import audit_seal_scheduled
-    from govtrust.disclosure.tasks import disclosure_daily
-    from govtrust.exchange.tasks import exchange_run
-    from govtrust.records.tasks import send_reminders
-    from govtrust.remedies.tasks import case_reminders
-    from govtrust.sanctions.tasks import rectifications_escalate_daily
+    from govtrust.core import scheduler
 
-    stop = threading.Event()
-
-    def schedule() -> None:
-        last_reminders = 0.0
-        while not stop.is_set():
-            try:
-                exchange_run.enqueue()
-                if time.monotonic() - last_reminders >= settings.GOVTRUST_REMINDER_INTERVAL:
-                    send_reminders.enqueue()
-                    case_reminders.enqueue()
-                    rectifications_escalate_daily.enqueue()
-                    audit_seal_scheduled.enqueue()  # before the checkpoint that anchors it
-                    disclosure_daily.enqueue()
-                    last_reminders = time.monotonic()
-            finally:
-                connection.close()
-            stop.wait(settings.GOVTRUST_EXCHANGE_INTERVAL)
-
-    threading.Thread(target=schedule, name="govtrust-scheduler", daemon=True).start()
+    stop = scheduler.start()
     try:
         call_command("db_worker", interval=args.interval)
     finally:
@@ -372,6 +361,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=int(os.environ.get("GOVTRUST_WORKERS", "2")))
+    serve.add_argument(
+        "--no-worker",
+        action="store_true",
+        help="不在本进程旁启动后台任务（另行运行 govtrust worker 时使用）",
+    )
+    serve.add_argument("--interval", type=float, default=1.0, help="后台任务空闲时轮询间隔（秒）")
     serve.set_defaults(func=cmd_serve)
     create = sub.add_parser("createuser", help="创建用户")
     create.add_argument("username")
