@@ -68,6 +68,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "govtrust.core.limits.RequestLimitMiddleware",  # before anything reads the body
     "django.middleware.security.SecurityMiddleware",
     "govtrust.core.middleware.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -262,8 +263,17 @@ GOVTRUST_IMPORT_MAX_UNPACKED_BYTES = 512 << 20
 # A running import with no progress for this long (seconds) was left by a worker that died; the
 # worker marks it failed. Progress is reported every 1,000 rows, so minutes mean a dead worker.
 GOVTRUST_IMPORT_STALE_AFTER = int(os.environ.get("GOVTRUST_IMPORT_STALE_AFTER", "900"))
+# Request limits (core/limits.py): a body that is not an upload (JSON, forms) up to 5 MB; an
+# upload (multipart) up to the largest accepted file plus 1 MB of form, refused before it is read.
+# Uploads over 2 MB are spooled to a temporary file while parsed, never more than the limit.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 << 20
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 << 20
+GOVTRUST_MAX_REQUEST_BYTES = int(
+    os.environ.get(
+        "GOVTRUST_MAX_REQUEST_BYTES",
+        str(max(GOVTRUST_IMPORT_MAX_BYTES, GOVTRUST_EVIDENCE_MAX_BYTES) + (1 << 20)),
+    )
+)
 
 # E-mail for reminders: off unless an SMTP host is configured.
 EMAIL_HOST = os.environ.get("GOVTRUST_SMTP_HOST", "localhost")
