@@ -12,6 +12,9 @@ govtrust import FILE --unit CODE [--department NAME] [--mode M] [--dry-run]
                                     bulk intake of an Excel or CSV file, run at once
 govtrust worker                     runs background jobs (imports, reminders, exchange) alone,
                                     for hosts that serve with --no-worker or serve nothing
+govtrust backup FILE / restore FILE one archive of database, keys (encrypted with the passphrase
+                                    in GOVTRUST_BACKUP_PASSPHRASE or on standard input) and
+                                    files; restore onto an empty installation only
 govtrust exchange send|feedback FILE|pubkey
                                     deliver batches now, apply feedback, print the public key
 govtrust verify [CHECKPOINT.json] [--url URL] [--deep]
@@ -224,6 +227,51 @@ def cmd_worker(args: argparse.Namespace) -> int:
     return 0
 
 
+def _passphrase() -> str:
+    """GOVTRUST_BACKUP_PASSPHRASE, else one line of standard input (not echoed on a terminal)."""
+    if os.environ.get("GOVTRUST_BACKUP_PASSPHRASE"):
+        return os.environ["GOVTRUST_BACKUP_PASSPHRASE"]
+    if sys.stdin.isatty():
+        import getpass
+
+        return getpass.getpass("备份口令：")
+    return sys.stdin.readline().rstrip("\n")
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from govtrust.core.backup import backup_create
+    from govtrust.core.errors import DomainError
+
+    try:
+        report = backup_create(destination=Path(args.file), passphrase=_passphrase())
+    except DomainError as exc:
+        print(exc.detail, file=sys.stderr)
+        return 2
+    print(f"已写入备份 {report.path}：{report.parts} 个部分，{report.size / 1048576:.1f} MB")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from govtrust.core.backup import backup_restore
+    from govtrust.core.errors import DomainError
+
+    try:
+        manifest = backup_restore(source=Path(args.file), passphrase=_passphrase())
+    except DomainError as exc:
+        print(exc.detail, file=sys.stderr)
+        return 2
+    print(f"已从 {manifest['created_at']} 的备份恢复：{len(manifest['parts'])} 个部分。")
+    print("请运行 govtrust audit verify 和 govtrust verify --deep 核对。")
+    for name in ("SECRET_KEY", "GOVTRUST_DATA_KEY"):
+        if os.environ.get(name):
+            print(f"注意：环境变量 {name} 已设置，平台将使用它而不是恢复到 var/ 的密钥。")
+    return 0
+
+
 def cmd_exchange(args: argparse.Namespace) -> int:
     from pathlib import Path
 
@@ -389,6 +437,12 @@ def build_parser() -> argparse.ArgumentParser:
     worker = sub.add_parser("worker", help="运行后台任务（导入、提醒、报送）")
     worker.add_argument("--interval", type=float, default=1.0, help="空闲时轮询间隔（秒）")
     worker.set_defaults(func=cmd_worker)
+    backup = sub.add_parser("backup", help="把数据库、密钥（口令加密）和文件写入一个备份文件")
+    backup.add_argument("file")
+    backup.set_defaults(func=cmd_backup)
+    restore = sub.add_parser("restore", help="把备份恢复到新建的空安装（拒绝非空数据库）")
+    restore.add_argument("file")
+    restore.set_defaults(func=cmd_restore)
     exchange = sub.add_parser("exchange", help="与省信用信息共享平台交换")
     exchange.add_argument("action", choices=["send", "feedback", "pubkey"])
     exchange.add_argument("file", nargs="?", help="feedback：省平台的反馈文件（JSON Lines）")

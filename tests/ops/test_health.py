@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -131,3 +131,31 @@ def test_import_page_warns_when_no_worker_has_reported(
     alive = client.get(url).content.decode()
     assert 'id="worker-silent"' in silent and "后台处理程序已超过一分钟没有报告" in silent
     assert 'id="worker-silent"' not in alive
+
+
+def test_system_page_shows_heartbeat_daily_job_and_last_backup(
+    client: Client, make_user: Callable[..., User], tmp_path: Path
+) -> None:
+    """Given a live worker, a daily job done and an archive in the backup folder,
+    when the system administrator opens the system page, then it shows each of them."""
+    heartbeat.beat()
+    _daily_job_succeeded(timezone.now())
+    taken = datetime.datetime(2026, 11, 29, 2, 30, tzinfo=datetime.UTC)
+    (tmp_path / archive_name(taken)).write_bytes(b"x" * 2048)
+    client.force_login(make_user("sys", "sysadmin", "62"))
+    with override_settings(GOVTRUST_BACKUP_DIR=str(tmp_path)):
+        page = client.get("/accounts/system/").content.decode()
+    assert "运行中" in page
+    assert "最近一次完成" in page
+    assert "最近一次：2026-11-29 10:30:00 · 2.0\xa0KB" in page  # Beijing time
+
+
+def test_system_page_says_when_backups_are_off_and_the_worker_is_silent(
+    client: Client, make_user: Callable[..., User]
+) -> None:
+    """Given no backup folder and no worker heartbeat, when the system page is opened,
+    then it says scheduled backups are off and the worker has not reported."""
+    client.force_login(make_user("sys", "sysadmin", "62"))
+    page = client.get("/accounts/system/").content.decode()
+    assert "未开启（设置 GOVTRUST_BACKUP_DIR" in page
+    assert "秒没有报告" in page

@@ -10,24 +10,18 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import psycopg
 import pytest
 import requests
-from psycopg import sql
-from psycopg.conninfo import make_conninfo
 
-from govtrust.core.identifiers import compose_uscc
 from tests.e2e.conftest import (
     CLERK,
-    DEPARTMENT,
     STARTUP_TIMEOUT,
     Server,
     _answers,
-    _free_port,
     _govtrust,
     _start,
     _stop,
@@ -40,46 +34,8 @@ STOP_TIMEOUT = 20.0
 
 
 @pytest.fixture
-def installation(tmp_path: Path) -> Iterator[Server]:
-    """A set-up installation with the clerk's account, not yet serving."""
-    env = dict(os.environ)
-    env.update(
-        GOVTRUST_VAR_DIR=str(tmp_path / "var"),
-        GOVTRUST_HTTPS="0",
-        DJANGO_SETTINGS_MODULE="govtrust.config.settings",
-        PYTHONUNBUFFERED="1",
-    )
-    url = env.pop("DATABASE_URL", None)
-    name = f"govtrust_ops_{os.getpid()}"
-    admin = make_conninfo(url, dbname="postgres") if url else ""
-    if url:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-        env["DATABASE_URL"] = urlsplit(url)._replace(path=f"/{name}").geturl()
-    try:
-        _govtrust(env, "setup")
-        srv = Server(
-            f"http://127.0.0.1:{_free_port()}", env, tmp_path / "serve.log", tmp_path / "-"
-        )
-        srv.python(
-            "import sys\n"
-            "from govtrust.directory.models import Government\n"
-            "from govtrust.directory.services import department_create\n"
-            "department_create(government=Government.objects.get(division_id=sys.argv[1]),"
-            " name=sys.argv[2], uscc=sys.argv[3])\n",
-            CLERK.unit,
-            DEPARTMENT,
-            compose_uscc("11", CLERK.unit, "MB000001"),
-        )
-        srv.create_user(CLERK)
-        yield srv
-    finally:
-        if url:
-            with psycopg.connect(admin, autocommit=True) as conn:
-                conn.execute(
-                    sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-                )
+def installation(make_installation: Callable[..., Server]) -> Server:
+    return make_installation("serve")
 
 
 def _until(check: object, what: str, srv: Server) -> object:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection
+from django.utils import timezone
 
 from govtrust.core import heartbeat
 
@@ -56,12 +57,27 @@ def _recover_imports() -> None:
         log.warning("import %s was stale and is marked failed: %s", batch.pk, batch.message)
 
 
+def _backup_if_due() -> None:
+    """Queue a backup when the newest archive in the folder is older than the interval, so a
+    restarted worker neither skips nor repeats one."""
+    from govtrust.core.backup_files import last_backup
+    from govtrust.core.tasks import backup_scheduled
+
+    last = last_backup()
+    interval = int(settings.GOVTRUST_BACKUP_INTERVAL)
+    if last is None or (timezone.now() - last.taken_at).total_seconds() >= interval:
+        backup_scheduled.enqueue()
+
+
 def default_jobs() -> list[Job]:
     jobs = [
         Job("exchange", settings.GOVTRUST_EXCHANGE_INTERVAL, _enqueue_exchange),
         Job("daily", settings.GOVTRUST_REMINDER_INTERVAL, _enqueue_daily),
         Job("imports", 60, _recover_imports),
     ]
+    if settings.GOVTRUST_BACKUP_DIR:
+        # Looked at every ten minutes, queued once the newest archive is an interval old.
+        jobs.append(Job("backup", 600, _backup_if_due))
     return jobs
 
 
