@@ -246,7 +246,7 @@ def server(
 
     worker = [sys.executable, "-m", "govtrust.cli", "worker", "--interval", WORKER_INTERVAL]
     serve = [sys.executable, "-m", "govtrust.cli", "serve", "--host", "127.0.0.1"]
-    serve += ["--port", str(port), "--workers", "1"]
+    serve += ["--port", str(port), "--workers", "1", "--no-worker"]  # the worker runs apart
     try:
         srv.worker = _start(worker, env, srv.worker_log)
         srv.process = _start(serve, env, srv.log)
