@@ -15,6 +15,8 @@ govtrust worker                     runs background jobs (imports, reminders, ex
 govtrust backup FILE / restore FILE one archive of database, keys (encrypted with the passphrase
                                     in GOVTRUST_BACKUP_PASSPHRASE or on standard input) and
                                     files; restore onto an empty installation only
+govtrust keys rotate exchange      a new exchange signing key (the old one kept, retired); prints
+                                    the public key for the platform (data, log: not yet)
 govtrust exchange send|feedback FILE|pubkey
                                     deliver batches now, apply feedback, print the public key
 govtrust verify [CHECKPOINT.json] [--url URL] [--deep]
@@ -272,6 +274,20 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_keys(args: argparse.Namespace) -> int:
+    from govtrust.core.errors import DomainError
+    from govtrust.core.key_rotation import signing_key_rotate
+
+    try:
+        public_pem = signing_key_rotate(name=args.key)
+    except DomainError as exc:
+        print(exc.detail, file=sys.stderr)
+        return 2
+    print(f"已轮换 {args.key} 签名密钥，旧密钥已停用并保留。请把新公钥交给省信用信息共享平台：")
+    print(public_pem, end="")
+    return 0
+
+
 def cmd_exchange(args: argparse.Namespace) -> int:
     from pathlib import Path
 
@@ -443,6 +459,10 @@ def build_parser() -> argparse.ArgumentParser:
     restore = sub.add_parser("restore", help="把备份恢复到新建的空安装（拒绝非空数据库）")
     restore.add_argument("file")
     restore.set_defaults(func=cmd_restore)
+    keys = sub.add_parser("keys", help="密钥轮换")
+    keys.add_argument("action", choices=["rotate"])
+    keys.add_argument("key", choices=["data", "log", "exchange"], help="目前支持 exchange")
+    keys.set_defaults(func=cmd_keys)
     exchange = sub.add_parser("exchange", help="与省信用信息共享平台交换")
     exchange.add_argument("action", choices=["send", "feedback", "pubkey"])
     exchange.add_argument("file", nargs="?", help="feedback：省平台的反馈文件（JSON Lines）")
