@@ -13,8 +13,7 @@ import pytest
 from psycopg import sql
 from psycopg.conninfo import make_conninfo
 
-from govtrust.core.identifiers import compose_uscc
-from tests.e2e.conftest import CLERK, DEPARTMENT, Server, _free_port, _govtrust
+from tests.e2e.conftest import CLERK, Server, _free_port, _govtrust
 
 
 def _drop(admin: str, name: str) -> None:
@@ -53,16 +52,7 @@ def make_installation(tmp_path: Path) -> Iterator[Callable[..., Server]]:
         srv = Server(f"http://127.0.0.1:{_free_port()}", env, folder / "serve.log", folder / "-")
         if setup:
             _govtrust(env, "setup")
-            srv.python(
-                "import sys\n"
-                "from govtrust.directory.models import Government\n"
-                "from govtrust.directory.services import department_create\n"
-                "department_create(government=Government.objects.get(division_id=sys.argv[1]),"
-                " name=sys.argv[2], uscc=sys.argv[3])\n",
-                CLERK.unit,
-                DEPARTMENT,
-                compose_uscc("11", CLERK.unit, "MB000001"),
-            )
+            srv.create_clerk_department()
             srv.create_user(CLERK)
         return srv
 
