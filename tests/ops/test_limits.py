@@ -73,6 +73,7 @@ def test_a_300_mb_api_upload_is_refused_with_json_before_anything_is_read(
     assert response.json() == {"detail": "请求内容过大，上限为 21 MB", "errors": []}  # type: ignore[attr-defined]
     assert body.read_bytes == 0
     assert _temp_files(tmp_path) == []
+    assert response["X-Content-Type-Options"] == "nosniff"  # type: ignore[index]
 
 
 def test_a_chunked_300_mb_page_upload_stops_at_the_limit_with_a_chinese_page(

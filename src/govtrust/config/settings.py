@@ -68,8 +68,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",  # reads no body; its headers go on a 413 too
     "govtrust.core.limits.RequestLimitMiddleware",  # before anything reads the body
-    "django.middleware.security.SecurityMiddleware",
     "govtrust.core.middleware.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
