@@ -159,3 +159,13 @@ def test_system_page_says_when_backups_are_off_and_the_worker_is_silent(
     page = client.get("/accounts/system/").content.decode()
     assert "未开启（设置 GOVTRUST_BACKUP_DIR" in page
     assert "秒没有报告" in page
+
+
+def test_healthz_answers_head_with_the_status_alone(client: Client) -> None:
+    """Given a probe that sends HEAD, when /healthz is asked, then it gets the same status
+    (503 here: no worker) and no body; a POST is refused with 405."""
+    with override_settings(GOVTRUST_HEALTH_MIN_FREE_BYTES=1):
+        head = client.head("/healthz")
+        post = client.post("/healthz")
+    assert head.status_code == 503 and head.content == b""
+    assert post.status_code == 405

@@ -6,16 +6,19 @@ scratch var directory (SQLite) or scratch PostgreSQL database.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sys
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-import requests
 
 from tests.e2e.conftest import (
     CLERK,
@@ -36,6 +39,25 @@ STOP_TIMEOUT = 20.0
 @pytest.fixture
 def installation(make_installation: Callable[..., Server]) -> Server:
     return make_installation("serve")
+
+
+def _http(url: str, headers: dict[str, str], body: bytes | None = None) -> tuple[int, Any]:
+    """Status and JSON of a request (urllib: no HTTP client beyond the standard library)."""
+    request = urllib.request.Request(url, data=body, headers=headers)  # noqa: S310 (our http URL)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def _multipart(path: Path) -> tuple[bytes, str]:
+    boundary = "govtrust-test-boundary"
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{path.name}"\r\n'
+        "Content-Type: application/octet-stream\r\n\r\n"
+    ).encode()
+    return head + path.read_bytes() + f"\r\n--{boundary}--\r\n".encode(), boundary
 
 
 def _until(check: object, what: str, srv: Server) -> object:
@@ -67,26 +89,25 @@ def test_serve_alone_processes_an_upload_reports_healthy_and_stops_its_worker(
         token = _govtrust(srv.env, "token", CLERK.username).strip()
         auth = {"Authorization": f"Bearer {token}"}
         upload = sheets.xlsx(tmp_path / "upload.xlsx", [sheets.row() for _ in range(ROWS)])
-        with upload.open("rb") as handle:
-            created = requests.post(
-                srv.url("/api/v1/imports"), headers=auth, files={"file": handle}, timeout=30
-            )
-        assert created.status_code == 202, created.text
-        batch_url = srv.url(f"/api/v1/imports/{created.json()['id']}")
+        body, boundary = _multipart(upload)
+        form = {**auth, "Content-Type": f"multipart/form-data; boundary={boundary}"}
+        status, created = _http(srv.url("/api/v1/imports"), form, body)
+        assert status == 202, created
+        batch_url = srv.url(f"/api/v1/imports/{created['id']}")
 
         def finished() -> dict[str, object] | None:
-            body = requests.get(batch_url, headers=auth, timeout=10).json()
-            return body if body["status"] not in ("pending", "running") else None
+            answer = _http(batch_url, auth)[1]
+            return answer if answer["status"] not in ("pending", "running") else None
 
         batch = _until(finished, "the import", srv)
         assert batch["status"] == "succeeded" and batch["created_count"] == ROWS, batch  # type: ignore[index]
 
-        def healthy() -> requests.Response | None:
-            response = requests.get(srv.url("/healthz"), timeout=10)
-            return response if response.status_code == 200 else None
+        def healthy() -> dict[str, Any] | None:
+            status, answer = _http(srv.url("/healthz"), {})
+            return answer if status == 200 else None
 
         health = _until(healthy, "/healthz 200", srv)
-        assert health.json()["checks"]["worker"]["ok"]  # type: ignore[attr-defined]
+        assert health["checks"]["worker"]["ok"]  # type: ignore[index]
         worker_pid = int(
             srv.python(
                 "from django.core.cache import cache\n"

@@ -15,7 +15,7 @@ from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from govtrust.core import heartbeat
 from govtrust.core.backup_files import last_backup
@@ -110,7 +110,7 @@ def report() -> dict[str, Any]:
 
 
 @never_cache
-@require_GET
+@require_safe  # GET, and HEAD for probes that want only the status
 def healthz(request: HttpRequest) -> JsonResponse:
     body = report()
     return JsonResponse(body, status=503 if body["failing"] else 200)
