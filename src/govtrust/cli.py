@@ -2,13 +2,21 @@
 
 govtrust setup                      migrate, collect static files, load the Gansu directory
 govtrust demo                       setup plus demo data; prints the demo logins
-govtrust serve [--host H] [--port P] the production server (gunicorn); loads nothing
+govtrust serve [--host H] [--port P] [--no-worker]
+                                    the production server (gunicorn) and, unless --no-worker,
+                                    the background worker beside it; loads nothing
 govtrust createuser USERNAME --role ROLE --unit DIVISION_CODE [--department NAME]
                     [--name 姓名] --password-stdin
 govtrust token USERNAME             prints a new API token, and nothing else
 govtrust import FILE --unit CODE [--department NAME] [--mode M] [--dry-run]
                                     bulk intake of an Excel or CSV file, run at once
-govtrust worker                     runs background jobs (imports, reminders, exchange)
+govtrust worker                     runs background jobs (imports, reminders, exchange) alone,
+                                    for hosts that serve with --no-worker or serve nothing
+govtrust backup FILE / restore FILE one archive of database, keys (encrypted with the passphrase
+                                    in GOVTRUST_BACKUP_PASSPHRASE or on standard input) and
+                                    files; restore onto an empty installation only
+govtrust keys rotate exchange      a new exchange signing key (the old one kept, retired); prints
+                                    the public key for the platform (data, log: not yet)
 govtrust exchange send|feedback FILE|pubkey
                                     deliver batches now, apply feedback, print the public key
 govtrust verify [CHECKPOINT.json] [--url URL] [--deep]
@@ -72,7 +80,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    """gunicorn in this process and, unless --no-worker, `govtrust worker` as a supervised child:
+    SIGTERM or SIGINT stops gunicorn, and the worker is then stopped before this returns."""
     from gunicorn.app.wsgiapp import run
+
+    from govtrust.core.supervise import Child
 
     sys.argv = [
         "gunicorn",
@@ -84,8 +96,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
         "--access-logfile",
         "-",
     ]
+    worker = None
+    if not args.no_worker:
+        command = [sys.executable, "-m", "govtrust.cli", "worker", "--interval", str(args.interval)]
+        worker = Child(command, name="worker")
+        worker.start()
     print(f"政务诚信平台：http://{args.host}:{args.port}/", flush=True)
-    run()
+    try:
+        run()  # gunicorn's arbiter leaves by sys.exit when it is stopped
+    finally:
+        if worker is not None:
+            worker.stop()
     return 0
 
 
@@ -195,44 +216,76 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
-    """Run queued tasks; a scheduler thread queues the periodic ones (reminders) meanwhile."""
-    import threading
-    import time
-
-    from django.conf import settings
+    """Run queued tasks; the scheduler thread beats the heartbeat and queues periodic jobs.
+    SIGTERM/SIGINT let a running task finish, then exit (django-tasks' worker handles them)."""
     from django.core.management import call_command
-    from django.db import connection
 
-    from govtrust.core.audit.tasks import audit_seal_scheduled
-    from govtrust.disclosure.tasks import disclosure_daily
-    from govtrust.exchange.tasks import exchange_run
-    from govtrust.measures.tasks import rectifications_escalate_daily
-    from govtrust.records.tasks import send_reminders
-    from govtrust.remedies.tasks import case_reminders
+    from govtrust.core import scheduler
 
-    stop = threading.Event()
-
-    def schedule() -> None:
-        last_reminders = 0.0
-        while not stop.is_set():
-            try:
-                exchange_run.enqueue()
-                if time.monotonic() - last_reminders >= settings.GOVTRUST_REMINDER_INTERVAL:
-                    send_reminders.enqueue()
-                    case_reminders.enqueue()
-                    rectifications_escalate_daily.enqueue()
-                    audit_seal_scheduled.enqueue()  # before the checkpoint that anchors it
-                    disclosure_daily.enqueue()
-                    last_reminders = time.monotonic()
-            finally:
-                connection.close()
-            stop.wait(settings.GOVTRUST_EXCHANGE_INTERVAL)
-
-    threading.Thread(target=schedule, name="govtrust-scheduler", daemon=True).start()
+    stop = scheduler.start()
     try:
         call_command("db_worker", interval=args.interval)
     finally:
         stop.set()
+    return 0
+
+
+def _passphrase() -> str:
+    """GOVTRUST_BACKUP_PASSPHRASE, else one line of standard input (not echoed on a terminal)."""
+    if os.environ.get("GOVTRUST_BACKUP_PASSPHRASE"):
+        return os.environ["GOVTRUST_BACKUP_PASSPHRASE"]
+    if sys.stdin.isatty():
+        import getpass
+
+        return getpass.getpass("备份口令：")
+    return sys.stdin.readline().rstrip("\n")
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from govtrust.core.backup import backup_create
+    from govtrust.core.errors import DomainError
+
+    try:
+        report = backup_create(destination=Path(args.file), passphrase=_passphrase())
+    except DomainError as exc:
+        print(exc.detail, file=sys.stderr)
+        return 2
+    print(f"已写入备份 {report.path}：{report.parts} 个部分，{report.size / 1048576:.1f} MB")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from govtrust.core.backup import backup_restore
+    from govtrust.core.errors import DomainError
+
+    try:
+        manifest = backup_restore(source=Path(args.file), passphrase=_passphrase())
+    except DomainError as exc:
+        print(exc.detail, file=sys.stderr)
+        return 2
+    print(f"已从 {manifest['created_at']} 的备份恢复：{len(manifest['parts'])} 个部分。")
+    print("请运行 govtrust audit verify 和 govtrust verify --deep 核对。")
+    for name in ("SECRET_KEY", "GOVTRUST_DATA_KEY"):
+        if os.environ.get(name):
+            print(f"注意：环境变量 {name} 已设置，平台将使用它而不是恢复到 var/ 的密钥。")
+    return 0
+
+
+def cmd_keys(args: argparse.Namespace) -> int:
+    from govtrust.core.errors import DomainError
+    from govtrust.core.key_rotation import signing_key_rotate
+
+    try:
+        public_pem = signing_key_rotate(name=args.key)
+    except DomainError as exc:
+        print(exc.detail, file=sys.stderr)
+        return 2
+    print(f"已轮换 {args.key} 签名密钥，旧密钥已停用并保留。请把新公钥交给省信用信息共享平台：")
+    print(public_pem, end="")
     return 0
 
 
@@ -378,6 +431,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=int(os.environ.get("GOVTRUST_WORKERS", "2")))
+    serve.add_argument(
+        "--no-worker",
+        action="store_true",
+        help="不在本进程旁启动后台任务（另行运行 govtrust worker 时使用）",
+    )
+    serve.add_argument("--interval", type=float, default=1.0, help="后台任务空闲时轮询间隔（秒）")
     serve.set_defaults(func=cmd_serve)
     create = sub.add_parser("createuser", help="创建用户")
     create.add_argument("username")
@@ -400,6 +459,16 @@ def build_parser() -> argparse.ArgumentParser:
     worker = sub.add_parser("worker", help="运行后台任务（导入、提醒、报送）")
     worker.add_argument("--interval", type=float, default=1.0, help="空闲时轮询间隔（秒）")
     worker.set_defaults(func=cmd_worker)
+    backup = sub.add_parser("backup", help="把数据库、密钥（口令加密）和文件写入一个备份文件")
+    backup.add_argument("file")
+    backup.set_defaults(func=cmd_backup)
+    restore = sub.add_parser("restore", help="把备份恢复到新建的空安装（拒绝非空数据库）")
+    restore.add_argument("file")
+    restore.set_defaults(func=cmd_restore)
+    keys = sub.add_parser("keys", help="密钥轮换")
+    keys.add_argument("action", choices=["rotate"])
+    keys.add_argument("key", choices=["data", "log", "exchange"], help="目前支持 exchange")
+    keys.set_defaults(func=cmd_keys)
     exchange = sub.add_parser("exchange", help="与省信用信息共享平台交换")
     exchange.add_argument("action", choices=["send", "feedback", "pubkey"])
     exchange.add_argument("file", nargs="?", help="feedback：省平台的反馈文件（JSON Lines）")

@@ -93,6 +93,19 @@ class Server:
             args += ["--department", account.department]
         _govtrust(self.env, *args, "--password-stdin", stdin=account.password + "\n")
 
+    def create_clerk_department(self) -> None:
+        """The clerk's department (城关区财政局), which `create_user(CLERK)` needs first."""
+        self.python(
+            "import sys\n"
+            "from govtrust.directory.models import Government\n"
+            "from govtrust.directory.services import department_create\n"
+            "department_create(government=Government.objects.get(division_id=sys.argv[1]),"
+            " name=sys.argv[2], uscc=sys.argv[3])\n",
+            CLERK.unit,
+            DEPARTMENT,
+            compose_uscc("11", CLERK.unit, "MB000001"),
+        )
+
     def ensure_user(self, account: Account) -> None:
         """`create_user` unless an earlier test module on this server created the account."""
         found = self.python(
@@ -231,22 +244,13 @@ def server(
         log=var_dir / "server.log",
         worker_log=var_dir / "worker.log",
     )
-    srv.python(
-        "import sys\n"
-        "from govtrust.directory.models import Government\n"
-        "from govtrust.directory.services import department_create\n"
-        "department_create(government=Government.objects.get(division_id=sys.argv[1]),"
-        " name=sys.argv[2], uscc=sys.argv[3])\n",
-        CLERK.unit,
-        DEPARTMENT,
-        compose_uscc("11", CLERK.unit, "MB000001"),
-    )
+    srv.create_clerk_department()
     for account in (CLERK, REVIEWER, SIBLING_REVIEWER):
         srv.create_user(account)
 
     worker = [sys.executable, "-m", "govtrust.cli", "worker", "--interval", WORKER_INTERVAL]
     serve = [sys.executable, "-m", "govtrust.cli", "serve", "--host", "127.0.0.1"]
-    serve += ["--port", str(port), "--workers", "1"]
+    serve += ["--port", str(port), "--workers", "1", "--no-worker"]  # the worker runs apart
     try:
         srv.worker = _start(worker, env, srv.worker_log)
         srv.process = _start(serve, env, srv.log)

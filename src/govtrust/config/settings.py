@@ -71,7 +71,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.security.SecurityMiddleware",  # reads no body; its headers go on a 413 too
+    "govtrust.core.limits.RequestLimitMiddleware",  # before anything reads the body
     "govtrust.core.middleware.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -212,6 +213,9 @@ SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
 SECURE_SSL_REDIRECT = HTTPS and _flag("GOVTRUST_SSL_REDIRECT", True)
+# /healthz answers over plain HTTP too: load balancers probe the backend's port directly, and the
+# answer holds no personal data (core/health.py).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -263,8 +267,20 @@ for _clock in (
         globals()[_clock] = int(os.environ[_clock])
 GOVTRUST_IMPORT_MAX_ROWS = int(os.environ.get("GOVTRUST_IMPORT_MAX_ROWS", "200000"))
 GOVTRUST_IMPORT_MAX_UNPACKED_BYTES = 512 << 20
+# A running import with no progress for this long (seconds) was left by a worker that died; the
+# worker marks it failed. Progress is reported every 1,000 rows, so minutes mean a dead worker.
+GOVTRUST_IMPORT_STALE_AFTER = int(os.environ.get("GOVTRUST_IMPORT_STALE_AFTER", "900"))
+# Request limits (core/limits.py): a body that is not an upload (JSON, forms) up to 5 MB; an
+# upload (multipart) up to the largest accepted file plus 1 MB of form, refused before it is read.
+# Uploads over 2 MB are spooled to a temporary file while parsed, never more than the limit.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 << 20
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 << 20
+GOVTRUST_MAX_REQUEST_BYTES = int(
+    os.environ.get(
+        "GOVTRUST_MAX_REQUEST_BYTES",
+        str(max(GOVTRUST_IMPORT_MAX_BYTES, GOVTRUST_EVIDENCE_MAX_BYTES) + (1 << 20)),
+    )
+)
 
 # E-mail for reminders: off unless an SMTP host is configured.
 EMAIL_HOST = os.environ.get("GOVTRUST_SMTP_HOST", "localhost")
@@ -273,6 +289,21 @@ DEFAULT_FROM_EMAIL = os.environ.get("GOVTRUST_MAIL_FROM", "govtrust@localhost")
 GOVTRUST_EMAIL_ENABLED = bool(os.environ.get("GOVTRUST_SMTP_HOST"))
 # How often the worker looks for due and overdue records (seconds).
 GOVTRUST_REMINDER_INTERVAL = int(os.environ.get("GOVTRUST_REMINDER_INTERVAL", "3600"))
+# Operations (docs/operations.md). A page that waits on the worker warns, and /healthz fails, when
+# no worker has reported for this many seconds.
+GOVTRUST_WORKER_SILENT_AFTER = int(os.environ.get("GOVTRUST_WORKER_SILENT_AFTER", "60"))
+# /healthz fails when the daily jobs last succeeded longer ago than this (a day plus slack).
+GOVTRUST_HEALTH_DAILY_MAX_AGE = int(os.environ.get("GOVTRUST_HEALTH_DAILY_MAX_AGE", "100800"))
+# ... and when the disk holding var/ has less free space than this (bytes; default 1 GiB).
+GOVTRUST_HEALTH_MIN_FREE_BYTES = int(os.environ.get("GOVTRUST_HEALTH_MIN_FREE_BYTES", str(1 << 30)))
+# Scheduled backups: off unless a folder is set; one per interval, retention by day and week.
+GOVTRUST_BACKUP_DIR = os.environ.get("GOVTRUST_BACKUP_DIR", "")
+GOVTRUST_BACKUP_INTERVAL = int(os.environ.get("GOVTRUST_BACKUP_INTERVAL", "86400"))
+GOVTRUST_BACKUP_KEEP_DAILY = int(os.environ.get("GOVTRUST_BACKUP_KEEP_DAILY", "7"))
+GOVTRUST_BACKUP_KEEP_WEEKLY = int(os.environ.get("GOVTRUST_BACKUP_KEEP_WEEKLY", "4"))
+GOVTRUST_HEALTH_BACKUP_MAX_AGE = int(
+    os.environ.get("GOVTRUST_HEALTH_BACKUP_MAX_AGE", str(GOVTRUST_BACKUP_INTERVAL + 7200))
+)
 
 # Exchange with the provincial credit information sharing platform: an HTTP endpoint, or a folder
 # that another system collects from (default var/exchange).

@@ -1,10 +1,12 @@
 from django.urls import include, path
 
 from govtrust.config.api import api
+from govtrust.core.health import healthz
 from govtrust.directory import views as directory_views
 from govtrust.disclosure import views_office as disclosure_office
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     path("api/v1/", api.urls),
     path("accounts/", include("govtrust.directory.urls")),
     path("", include("govtrust.records.urls")),

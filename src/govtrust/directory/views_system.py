@@ -1,8 +1,9 @@
-"""The system administrator's landing page: the working-day calendar and a small status panel
-(database, background worker, version)."""
+"""The system administrator's landing page: the working-day calendar and a status panel (database,
+background worker heartbeat, daily jobs, last backup, disk, version) from the /healthz checks."""
 
 from __future__ import annotations
 
+import datetime
 import os
 from importlib.metadata import PackageNotFoundError, version
 
@@ -12,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django_tasks_db.models import DBTaskResult
 
+from govtrust.core.health import report
 from govtrust.directory.access import capability_required
 
 
@@ -32,11 +34,16 @@ def _version() -> str:
         return "未知"
 
 
+def _when(iso: str | None) -> datetime.datetime | None:
+    return datetime.datetime.fromisoformat(iso) if iso else None
+
+
 @capability_required("system.manage")
 def system(request: HttpRequest) -> HttpResponse:
-    # The worker leaves no heartbeat; the last job it started is when it was last seen working.
+    # The heartbeat says the worker is alive; the last job it started says it is working.
     worker_seen = DBTaskResult.objects.aggregate(seen=Max("started_at"))["seen"]
     size = _database_size()
+    health = report()
     context = {
         "engine": {"sqlite": "SQLite", "postgresql": "PostgreSQL"}.get(
             connection.vendor, connection.vendor
@@ -44,5 +51,9 @@ def system(request: HttpRequest) -> HttpResponse:
         "size_mib": None if size is None else round(size / (1 << 20), 1),
         "worker_seen": worker_seen,
         "version": _version(),
+        "health": health,
+        # The checks carry ISO times for JSON; the page shows them in local time.
+        "daily_at": _when(health["checks"]["daily_job"].get("last_finished")),
+        "backup_at": _when(health["checks"]["backup"].get("last")),
     }
     return render(request, "directory/system.html", context)

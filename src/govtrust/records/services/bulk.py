@@ -8,11 +8,14 @@
    fails; valid-rows mode commits chunk by chunk, so a crash half-way keeps only whole chunks,
    and running the file again skips them as duplicates.
 4. Failing rows go to an Excel report with each bad cell marked and explained.
+5. A batch whose worker died stays "running"; `imports_recover_stale` (the worker's scheduler)
+   marks it failed after a while without progress, counting what valid-rows mode had committed.
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime
 import hashlib
 import uuid
 from collections.abc import Callable, Iterator
@@ -31,7 +34,7 @@ from govtrust.directory.models import User
 from govtrust.records.bulk import mapping, readers, report, sniff
 from govtrust.records.bulk.columns import Layout, find_layout, missing_columns
 from govtrust.records.bulk.report import FIELD_LABELS
-from govtrust.records.models import ImportBatch, ImportMode, ImportStatus
+from govtrust.records.models import ImportBatch, ImportMode, ImportStatus, RecordEvent
 from govtrust.records.services.bulk_rows import Intake, RowError, import_chunk
 
 CHUNK = 1000
@@ -138,12 +141,72 @@ def progress(batch: ImportBatch) -> dict[str, Any]:
     """What the progress bar shows: the worker's last report, or the batch's final counts."""
     live = cache.get(f"govtrust:import:{batch.pk}")
     if batch.status in (ImportStatus.PENDING, ImportStatus.RUNNING) and live:
-        return dict(live)
+        return {"processed": live["processed"], "total": live["total"]}
     return {"processed": batch.processed_rows, "total": batch.total_rows}
 
 
 def _publish(batch: ImportBatch, processed: int, total: int) -> None:
-    cache.set(f"govtrust:import:{batch.pk}", {"processed": processed, "total": total}, 3600)
+    live = {"processed": processed, "total": total, "at": timezone.now().isoformat()}
+    cache.set(f"govtrust:import:{batch.pk}", live, 86400)
+
+
+def _last_progress(batch: ImportBatch) -> tuple[datetime.datetime, int]:
+    """When the worker last reported on a running batch, and how many rows it had read."""
+    live = cache.get(f"govtrust:import:{batch.pk}")
+    if live and live.get("at"):
+        return datetime.datetime.fromisoformat(live["at"]), int(live["processed"])
+    return batch.started_at or batch.created_at, batch.processed_rows
+
+
+def imports_recover_stale(*, now: datetime.datetime | None = None) -> list[ImportBatch]:
+    """Batches left "running" by a worker that died (killed, host restarted): no progress for
+    GOVTRUST_IMPORT_STALE_AFTER seconds. Each is marked failed saying what it had committed."""
+    now = now or timezone.now()
+    limit = datetime.timedelta(seconds=int(settings.GOVTRUST_IMPORT_STALE_AFTER))
+    stale = ImportBatch.objects.filter(status=ImportStatus.RUNNING, started_at__lt=now - limit)
+    recovered = []
+    for batch in stale:
+        last, processed = _last_progress(batch)
+        if now - last >= limit:
+            done = _recover(
+                batch_id=batch.pk, processed=processed, minutes=int(limit.total_seconds()) // 60
+            )
+            if done is not None:
+                recovered.append(done)
+    return recovered
+
+
+@transaction.atomic
+def _recover(*, batch_id: uuid.UUID, processed: int, minutes: int) -> ImportBatch | None:
+    batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
+    if batch.status != ImportStatus.RUNNING:
+        return None  # it finished (or another worker recovered it) meanwhile
+    intake = Intake(actor=batch.created_by, batch_label=_label(batch))
+    stopped = f"导入中断：后台处理程序在处理中途停止，超过{minutes}分钟没有进展"
+    if batch.mode == ImportMode.VALID_ROWS and not batch.dry_run:
+        # Valid-rows mode committed whole chunks as it went; their records carry the batch's
+        # label, written by its clerk after it started.
+        intake.created = RecordEvent.objects.filter(
+            action="import",
+            note=intake.batch_label,
+            actor=batch.created_by,
+            at__gte=batch.started_at,
+        ).count()
+        batch.message = (
+            f"{stopped}。已导入的{intake.created}条保留，其余行未导入；"
+            "重新上传同一文件会跳过已导入的行"
+        )
+    else:
+        # All-or-nothing wrote in one transaction, which died with the worker's connection.
+        batch.message = f"{stopped}。按导入方式未导入任何记录，请重新上传"
+    batch.status = ImportStatus.FAILED
+    batch.processed_rows = processed
+    _close(batch, intake, [])
+    return batch
+
+
+def _label(batch: ImportBatch) -> str:
+    return f"批量导入 {batch.filename}"
 
 
 def _data_rows(
@@ -190,7 +253,7 @@ def import_batch_run(
         batch.status, batch.started_at = ImportStatus.RUNNING, timezone.now()
         batch.save(update_fields=["status", "started_at"])
     errors: list[RowError] = []
-    intake = Intake(actor=batch.created_by, batch_label=f"批量导入 {batch.filename}")
+    intake = Intake(actor=batch.created_by, batch_label=_label(batch))
     try:
         path = batch_file(batch)
         layout, total, rows = _data_rows(path, batch)

@@ -1,0 +1,302 @@
+"""`govtrust backup` / `govtrust restore`: one archive holding a running installation.
+
+The archive is a tar file:
+- manifest.json: format, time, database engine, and the SHA-256 and size of every other member;
+- database.sqlite3 (SQLite's online backup API: a consistent copy while the platform writes) or
+  database.pgdump (`pg_dump -Fc`, one snapshot transaction);
+- keys.enc: the secrets under var/ (Django's key, the data key for citizen IDs, the Ed25519 signing
+  keys), encrypted with a passphrase (backup_crypto.py);
+- files/...: uploads, remedy evidence and issued documents, as under var/.
+The database is copied first: a file written after it is harmless extra, and files are only ever
+added under random names, so every row the copy holds finds its file.
+
+Restore checks every member against the manifest and the passphrase before it writes anything,
+and refuses a database that already has tables.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import io
+import json
+import os
+import sqlite3
+import subprocess
+import tarfile
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import IO, Any
+
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+from govtrust.core.audit import audit_append
+from govtrust.core.backup_crypto import check_passphrase, open_sealed, seal
+from govtrust.core.errors import DomainError
+
+FORMAT = 1
+FILE_DIRS = ("uploads", "evidence", "documents")
+KEY_PATTERNS = ("*.key", "*-ed25519.pem")
+MANIFEST = "manifest.json"
+KEYS = "keys.enc"
+_BLOCK = 1 << 20
+
+
+@dataclass(frozen=True)
+class BackupReport:
+    path: Path
+    parts: int
+    size: int
+    engine: str
+
+
+def _var() -> Path:
+    return Path(settings.VAR_DIR)
+
+
+def engine() -> str:
+    vendor = str(settings.DATABASES["default"]["ENGINE"]).rsplit(".", 1)[-1]
+    return "postgresql" if vendor.startswith("postgres") else vendor
+
+
+def _pg() -> tuple[list[str], dict[str, str]]:
+    """Connection arguments for pg_dump/pg_restore; the password goes in the environment."""
+    db = settings.DATABASES["default"]
+    args = ["-h", str(db.get("HOST") or "localhost"), "-p", str(db.get("PORT") or 5432)]
+    if db.get("USER"):
+        args += ["-U", str(db["USER"])]
+    env = dict(os.environ)
+    if db.get("PASSWORD"):
+        env["PGPASSWORD"] = str(db["PASSWORD"])
+    return [*args, "-d", str(db["NAME"])], env
+
+
+def _run(command: list[str], env: dict[str, str], what: str) -> None:
+    result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)  # noqa: S603
+    if result.returncode != 0:
+        raise DomainError(f"{what}失败：{result.stderr.strip()[-500:]}")
+
+
+def _sha256(stream: IO[bytes]) -> str:
+    digest = hashlib.sha256()
+    while block := stream.read(_BLOCK):
+        digest.update(block)
+    return digest.hexdigest()
+
+
+def _dump_database(work: Path) -> tuple[str, Path]:
+    if engine() == "sqlite3":
+        target = work / "database.sqlite3"
+        source = sqlite3.connect(str(settings.DATABASES["default"]["NAME"]))
+        copy = sqlite3.connect(str(target))
+        try:
+            source.backup(copy)  # page by page, consistent even while others write
+        finally:
+            copy.close()
+            source.close()
+        return target.name, target
+    if engine() == "postgresql":
+        target = work / "database.pgdump"
+        args, env = _pg()
+        _run(
+            ["pg_dump", "-Fc", "--no-owner", "--no-privileges", *args, "-f", str(target)],
+            env,
+            "pg_dump",
+        )
+        return target.name, target
+    raise DomainError(f"不支持备份此数据库：{engine()}")
+
+
+def _key_files() -> list[Path]:
+    return sorted({p for pattern in KEY_PATTERNS for p in _var().glob(pattern) if p.is_file()})
+
+
+def _data_files() -> list[tuple[str, Path]]:
+    found = []
+    for folder in FILE_DIRS:
+        for path in sorted((_var() / folder).rglob("*")):
+            if path.is_file():
+                found.append((f"files/{path.relative_to(_var()).as_posix()}", path))
+    return found
+
+
+def backup_create(*, destination: Path, passphrase: str, actor: str = "cli") -> BackupReport:
+    """Write the archive to `destination` (via a .tmp file renamed at the end)."""
+    check_passphrase(passphrase)
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=destination.parent, prefix=".govtrust-backup-") as tmp:
+        work = Path(tmp)
+        db_name, db_path = _dump_database(work)
+        keys = work / KEYS
+        keys.write_bytes(seal({p.name: p.read_bytes() for p in _key_files()}, passphrase))
+        parts = [(db_name, db_path), (KEYS, keys), *_data_files()]
+        listed: dict[str, dict[str, Any]] = {}
+        for name, path in parts:
+            with path.open("rb") as handle:
+                listed[name] = {"sha256": _sha256(handle), "size": path.stat().st_size}
+        manifest = {
+            "format": FORMAT,
+            "created_at": timezone.now().isoformat(),
+            "engine": engine(),
+            "database": db_name,
+            "parts": listed,
+        }
+        body = json.dumps(manifest, ensure_ascii=False, indent=1).encode()
+        partial = destination.with_name(destination.name + ".tmp")
+        with tarfile.open(partial, "w") as tar:
+            info = tarfile.TarInfo(MANIFEST)
+            info.size, info.mtime, info.mode = len(body), int(timezone.now().timestamp()), 0o600
+            tar.addfile(info, io.BytesIO(body))
+            for name, path in parts:
+                tar.add(str(path), arcname=name, recursive=False)
+        os.chmod(partial, 0o600)
+        os.replace(partial, destination)
+    size = destination.stat().st_size
+    audit_append(
+        actor=actor,
+        action="backup.create",
+        object_type="backup",
+        object_id=destination.name,
+        after={
+            "parts": len(parts),
+            "size": size,
+            "manifest_sha256": hashlib.sha256(body).hexdigest(),
+        },
+    )
+    return BackupReport(destination, len(parts), size, engine())
+
+
+def _manifest(tar: tarfile.TarFile) -> dict[str, Any]:
+    try:
+        handle = tar.extractfile(MANIFEST)
+        manifest: dict[str, Any] = json.load(handle) if handle else {}
+    except (KeyError, ValueError):
+        raise DomainError("不是政务诚信平台的备份：缺少或无法读取清单") from None
+    if manifest.get("format") != FORMAT:
+        raise DomainError(f"备份格式版本不符：{manifest.get('format')}")
+    return manifest
+
+
+def _member(tar: tarfile.TarFile, name: str) -> IO[bytes]:
+    handle = tar.extractfile(name)
+    if handle is None:
+        raise DomainError(f"备份不完整：缺少 {name}")
+    return handle
+
+
+def _verify(tar: tarfile.TarFile, manifest: dict[str, Any]) -> None:
+    """Every member listed with the right hash, nothing unlisted, no path leaving var/."""
+    members = {m.name: m for m in tar.getmembers()}
+    unlisted = set(members) - set(manifest["parts"]) - {MANIFEST}
+    if unlisted:
+        raise DomainError(f"备份中有清单未列出的内容：{sorted(unlisted)[0]}")
+    for name, expected in manifest["parts"].items():
+        path = PurePosixPath(name)
+        if path.is_absolute() or ".." in path.parts:
+            raise DomainError(f"备份中的路径无效：{name}")
+        member = members.get(name)
+        if member is None or not member.isfile():
+            raise DomainError(f"备份不完整：缺少 {name}")
+        handle = tar.extractfile(member)
+        if handle is None or _sha256(handle) != expected["sha256"]:
+            raise DomainError(f"备份已损坏：{name} 的 SHA-256 与清单不符")
+
+
+def _require_empty_database() -> None:
+    if engine() == "sqlite3":
+        path = Path(str(settings.DATABASES["default"]["NAME"]))
+        if not path.exists():
+            return
+        db = sqlite3.connect(str(path))
+        try:
+            tables = db.execute("SELECT count(*) FROM sqlite_master WHERE type='table'").fetchone()[
+                0
+            ]
+        finally:
+            db.close()
+    else:
+        tables = len(connection.introspection.table_names())
+        connection.close()
+    if tables:
+        raise DomainError(
+            "目标数据库不是空的：只能恢复到新建的空数据库（请勿先运行 govtrust setup）"
+        )
+
+
+def _restore_database(tar: tarfile.TarFile, name: str) -> None:
+    with tempfile.TemporaryDirectory(dir=_var(), prefix=".govtrust-restore-") as tmp:
+        dump = Path(tmp) / "database"
+        handle = _member(tar, name)
+        with dump.open("wb") as out:
+            while block := handle.read(_BLOCK):
+                out.write(block)
+        if engine() == "sqlite3":
+            source = sqlite3.connect(str(dump))
+            target = sqlite3.connect(str(settings.DATABASES["default"]["NAME"]))
+            try:
+                source.backup(target)
+            finally:
+                target.close()
+                source.close()
+        else:
+            args, env = _pg()
+            command = ["pg_restore", "--no-owner", "--no-privileges", "--exit-on-error"]
+            _run([*command, "--single-transaction", *args, str(dump)], env, "pg_restore")
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as out:
+        out.write(data)
+
+
+def backup_restore(*, source: Path, passphrase: str) -> dict[str, Any]:
+    """Restore the archive onto this (empty) installation; returns the manifest."""
+    try:
+        tar = tarfile.open(source, "r")
+    except (OSError, tarfile.TarError) as exc:
+        raise DomainError(f"无法读取备份文件：{exc}") from None
+    with tar:
+        manifest = _manifest(tar)
+        if manifest["engine"] != engine():
+            raise DomainError(f"备份来自 {manifest['engine']} 数据库，本机使用 {engine()}")
+        _verify(tar, manifest)
+        keys = open_sealed(_member(tar, KEYS).read(), passphrase)
+        if any("/" in name or name.startswith(".") for name in keys):
+            raise DomainError("备份中的密钥文件名无效")
+        _require_empty_database()
+        _restore_database(tar, manifest["database"])
+        for name, data in keys.items():
+            _write_private(_var() / name, data)
+        for name in manifest["parts"]:
+            if name.startswith("files/"):
+                data = _member(tar, name).read()
+                _write_private(_var() / name.removeprefix("files/"), data)
+    audit_append(
+        actor="cli",
+        action="backup.restore",
+        object_type="backup",
+        object_id=source.name,
+        after={"created_at": manifest["created_at"], "parts": len(manifest["parts"])},
+    )
+    return manifest
+
+
+def backup_scheduled_run() -> BackupReport:
+    """The worker's backup into GOVTRUST_BACKUP_DIR, then the folder pruned by retention."""
+    from govtrust.core.backup_files import archive_name, prune
+
+    passphrase = os.environ.get("GOVTRUST_BACKUP_PASSPHRASE", "")
+    if not passphrase:
+        raise DomainError("定时备份需要环境变量 GOVTRUST_BACKUP_PASSPHRASE")
+    folder = Path(settings.GOVTRUST_BACKUP_DIR)
+    now = datetime.datetime.now(datetime.UTC)
+    report = backup_create(
+        destination=folder / archive_name(now), passphrase=passphrase, actor="worker"
+    )
+    prune(folder, settings.GOVTRUST_BACKUP_KEEP_DAILY, settings.GOVTRUST_BACKUP_KEEP_WEEKLY)
+    return report

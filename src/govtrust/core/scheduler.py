@@ -1,0 +1,112 @@
+"""The worker's scheduler thread: heartbeat, periodic jobs, stale imports, scheduled backups.
+
+It only queues work (the task worker in the main thread runs it) or does quick checks itself, so
+it keeps beating while a long job runs. Every job is guarded: one failing job is logged and the
+others still run.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+from govtrust.core import heartbeat
+
+log = logging.getLogger("govtrust.worker")
+
+
+@dataclass
+class Job:
+    name: str
+    every: float  # seconds
+    run: Callable[[], object]
+    last: float | None = None  # monotonic time of the last run; None runs it at once
+
+
+def _enqueue_exchange() -> None:
+    from govtrust.exchange.tasks import exchange_run
+
+    exchange_run.enqueue()
+
+
+def _enqueue_daily() -> None:
+    from govtrust.core.audit.tasks import audit_seal_scheduled
+    from govtrust.disclosure.tasks import disclosure_daily
+    from govtrust.measures.tasks import rectifications_escalate_daily
+    from govtrust.records.tasks import send_reminders
+    from govtrust.remedies.tasks import case_reminders
+
+    send_reminders.enqueue()
+    case_reminders.enqueue()
+    rectifications_escalate_daily.enqueue()
+    audit_seal_scheduled.enqueue()  # before the checkpoint that anchors it
+    disclosure_daily.enqueue()
+
+
+def _recover_imports() -> None:
+    from govtrust.records.services.bulk import imports_recover_stale
+
+    for batch in imports_recover_stale():
+        log.warning("import %s was stale and is marked failed: %s", batch.pk, batch.message)
+
+
+def _backup_if_due() -> None:
+    """Queue a backup when the newest archive in the folder is older than the interval, so a
+    restarted worker neither skips nor repeats one."""
+    from govtrust.core.backup_files import last_backup
+    from govtrust.core.tasks import backup_scheduled
+
+    last = last_backup()
+    interval = int(settings.GOVTRUST_BACKUP_INTERVAL)
+    if last is None or (timezone.now() - last.taken_at).total_seconds() >= interval:
+        backup_scheduled.enqueue()
+
+
+def default_jobs() -> list[Job]:
+    jobs = [
+        Job("exchange", settings.GOVTRUST_EXCHANGE_INTERVAL, _enqueue_exchange),
+        Job("daily", settings.GOVTRUST_REMINDER_INTERVAL, _enqueue_daily),
+        Job("imports", 60, _recover_imports),
+    ]
+    if settings.GOVTRUST_BACKUP_DIR:
+        # Looked at every ten minutes, queued once the newest archive is an interval old.
+        jobs.append(Job("backup", 600, _backup_if_due))
+    return jobs
+
+
+def tick(jobs: list[Job], now: float) -> None:
+    heartbeat.beat()
+    for job in jobs:
+        if job.last is not None and now - job.last < job.every:
+            continue
+        job.last = now
+        try:
+            job.run()
+        except Exception:  # one failing job must not stop the heartbeat or the others
+            log.exception("scheduled job %s failed", job.name)
+
+
+def run(stop: threading.Event, jobs: list[Job] | None = None) -> None:
+    jobs = default_jobs() if jobs is None else jobs
+    while not stop.is_set():
+        try:
+            tick(jobs, time.monotonic())
+        except Exception:  # the cache or database away for a moment: try again next beat
+            log.exception("scheduler tick failed")
+        finally:
+            connection.close()
+        stop.wait(heartbeat.INTERVAL)
+
+
+def start() -> threading.Event:
+    """Start the scheduler thread; set the returned event to stop it."""
+    stop = threading.Event()
+    threading.Thread(target=run, args=(stop,), name="govtrust-scheduler", daemon=True).start()
+    return stop
