@@ -202,6 +202,35 @@ def cases(role: str, position: str) -> int:
     return 200 if position in ("own_unit", "own_dept") else 404
 
 
+def transition_by(*roles: str) -> Expect:
+    """A record transition the record's state refuses (it is accepted): 404 outside reach
+    (the record is looked up first), then 403 for the roles that may not take it, 409 for
+    those that may."""
+
+    def expect(role: str, position: str) -> int:
+        answer = reads(role, position)
+        if answer != 200:
+            return answer
+        return 409 if role in roles else 403
+
+    return expect
+
+
+def reveal(role: str, position: str) -> int:
+    """The subject is a department: 400 (no ID number) wherever the record is reached."""
+    answer = reads(role, position)
+    return 400 if answer == 200 else answer
+
+
+def case_step(role: str, position: str) -> int:
+    """An office step at a stale version: 409 for the credit office in reach; the reporting
+    unit may see the case but not take the office's step (403); others as for cases."""
+    answer = cases(role, position)
+    if answer != 200:
+        return answer
+    return 409 if role == "credit_office" else 403
+
+
 def imports(role: str, position: str) -> int:
     return reads(role, position)
 
@@ -243,6 +272,34 @@ API: list[
         figures,
     ),
     ("get", "measure-rules", lambda w: "/api/v1/measure-rules", None, figures),
+    (
+        "post",
+        "accept",
+        lambda w: f"/api/v1/records/{w.record.pk}/accept",
+        lambda w: {"version": w.record.version},
+        transition_by("reviewer", "credit_office"),
+    ),
+    (
+        "post",
+        "submit",
+        lambda w: f"/api/v1/records/{w.record.pk}/submit",
+        lambda w: {"version": w.record.version},
+        transition_by("clerk"),
+    ),
+    (
+        "post",
+        "reveal-identifier",
+        lambda w: f"/api/v1/records/{w.record.pk}/reveal-identifier",
+        lambda w: {},
+        reveal,
+    ),
+    (
+        "post",
+        "case-action",
+        lambda w: f"/api/v1/cases/{w.case_number}/actions",
+        lambda w: {"action": "accept", "version": 999},
+        case_step,
+    ),
     (
         "post",
         "measure-report",

@@ -133,6 +133,7 @@ def case_act(
 ) -> Case:
     """Take step `action` on case `number`, as loaded at `version` (a concurrent step by someone
     else is refused, not overwritten)."""
+    policy.require(actor, "cases.handle")  # a role that handles no case: 403, like reading one
     case = Case.objects.select_related("record").filter(number=number[:24]).first()
     if case is None or not may_see(actor, case):
         raise NotFound()
