@@ -114,6 +114,9 @@ ACTION_LABELS: dict[str, str] = {
     "reminders.send": "发送期限提醒",
     "case.remind": "发送办理提醒",
     "audit.export": "导出审计日志",
+    "backup.create": "创建备份",
+    "backup.restore": "从备份恢复",
+    "key.rotate": "轮换密钥",
     **{
         f"case.{kind}.{step}": f"{kind_label}：{step_label}"
         for kind, kind_label in _CASE_KINDS.items()
