@@ -6,10 +6,12 @@ import datetime
 from collections.abc import Callable
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from govtrust.core.errors import DomainError, Forbidden
 from govtrust.core.models import AuditEvent
+from govtrust.core.workdays.services import calendar_year_enter, parse_schedule
 from govtrust.directory.models import User
 from govtrust.measures.models import Measure, MeasureRule
 from govtrust.measures.services import add_months, measure_rule_revise
@@ -173,3 +175,39 @@ def test_measures_and_rules_over_the_api(
         content_type="application/json",
     )
     assert created.status_code == 201 and created.json()["version"] == 2
+
+
+@time_machine.travel(datetime.datetime(2027, 12, 27, 10, tzinfo=datetime.UTC), tick=False)
+def test_measure_due_dates_move_when_the_schedule_is_entered(
+    accept: Callable[..., Record],
+) -> None:
+    """Issue 12: GIVEN it is December 2027, 2028 has no official schedule yet, and a written
+    explanation is due in 10 working days WHEN the record is accepted THEN its due date is
+    provisional; entering the 2028 schedule moves it and clears the flag."""
+    calendar_year_enter(
+        year=2027,
+        days=parse_schedule("2027-01-01 休 元旦", year=2027),
+        source="通知",
+        actor_name="a",
+        actor_id=None,
+    )
+    record = accept(
+        subject_kind="department",
+        subject_name="城关区财政局",
+        subject_identifier=new_uscc(),
+        severity="serious",
+    )
+    explanation = Measure.objects.get(record=record, kind="explanation")
+    assert explanation.due_provisional
+    provisional = explanation.due_date
+    calendar_year_enter(
+        year=2028,
+        days=parse_schedule("2028-01-03 休 元旦\n2028-01-04 休 元旦", year=2028),
+        source="国办发明电〔2027〕号",
+        actor_name="sys",
+        actor_id=None,
+    )
+    explanation.refresh_from_db()
+    assert not explanation.due_provisional
+    assert explanation.due_date == provisional + datetime.timedelta(days=2)
+    assert AuditEvent.objects.filter(action="measure.deadline_recompute").exists()

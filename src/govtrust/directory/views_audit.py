@@ -98,6 +98,7 @@ ACTION_LABELS: dict[str, str] = {
     "measure.issue": "实施惩戒措施",
     "measure.mitigate": "减轻惩戒措施",
     "measure.lift": "解除惩戒措施",
+    "measure.deadline_recompute": "重新计算整改期限",
     "publication.reperiod": "重新确定公示期限",
     "publication.court_deleted": "人民法院删除，结束公示",
     "case.deadline_recompute": "重新计算办理期限",

@@ -65,6 +65,10 @@ class Measure(models.Model):
     starts_on = models.DateField("起始日期")
     ends_on = models.DateField("截止日期", null=True, blank=True)  # a period's last day
     due_date = models.DateField("完成期限", null=True, blank=True)  # explanation, rectification
+    # Working days the rule gave, from starts_on: kept so the due date can be recomputed when a
+    # year's official schedule is entered after the measure was issued (then it is provisional).
+    due_working_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    due_provisional = models.BooleanField("期限暂定", default=False)
     status = models.CharField(
         max_length=10, choices=MeasureStatus.choices, default=MeasureStatus.ACTIVE, db_index=True
     )

@@ -71,7 +71,9 @@ def measures_issue(record: Record, actor: User) -> list[Measure]:
             if "months" in item:
                 measure.ends_on = add_months(today, int(item["months"])) - datetime.timedelta(1)
             if "working_days" in item:
-                measure.due_date = add_working_days(today, int(item["working_days"])).due_date
+                due = add_working_days(today, int(item["working_days"]))
+                measure.due_date, measure.due_provisional = due.due_date, due.provisional
+                measure.due_working_days = int(item["working_days"])
             issued.append(measure)
     Measure.objects.bulk_create(issued, ignore_conflicts=True)
     notice_drafts(record, actor)
@@ -223,3 +225,32 @@ def measure_rule_revise(
         after={"version": revised.version, "valid_from": valid_from, **changes, "note": note},
     )
     return revised
+
+
+@transaction.atomic
+def measure_deadlines_recompute() -> int:
+    """Recompute every provisional due date of a measure still owed after the calendar changed
+    (registered with the working-day engine; the records app does the same for its deadlines)."""
+    changed = 0
+    owed = Measure.objects.select_for_update().filter(
+        due_provisional=True,
+        due_working_days__isnull=False,
+        status__in=(MeasureStatus.ACTIVE, MeasureStatus.SUBMITTED),
+    )
+    for measure in owed.select_related("record"):
+        assert measure.due_working_days is not None  # noqa: S101 (filtered above)
+        due = add_working_days(measure.starts_on, measure.due_working_days)
+        before = str(measure.due_date)
+        Measure.objects.filter(pk=measure.pk).update(
+            due_date=due.due_date, due_provisional=due.provisional
+        )
+        audit_append(
+            actor="system",
+            action="measure.deadline_recompute",
+            object_type="record",
+            object_id=measure.record.number,
+            before={"measure": measure.pk, "due_date": before},
+            after={"due_date": str(due.due_date), "provisional": due.provisional},
+        )
+        changed += 1
+    return changed
