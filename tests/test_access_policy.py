@@ -61,6 +61,7 @@ class World:
     screening: str
     document: str
     batch: str
+    chengguan: int  # 城关区人民政府's id
     users: dict[tuple[str, str], User]
 
 
@@ -134,6 +135,7 @@ def world(make_user: Callable[..., User], make_department: Callable[..., Departm
         screening=screening.number,
         document=document.code,
         batch=str(batch.pk),
+        chengguan=chengguan.pk,
         users=users,
     )
 
@@ -231,6 +233,13 @@ def case_step(role: str, position: str) -> int:
     return 409 if role == "credit_office" else 403
 
 
+def issues_report(role: str, position: str) -> int:
+    """A public credit report of 城关区 itself: 201 wherever 城关区 is reached; its
+    departments' clerks and reviewers do not reach the government as a subject."""
+    answer = government_level(role, position)
+    return 201 if answer == 200 else answer
+
+
 def imports(role: str, position: str) -> int:
     return reads(role, position)
 
@@ -292,6 +301,13 @@ API: list[
         lambda w: f"/api/v1/records/{w.record.pk}/reveal-identifier",
         lambda w: {},
         reveal,
+    ),
+    (
+        "post",
+        "credit-report",
+        lambda w: "/api/v1/credit-reports",
+        lambda w: {"subject_kind": "government", "subject_id": w.chengguan, "public": True},
+        issues_report,
     ),
     (
         "post",
