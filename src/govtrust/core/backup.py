@@ -30,7 +30,7 @@ from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from govtrust.core.audit import audit_append
@@ -300,3 +300,19 @@ def backup_scheduled_run() -> BackupReport:
     )
     prune(folder, settings.GOVTRUST_BACKUP_KEEP_DAILY, settings.GOVTRUST_BACKUP_KEEP_WEEKLY)
     return report
+
+
+def backup_request(*, actor: str) -> None:
+    """The system administrator's "back up now": the worker takes the same backup as the
+    scheduled one, into GOVTRUST_BACKUP_DIR, once this request is committed."""
+    if not settings.GOVTRUST_BACKUP_DIR:
+        raise DomainError(
+            "未配置备份目录：请设置 GOVTRUST_BACKUP_DIR 和 GOVTRUST_BACKUP_PASSPHRASE"
+        )
+    if not os.environ.get("GOVTRUST_BACKUP_PASSPHRASE", ""):
+        raise DomainError("备份需要环境变量 GOVTRUST_BACKUP_PASSPHRASE")
+    from govtrust.core.tasks import backup_scheduled  # tasks import this module
+
+    with transaction.atomic():
+        audit_append(actor=actor, action="backup.request", object_type="backup", object_id="")
+        transaction.on_commit(lambda: backup_scheduled.enqueue())

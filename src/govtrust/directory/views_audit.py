@@ -116,6 +116,7 @@ ACTION_LABELS: dict[str, str] = {
     "case.remind": "发送办理提醒",
     "audit.export": "导出审计日志",
     "backup.create": "创建备份",
+    "backup.request": "请求立即备份",
     "backup.restore": "从备份恢复",
     "key.rotate": "轮换密钥",
     **{

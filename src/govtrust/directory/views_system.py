@@ -7,14 +7,17 @@ import datetime
 import os
 from importlib.metadata import PackageNotFoundError, version
 
+from django.contrib import messages
 from django.db import connection
 from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django_tasks_db.models import DBTaskResult
 
+from govtrust.core.backup import backup_request
+from govtrust.core.errors import DomainError
 from govtrust.core.health import report
-from govtrust.directory.access import capability_required
+from govtrust.directory.access import capability_required, staff_user
 
 
 def _database_size() -> int | None:
@@ -40,6 +43,14 @@ def _when(iso: str | None) -> datetime.datetime | None:
 
 @capability_required("system.manage")
 def system(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        try:
+            backup_request(actor=staff_user(request).username)
+        except DomainError as exc:
+            messages.error(request, exc.detail)
+        else:
+            messages.success(request, "已提交备份，后台任务进程完成后此处显示最近一次备份")
+        return redirect("system")
     # The heartbeat says the worker is alive; the last job it started says it is working.
     worker_seen = DBTaskResult.objects.aggregate(seen=Max("started_at"))["seen"]
     size = _database_size()
