@@ -56,17 +56,22 @@ def csv_lines(header: Iterable[object], rows: Iterable[Iterable[object]]) -> Ite
         yield writer.writerow([csv_cell(value) for value in row])
 
 
-def workbook(target: str | IO[bytes], **options: Any) -> Any:
-    """An xlsxwriter Workbook that never turns a string into a formula or a hyperlink."""
+def workbook(
+    target: str | IO[bytes], *, constant_memory: bool = False, in_memory: bool = False
+) -> Any:
+    """An xlsxwriter Workbook that never turns a string into a formula, a hyperlink or a number
+    (xlsxwriter's `write` would make "=..." a live formula). Only the memory options are the
+    caller's: nothing can switch the conversions back on."""
     return xlsxwriter.Workbook(
         target,
         {
-            **options,
             "strings_to_formulas": False,
             "strings_to_urls": False,
             "strings_to_numbers": False,
             # Read data may hold NaN or infinity; Excel has no such number, xlsxwriter would raise.
             "nan_inf_to_errors": True,
+            "constant_memory": constant_memory,
+            "in_memory": in_memory,
         },
     )
 

@@ -23,7 +23,7 @@ is not disclosed.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.db.models import Model, Q, QuerySet
 
@@ -212,17 +212,32 @@ def _subtree(field: str, code: str) -> Q:
     return Q(**{f"{field}__gte": low, f"{field}__lt": high})
 
 
-def reach_q(user: User, *, division: str = "division_code", department: str | None) -> Q:
-    """The full reach over a model: the division subtree, narrowed to the user's department for
-    a department account. `department` is the path to the id of the department that owns the
-    object, or None for objects no department owns (a department account then reaches none)."""
-    wanted = division_q(user, division)
-    own = _department(user)
-    if own is not None:
-        if department is None:
-            return Q(pk__in=[])
-        wanted &= Q(**{department: own})
-    return wanted
+@dataclass(frozen=True)
+class Owner:
+    division: str  # the field holding the owning division's code
+    department: str | None  # the path to the owning department's id; None: no department owns it
+
+
+# Who owns each kind of business object, by model: the one table the reach is computed from.
+OWNERS: dict[str, Owner] = {
+    "records.record": Owner("division_code", "reporting_department_id"),
+    "records.importbatch": Owner("division_code", "department_id"),
+    "records.reminder": Owner("division_code", "department_id"),
+    "remedies.case": Owner("division_code", None),  # the handling office's division
+    "measures.measure": Owner("division_code", "record__reporting_department_id"),
+    "screening.screening": Owner("division_code", "created_by__department_id"),
+    # A document is read where its division is reached; a department's staff read what their
+    # department issued.
+    "documents.document": Owner("division_code", "issued_by__department_id"),
+    # Subjects of credit reports: a department's staff reach their department and its people.
+    "directory.government": Owner("division_id", None),
+    "directory.department": Owner("division_code", "id"),
+    "directory.civilservant": Owner("division_code", "department_id"),
+}
+
+
+def _owner(model: type[Model]) -> Owner:
+    return OWNERS[model._meta.label_lower]
 
 
 def _department(user: User) -> int | None:
@@ -230,26 +245,37 @@ def _department(user: User) -> int | None:
     return user.department_id if user.role in DEPARTMENT_BOUND else None
 
 
-def within(
-    qs: QuerySet[M], user: User, *, division: str = "division_code", department: str | None
-) -> QuerySet[M]:
-    """Business objects the user reaches; the administrators reach none (403)."""
+def within(qs: QuerySet[M], user: User) -> QuerySet[M]:
+    """The objects of `qs` the user reaches: the division subtree, narrowed to the user's
+    department for a department's account; the administrators reach none (403)."""
     require(user, "business.read")
-    return qs.filter(reach_q(user, division=division, department=department))
+    owner = _owner(qs.model)
+    wanted = division_q(user, owner.division)
+    own = _department(user)
+    if own is not None:
+        wanted &= Q(**{owner.department: own}) if owner.department else Q(pk__in=[])
+    return qs.filter(wanted)
 
 
-def reaches(user: User, division_code: str, department_id: int | None) -> bool:
-    """One object's reach, by its owning division and department."""
-    if not covers(user, division_code):
+def _value(obj: Model, path: str) -> Any:
+    for name in path.split("__"):
+        obj = getattr(obj, name)
+    return obj
+
+
+def reaches(user: User, obj: Model) -> bool:
+    """One object's reach, by its owner (OWNERS)."""
+    owner = _owner(type(obj))
+    if not covers(user, _value(obj, owner.division)):
         return False
     own = _department(user)
-    return own is None or own == department_id
+    return own is None or (owner.department is not None and own == _value(obj, owner.department))
 
 
-def require_reach(user: User, division_code: str, department_id: int | None) -> None:
+def require_reach(user: User, obj: Model) -> None:
     """Raise NotFound (404) for an object outside reach: its existence is not disclosed."""
     require(user, "business.read")
-    if not reaches(user, division_code, department_id):
+    if not reaches(user, obj):
         raise NotFound()
 
 
@@ -271,14 +297,13 @@ def reporting_unit_q(user: User, *, government: str, department: str) -> Q:
     return wanted & Q(**{department: own}) if own is not None else wanted
 
 
-def addressed_to(
-    qs: QuerySet[M], user: User, *, division: str = "division_code", department: str | None
-) -> QuerySet[M]:
+def addressed_to(qs: QuerySet[M], user: User) -> QuerySet[M]:
     """What is addressed to the user's own unit (reminders, escalations): its government
     exactly, not those below it, and for a department's account that department's only."""
     require(user, "business.read")
-    wanted = Q(**{division: user.scope_code})
+    owner = _owner(qs.model)
+    wanted = Q(**{owner.division: user.scope_code})
     own = _department(user)
     if own is not None:
-        wanted &= Q(**{department: own}) if department else Q(pk__in=[])
+        wanted &= Q(**{owner.department: own}) if owner.department else Q(pk__in=[])
     return qs.filter(wanted)

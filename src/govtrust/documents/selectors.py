@@ -10,13 +10,9 @@ from govtrust.disclosure.selectors import publications_public
 from govtrust.documents.models import Document, DocumentKind, DocumentStatus
 from govtrust.measures.models import MeasureStatus
 
-# Who owns a document, for the policy: the division it concerns, and the department that
-# issued it (a department's staff read what their department issued).
-DOCUMENT_OWNER = {"division": "division_code", "department": "issued_by__department_id"}
-
 
 def documents_visible(user: User) -> QuerySet[Document]:
-    return policy.within(Document.objects.all(), user, **DOCUMENT_OWNER)
+    return policy.within(Document.objects.all(), user)
 
 
 def notices_visible(user: User) -> QuerySet[Document]:

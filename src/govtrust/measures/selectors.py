@@ -19,9 +19,6 @@ from govtrust.measures.models import Measure, MeasureStatus
 from govtrust.measures.services.rectification import REPORTED
 from govtrust.records.selectors import records_visible
 
-# Who owns a measure, for the policy: its record's reporting unit.
-MEASURE_OWNER = {"division": "division_code", "department": "record__reporting_department_id"}
-
 # The ledger's views: what the unit still owes, what waits for the credit office, what is late.
 STATES = {
     "open": ("待提交", Q(status=MeasureStatus.ACTIVE)),
@@ -43,7 +40,7 @@ def rectification_figures(user: User, today: datetime.date) -> list[dict[str, An
     """Per reporting division: explanations and rectifications due, done, handed in late, and
     overdue now (the unit's figures count overdue rectification, plan 三(二)5)."""
     rows = (
-        policy.within(Measure.objects.filter(kind__in=REPORTED), user, **MEASURE_OWNER)
+        policy.within(Measure.objects.filter(kind__in=REPORTED), user)
         .values("division_code")
         .annotate(
             due=Count("id"),
@@ -68,7 +65,7 @@ def rectification_ledger(user: User, state: str, today: datetime.date) -> QueryS
     """Explanations and rectifications in scope in one state, nearest deadline first."""
     wanted = STATES[state][1] or Q(status=MeasureStatus.ACTIVE, due_date__lt=today)
     return (
-        policy.within(Measure.objects.filter(kind__in=REPORTED), user, **MEASURE_OWNER)
+        policy.within(Measure.objects.filter(kind__in=REPORTED), user)
         .filter(wanted)
         # The page names each record's reporting unit: one join, not two queries a row.
         .select_related("record__reporting_department", "record__reporting_government")

@@ -14,9 +14,6 @@ from govtrust.directory.models import User
 from govtrust.records.models import ImportBatch, Record, RecordEvent
 from govtrust.records.workflow import Status
 
-# Who owns a record, for the policy: the reporting government's division and department.
-RECORD_OWNER = {"division": "division_code", "department": "reporting_department_id"}
-
 
 def records_visible(user: User) -> QuerySet[Record]:
     """Records the user may read.
@@ -26,7 +23,7 @@ def records_visible(user: User) -> QuerySet[Record]:
     - reviewers, credit office, inspectors: not other units' drafts, which are unfinished work.
     The three administrators see no business data (等保 separation of duties).
     """
-    qs = policy.within(Record.objects.all(), user, **RECORD_OWNER)
+    qs = policy.within(Record.objects.all(), user)
     if not policy.permits(user, "records.file"):  # drafts are their filers' unfinished work
         qs = qs.filter(~Q(status=Status.DRAFT) | Q(created_by=user))
     return qs.select_related("reporting_government", "reporting_department")
@@ -35,7 +32,7 @@ def records_visible(user: User) -> QuerySet[Record]:
 def import_batches_visible(user: User) -> QuerySet[ImportBatch]:
     """Upload batches the user may follow: the same scope as records; a department's clerk sees
     its department's uploads only."""
-    qs = policy.within(ImportBatch.objects.all(), user, department="department_id")
+    qs = policy.within(ImportBatch.objects.all(), user)
     return qs.select_related("created_by")
 
 

@@ -87,7 +87,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @capability_required("records.file")
 def reminders(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
-    qs = policy.addressed_to(Reminder.objects.all(), user, department="department_id")
+    qs = policy.addressed_to(Reminder.objects.all(), user)
     qs = qs.select_related("record")
     if request.method == "POST":
         qs.filter(read_at__isnull=True).update(read_at=timezone.now())

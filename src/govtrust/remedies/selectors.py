@@ -28,7 +28,7 @@ def cases_visible(user: User) -> QuerySet[Case]:
     (it verifies them). Others: none."""
     policy.require(user, "cases.handle")
     if policy.permits(user, "cases.office"):
-        return policy.within(Case.objects.all(), user, department=None)
+        return policy.within(Case.objects.all(), user)
     return Case.objects.filter(
         policy.reporting_unit_q(
             user,
@@ -84,7 +84,7 @@ def figures(user: User, start: datetime.date, end: datetime.date) -> list[dict[s
     today = timezone.localdate()
     # Figures are counts: those who watch units' performance count every case in reach.
     counted = (
-        policy.within(Case.objects.all(), user, department=None)
+        policy.within(Case.objects.all(), user)
         if policy.permits(user, "figures.read")
         else cases_visible(user)
     )

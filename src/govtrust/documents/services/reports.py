@@ -29,7 +29,6 @@ from govtrust.documents.selectors import notices_published
 from govtrust.documents.services.issue import document_issue
 from govtrust.measures.models import MeasureStatus
 from govtrust.records.models import Record
-from govtrust.records.selectors import RECORD_OWNER
 from govtrust.records.workflow import Status
 from govtrust.remedies.models import CaseKind
 
@@ -45,7 +44,6 @@ class Subject:
     key: str
     division_code: str
     unit: str = ""
-    department_id: int | None = None  # the department it is or belongs to, for the policy
 
     @property
     def kind_label(self) -> str:
@@ -66,7 +64,6 @@ def _subject(obj: Government | Department | CivilServant) -> Subject:
             obj.uscc or "",
             obj.division_code,
             obj.government.name,
-            obj.pk,
         )
     unit = obj.department.name if obj.department else ""
     return Subject(
@@ -77,7 +74,6 @@ def _subject(obj: Government | Department | CivilServant) -> Subject:
         obj.ric_digest,
         obj.division_code,
         unit,
-        obj.department_id,
     )
 
 
@@ -85,12 +81,6 @@ _MODELS: dict[str, Any] = {
     "government": Government.objects.select_related("division"),
     "department": Department.objects.select_related("government"),
     "civil_servant": CivilServant.objects.select_related("department"),
-}
-# Where each kind keeps its division and its department, for the policy.
-_OWNER: dict[str, dict[str, Any]] = {
-    "government": {"division": "division__code", "department": None},
-    "department": {"division": "division_code", "department": "id"},
-    "civil_servant": {"division": "division_code", "department": "department_id"},
 }
 
 
@@ -103,7 +93,7 @@ def subjects_find(user: User, query: str, *, limit: int = 50) -> list[Subject]:
     for kind, qs in _MODELS.items():
         wanted = Q(name__icontains=query)
         wanted |= Q(ric_digest=lookup_digest(query)) if kind == "civil_servant" else Q(uscc=query)
-        rows = policy.within(qs.filter(wanted), user, **_OWNER[kind])[:limit]
+        rows = policy.within(qs.filter(wanted), user)[:limit]
         found += [_subject(obj) for obj in rows]
     return found[:limit]
 
@@ -114,8 +104,8 @@ def subject_get(kind: str, pk: int, user: User) -> Subject:
     obj = _MODELS[kind].filter(pk=pk).first()
     if obj is None:
         raise NotFound()
+    policy.require_reach(user, obj)
     subject = _subject(obj)
-    policy.require_reach(user, subject.division_code, subject.department_id)
     if not subject.key:
         raise DomainError("该主体没有统一社会信用代码，无法汇总其记录")
     return subject
@@ -128,9 +118,9 @@ def _records(subject: Subject, user: User, *, public: bool) -> list[Record]:
         shown = publications_public().values("record_id")
         records = Record.objects.filter(subject_key=subject.key, pk__in=shown)
     else:
-        records = policy.within(
-            Record.objects.filter(subject_key=subject.key), user, **RECORD_OWNER
-        ).filter(status=Status.ACCEPTED)
+        records = policy.within(Record.objects.filter(subject_key=subject.key), user).filter(
+            status=Status.ACCEPTED
+        )
     return list(
         records.select_related("publication", "reporting_department", "reporting_government")
         .prefetch_related("measures", "cases", "self_corrections")

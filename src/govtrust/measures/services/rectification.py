@@ -30,7 +30,7 @@ def _measure(pk: int, actor: User) -> Measure:
     measure = Measure.objects.select_related("record").filter(pk=pk, kind__in=REPORTED).first()
     if measure is None:
         raise NotFound()
-    policy.require_reach(actor, measure.division_code, measure.record.reporting_department_id)
+    policy.require_reach(actor, measure)
     return measure
 
 

@@ -48,7 +48,7 @@ def is_provider(user: User, case: Case) -> bool:
 
 def may_see(user: User, case: Case) -> bool:
     if policy.permits(user, "cases.office"):
-        return policy.reaches(user, case.division_code, None)
+        return policy.reaches(user, case)
     return case.kind == CaseKind.OBJECTION and is_provider(user, case)
 
 
