@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
+from collections.abc import Callable
 
 import pytest
 from django.test import Client
@@ -12,15 +13,15 @@ from django.urls import reverse
 from govtrust.directory.models import User
 
 
-def _console_output(run: object) -> str:
+def _console_output(run: Callable[[], object]) -> str:
     handler = next(h for h in logging.getLogger("django").handlers if h.filters)
     assert isinstance(handler, logging.StreamHandler)
     stream = io.StringIO()
     old = handler.setStream(stream)
     try:
-        run()  # type: ignore[operator]
+        run()
     finally:
-        handler.setStream(old)  # type: ignore[arg-type]
+        handler.setStream(old)
     return stream.getvalue()
 
 
