@@ -234,19 +234,18 @@ def _overlaps(
     return a_from <= (b_to or datetime.date.max) and b_from <= (a_to or datetime.date.max)
 
 
-def _national_ceilings(spec: VersionIn, terms: dict[str, list[int | None]]) -> None:
+def _national_ceilings(
+    spec: VersionIn, start: datetime.date, terms: dict[str, list[int | None]]
+) -> None:
     """Within the national versions in force over the version's dates, for each source type
     and class: no longer than their maximum, no shorter than their minimum (a sector rule may
     add a minimum, e.g. for a safety area, but not exceed the national maximum)."""
-    assert spec.effective_from is not None
     for version in periods.all_versions():
         if version.added or version.court_list or version.internal:
             continue  # an internal national rule has no ceiling: the added text is the basis
         if not set(spec.source_types) & version.source_types:
             continue
-        if not _overlaps(
-            spec.effective_from, spec.effective_to, version.effective_from, version.effective_to
-        ):
+        if not _overlaps(start, spec.effective_to, version.effective_from, version.effective_to):
             continue
         for severity, (low, high) in terms.items():
             label, national = CLASS_LABELS[severity], version.terms[severity]
@@ -260,8 +259,7 @@ def _national_ceilings(spec: VersionIn, terms: dict[str, list[int | None]]) -> N
             ceiling, floor = national.maximum_months, national.minimum_months
             if ceiling is not None and high is not None and high > ceiling:
                 raise _fail(
-                    f"{label}的最长公示期{high}个月超过{version.document}规定的最长"
-                    f"{ceiling}个月",
+                    f"{label}的最长公示期{high}个月超过{version.document}规定的最长{ceiling}个月",
                     f"max-{severity}",
                 )
             if floor is not None and (low or 0) < floor:
@@ -271,11 +269,12 @@ def _national_ceilings(spec: VersionIn, terms: dict[str, list[int | None]]) -> N
                 )
 
 
-def _no_overlap(spec: VersionIn, exclude: int | None) -> None:
-    assert spec.effective_from is not None
+def _no_overlap(spec: VersionIn, start: datetime.date, exclude: int | None) -> None:
     live = PublicationRuleVersion.objects.filter(
         state__in=(RuleVersionState.PENDING, RuleVersionState.APPROVED)
-    ).exclude(pk=exclude)
+    )
+    if exclude is not None:
+        live = live.exclude(pk=exclude)
     for other in live:
         same = (
             set(spec.source_types) & set(other.source_types)
@@ -286,9 +285,7 @@ def _no_overlap(spec: VersionIn, exclude: int | None) -> None:
                 or set(spec.safety_areas) & set(other.safety_areas)
             )
         )
-        if same and _overlaps(
-            spec.effective_from, spec.effective_to, other.effective_from, other.effective_to
-        ):
+        if same and _overlaps(start, spec.effective_to, other.effective_from, other.effective_to):
             raise _fail(
                 f"与规则版本{other.pk}（《{other.title}》，{other.effective_from}起施行，"
                 f"{other.get_state_display()}）的适用范围和施行期间重叠",
@@ -296,16 +293,14 @@ def _no_overlap(spec: VersionIn, exclude: int | None) -> None:
             )
 
 
-def checked(
-    spec: VersionIn, *, today: datetime.date, exclude: int | None = None
-) -> dict[str, Any]:
+def checked(spec: VersionIn, *, today: datetime.date, exclude: int | None = None) -> dict[str, Any]:
     """The version as it would be stored, or a DomainError in Chinese naming the field."""
     texts = _texts(spec)
     _scope(spec)
     start = _dates(spec, today)
     terms = _terms(spec)
-    _national_ceilings(spec, terms)
-    _no_overlap(spec, exclude)
+    _national_ceilings(spec, start, terms)
+    _no_overlap(spec, start, exclude)
     return {
         **texts,
         "effective_from": start,
@@ -472,4 +467,3 @@ def rule_version_reject(
         after={"state": decided.state, "reason": decided.reason},
     )
     return decided
-
