@@ -149,6 +149,11 @@ def test_a_sector_rule_entered_and_approved_on_the_page_shortens_a_live_publicat
     ).json()
     assert before["rule"].startswith("credit-repair-2026@")
     assert f"province-{row.pk}@{start}" in client.get(PAGE).content.decode()
+    client.logout()
+    listed = {v["rule"]: v for v in client.get("/api/v1/tools/publication-rules").json()}
+    assert listed[f"province-{row.pk}@{start}"]["added"] is True
+    assert "第八条" in listed[f"province-{row.pk}@{start}"]["source"]
+    assert listed["court-debtors@2017-05-01"]["added"] is False
 
 
 @pytest.mark.parametrize(
