@@ -13,7 +13,7 @@ import time_machine
 from django.test import Client
 
 from govtrust.core.clock import today_beijing
-from govtrust.core.errors import DomainError, Forbidden
+from govtrust.core.errors import Conflict, DomainError, Forbidden
 from govtrust.core.models import AuditEvent
 from govtrust.directory.models import User
 from govtrust.disclosure.models import Publication, PublicationRuleVersion, RuleVersionState
@@ -275,3 +275,40 @@ def test_a_safety_area_rule_adds_a_minimum_only_in_its_area(office: User, collea
         Decision("penalty", decided, "serious", safety_area="work_safety"), on=decided
     )
     assert serious.rule.rule_id == "credit-repair-2026"
+
+
+def test_a_version_approved_on_its_first_day_applies_that_day(
+    office: User, colleague: User, published: Callable[..., Publication]
+) -> None:
+    """Given a live publication already evaluated today, when a version taking effect today is
+    approved, the publication is due again and today's run shortens it (not a later day's)."""
+    publication = published()
+    today = today_beijing()
+    run_daily_on(today)
+    publication.refresh_from_db()
+    assert publication.period_checked_on == today
+    row = rule_version_propose(actor=office, spec=sector_rule(effective_from=today))
+    rule_version_approve(row=row, actor=colleague, version=row.version)
+    publication.refresh_from_db()
+    assert publication.period_checked_on == today - datetime.timedelta(days=1)
+    event = AuditEvent.objects.get(action="publication_rule.approve")
+    assert event.after is not None and event.after["reevaluate_today"] == 1
+
+    run_daily_on(today)
+    publication.refresh_from_db()
+    assert publication.maximum_end == add_months(publication.decision_date, 6)
+    assert publication.rule_id == f"province-{row.pk}@{today}"
+
+
+def test_a_version_no_longer_valid_on_approval_is_refused(office: User, colleague: User) -> None:
+    """Entered for tomorrow, approved two days later: its date has passed, approval refuses
+    and the version stays pending."""
+    row = rule_version_propose(actor=office, spec=sector_rule())
+    later = datetime.datetime.combine(
+        tomorrow() + datetime.timedelta(days=1), datetime.time(4), tzinfo=datetime.UTC
+    )
+    with time_machine.travel(later, tick=False), pytest.raises(Conflict) as refused:
+        rule_version_approve(row=row, actor=colleague, version=row.version)
+    assert "施行日期不能早于今天" in str(refused.value)
+    row.refresh_from_db()
+    assert row.state == RuleVersionState.PENDING
