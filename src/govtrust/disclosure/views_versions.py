@@ -24,6 +24,7 @@ from govtrust.disclosure.services_versions import (
     SOURCE_LABELS,
     TRANSITIONAL_TEXT,
     VersionIn,
+    as_version,
     rule_version_approve,
     rule_version_propose,
     rule_version_reject,
@@ -106,7 +107,9 @@ def publication_rules(request: HttpRequest) -> HttpResponse:
     rows = PublicationRuleVersion.objects.select_related("proposed_by", "decided_by")
     context = {
         "versions": [_row(v) for v in all_versions()],
-        "pending": [r for r in rows if r.state == RuleVersionState.PENDING],
+        "pending": [
+            {"row": r, **_row(as_version(r))} for r in rows if r.state == RuleVersionState.PENDING
+        ],
         "history": [r for r in rows if r.state != RuleVersionState.PENDING][:20],
         "user_id": user.pk,
         "sources": [(s, SOURCE_LABELS[s]) for s in ADDABLE_SOURCES],
