@@ -120,7 +120,7 @@ def _approved() -> QuerySet[PublicationRuleVersion]:
     return PublicationRuleVersion.objects.filter(state=RuleVersionState.APPROVED)
 
 
-_seen: dict[str, Any] = {"key": None, "at": -math.inf}
+_seen: dict[str, Any] = {"key": None, "at": -math.inf, "recheck": 5.0}
 
 
 def forget() -> None:
@@ -134,12 +134,12 @@ def load_added() -> tuple[RuleVersion, ...] | None:
     bulk intake asking for thousands of periods reads it a few times, not per row; another
     process sees an approval within that delay, and versions take effect on a later day anyway."""
     now = time.monotonic()
-    recheck = float(getattr(settings, "GOVTRUST_RULES_RECHECK_SECONDS", 5))
-    if _seen["key"] is not None and now - _seen["at"] < recheck:
+    if _seen["key"] is not None and now - _seen["at"] < _seen["recheck"]:
         return None
     counter = _approved().aggregate(n=Count("id"), last=Max("id"))
     key = (counter["n"], counter["last"])
     _seen["at"] = now
+    _seen["recheck"] = float(getattr(settings, "GOVTRUST_RULES_RECHECK_SECONDS", 5))
     if key == _seen["key"]:
         return None
     _seen["key"] = key

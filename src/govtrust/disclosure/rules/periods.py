@@ -238,9 +238,14 @@ def _rule_in_force(
 def rule_for(decision: Decision, day: datetime.date) -> RuleVersion:
     """The version that sets the decision's term on `day`: the built-in one, or an added one
     covering the class the built-in one gives the decision."""
-    base = rule_in_force(decision.source_type, day)
+    _fresh()
+    return _rule_for(decision, day)
+
+
+def _rule_for(decision: Decision, day: datetime.date) -> RuleVersion:
+    base = _rule_in_force(decision.source_type, day, "", "")
     severity = applied_class(base, decision)
-    return rule_in_force(decision.source_type, day, decision.safety_area, severity)
+    return _rule_in_force(decision.source_type, day, decision.safety_area, severity)
 
 
 def rules_changed() -> None:
@@ -269,10 +274,11 @@ def period_for(decision: Decision, *, on: datetime.date) -> Period:
     """The period that applies on day `on`: 从旧兼从轻 between the version in force on the
     decision date and the one in force on `on` (ties keep the older one), unless the later
     version's transitional clause keeps earlier decisions under their own version."""
-    at_decision = evaluate(rule_for(decision, decision.decided), decision)
+    _fresh()  # once per call: the look-ups below use the cached functions
+    at_decision = evaluate(_rule_for(decision, decision.decided), decision)
     if on <= decision.decided:
         return at_decision
-    now = rule_for(decision, on)
+    now = _rule_for(decision, on)
     if now == at_decision.rule or now.transitional == "none":
         return at_decision
     later = evaluate(now, decision)
@@ -288,7 +294,7 @@ def minimum_class(decision: Decision) -> str:
 
 @lru_cache(maxsize=4096)
 def _minimum_class(decision: Decision) -> str:
-    return law_class(rule_in_force(decision.source_type, decision.decided), decision)
+    return law_class(_rule_in_force(decision.source_type, decision.decided, "", ""), decision)
 
 
 def describe(period: Period, day: datetime.date) -> str:
