@@ -39,6 +39,27 @@ def witness_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Mo
     return path
 
 
+@pytest.fixture(autouse=True)
+def added_rule_versions(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Publication rule versions added on the rules page are read from the database: a test with
+    a database reads its own (none left cached from another test), a test without one reads
+    none (the rule engine's pure tests)."""
+    from govtrust.disclosure.rules import periods
+    from govtrust.disclosure.services_versions import forget, load_added
+
+    uses_db = request.node.get_closest_marker("django_db") is not None or bool(
+        {"db", "transactional_db"} & set(request.fixturenames)
+    )
+    if uses_db:
+        forget()
+        yield
+        forget()
+    else:
+        periods.use_added_versions(None)
+        yield
+        periods.use_added_versions(load_added)
+
+
 @pytest.fixture
 def directory(db: None) -> None:
     """The shipped Gansu divisions and governments (loaded once per test database state)."""

@@ -4,6 +4,7 @@ from govtrust.config.api import api
 from govtrust.core.health import healthz
 from govtrust.directory import views as directory_views
 from govtrust.disclosure import views_office as disclosure_office
+from govtrust.disclosure import views_versions as disclosure_versions
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -16,6 +17,11 @@ urlpatterns = [
     path("backoffice/screenings/", include("govtrust.screening.urls")),
     path("backoffice/documents/", include("govtrust.documents.urls_staff")),
     path("backoffice/publish/", disclosure_office.publish, name="publish"),
+    path(
+        "backoffice/publication-rules/",
+        disclosure_versions.publication_rules,
+        name="publication-rules",
+    ),
     path("backoffice/redaction/", disclosure_office.redaction_rules, name="redaction-rules"),
     path("", include("govtrust.disclosure.urls")),
     path("", include("govtrust.remedies.urls")),

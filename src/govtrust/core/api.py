@@ -12,7 +12,7 @@ from govtrust.core.clock import today_beijing
 from govtrust.core.errors import DomainError
 from govtrust.core.identifiers import check
 from govtrust.core.workdays import add_working_days
-from govtrust.disclosure.rules.periods import Decision, RuleError, period_for
+from govtrust.disclosure.rules.periods import Decision, RuleError, all_versions, period_for
 
 router = Router(tags=["工具"])
 
@@ -173,3 +173,39 @@ def publication_period(request: object, query: Query[PeriodQuery]) -> PeriodOut:
         source=period.source,
         severity=period.severity,
     )
+
+
+class RuleVersionOut(Schema):
+    rule: str = Field(description="规则及版本，如 credit-repair-2026@2026-04-01")
+    document: str = Field(description="依据文件")
+    source: str = Field(description="依据文件及条款、期限")
+    effective_from: datetime.date = Field(description="施行日期")
+    effective_to: datetime.date | None = Field(description="废止日期；null 表示现行有效")
+    source_types: list[str] = Field(description="适用的失信来源")
+    severities: list[str] = Field(description="适用的严重程度；空表示全部")
+    safety_areas: list[str] = Field(description="适用的特殊领域；空表示全部")
+    added: bool = Field(description="省信用办增补的版本（经两人审核）为 true，内置版本为 false")
+
+
+@router.get(
+    "/publication-rules",
+    response=list[RuleVersionOut],
+    auth=None,
+    summary="公示期限规则版本一览",
+    description="内置规则版本及省信用办增补并经审核的规则版本（如行业规则），含依据文件及条款。",
+)
+def publication_rules(request: object) -> list[RuleVersionOut]:
+    return [
+        RuleVersionOut(
+            rule=v.label,
+            document=v.document,
+            source=v.source,
+            effective_from=v.effective_from,
+            effective_to=v.effective_to,
+            source_types=sorted(v.source_types),
+            severities=sorted(v.severities),
+            safety_areas=sorted(v.safety_areas),
+            added=v.added,
+        )
+        for v in all_versions()
+    ]

@@ -97,6 +97,9 @@ CAPABILITIES: dict[str, Capability] = {
     "rules.revise": _can(
         Role.CREDIT_OFFICE, refusal="措施规则由省级信用主管部门修订", provincial=True
     ),
+    "publication_rules.revise": _can(
+        Role.CREDIT_OFFICE, refusal="公示规则版本由省级信用主管部门增补和审核", provincial=True
+    ),
     "redaction.edit": _can(
         Role.CREDIT_OFFICE, refusal="脱敏规则由省级信用主管部门修订", provincial=True
     ),

@@ -166,3 +166,84 @@ REDACTION_TRANSITIONS: dict[str, Transition] = {
         ),
     )
 }
+
+
+class RuleVersionState(models.TextChoices):
+    PENDING = "pending", "待审核"  # entered; not applied to anything
+    APPROVED = "approved", "已批准"  # applies from its effective date
+    REJECTED = "rejected", "已驳回"  # refused (or withdrawn by its proposer) with a reason
+
+
+class PublicationRuleVersion(models.Model):
+    """A publication rule version the provincial credit office added on the rules page (a sector
+    rule, a provincial rule naming its legal basis), merged with the built-in versions of
+    rules/versions.py once a second member of the office approved it (four eyes).
+
+        pending ──approve──> approved   (applies from effective_from; the daily job re-evaluates)
+           └─────reject────> rejected   (with a reason)
+
+    `terms` maps each class in `severities` to [minimum months or null, maximum months]; an
+    internal-only version has no terms (never published). `transitional` is the version's own
+    clause for decisions made before it took effect (versions.TRANSITIONAL)."""
+
+    title = models.CharField("文件名称", max_length=120)
+    doc_number = models.CharField("文号", max_length=60)
+    article = models.CharField("条款", max_length=60)
+    effective_from = models.DateField("施行日期")
+    effective_to = models.DateField("废止日期", null=True, blank=True)
+    source_types = models.JSONField(default=list)
+    severities = models.JSONField(default=list)
+    safety_areas = models.JSONField(default=list)  # empty: any area
+    terms = models.JSONField(default=dict)
+    internal = models.BooleanField("仅内部使用", default=False)
+    transitional = models.CharField("过渡条款", max_length=10, default="lighter")
+    transitional_text = models.CharField("过渡条款依据", max_length=200, blank=True)
+    note = models.CharField("说明", max_length=200, blank=True)
+    state = models.CharField(
+        max_length=10,
+        choices=RuleVersionState.choices,
+        default=RuleVersionState.PENDING,
+        db_index=True,
+    )
+    version = models.PositiveIntegerField(default=1)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True)
+    reason = models.CharField("驳回理由", max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"公示规则版本 {self.pk}"
+
+    @property
+    def rule_id(self) -> str:
+        return f"province-{self.pk}"
+
+
+RULE_VERSION_TRANSITIONS: dict[str, Transition] = {
+    t.name: t
+    for t in (
+        Transition(
+            "approve",
+            "审核通过",
+            frozenset({RuleVersionState.PENDING}),
+            RuleVersionState.APPROVED,
+            frozenset({Role.CREDIT_OFFICE}),
+        ),
+        Transition(
+            "reject",
+            "驳回",
+            frozenset({RuleVersionState.PENDING}),
+            RuleVersionState.REJECTED,
+            frozenset({Role.CREDIT_OFFICE}),
+            needs_reason=True,
+        ),
+    )
+}

@@ -16,8 +16,7 @@ from govtrust.core.clock import today_beijing
 from govtrust.core.errors import DomainError
 from govtrust.directory.models import User
 from govtrust.disclosure.models import Publication, PublicationStatus, WithdrawReason
-from govtrust.disclosure.rules import versions
-from govtrust.disclosure.rules.periods import Period, RuleError, period_for
+from govtrust.disclosure.rules.periods import Period, RuleError, all_versions, period_for
 from govtrust.disclosure.services import publication_withdraw, record_decision
 from govtrust.disclosure.services_rules import publication_correct
 from govtrust.exchange.models import NoticeKind
@@ -134,7 +133,7 @@ def publications_reevaluate(*, today: datetime.date | None = None) -> int:
     how many changed."""
     today = today or today_beijing()
     changed = 0
-    for version in versions.RULES:
+    for version in all_versions():  # built-in, then added on the rules page
         if not version.in_force(today):
             continue
         due = Publication.objects.filter(

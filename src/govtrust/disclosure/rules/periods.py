@@ -13,7 +13,9 @@ re-evaluation, a version's own transitional clause or a sector rule can reuse it
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -161,22 +163,96 @@ def evaluate(rule: RuleVersion, decision: Decision) -> Period:
     return Period(rule, True, low, high, severity, source)
 
 
-@lru_cache(maxsize=4096)  # bulk intake asks for the same few days and sources on every row
-def rule_in_force(source_type: str, day: datetime.date) -> RuleVersion:
+# Versions the provincial credit office added (rules page, approved), merged with RULES. This
+# module stays pure: the disclosure app registers a loader that returns the added versions when
+# their counter moved since the last call, and None when nothing changed (cheap to ask).
+_added: tuple[RuleVersion, ...] = ()
+_loader: Callable[[], tuple[RuleVersion, ...] | None] | None = None
+
+
+def use_added_versions(loader: Callable[[], tuple[RuleVersion, ...] | None] | None) -> None:
+    global _loader, _added
+    _loader, _added = loader, ()
+    rules_changed()
+
+
+def _fresh() -> None:
+    global _added
+    if _loader is None:
+        return
+    loaded = _loader()
+    if loaded is not None:
+        _added = loaded
+        rules_changed()
+
+
+def all_versions() -> tuple[RuleVersion, ...]:
+    """The built-in versions, then those added on the rules page."""
+    _fresh()
+    return (*RULES, *_added)
+
+
+def rule_in_force(
+    source_type: str, day: datetime.date, safety_area: str = "", severity: str = ""
+) -> RuleVersion:
     """The version covering `source_type` on `day`. Before the first version of a source type,
-    its first version (the oldest text modelled; local policy)."""
-    pool = [r for r in RULES if source_type in r.source_types]
-    if not pool:
+    its first version (the oldest text modelled; local policy). Given a class, an added version
+    in force for that class (and the decision's safety area) takes precedence; it keeps the
+    class rules of the built-in version it supplements."""
+    _fresh()
+    return _rule_in_force(source_type, day, safety_area, severity)
+
+
+@lru_cache(maxsize=4096)  # bulk intake asks for the same few days and sources on every row
+def _rule_in_force(
+    source_type: str, day: datetime.date, safety_area: str, severity: str
+) -> RuleVersion:
+    pool = [r for r in (*RULES, *_added) if source_type in r.source_types]
+    national = [r for r in pool if not r.added]
+    if not national:
         raise RuleError(f"没有适用于失信来源“{source_type}”的公示规则")
-    current = [r for r in pool if r.in_force(day)]
-    return current[-1] if current else min(pool, key=lambda r: r.effective_from)
+    current = [r for r in national if r.in_force(day)]
+    base = current[-1] if current else min(national, key=lambda r: r.effective_from)
+    if not severity or base.court_list:
+        return base
+    added = [
+        r
+        for r in pool
+        if r.added
+        and r.in_force(day)
+        and severity in r.severities
+        and (not r.safety_areas or safety_area in r.safety_areas)
+    ]
+    if not added:
+        return base
+    chosen = max(added, key=lambda r: (r.effective_from, len(r.safety_areas) > 0, r.rule_id))
+    return dataclasses.replace(
+        chosen,
+        simple_procedure_class=base.simple_procedure_class,
+        penalty_classes=base.penalty_classes,
+        classes_source=base.classes_source,
+        minor_on_request=None,
+    )
+
+
+def rule_for(decision: Decision, day: datetime.date) -> RuleVersion:
+    """The version that sets the decision's term on `day`: the built-in one, or an added one
+    covering the class the built-in one gives the decision."""
+    _fresh()
+    return _rule_for(decision, day)
+
+
+def _rule_for(decision: Decision, day: datetime.date) -> RuleVersion:
+    base = _rule_in_force(decision.source_type, day, "", "")
+    severity = applied_class(base, decision)
+    return _rule_in_force(decision.source_type, day, decision.safety_area, severity)
 
 
 def rules_changed() -> None:
     """Forget cached look-ups after the versions changed (a version added by the credit office,
     a test adding one)."""
-    rule_in_force.cache_clear()
-    minimum_class.cache_clear()
+    _rule_in_force.cache_clear()
+    _minimum_class.cache_clear()
 
 
 def lighter(new: Period, old: Period) -> bool:
@@ -198,20 +274,27 @@ def period_for(decision: Decision, *, on: datetime.date) -> Period:
     """The period that applies on day `on`: 从旧兼从轻 between the version in force on the
     decision date and the one in force on `on` (ties keep the older one), unless the later
     version's transitional clause keeps earlier decisions under their own version."""
-    at_decision = evaluate(rule_in_force(decision.source_type, decision.decided), decision)
+    _fresh()  # once per call: the look-ups below use the cached functions
+    at_decision = evaluate(_rule_for(decision, decision.decided), decision)
     if on <= decision.decided:
         return at_decision
-    now = rule_in_force(decision.source_type, on)
+    now = _rule_for(decision, on)
     if now == at_decision.rule or now.transitional == "none":
         return at_decision
     later = evaluate(now, decision)
     return later if _leniency(later) < _leniency(at_decision) else at_decision
 
 
-@lru_cache(maxsize=4096)
 def minimum_class(decision: Decision) -> str:
-    """The law's class for a decision, by the version in force on its decision date."""
-    return law_class(rule_in_force(decision.source_type, decision.decided), decision)
+    """The law's class for a decision, by the version in force on its decision date (added
+    versions never change classes)."""
+    _fresh()
+    return _minimum_class(decision)
+
+
+@lru_cache(maxsize=4096)
+def _minimum_class(decision: Decision) -> str:
+    return law_class(_rule_in_force(decision.source_type, decision.decided, "", ""), decision)
 
 
 def describe(period: Period, day: datetime.date) -> str:

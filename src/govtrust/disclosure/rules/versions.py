@@ -60,6 +60,12 @@ class RuleVersion:
     # "none" — it never applies to them (the version in force at the decision keeps them).
     transitional: str = "lighter"
     transitional_source: str = "从旧兼从轻（《行政处罚法》第三十七条所体现的原则；本地政策）"
+    # Scope beyond the source type, for versions the provincial credit office adds (a sector
+    # rule): the classes it sets terms for and the safety areas it is limited to. Empty: every
+    # class / any area (the built-in versions).
+    severities: frozenset[str] = frozenset()
+    safety_areas: frozenset[str] = frozenset()
+    added: bool = False  # entered on the rules page and approved; never one of RULES
 
     @property
     def label(self) -> str:
@@ -87,7 +93,9 @@ RULE_527 = RuleVersion(
     rule_id="ndrc-527",
     version="2019-07-01",
     document=DOC_527,
-    source=f"{DOC_527}：一般失信行为的行政处罚信息最短公示3个月、最长1年；"
+    # The notice's text on the periods was read (信用修复政策 pages quoting it); the number of its
+    # section was not: 条款待核.
+    source=f"{DOC_527}（条款待核）：一般失信行为的行政处罚信息最短公示3个月、最长1年；"
     "严重失信行为的最短6个月、最长3年，自行政处罚决定之日起计算",
     effective_from=D(2019, 7, 1),
     effective_to=D(2023, 4, 30),
@@ -104,21 +112,24 @@ RULE_58 = RuleVersion(
     rule_id="ndrc-order-58",
     version="2023-05-01",
     document=DOC_58,
-    source=f"{DOC_58}：行政处罚信息最短公示期3个月、最长3年",
+    # Figures as published by 信用中国 with the order (修复指南); the article not found: 条款待核.
+    source=f"{DOC_58}（条款待核）：行政处罚信息最短公示期3个月、最长3年",
     effective_from=D(2023, 5, 1),
     effective_to=D(2026, 3, 31),
     source_types=PENALTY_SOURCES,
     # One term for every penalty, whatever its class.
     terms=_terms(minor=Term(3, 36), general=Term(3, 36), serious=Term(3, 36)),
     area_minimum_months=12,
-    area_source=f"{DOC_58}：涉及特种设备、安全生产、消防领域的行政处罚信息最短公示期1年",
+    area_source=f"{DOC_58}（条款待核）：涉及特种设备、安全生产、消防领域的行政处罚信息最短公示期1年",
 )
 
 RULE_2026 = RuleVersion(
     rule_id="credit-repair-2026",
     version="2026-04-01",
     document=DOC_2026,
-    source=f"{DOC_2026}：轻微失信信息原则上不予公示；一般失信信息公示3个月至1年；"
+    # 第三条 (repair: 终止公示、停止共享和使用、解除惩戒措施) was read; the articles of the
+    # classes and periods (第二章) were not: 条款待核.
+    source=f"{DOC_2026}（条款待核）：轻微失信信息原则上不予公示；一般失信信息公示3个月至1年；"
     "严重失信信息公示1年至3年，自司法、行政公务文书认定之日起计算",
     effective_from=D(2026, 4, 1),
     effective_to=None,
@@ -140,7 +151,7 @@ RULE_2026 = RuleVersion(
             "other": "minor",
         }
     ),
-    classes_source=f"{DOC_2026}：以简易程序作出的行政处罚、警告、通报批评属轻微失信信息",
+    classes_source=f"{DOC_2026}（条款待核）：以简易程序作出的行政处罚、警告、通报批评属轻微失信信息",
 )
 
 RULE_COURT = RuleVersion(
