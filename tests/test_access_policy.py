@@ -20,15 +20,18 @@ from typing import Any
 
 import pytest
 from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 
 from govtrust.config.api import api
 from govtrust.core.models import AuditEvent
 from govtrust.directory.models import Department, User
 from govtrust.directory.services import token_create
 from govtrust.disclosure.services import publication_publish
+from govtrust.documents.models import Document, DocumentKind
 from govtrust.documents.services.reports import report_issue
-from govtrust.measures.models import Measure, MeasureKind
+from govtrust.measures.models import Measure, MeasureKind, MeasureRule
 from govtrust.records.models import ImportBatch, Record
 from govtrust.records.schemas import RecordIn
 from govtrust.records.services import record_accept, record_create, record_submit
@@ -332,6 +335,170 @@ API: list[
     ),
 ]
 
+
+def files(role: str, position: str) -> int:
+    """A clerk files records and uploads for its own unit wherever it sits: 201 for the
+    record; 400 for an upload whose file is no workbook (allowed, refused in words)."""
+    return 201 if role == "clerk" else 403
+
+
+def uploads(role: str, position: str) -> int:
+    return 400 if role == "clerk" else 403
+
+
+def court_list(role: str, position: str) -> int:
+    """The court's list of dishonest debtors is the credit office's to import."""
+    return 400 if role == "credit_office" else 403
+
+
+def judges_kept(role: str, position: str) -> int:
+    """A judgement on a kept screening at a stale version: only the judging roles (403 before
+    any look-up for the others), 404 outside reach, 409 for those who may."""
+    if role not in ("reviewer", "credit_office"):
+        return 403
+    answer = government_level(role, position)
+    return 409 if answer == 200 else answer
+
+
+def certifies(role: str, position: str) -> int:
+    """The certificate of a screening with nothing awaiting review: those who may screen and
+    reach the screening get it (201)."""
+    if role not in ("clerk", "reviewer", "credit_office"):
+        return 403
+    answer = government_level(role, position)
+    return 201 if answer == 200 else answer
+
+
+def corrects(role: str, position: str) -> int:
+    """A self-correction of a department's record: the reporting unit and the credit office in
+    reach; 400 because self-corrections are for civil servants' records (allowed, refused in
+    words); a unit that reaches the record but did not report it 403."""
+    if role not in ("clerk", "reviewer", "credit_office"):
+        return 403
+    answer = reads(role, position)
+    if answer != 200:
+        return answer
+    if role != "credit_office" and position == "parent":
+        return 403
+    return 400
+
+
+def provincial_rules(role: str, position: str) -> int:
+    """Measure rules are the provincial credit office's alone: none of these positions is the
+    province (the province's own answer is checked beside the table)."""
+    return 403
+
+
+def edits(role: str, position: str) -> int:
+    """Editing the (accepted) record: clerks in reach get the form back with the refusal."""
+    if role != "clerk":
+        return 403
+    return reads(role, position)
+
+
+class Write:
+    """One write operation of the table. `body` is called once per call (uploads are read once);
+    `multipart` sends a form with files instead of JSON."""
+
+    def __init__(
+        self,
+        name: str,
+        path: Callable[[World], str],
+        body: Callable[[World], dict[str, Any]],
+        expect: Expect,
+        *,
+        multipart: bool = False,
+    ) -> None:
+        self.name, self.path, self.body, self.expect = name, path, body, expect
+        self.multipart = multipart
+
+    def send(self, client: Client, world: World, **headers: Any) -> int:
+        if self.multipart:
+            return client.post(self.path(world), data=self.body(world), **headers).status_code
+        return client.post(
+            self.path(world), data=self.body(world), content_type="application/json", **headers
+        ).status_code
+
+
+def _not_a_workbook() -> SimpleUploadedFile:
+    return SimpleUploadedFile("records.xlsx", b"not a workbook at all")
+
+
+def _tomorrow() -> str:
+    return str(timezone.localdate() + datetime.timedelta(days=1))
+
+
+WRITES: list[Write] = [
+    Write("record-create", lambda w: "/api/v1/records", lambda w: record_payload(), files),
+    Write(
+        "import-upload",
+        lambda w: "/api/v1/imports",
+        lambda w: {"file": _not_a_workbook(), "mode": "all_or_nothing"},
+        uploads,
+        multipart=True,
+    ),
+    Write(
+        "court-list-upload",
+        lambda w: "/api/v1/imports",
+        lambda w: {"file": _not_a_workbook(), "court_list": "true"},
+        court_list,
+        multipart=True,
+    ),
+    Write(
+        "kept-judgement",
+        lambda w: f"/api/v1/screenings/kept/{w.screening}/judgements",
+        lambda w: {"row": 1, "record_number": w.record.number, "confirmed": True, "version": 999},
+        judges_kept,
+    ),
+    Write(
+        "certificate",
+        lambda w: f"/api/v1/screenings/kept/{w.screening}/certificate",
+        lambda w: {},
+        certifies,
+    ),
+    Write(
+        "self-correction",
+        lambda w: "/api/v1/self-corrections",
+        lambda w: {
+            "record_number": w.record.number,
+            "kind": "recovered",
+            "description": "已主动追回全部款项并向社会说明情况。",
+            "corrected_on": str(TODAY),
+        },
+        corrects,
+        multipart=True,
+    ),
+    Write(
+        "measure-rule-revision",
+        lambda w: "/api/v1/measure-rules/CS-AWARDS/revisions",
+        lambda w: {"changes": {}, "valid_from": _tomorrow(), "note": "", "legal_source": ""},
+        provincial_rules,
+    ),
+]
+
+
+def _edit_form(world: World) -> dict[str, Any]:
+    """A valid edit of the record (so the service, not the form, gives the answer)."""
+    return {**record_payload(), "version": world.record.version}
+
+
+PAGE_WRITES: list[tuple[str, Callable[[World], str], Callable[[World], dict[str, Any]], Expect]] = [
+    ("record edit", lambda w: f"/records/{w.record.pk}/edit/", _edit_form, edits),
+    (
+        "record new",
+        lambda w: "/records/new/",
+        lambda w: {},
+        lambda r, p: 200 if r == "clerk" else 403,
+    ),
+    (
+        "rule revision",
+        lambda w: "/backoffice/measures/rules/CS-AWARDS/revise/",
+        lambda w: {"valid_from": _tomorrow()},
+        provincial_rules,
+    ),
+]
+
+
 PAGES: list[tuple[str, Callable[[World], str], Expect]] = [
     ("record page", lambda w: f"/records/{w.record.pk}/", reads),
     ("measures page", lambda w: f"/backoffice/measures/{w.record.number}/", reads),
@@ -384,6 +551,84 @@ def test_every_page_family_answers_each_role_at_each_position(world: World) -> N
             if got != expect(role, position):
                 wrong.append((name, role, position, got, expect(role, position)))
     assert wrong == [], "\n".join(map(str, wrong))
+
+
+def test_every_write_operation_answers_each_role_at_each_position(
+    world: World, tokens: dict[tuple[str, str], str]
+) -> None:
+    """WHEN each account calls each business write THEN the answer is the table's; a created
+    record belongs to its creator's unit, and nothing refused changed anything."""
+    client = Client()
+    wrong = []
+    before = _state(world)
+    for write in WRITES:
+        for (role, position), token in tokens.items():
+            got = write.send(client, world, HTTP_AUTHORIZATION=f"Bearer {token}")
+            if got != write.expect(role, position):
+                wrong.append((write.name, role, position, got, write.expect(role, position)))
+    assert wrong == [], "\n".join(map(str, wrong))
+    created = Record.objects.exclude(pk=world.record.pk)
+    assert sorted(r.created_by.username for r in created) == sorted(
+        f"clerk_{position}" for position in POSITIONS
+    )
+    assert all(r.division_code == r.created_by.scope_code for r in created)
+    assert all(r.reporting_department_id == r.created_by.department_id for r in created)
+    assert _state(world) == before
+    issued = Document.objects.filter(kind=DocumentKind.SCREENING).values_list(
+        "issued_by__username", flat=True
+    )
+    assert sorted(issued) == sorted(
+        f"{role}_{position}"
+        for role in ROLES
+        for position in POSITIONS
+        if certifies(role, position) == 201
+    )
+
+
+def _state(world: World) -> tuple[Any, ...]:
+    """What a refused write must leave alone."""
+    record = Record.objects.get(pk=world.record.pk)
+    return (
+        record.version,
+        record.status,
+        list(MeasureRule.objects.values_list("code", "version")),
+        ImportBatch.objects.count(),
+        record.self_corrections.count(),
+        list(AuditEvent.objects.filter(action="screening.judge").values_list("id", flat=True)),
+    )
+
+
+def test_the_provincial_credit_office_alone_revises_measure_rules(world: World) -> None:
+    """Beside the table: the province's credit office reaches the revision (400: no reason
+    given, nothing changed); the prefecture's and the county's are refused (403)."""
+    office = User.objects.get(username="office_province")
+    client = Client()
+    write = next(w for w in WRITES if w.name == "measure-rule-revision")
+    token = token_create(user=office)
+    assert write.send(client, world, HTTP_AUTHORIZATION=f"Bearer {token}") == 400
+    client.force_login(office)
+    form = client.post("/backoffice/measures/rules/CS-AWARDS/revise/", {"valid_from": _tomorrow()})
+    assert form.status_code == 302  # back to the rules with the refusal in words
+    assert MeasureRule.objects.filter(code="CS-AWARDS").count() == 1
+
+
+def test_every_page_write_answers_each_role_at_each_position(world: World) -> None:
+    """The same writes through the back-office forms: refused roles 403, out of reach 404."""
+    wrong = []
+    version = world.record.version
+    for (role, position), user in world.users.items():
+        client = Client()
+        client.force_login(user)
+        for name, path, body, expect in PAGE_WRITES:
+            answer = client.post(path(world), body(world))
+            got = answer.status_code
+            if got != expect(role, position):
+                wrong.append((name, role, position, got, expect(role, position)))
+            elif name == "record edit" and got == 200:
+                assert "不能修改" in answer.content.decode()
+    assert wrong == [], "\n".join(map(str, wrong))
+    assert Record.objects.get(pk=world.record.pk).version == version
+    assert MeasureRule.objects.filter(code="CS-AWARDS").count() == 1
 
 
 def test_lanzhou_new_area_answers_to_the_province(
