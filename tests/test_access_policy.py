@@ -37,6 +37,7 @@ from govtrust.records.schemas import RecordIn
 from govtrust.records.services import record_accept, record_create, record_submit
 from govtrust.remedies.services.filing import Contact, objection_file
 from govtrust.screening.engine import Candidate
+from govtrust.screening.models import Screening
 from govtrust.screening.services import screening_run
 from tests.conftest import TODAY, government, new_uscc, record_payload
 
@@ -383,6 +384,27 @@ def corrects(role: str, position: str) -> int:
     return 400
 
 
+def reviews_bulk(role: str, position: str) -> int:
+    """Bulk review: the reviewing roles get 200 with every record refused in words (the record
+    is accepted already, or not found outside reach); other roles 403 as a whole."""
+    return 200 if role in ("reviewer", "credit_office") else 403
+
+
+def screens(allowed: int) -> Expect:
+    """Screening a list: those who may screen, wherever they sit (the list is theirs)."""
+
+    def expect(role: str, position: str) -> int:
+        return allowed if role in ("clerk", "reviewer", "credit_office") else 403
+
+    return expect
+
+
+def judges(role: str, position: str) -> int:
+    """A judgement on a name match of a record anywhere in the province (a candidate can match
+    any record in the credit database); it applies in the judge's own division (201)."""
+    return 201 if role in ("reviewer", "credit_office") else 403
+
+
 def provincial_rules(role: str, position: str) -> int:
     """Measure rules are the provincial credit office's alone: none of these positions is the
     province (the province's own answer is checked beside the table)."""
@@ -473,6 +495,36 @@ WRITES: list[Write] = [
         },
         corrects,
         multipart=True,
+    ),
+    Write(
+        "return",
+        lambda w: f"/api/v1/records/{w.record.pk}/return",
+        lambda w: {"reason": "请补充处罚决定书", "version": w.record.version},
+        transition_by("reviewer", "credit_office"),
+    ),
+    Write(
+        "review-bulk",
+        lambda w: "/api/v1/records/review",
+        lambda w: {"ids": [w.record.pk], "action": "accept"},
+        reviews_bulk,
+    ),
+    Write(
+        "screening-kept",
+        lambda w: "/api/v1/screenings/kept",
+        lambda w: {"title": "年度评优", "candidates": [{"name": "李娜", "identifier": ""}]},
+        screens(201),
+    ),
+    Write(
+        "screening-once",
+        lambda w: "/api/v1/screenings",
+        lambda w: {"candidates": [{"name": "李娜", "identifier": ""}]},
+        screens(200),
+    ),
+    Write(
+        "judgement",
+        lambda w: "/api/v1/screenings/judgements",
+        lambda w: {"candidate_key": "k" * 64, "record_number": w.record.number, "confirmed": False},
+        judges,
     ),
     Write(
         "measure-rule-revision",
@@ -593,6 +645,15 @@ def test_every_write_operation_answers_each_role_at_each_position(
     assert all(r.division_code == r.created_by.scope_code for r in created)
     assert all(r.reporting_department_id == r.created_by.department_id for r in created)
     assert _state(world) == before
+    bulk = [t for (role, _p), t in tokens.items() if reviews_bulk(role, _p) == 200]
+    for token in bulk:  # each refused in words, none decided
+        answer = client.post(
+            "/api/v1/records/review",
+            {"ids": [world.record.pk], "action": "accept"},
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {token}",
+        ).json()
+        assert answer["done"] == [] and len(answer["refused"]) == 1
     issued = Document.objects.filter(kind=DocumentKind.SCREENING).values_list(
         "issued_by__username", flat=True
     )
@@ -604,6 +665,31 @@ def test_every_write_operation_answers_each_role_at_each_position(
     )
 
 
+def test_every_list_shows_an_object_exactly_where_it_is_reached(
+    world: World, tokens: dict[tuple[str, str], str]
+) -> None:
+    """The list operations: the record is listed where the table reads it, the objection where
+    the table shows the case; elsewhere it is simply absent (200), the administrators 403."""
+    client = Client()
+    wrong = []
+    lists = (
+        ("records", "/api/v1/records", world.record.number, reads),
+        ("cases", "/api/v1/cases", world.case_number, cases),
+    )
+    for name, path, number, expect in lists:
+        for (role, position), token in tokens.items():
+            answer = client.get(path, HTTP_AUTHORIZATION=f"Bearer {token}")
+            if role in ADMINS or (name == "cases" and role == "inspector"):
+                got: Any = answer.status_code
+                wanted: Any = 403
+            else:
+                listed = {item["number"] for item in answer.json()["items"]}
+                got, wanted = number in listed, expect(role, position) == 200
+            if got != wanted:
+                wrong.append((name, role, position, got, wanted))
+    assert wrong == [], "\n".join(map(str, wrong))
+
+
 def _state(world: World) -> tuple[Any, ...]:
     """What a refused write must leave alone."""
     record = Record.objects.get(pk=world.record.pk)
@@ -613,7 +699,7 @@ def _state(world: World) -> tuple[Any, ...]:
         list(MeasureRule.objects.values_list("code", "version")),
         ImportBatch.objects.count(),
         record.self_corrections.count(),
-        list(AuditEvent.objects.filter(action="screening.judge").values_list("id", flat=True)),
+        Screening.objects.filter(number=world.screening).values_list("version", "results").get(),
     )
 
 
