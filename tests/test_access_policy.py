@@ -20,20 +20,24 @@ from typing import Any
 
 import pytest
 from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 
 from govtrust.config.api import api
 from govtrust.core.models import AuditEvent
 from govtrust.directory.models import Department, User
 from govtrust.directory.services import token_create
 from govtrust.disclosure.services import publication_publish
+from govtrust.documents.models import Document, DocumentKind
 from govtrust.documents.services.reports import report_issue
-from govtrust.measures.models import Measure, MeasureKind
+from govtrust.measures.models import Measure, MeasureKind, MeasureRule
 from govtrust.records.models import ImportBatch, Record
 from govtrust.records.schemas import RecordIn
 from govtrust.records.services import record_accept, record_create, record_submit
 from govtrust.remedies.services.filing import Contact, objection_file
 from govtrust.screening.engine import Candidate
+from govtrust.screening.models import Screening
 from govtrust.screening.services import screening_run
 from tests.conftest import TODAY, government, new_uscc, record_payload
 
@@ -332,6 +336,268 @@ API: list[
     ),
 ]
 
+
+def files(role: str, position: str) -> int:
+    """A clerk files records and uploads for its own unit wherever it sits: 201 for the
+    record; 400 for an upload whose file is no workbook (allowed, refused in words)."""
+    return 201 if role == "clerk" else 403
+
+
+def uploads(role: str, position: str) -> int:
+    return 400 if role == "clerk" else 403
+
+
+def court_list(role: str, position: str) -> int:
+    """The court's list of dishonest debtors is the credit office's to import."""
+    return 400 if role == "credit_office" else 403
+
+
+def judges_kept(role: str, position: str) -> int:
+    """A judgement on a kept screening at a stale version: only the judging roles (403 before
+    any look-up for the others), 404 outside reach, 409 for those who may."""
+    if role not in ("reviewer", "credit_office"):
+        return 403
+    answer = government_level(role, position)
+    return 409 if answer == 200 else answer
+
+
+def certifies(role: str, position: str) -> int:
+    """The certificate of a screening with nothing awaiting review: those who may screen and
+    reach the screening get it (201)."""
+    if role not in ("clerk", "reviewer", "credit_office"):
+        return 403
+    answer = government_level(role, position)
+    return 201 if answer == 200 else answer
+
+
+def corrects(role: str, position: str) -> int:
+    """A self-correction of a department's record: the reporting unit and the credit office in
+    reach; 400 because self-corrections are for civil servants' records (allowed, refused in
+    words); a unit that reaches the record but did not report it 403."""
+    if role not in ("clerk", "reviewer", "credit_office"):
+        return 403
+    answer = reads(role, position)
+    if answer != 200:
+        return answer
+    if role != "credit_office" and position == "parent":
+        return 403
+    return 400
+
+
+def reviews_bulk(role: str, position: str) -> int:
+    """Bulk review: the reviewing roles get 200 with every record refused in words (the record
+    is accepted already, or not found outside reach); other roles 403 as a whole."""
+    return 200 if role in ("reviewer", "credit_office") else 403
+
+
+def screens(allowed: int) -> Expect:
+    """Screening a list: those who may screen, wherever they sit (the list is theirs)."""
+
+    def expect(role: str, position: str) -> int:
+        return allowed if role in ("clerk", "reviewer", "credit_office") else 403
+
+    return expect
+
+
+def judges(role: str, position: str) -> int:
+    """A judgement on a name match of a record anywhere in the province (a candidate can match
+    any record in the credit database); it applies in the judge's own division (201)."""
+    return 201 if role in ("reviewer", "credit_office") else 403
+
+
+def provincial_rules(role: str, position: str) -> int:
+    """Measure rules are the provincial credit office's alone: none of these positions is the
+    province (the province's own answer is checked beside the table)."""
+    return 403
+
+
+def redirected(expect: Expect) -> Expect:
+    """A page's form answers an allowed but refused step with a redirect and the refusal in
+    words, where the API answers 409."""
+
+    def page(role: str, position: str) -> int:
+        answer = expect(role, position)
+        return 302 if answer == 409 else answer
+
+    return page
+
+
+def sysadmin_only(role: str, position: str) -> int:
+    """规则与参考数据导入: the system administrator's alone, wherever any other account sits;
+    200 for the sysadmin's POST with no file (refused in words, nothing changed)."""
+    return 200 if role == "sysadmin" else 403
+
+
+def edits(role: str, position: str) -> int:
+    """Editing the (accepted) record: clerks in reach get the form back with the refusal."""
+    if role != "clerk":
+        return 403
+    return reads(role, position)
+
+
+class Write:
+    """One write operation of the table. `body` is called once per call (uploads are read once);
+    `multipart` sends a form with files instead of JSON."""
+
+    def __init__(
+        self,
+        name: str,
+        path: Callable[[World], str],
+        body: Callable[[World], dict[str, Any]],
+        expect: Expect,
+        *,
+        multipart: bool = False,
+    ) -> None:
+        self.name, self.path, self.body, self.expect = name, path, body, expect
+        self.multipart = multipart
+
+    def send(self, client: Client, world: World, **headers: Any) -> int:
+        if self.multipart:
+            return client.post(self.path(world), data=self.body(world), **headers).status_code
+        return client.post(
+            self.path(world), data=self.body(world), content_type="application/json", **headers
+        ).status_code
+
+
+def _not_a_workbook() -> SimpleUploadedFile:
+    return SimpleUploadedFile("records.xlsx", b"not a workbook at all")
+
+
+def _tomorrow() -> str:
+    return str(timezone.localdate() + datetime.timedelta(days=1))
+
+
+WRITES: list[Write] = [
+    Write("record-create", lambda w: "/api/v1/records", lambda w: record_payload(), files),
+    Write(
+        "import-upload",
+        lambda w: "/api/v1/imports",
+        lambda w: {"file": _not_a_workbook(), "mode": "all_or_nothing"},
+        uploads,
+        multipart=True,
+    ),
+    Write(
+        "court-list-upload",
+        lambda w: "/api/v1/imports",
+        lambda w: {"file": _not_a_workbook(), "court_list": "true"},
+        court_list,
+        multipart=True,
+    ),
+    Write(
+        "kept-judgement",
+        lambda w: f"/api/v1/screenings/kept/{w.screening}/judgements",
+        lambda w: {"row": 1, "record_number": w.record.number, "confirmed": True, "version": 999},
+        judges_kept,
+    ),
+    Write(
+        "certificate",
+        lambda w: f"/api/v1/screenings/kept/{w.screening}/certificate",
+        lambda w: {},
+        certifies,
+    ),
+    Write(
+        "self-correction",
+        lambda w: "/api/v1/self-corrections",
+        lambda w: {
+            "record_number": w.record.number,
+            "kind": "recovered",
+            "description": "已主动追回全部款项并向社会说明情况。",
+            "corrected_on": str(TODAY),
+        },
+        corrects,
+        multipart=True,
+    ),
+    Write(
+        "return",
+        lambda w: f"/api/v1/records/{w.record.pk}/return",
+        lambda w: {"reason": "请补充处罚决定书", "version": w.record.version},
+        transition_by("reviewer", "credit_office"),
+    ),
+    Write(
+        "review-bulk",
+        lambda w: "/api/v1/records/review",
+        lambda w: {"ids": [w.record.pk], "action": "accept"},
+        reviews_bulk,
+    ),
+    Write(
+        "screening-kept",
+        lambda w: "/api/v1/screenings/kept",
+        lambda w: {"title": "年度评优", "candidates": [{"name": "李娜", "identifier": ""}]},
+        screens(201),
+    ),
+    Write(
+        "screening-once",
+        lambda w: "/api/v1/screenings",
+        lambda w: {"candidates": [{"name": "李娜", "identifier": ""}]},
+        screens(200),
+    ),
+    Write(
+        "judgement",
+        lambda w: "/api/v1/screenings/judgements",
+        lambda w: {"candidate_key": "k" * 64, "record_number": w.record.number, "confirmed": False},
+        judges,
+    ),
+    Write(
+        "measure-rule-revision",
+        lambda w: "/api/v1/measure-rules/CS-AWARDS/revisions",
+        lambda w: {"changes": {}, "valid_from": _tomorrow(), "note": "", "legal_source": ""},
+        provincial_rules,
+    ),
+]
+
+
+def _edit_form(world: World) -> dict[str, Any]:
+    """A valid edit of the record (so the service, not the form, gives the answer)."""
+    return {**record_payload(), "version": world.record.version}
+
+
+PAGE_WRITES: list[tuple[str, Callable[[World], str], Callable[[World], dict[str, Any]], Expect]] = [
+    ("record edit", lambda w: f"/records/{w.record.pk}/edit/", _edit_form, edits),
+    (
+        "record new",
+        lambda w: "/records/new/",
+        lambda w: {},
+        lambda r, p: 200 if r == "clerk" else 403,
+    ),
+    (
+        "rule revision",
+        lambda w: "/backoffice/measures/rules/CS-AWARDS/revise/",
+        lambda w: {"valid_from": _tomorrow()},
+        provincial_rules,
+    ),
+    (
+        "record accept page",
+        lambda w: f"/records/{w.record.pk}/accept/",
+        lambda w: {"version": w.record.version},
+        redirected(transition_by("reviewer", "credit_office")),
+    ),
+    (
+        "import upload page",
+        lambda w: "/records/imports/",
+        lambda w: {"file": _not_a_workbook(), "mode": "all_or_nothing"},
+        lambda r, p: 400 if r == "clerk" else 403,  # the refusal shown on the page
+    ),
+    (
+        "publish page",
+        lambda w: "/backoffice/publish/",
+        lambda w: {"ids": [w.record.pk]},
+        lambda r, p: 302 if r == "credit_office" else 403,  # published already: refused in words
+    ),
+    (
+        "holiday file import",
+        lambda w: "/accounts/system/imports/",
+        lambda w: {"kind": "holidays", "step": "apply", "content": ""},
+        sysadmin_only,
+    ),
+    (
+        "division file import",
+        lambda w: "/accounts/system/imports/",
+        lambda w: {"kind": "divisions", "step": "apply", "content": ""},
+        sysadmin_only,
+    ),
+]
+
+
 PAGES: list[tuple[str, Callable[[World], str], Expect]] = [
     ("record page", lambda w: f"/records/{w.record.pk}/", reads),
     ("measures page", lambda w: f"/backoffice/measures/{w.record.number}/", reads),
@@ -345,6 +611,7 @@ PAGES: list[tuple[str, Callable[[World], str], Expect]] = [
     ),
     ("import page", lambda w: f"/records/imports/{w.batch}/", imports),
     ("ledger page", lambda w: "/backoffice/measures/rectification/", figures),
+    ("reference imports page", lambda w: "/accounts/system/imports/", sysadmin_only),
 ]
 
 
@@ -384,6 +651,120 @@ def test_every_page_family_answers_each_role_at_each_position(world: World) -> N
             if got != expect(role, position):
                 wrong.append((name, role, position, got, expect(role, position)))
     assert wrong == [], "\n".join(map(str, wrong))
+
+
+def test_every_write_operation_answers_each_role_at_each_position(
+    world: World, tokens: dict[tuple[str, str], str]
+) -> None:
+    """WHEN each account calls each business write THEN the answer is the table's; a created
+    record belongs to its creator's unit, and nothing refused changed anything."""
+    client = Client()
+    wrong = []
+    before = _state(world)
+    for write in WRITES:
+        for (role, position), token in tokens.items():
+            got = write.send(client, world, HTTP_AUTHORIZATION=f"Bearer {token}")
+            if got != write.expect(role, position):
+                wrong.append((write.name, role, position, got, write.expect(role, position)))
+    assert wrong == [], "\n".join(map(str, wrong))
+    created = Record.objects.exclude(pk=world.record.pk)
+    assert sorted(r.created_by.username for r in created) == sorted(
+        f"clerk_{position}" for position in POSITIONS
+    )
+    assert all(r.division_code == r.created_by.scope_code for r in created)
+    assert all(r.reporting_department_id == r.created_by.department_id for r in created)
+    assert _state(world) == before
+    bulk = [t for (role, _p), t in tokens.items() if reviews_bulk(role, _p) == 200]
+    for token in bulk:  # each refused in words, none decided
+        answer = client.post(
+            "/api/v1/records/review",
+            {"ids": [world.record.pk], "action": "accept"},
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {token}",
+        ).json()
+        assert answer["done"] == [] and len(answer["refused"]) == 1
+    issued = Document.objects.filter(kind=DocumentKind.SCREENING).values_list(
+        "issued_by__username", flat=True
+    )
+    assert sorted(issued) == sorted(
+        f"{role}_{position}"
+        for role in ROLES
+        for position in POSITIONS
+        if certifies(role, position) == 201
+    )
+
+
+def test_every_list_shows_an_object_exactly_where_it_is_reached(
+    world: World, tokens: dict[tuple[str, str], str]
+) -> None:
+    """The list operations: the record is listed where the table reads it, the objection where
+    the table shows the case; elsewhere it is simply absent (200), the administrators 403."""
+    client = Client()
+    wrong = []
+    lists = (
+        ("records", "/api/v1/records", world.record.number, reads),
+        ("cases", "/api/v1/cases", world.case_number, cases),
+    )
+    for name, path, number, expect in lists:
+        for (role, position), token in tokens.items():
+            answer = client.get(path, HTTP_AUTHORIZATION=f"Bearer {token}")
+            if role in ADMINS or (name == "cases" and role == "inspector"):
+                got: Any = answer.status_code
+                wanted: Any = 403
+            else:
+                listed = {item["number"] for item in answer.json()["items"]}
+                got, wanted = number in listed, expect(role, position) == 200
+            if got != wanted:
+                wrong.append((name, role, position, got, wanted))
+    assert wrong == [], "\n".join(map(str, wrong))
+
+
+def _state(world: World) -> tuple[Any, ...]:
+    """What a refused write must leave alone."""
+    record = Record.objects.get(pk=world.record.pk)
+    return (
+        record.version,
+        record.status,
+        list(MeasureRule.objects.values_list("code", "version")),
+        ImportBatch.objects.count(),
+        record.self_corrections.count(),
+        Screening.objects.filter(number=world.screening).values_list("version", "results").get(),
+    )
+
+
+def test_the_provincial_credit_office_alone_revises_measure_rules(world: World) -> None:
+    """Beside the table: the province's credit office reaches the revision (400: no reason
+    given, nothing changed); the prefecture's and the county's are refused (403)."""
+    office = User.objects.get(username="office_province")
+    client = Client()
+    write = next(w for w in WRITES if w.name == "measure-rule-revision")
+    token = token_create(user=office)
+    assert write.send(client, world, HTTP_AUTHORIZATION=f"Bearer {token}") == 400
+    client.force_login(office)
+    form = client.post("/backoffice/measures/rules/CS-AWARDS/revise/", {"valid_from": _tomorrow()})
+    assert form.status_code == 302  # back to the rules with the refusal in words
+    assert MeasureRule.objects.filter(code="CS-AWARDS").count() == 1
+
+
+def test_every_page_write_answers_each_role_at_each_position(world: World) -> None:
+    """The same writes through the back-office forms: refused roles 403, out of reach 404."""
+    wrong = []
+    version = world.record.version
+    for (role, position), user in world.users.items():
+        client = Client()
+        client.force_login(user)
+        for name, path, body, expect in PAGE_WRITES:
+            answer = client.post(path(world), body(world))
+            got = answer.status_code
+            if got != expect(role, position):
+                wrong.append((name, role, position, got, expect(role, position)))
+            elif name == "record edit" and got == 200:
+                assert "不能修改" in answer.content.decode()
+    assert wrong == [], "\n".join(map(str, wrong))
+    assert Record.objects.get(pk=world.record.pk).version == version
+    assert MeasureRule.objects.filter(code="CS-AWARDS").count() == 1
+    imported = ["calendar.import", "directory.import_divisions"]
+    assert not AuditEvent.objects.filter(action__in=imported).exists()
 
 
 def test_lanzhou_new_area_answers_to_the_province(

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from govtrust.directory import views_accounts, views_signin, views_system
+from govtrust.directory import views_accounts, views_reference, views_signin, views_system
 
 urlpatterns = [
     path("mfa/", views_signin.second_factor, name="mfa-verify"),
@@ -23,4 +23,5 @@ urlpatterns = [
     ),
     path("users/<int:pk>/<slug:action>/", views_accounts.account_action, name="account-action"),
     path("system/", views_system.system, name="system"),
+    path("system/imports/", views_reference.reference_imports, name="reference-imports"),
 ]

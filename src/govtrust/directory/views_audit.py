@@ -78,6 +78,8 @@ ACTION_LABELS: dict[str, str] = {
     "civil_servant.create": "登记公务员",
     "directory.load_divisions": "加载行政区划",
     "calendar.enter_year": "录入节假日安排",
+    "calendar.import": "导入节假日安排文件",
+    "directory.import_divisions": "导入行政区划更新",
     "record.create": "新建失信记录",
     "record.update": "修改失信记录",
     "record.submit": "报送失信记录",

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from govtrust.core.audit import audit_append
 from govtrust.core.errors import Conflict, DomainError, Forbidden
+from govtrust.directory import policy
 from govtrust.directory.models import User
 from govtrust.records.models import Record, RecordEvent
 from govtrust.records.selectors import record_get
@@ -145,7 +146,9 @@ def records_review_bulk(
     *, record_ids: list[int], actor: User, action: str, reason: str = ""
 ) -> BulkOutcome:
     """Accept or return many submissions; each is its own transition, so one refusal (a record
-    taken by a colleague meanwhile, or out of scope) leaves the others decided."""
+    taken by a colleague meanwhile, or out of scope) leaves the others decided. A role that may
+    not review is refused as a whole (403), not record by record."""
+    policy.require(actor, "records.review")
     if action not in ("accept", "return"):
         raise DomainError("操作应为 accept 或 return", errors=[("action", "无效的操作")])
     if action == "return" and not reason.strip():
