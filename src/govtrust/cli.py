@@ -426,20 +426,22 @@ def _verify_checkpoint(args: argparse.Namespace) -> int:
                 return json.loads(response.read())
 
         current = fetch("checkpoint")
-        public_pem = fetch("public-key")["public_key_pem"]
+        published = fetch("public-key")
+        # A portal from before key rotation publishes one PEM and no chain.
+        keys: Any = published.get("keys") or published["public_key_pem"]
         proof = []
         if 0 < int(saved["size"]) <= int(current["size"]):
             proof = fetch(f"consistency?old={saved['size']}&new={current['size']}")["proof"]
     else:
-        from govtrust.core import signing
+        from govtrust.ledger import key_chain
         from govtrust.ledger import services as ledger
 
         current = ledger.checkpoint_sign().body
-        public_pem = signing.public_key_pem(ledger.LEDGER_KEY)
+        keys = key_chain.log_keys()
         proof = []
         if 0 < int(saved["size"]) <= int(current["size"]):
             proof = ledger.consistency(int(saved["size"]), int(current["size"]))["proof"]
-    verdict = verify_checkpoints(saved, current, proof, public_pem)
+    verdict = verify_checkpoints(saved, current, proof, keys)
     print(verdict.message, file=sys.stdout if verdict.ok else sys.stderr)
     return 0 if verdict.ok else 1
 
