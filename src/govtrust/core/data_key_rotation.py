@@ -1,8 +1,8 @@
 """`govtrust keys rotate data`: a new data key while the platform serves.
 
 1. Start: the current key is kept as var/data-previous.key (reading only) and a new var/data.key
-   written; every process sees the new file at its next encryption (protect.py stats the files),
-   so from here on nothing new is written under the old key. Audited (`key.rotate`).
+   written; every process sees the new file within protect.RECHECK (half a second), so from
+   then on nothing new is written under the old key. Audited (`key.rotate`).
 2. Re-encrypt every encrypted column in batches of rows in primary-key order, each batch its own
    transaction. A row is replaced only if it still holds the ciphertext that was read (a
    conditional UPDATE), so a concurrent writer's new value is never overwritten.
@@ -42,8 +42,9 @@ ENCRYPTED_COLUMNS: tuple[tuple[str, str], ...] = (
     ("remedies.Case", "contact_phone_cipher"),
 )
 BATCH = 500
-# Seconds after the switch before the second pass: an encryption made just before the switch
-# outside a transaction is saved within this time (local policy, GOVTRUST_DATA_KEY_GRACE).
+# Seconds after the switch before the second pass: every process has seen the new key by then
+# (protect.RECHECK), and an encryption made just before it outside a transaction has been saved
+# (local policy, GOVTRUST_DATA_KEY_GRACE).
 GRACE = float(os.environ.get("GOVTRUST_DATA_KEY_GRACE", "5"))
 # How long step 3 waits for transactions older than the switch before giving up (resumable).
 OLD_TRANSACTIONS_TIMEOUT = 600.0
@@ -69,6 +70,7 @@ def _write_private(path: Path, text: str) -> None:
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(temporary, path)
+    protect.forget()
 
 
 def _new_master(avoid: bytes) -> str:
@@ -191,8 +193,9 @@ def data_key_rotate(
     for label, field in ENCRYPTED_COLUMNS:
         scanned, changed = _reencrypt(label, field, ring, batch, progress)
         report.scanned, report.reencrypted = report.scanned + scanned, report.reencrypted + changed
-    time.sleep(max(0.0, switched + grace - time.time()))
-    _wait_for_older_transactions(switched, OLD_TRANSACTIONS_TIMEOUT)
+    time.sleep(max(0.0, switched + max(grace, protect.RECHECK) - time.time()))
+    # A process may have used the old key until it looked at the files again.
+    _wait_for_older_transactions(switched + protect.RECHECK, OLD_TRANSACTIONS_TIMEOUT)
     for label, field in ENCRYPTED_COLUMNS:  # stragglers committed by older transactions
         report.reencrypted += _reencrypt(label, field, ring, batch, progress)[1]
     _retire(actor, report)
@@ -211,3 +214,4 @@ def _retire(actor: str, report: DataRotationReport) -> None:
     )
     # Inside the transaction: if the file cannot be removed, the audit event is not written.
     protect.key_path(protect.PREVIOUS_FILE).unlink()
+    protect.forget()

@@ -6,8 +6,8 @@ GOVTRUST_DATA_KEY with HKDF. SM4 is used because 国密 algorithms are what audi
 government systems expect.
 
 Rotation (`govtrust keys rotate data`, core/data_key_rotation.py): the keys are files under var/,
-read again whenever they change on disk, so every process writes with a new key as soon as it is
-there:
+looked at again every RECHECK seconds and read again when they changed, so every process writes
+with a new key within half a second of its arrival:
 - data.key: the writing key; every ciphertext carries the 4-byte id of the key that made it
   (format 2: 0x02, key id, nonce, tag, body), so a reader picks the right key;
 - data-previous.key: the key being replaced, kept for reading only until every ciphertext has
@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+import time
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -96,12 +97,23 @@ def key_path(name: str) -> Path:
     return Path(settings.VAR_DIR) / name
 
 
-def _stamp(path: Path) -> tuple[int, int, int] | None:
+def _stamp(path: str) -> tuple[int, int, int] | None:
     try:
-        found = path.stat()
+        found = os.stat(path)
     except FileNotFoundError:
         return None
     return (found.st_ino, found.st_mtime_ns, found.st_size)
+
+
+@lru_cache(maxsize=4)
+def _paths(var: str) -> tuple[str, ...]:
+    # Plain strings, joined once: pathlib cost more than the encryption it guards (profiled).
+    return tuple(os.path.join(var, name) for name in (WRITING_FILE, PREVIOUS_FILE, LOOKUP_FILE))
+
+
+@lru_cache(maxsize=4)
+def _environment_keyring(master: str) -> Keyring:
+    return Keyring(data_key(master), None, lookup_subkey(master))
 
 
 @lru_cache(maxsize=4)
@@ -117,14 +129,30 @@ def _file_keyring(var: str, stamps: tuple[tuple[int, int, int] | None, ...]) -> 
     return Keyring(data_key(master), data_key(previous) if previous else None, lookup)
 
 
+# The key files are looked at again at most this often (seconds): three stat calls per
+# encryption cost as much as the encryption itself on a loaded host (measured). A rotation waits
+# longer than this before its second pass (data_key_rotation.GRACE).
+RECHECK = 0.5
+_seen: dict[str, tuple[float, Keyring]] = {}
+
+
 def keyring() -> Keyring:
-    """The keys as they are now: from the environment, or from var/ (a stat per call, so a
-    rotation by another process is seen at the next encryption)."""
+    """The keys as they are now: from the environment, or from var/, read again when the files
+    change (checked every RECHECK seconds, so a rotation by another process is seen at once)."""
     if key_from_environment():
-        master = settings.GOVTRUST_DATA_KEY
-        return Keyring(data_key(master), None, lookup_subkey(master))
-    stamps = tuple(_stamp(key_path(n)) for n in (WRITING_FILE, PREVIOUS_FILE, LOOKUP_FILE))
-    return _file_keyring(str(settings.VAR_DIR), stamps)
+        return _environment_keyring(settings.GOVTRUST_DATA_KEY)
+    var, now = str(settings.VAR_DIR), time.monotonic()
+    seen = _seen.get(var)
+    if seen is not None and now - seen[0] < RECHECK:
+        return seen[1]
+    ring = _file_keyring(var, tuple(_stamp(path) for path in _paths(var)))
+    _seen[var] = (now, ring)
+    return ring
+
+
+def forget() -> None:
+    """Read the key files at the next use (this process has just changed them)."""
+    _seen.clear()
 
 
 def lookup_digest(normalized: str) -> str:
