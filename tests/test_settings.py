@@ -36,3 +36,23 @@ def test_keys_are_generated_once_and_private(tmp_path: Path) -> None:
     assert first.stdout == second.stdout and len(first.stdout.strip()) == 12
     for name in ("secret.key", "data.key"):
         assert (tmp_path / name).stat().st_mode & 0o777 == 0o600
+
+
+def test_database_replica_url_adds_the_alias_and_turns_replica_reads_on(tmp_path: Path) -> None:
+    """Given DATABASE_REPLICA_URL in production settings, then the `replica` alias points at it,
+    mirrors the primary in tests, and replica reads are on; without it there is no alias."""
+    code = (
+        "from django.conf import settings as s\n"
+        "r = s.DATABASES.get('replica') or {}\n"
+        "print(r.get('HOST'), r.get('PORT'), r.get('TEST', {}).get('MIRROR'),"
+        " s.GOVTRUST_REPLICA_READS, s.DATABASE_ROUTERS)\n"
+    )
+    env = _env(tmp_path)
+    run = [sys.executable, "-c", "import django; django.setup()\n" + code]
+    env["DATABASE_REPLICA_URL"] = "postgres://reader@replica.internal:5433/govtrust"
+    with_replica = subprocess.run(run, env=env, capture_output=True, text=True, check=True)
+    assert with_replica.stdout.split()[:4] == ["replica.internal", "5433", "default", "True"]
+    assert "govtrust.core.replica.ReplicaRouter" in with_replica.stdout
+    del env["DATABASE_REPLICA_URL"]
+    without = subprocess.run(run, env=env, capture_output=True, text=True, check=True)
+    assert without.stdout.split()[:4] == ["None", "None", "None", "False"]

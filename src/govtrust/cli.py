@@ -15,8 +15,12 @@ govtrust worker                     runs background jobs (imports, reminders, ex
 govtrust backup FILE / restore FILE one archive of database, keys (encrypted with the passphrase
                                     in GOVTRUST_BACKUP_PASSPHRASE or on standard input) and
                                     files; restore onto an empty installation only
+govtrust keys rotate data          a new data key at once; citizen IDs re-encrypted in batches while
+                                    serving, then the old key retired (run again to resume)
+govtrust keys rotate log           a new log signing key, handed over by a log entry the old key
+                                    signs; old checkpoints still verify
 govtrust keys rotate exchange      a new exchange signing key (the old one kept, retired); prints
-                                    the public key for the platform (data, log: not yet)
+                                    the public key for the platform
 govtrust exchange send|feedback FILE|pubkey
                                     deliver batches now, apply feedback, print the public key
 govtrust verify [CHECKPOINT.json] [--url URL] [--deep]
@@ -279,6 +283,10 @@ def cmd_keys(args: argparse.Namespace) -> int:
     from govtrust.core.errors import DomainError
     from govtrust.core.key_rotation import signing_key_rotate
 
+    if args.key == "data":
+        return _rotate_data(args)
+    if args.key == "log":
+        return _rotate_log()
     try:
         public_pem = signing_key_rotate(name=args.key)
     except DomainError as exc:
@@ -286,6 +294,42 @@ def cmd_keys(args: argparse.Namespace) -> int:
         return 2
     print(f"已轮换 {args.key} 签名密钥，旧密钥已停用并保留。请把新公钥交给省信用信息共享平台：")
     print(public_pem, end="")
+    return 0
+
+
+def _rotate_data(args: argparse.Namespace) -> int:
+    from govtrust.core.data_key_rotation import data_key_rotate
+    from govtrust.core.errors import DomainError
+
+    try:
+        report = data_key_rotate(
+            batch=args.batch, progress=lambda message: print(message, flush=True)
+        )
+    except DomainError as exc:
+        print(exc.detail, file=sys.stderr)
+        return 2
+    print(
+        f"数据密钥已轮换：{report.old_key_id} → {report.new_key_id}；检查 {report.scanned} 行，"
+        f"重新加密 {report.reencrypted} 行，旧密钥已停用并删除。"
+    )
+    print("请立即做一次备份（govtrust backup）：之前的备份只能用旧密钥解密。")
+    return 0
+
+
+def _rotate_log() -> int:
+    from govtrust.core.errors import DomainError
+    from govtrust.ledger.key_chain import log_key_rotate
+
+    try:
+        handover = log_key_rotate()
+    except DomainError as exc:
+        print(exc.detail, file=sys.stderr)
+        return 2
+    print(
+        f"透明日志签名密钥已轮换：{handover.old_key_id} → {handover.new_key_id}，"
+        f"交接条目为日志第 {handover.leaf_index} 号叶子（由旧密钥签名）。新公钥："
+    )
+    print(handover.new_public_key, end="")
     return 0
 
 
@@ -382,20 +426,22 @@ def _verify_checkpoint(args: argparse.Namespace) -> int:
                 return json.loads(response.read())
 
         current = fetch("checkpoint")
-        public_pem = fetch("public-key")["public_key_pem"]
+        published = fetch("public-key")
+        # A portal from before key rotation publishes one PEM and no chain.
+        keys: Any = published.get("keys") or published["public_key_pem"]
         proof = []
         if 0 < int(saved["size"]) <= int(current["size"]):
             proof = fetch(f"consistency?old={saved['size']}&new={current['size']}")["proof"]
     else:
-        from govtrust.core import signing
+        from govtrust.ledger import key_chain
         from govtrust.ledger import services as ledger
 
         current = ledger.checkpoint_sign().body
-        public_pem = signing.public_key_pem(ledger.LEDGER_KEY)
+        keys = key_chain.log_keys()
         proof = []
         if 0 < int(saved["size"]) <= int(current["size"]):
             proof = ledger.consistency(int(saved["size"]), int(current["size"]))["proof"]
-    verdict = verify_checkpoints(saved, current, proof, public_pem)
+    verdict = verify_checkpoints(saved, current, proof, keys)
     print(verdict.message, file=sys.stdout if verdict.ok else sys.stderr)
     return 0 if verdict.ok else 1
 
@@ -467,7 +513,8 @@ def build_parser() -> argparse.ArgumentParser:
     restore.set_defaults(func=cmd_restore)
     keys = sub.add_parser("keys", help="密钥轮换")
     keys.add_argument("action", choices=["rotate"])
-    keys.add_argument("key", choices=["data", "log", "exchange"], help="目前支持 exchange")
+    keys.add_argument("key", choices=["data", "log", "exchange"], help="要轮换的密钥")
+    keys.add_argument("--batch", type=int, default=500, help="data：每个事务重新加密的行数")
     keys.set_defaults(func=cmd_keys)
     exchange = sub.add_parser("exchange", help="与省信用信息共享平台交换")
     exchange.add_argument("action", choices=["send", "feedback", "pubkey"])

@@ -2,6 +2,8 @@
 
 Environment:
 - DATABASE_URL: database (default: SQLite at var/govtrust.sqlite3 under the working directory).
+- DATABASE_REPLICA_URL: a read replica of it; the public portal and open data read from it
+  (core/replica.py).
 - SECRET_KEY: Django's signing key (default: generated once into var/secret.key, mode 0600).
 - GOVTRUST_DATA_KEY: key for personal identifiers at rest (default: generated into var/data.key).
 - GOVTRUST_DEBUG: "1" for development only.
@@ -73,6 +75,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",  # reads no body; its headers go on a 413 too
     "govtrust.core.limits.RequestLimitMiddleware",  # before anything reads the body
+    "govtrust.core.replica.ReplicaReadMiddleware",  # public reads to the replica, if one is set
     "govtrust.core.middleware.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -140,6 +143,16 @@ def _database() -> dict[str, Any]:
 
 
 DATABASES = {"default": _database()}
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = {
+        **dj_database_url.parse(
+            os.environ["DATABASE_REPLICA_URL"], conn_max_age=60, conn_health_checks=True
+        ),
+        # Tests run against the primary's test database through this alias, never create one.
+        "TEST": {"MIRROR": "default"},
+    }
+GOVTRUST_REPLICA_READS = "replica" in DATABASES
+DATABASE_ROUTERS = ["govtrust.core.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "directory.User"
 

@@ -15,3 +15,7 @@ STORAGES = {
 # Tests run background tasks where they are enqueued; the worker itself is tested end to end.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 - whitenoise warns when it is missing
+# A `replica` alias mirroring the test database, so the read-replica router can be tested on
+# any engine (tests/core/test_replica.py); reads go to it only where a test turns it on.
+DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
+GOVTRUST_REPLICA_READS = False

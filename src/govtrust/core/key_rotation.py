@@ -4,8 +4,8 @@ Batches already delivered were signed with the old key and keep its key id, so t
 beside the new one under a dated name (and travels in backups) rather than deleted. The provincial
 platform must be given the new public key, which the command prints.
 
-The data key (re-encrypting citizen IDs while serving) and the log and audit keys (a rotation
-that is itself a signed log entry, so old checkpoints still verify) are not rotated yet.
+The data key (data_key_rotation.py) and the transparency log's key (ledger/key_chain.py) have
+their own rotations; the audit-seal key is not rotated yet.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ ROTATABLE = ("exchange",)
 def signing_key_rotate(*, name: str, actor: str = "cli") -> str:
     """Retire the current key `name`, create a new one, audit it; return the new public PEM."""
     if name not in ROTATABLE:
-        raise DomainError(f"暂不支持轮换此密钥：{name}（目前只支持 exchange）")
+        raise DomainError(f"暂不支持用此方式轮换：{name}（data、log 密钥各有专门的轮换）")
     path = signing._key_path(name)
     old_id = signing.key_id(signing.private_key(name).public_key())  # creates one if missing
     stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")

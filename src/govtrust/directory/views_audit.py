@@ -124,6 +124,7 @@ ACTION_LABELS: dict[str, str] = {
     "backup.request": "请求立即备份",
     "backup.restore": "从备份恢复",
     "key.rotate": "轮换密钥",
+    "key.retire": "停用旧数据密钥",
     **{
         f"case.{kind}.{step}": f"{kind_label}：{step_label}"
         for kind, kind_label in _CASE_KINDS.items()

@@ -13,6 +13,7 @@ from govtrust.core import signing
 from govtrust.core.audit import canonical
 from govtrust.core.errors import NotFound
 from govtrust.disclosure import selectors
+from govtrust.ledger import key_chain
 from govtrust.ledger import services as ledger
 from govtrust.ledger.models import Checkpoint
 from govtrust.ledger.verify import verify_checkpoints
@@ -161,12 +162,16 @@ def log_verify(request: HttpRequest, payload: VerifyIn) -> VerifyOut:
     proof: list[str] = []
     if 0 < old_size <= int(current["size"]):
         proof = ledger.consistency(old_size, int(current["size"]))["proof"]
-    verdict = verify_checkpoints(
-        payload.checkpoint, current, proof, signing.public_key_pem(ledger.LEDGER_KEY)
-    )
+    verdict = verify_checkpoints(payload.checkpoint, current, proof, key_chain.log_keys())
     return VerifyOut(ok=verdict.ok, message=verdict.message, current=current, proof=proof)
 
 
-@router.get("/public/log/public-key", summary="检查点签名公钥（PEM）")
-def log_public_key(request: HttpRequest) -> dict[str, str]:
-    return {"public_key_pem": signing.public_key_pem(ledger.LEDGER_KEY), "log_id": ledger.LOG_ID}
+@router.get("/public/log/public-key", summary="检查点签名公钥（PEM）及历次轮换的密钥链")
+def log_public_key(request: HttpRequest) -> dict[str, Any]:
+    """The current key (`public_key_pem`) and every key the log was signed with (`keys`, oldest
+    first): the range of log sizes each signs for, and the handover the previous key signed."""
+    return {
+        "public_key_pem": signing.public_key_pem(ledger.LEDGER_KEY),
+        "log_id": ledger.LOG_ID,
+        "keys": key_chain.log_keys(),
+    }

@@ -19,6 +19,7 @@ from govtrust.core.errors import NotFound
 from govtrust.core.sheets import csv_lines
 from govtrust.directory.models import Division, Level
 from govtrust.disclosure import selectors
+from govtrust.ledger import key_chain
 from govtrust.ledger import services as ledger
 from govtrust.ledger.models import Checkpoint
 from govtrust.records.models import Domain, Severity, SourceType, SubjectKind
@@ -156,6 +157,7 @@ def log_page(request: HttpRequest) -> HttpResponse:
             "checkpoint": Checkpoint.objects.first(),
             "size": ledger.size(),
             "public_key": signing.public_key_pem(ledger.LEDGER_KEY),
+            "keys": key_chain.log_keys(),
             "log_id": ledger.LOG_ID,
         },
     )

@@ -22,7 +22,7 @@ from django.db.models import Q
 
 from govtrust.core import signing
 from govtrust.core.errors import DomainError
-from govtrust.ledger import merkle, witness
+from govtrust.ledger import key_chain, merkle, witness
 from govtrust.ledger import services as ledger
 from govtrust.ledger.models import Checkpoint, Leaf, Node
 
@@ -146,14 +146,27 @@ def _check_tree(report: DeepReport, size: int, bits: int) -> None:
         report.problem(f"存在序号不小于日志大小（{size}）的叶子")
 
 
+def _check_keys(report: DeepReport) -> list[dict[str, Any]]:
+    """The chain of signing keys read from the log's handover leaves holds together, and the key
+    signing now is its last (a key file swapped behind the log's back shows here)."""
+    keys = key_chain.log_keys()
+    problem = key_chain.chain_problem(keys)
+    if problem is not None:
+        report.problem(f"透明日志签名密钥链：{problem}")
+    current = signing.key_id(signing.private_key(ledger.LEDGER_KEY).public_key())
+    if keys[-1]["key_id"] != current:
+        report.problem(f"当前的日志签名密钥 {current} 不是密钥链上最新的密钥")
+    return keys
+
+
 def _check_checkpoints(report: DeepReport, size: int) -> None:
-    public_pem = signing.public_key_pem(ledger.LEDGER_KEY)
+    keys = _check_keys(report)
     for checkpoint in Checkpoint.objects.order_by("size", "id").iterator():
         report.checkpoints += 1
         body = checkpoint.body
         name = f"第{checkpoint.pk}号检查点（{checkpoint.size}条）"
-        if not signing.verify(body, public_pem):
-            report.problem(f"{name}的签名无效")
+        if not key_chain.checkpoint_verifies(body, keys):
+            report.problem(f"{name}的签名无效（或签名密钥在此大小不再有效）")
         elif (body.get("size"), body.get("root")) != (checkpoint.size, checkpoint.root):
             report.problem(f"{name}的大小或根哈希与签名内容不一致")
         elif checkpoint.size > size:

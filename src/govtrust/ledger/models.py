@@ -11,6 +11,7 @@ class EventKind(models.TextChoices):
     CORRECT = "correct", "更正"
     WITHDRAW = "withdraw", "撤下"
     AUDIT_HEAD = "audit-head", "审计链头"
+    KEY_ROTATE = "key-rotate", "签名密钥轮换"
 
 
 class Leaf(models.Model):

@@ -15,7 +15,7 @@ import hashlib
 import hmac
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -59,6 +59,18 @@ class AuditHeadEntry:
 
     def body(self) -> dict[str, Any]:
         return {"kind": self.kind, "seq": self.seq, "digest": self.digest}
+
+
+class LogEntry(Protocol):
+    """What `append` takes: an event's kind, record number (may be empty) and hashed body."""
+
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def record_number(self) -> str: ...
+
+    def body(self) -> dict[str, Any]: ...
 
 
 def leaf_data(body: dict[str, Any], at: str) -> str:
@@ -110,7 +122,7 @@ def _q(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
-def append(entries: Iterable[Entry | AuditHeadEntry]) -> list[Leaf]:
+def append(entries: Iterable[LogEntry]) -> list[Leaf]:
     """Append events in order; must run inside the caller's transaction. The leaves returned
     are the rows written (not re-read)."""
     entries = list(entries)
@@ -260,10 +272,12 @@ def consistency(old: int, new: int) -> dict[str, Any]:
 @transaction.atomic
 def checkpoint_sign() -> Checkpoint:
     """Sign the current head (on the worker's schedule, after every audit seal, and on demand);
-    no new one if unchanged. Each new checkpoint is written to the witness file once committed."""
+    no new one if unchanged and signed by the current key (after a key rotation the new key signs
+    the same size again). Each new checkpoint is written to the witness file once committed."""
     head, _ = Head.objects.select_for_update().get_or_create(id=1)
     latest = Checkpoint.objects.first()
-    if latest is not None and latest.size == head.size:
+    current = signing.key_id(signing.private_key(LEDGER_KEY).public_key())
+    if latest is not None and latest.size == head.size and latest.body.get("key_id") == current:
         return latest
     now = timezone.now()
     body = signing.sign(

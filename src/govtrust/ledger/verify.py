@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from govtrust.core import signing
-from govtrust.ledger import merkle
+from govtrust.ledger import key_chain, merkle
 
 
 @dataclass(frozen=True)
@@ -16,13 +16,26 @@ class Verdict:
 
 
 def verify_checkpoints(
-    old: dict[str, Any], new: dict[str, Any], proof: list[str], public_pem: str
+    old: dict[str, Any],
+    new: dict[str, Any],
+    proof: list[str],
+    keys: str | Sequence[Mapping[str, Any]],
 ) -> Verdict:
-    """Both checkpoints signed by the log's key, and the new tree an extension of the old."""
-    if not signing.verify(old, public_pem):
+    """Both checkpoints signed by the log's keys (a PEM, or the chain of keys the portal
+    publishes), and the new tree an extension of the old. The saved checkpoint's key is the one
+    trusted: every handover from it to the key of the current checkpoint must check."""
+    chain: Sequence[Mapping[str, Any]] = (
+        key_chain.keys_from_pem(keys) if isinstance(keys, str) else keys
+    )
+    trusted = key_chain.key_position(old, chain)
+    if trusted is None:
         return Verdict(False, "保存的检查点签名无效")
-    if not signing.verify(new, public_pem):
+    current = key_chain.key_position(new, chain)
+    if current is None or current < trusted:
         return Verdict(False, "当前检查点签名无效")
+    problem = key_chain.chain_problem(chain[: current + 1], start=trusted)
+    if problem is not None:
+        return Verdict(False, f"签名密钥链无效：{problem}")
     if old.get("log_id") != new.get("log_id"):
         return Verdict(False, "两个检查点不属于同一日志")
     old_size, new_size = int(old["size"]), int(new["size"])
@@ -44,4 +57,7 @@ def verify_checkpoints(
         consistent = False
     if not consistent:
         return Verdict(False, "一致性证明不成立：日志在保存的检查点之后被改写")
-    return Verdict(True, f"一致：日志从 {old_size} 条增长到 {new_size} 条，之前的内容未被改动")
+    handed = f"（签名密钥经 {current - trusted} 次交接）" if current > trusted else ""
+    return Verdict(
+        True, f"一致：日志从 {old_size} 条增长到 {new_size} 条，之前的内容未被改动{handed}"
+    )

@@ -21,9 +21,9 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 
-from govtrust.core import signing
 from govtrust.core.audit import canonical
 from govtrust.core.errors import DomainError
+from govtrust.ledger import key_chain
 from govtrust.ledger import services as ledger
 from govtrust.ledger.models import Checkpoint, EventKind, Leaf
 
@@ -127,10 +127,10 @@ def checkpoints_check() -> WitnessReport:
         if Checkpoint.objects.exists():
             report.warnings.append(missing_warning(CHECKPOINTS, "签名检查点"))
         return report
-    public_pem = signing.public_key_pem(ledger.LEDGER_KEY)
+    keys = key_chain.log_keys()
     log_size, newest = ledger.size(), None
     for number, entry in witnessed.entries:
-        problem = _checkpoint_problem(entry, public_pem, log_size)
+        problem = _checkpoint_problem(entry, keys, log_size)
         if problem is not None:
             report.problems.append(f"见证文件第{number}行：{problem}")
         size = entry.get("size")
@@ -146,10 +146,12 @@ def checkpoints_check() -> WitnessReport:
     return report
 
 
-def _checkpoint_problem(entry: dict[str, Any], public_pem: str, log_size: int) -> str | None:
+def _checkpoint_problem(
+    entry: dict[str, Any], keys: list[dict[str, Any]], log_size: int
+) -> str | None:
     body, size, root, pk = (entry.get(k) for k in ("body", "size", "root", "id"))
     name = f"检查点 #{pk}（大小 {size}）"
-    if not isinstance(body, dict) or not signing.verify(body, public_pem):
+    if not isinstance(body, dict) or not key_chain.checkpoint_verifies(body, keys):
         return f"{name}的签名无效"
     if (body.get("size"), body.get("root")) != (size, root) or not isinstance(size, int):
         return f"{name}的大小或根哈希与签名内容不一致"
