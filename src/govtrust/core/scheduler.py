@@ -94,6 +94,7 @@ def tick(jobs: list[Job], now: float) -> None:
         try:
             claimed = schedule.claim(job.name, slot, job.every)
             job.slot = slot  # looked at: claimed here, or run by another host
+            log.debug("job %s slot %s %s", job.name, slot, "claimed" if claimed else "taken")
             if claimed:
                 job.run()
         except Exception:  # one failing job must not stop the heartbeat or the others
