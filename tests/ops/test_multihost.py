@@ -292,3 +292,40 @@ def test_two_web_and_two_worker_processes_share_queue_progress_schedule_and_limi
     assert [p.returncode for p in processes] == [0, 0, 0, 0], "\n".join(_tail(x, 20) for x in logs)
     # Nothing shared went through per-host files: the file cache was never used.
     assert not (site.var / "cache").exists() or not any((site.var / "cache").iterdir())
+
+
+def test_serve_with_its_own_worker_runs_imports_from_the_redis_queue(
+    site: Site, tmp_path: Path
+) -> None:
+    """Given `govtrust serve` with its embedded worker and GOVTRUST_TASKS=rq, when a file is
+    uploaded, then the worker beside the server takes it from Redis and imports it; SIGTERM stops
+    both cleanly."""
+    import redis
+
+    redis.Redis.from_url(TEST_REDIS_URL).flushdb()
+    env = {**site.env, "GOVTRUST_TASKS": "rq"}
+    port, log = _free_port(), tmp_path / "serve.log"
+    command = [sys.executable, "-m", "govtrust.cli", "serve", "--workers", "1", "--port", str(port)]
+    process = _start(command, env, log)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _until(partial(_check_ok, base, "worker"), "the embedded worker's heartbeat", [log])
+        auth = {"Authorization": f"Bearer {site.token}"}
+        upload = sheets.csv_file(tmp_path / "upload.csv", [sheets.row() for _ in range(5)])
+        body, boundary = _multipart(upload)
+        form = {**auth, "Content-Type": f"multipart/form-data; boundary={boundary}"}
+        status, created = _request(base + "/api/v1/imports", form, body)
+        assert status == 202, created
+
+        def finished() -> Any:
+            answer = _request(f"{base}/api/v1/imports/{created['id']}", auth)[1]
+            done = answer and answer["status"] not in ("pending", "running")
+            return answer if done else None
+
+        batch = _until(finished, "the import", [log])
+        assert batch["status"] == "succeeded" and batch["created_count"] == 5, batch
+        assert redis.Redis.from_url(TEST_REDIS_URL).keys("rq:job:*"), "the job went through RQ"
+        process.terminate()
+        assert process.wait(timeout=30) == 0, _tail(log, 30)
+    finally:
+        _stop(process)
