@@ -4,6 +4,7 @@ backend (core/taskstate.py): /healthz's daily job and the system page's "last jo
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -43,7 +44,12 @@ def _work_off_queue() -> None:
     worker = django_rq.get_worker(
         "default", job_class="django_tasks_rq.Job", worker_class="rq.worker.SimpleWorker"
     )
-    worker.work(burst=True)
+    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        worker.work(burst=True)
+    finally:  # the worker installs its own; pytest's Ctrl-C must keep working after it
+        for sig, handler in saved.items():
+            signal.signal(sig, handler)
 
 
 @pytest.mark.django_db
