@@ -42,7 +42,7 @@ from tests.records import sheets
 ROWS = 2500  # three chunks of progress (1,000 rows each) before the import ends
 ADDRESS_FAILURES = 4  # distinct accounts failing from one address before it gets 429
 ACCOUNT_FAILURES = 3  # failures of one account from one address before it is locked
-WAIT = 45.0  # seconds for any one thing to happen
+WAIT = 90.0  # seconds for any one thing to happen (four processes start on a loaded machine)
 ROOT = Path(__file__).resolve().parents[2]
 CLERK, PASSWORD, DEPARTMENT = "clerk_scale", "Clerk-Pass-2026", "城关区财政局"
 DAILY = "govtrust.disclosure.tasks.disclosure_daily"
