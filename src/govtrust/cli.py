@@ -11,7 +11,9 @@ govtrust token USERNAME             prints a new API token, and nothing else
 govtrust import FILE --unit CODE [--department NAME] [--mode M] [--dry-run]
                                     bulk intake of an Excel or CSV file, run at once
 govtrust worker                     runs background jobs (imports, reminders, exchange) alone,
-                                    for hosts that serve with --no-worker or serve nothing
+                                    for hosts that serve with --no-worker or serve nothing;
+                                    with GOVTRUST_TASKS=rq an RQ worker on Redis, so several
+                                    hosts may run it (periodic jobs still run once)
 govtrust backup FILE / restore FILE one archive of database, keys (encrypted with the passphrase
                                     in GOVTRUST_BACKUP_PASSPHRASE or on standard input) and
                                     files; restore onto an empty installation only
