@@ -17,6 +17,7 @@ import http.cookiejar
 import json
 import os
 import re
+import subprocess
 import sys
 import time
 import urllib.error
@@ -47,6 +48,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CLERK, PASSWORD, DEPARTMENT = "clerk_scale", "Clerk-Pass-2026", "城关区财政局"
 DAILY = "govtrust.disclosure.tasks.disclosure_daily"
 IMPORT = "govtrust.records.tasks.run_import"
+STOP_TIMEOUT = 30.0  # seconds each process gets to finish its request or job after SIGTERM
 HOUR = 3600  # GOVTRUST_REMINDER_INTERVAL: the period of the "daily" scheduler job
 
 
@@ -280,8 +282,14 @@ def test_two_web_and_two_worker_processes_share_queue_progress_schedule_and_limi
         for process in processes:
             assert process.poll() is None, "\n".join(_tail(log, 20) for log in logs)
     finally:
+        for process in processes:  # all at once, as hosts are stopped independently
+            if process.poll() is None:
+                process.terminate()
         for process in processes:
-            _stop(process)
+            try:
+                process.wait(timeout=STOP_TIMEOUT)
+            except subprocess.TimeoutExpired:
+                _stop(process)
     slots = int(time.time() // HOUR) - int(started // HOUR) + 1  # 2 if an hour began meanwhile
     claims = _claims(worker_logs, "daily")
     assert claims.count("claimed") == slots, claims
@@ -289,7 +297,8 @@ def test_two_web_and_two_worker_processes_share_queue_progress_schedule_and_limi
     assert counts["ran"].get(DAILY) == slots, counts
     assert counts["ran"].get(IMPORT) == 1 and counts["import_finished"] == 1, counts
     assert counts["failed"] == [], counts
-    assert [p.returncode for p in processes] == [0, 0, 0, 0], "\n".join(_tail(x, 20) for x in logs)
+    codes = [p.returncode for p in processes]
+    assert codes == [0, 0, 0, 0], f"{codes}\n" + "\n".join(_tail(x, 20) for x in logs)
     # Nothing shared went through per-host files: the file cache was never used.
     assert not (site.var / "cache").exists() or not any((site.var / "cache").iterdir())
 
