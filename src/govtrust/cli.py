@@ -11,7 +11,9 @@ govtrust token USERNAME             prints a new API token, and nothing else
 govtrust import FILE --unit CODE [--department NAME] [--mode M] [--dry-run]
                                     bulk intake of an Excel or CSV file, run at once
 govtrust worker                     runs background jobs (imports, reminders, exchange) alone,
-                                    for hosts that serve with --no-worker or serve nothing
+                                    for hosts that serve with --no-worker or serve nothing;
+                                    with GOVTRUST_TASKS=rq an RQ worker on Redis, so several
+                                    hosts may run it (periodic jobs still run once)
 govtrust backup FILE / restore FILE one archive of database, keys (encrypted with the passphrase
                                     in GOVTRUST_BACKUP_PASSPHRASE or on standard input) and
                                     files; restore onto an empty installation only
@@ -221,14 +223,26 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_worker(args: argparse.Namespace) -> int:
     """Run queued tasks; the scheduler thread beats the heartbeat and queues periodic jobs.
-    SIGTERM/SIGINT let a running task finish, then exit (django-tasks' worker handles them)."""
+    SIGTERM/SIGINT let a running task finish, then exit (both workers handle them). With
+    GOVTRUST_TASKS=rq an RQ worker takes jobs from Redis (blocking, so --interval is unused);
+    it runs them in this process, like the database worker, beside the scheduler thread."""
+    from django.conf import settings
     from django.core.management import call_command
 
     from govtrust.core import scheduler
 
     stop = scheduler.start()
     try:
-        call_command("db_worker", interval=args.interval)
+        if settings.GOVTRUST_TASKS == "rq":
+            call_command(
+                "rqworker",
+                *settings.TASKS["default"]["QUEUES"],
+                job_class="django_tasks_rq.Job",
+                worker_class="rq.worker.SimpleWorker",
+                with_scheduler=True,  # RQ's own, for jobs deferred with run_after
+            )
+        else:
+            call_command("db_worker", interval=args.interval)
     finally:
         stop.set()
     return 0

@@ -61,3 +61,31 @@ def make_installation(tmp_path: Path) -> Iterator[Callable[..., Server]]:
     finally:
         for name in created:
             _drop(admin, name)
+
+
+# Redis for the scale-out tests: its own database number (flushed by each test that uses it),
+# GOVTRUST_TEST_REDIS_URL to choose another. Those tests skip, saying why, when it is not there.
+TEST_REDIS_URL = os.environ.get("GOVTRUST_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def redis_unreachable() -> str | None:
+    """Why Redis cannot be used for the tests, or None when it answers."""
+    import redis
+
+    try:
+        redis.Redis.from_url(TEST_REDIS_URL, socket_connect_timeout=1).ping()
+    except redis.RedisError as exc:
+        return f"Redis not reachable at {TEST_REDIS_URL} ({type(exc).__name__})"
+    return None
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """A reachable, empty Redis database, or the test is skipped with the reason."""
+    import redis
+
+    reason = redis_unreachable()
+    if reason:
+        pytest.skip(reason)
+    redis.Redis.from_url(TEST_REDIS_URL).flushdb()
+    return TEST_REDIS_URL

@@ -22,6 +22,7 @@ from typing import Any
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 from govtrust.core.keys import load_or_create_secret
 
@@ -58,6 +59,7 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "django_rq",  # the queues of GOVTRUST_TASKS=rq; installed always, so one schema either way
     "csp",
     "govtrust.core",
     "govtrust.directory",
@@ -247,17 +249,48 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Background work (`govtrust worker`): the Django tasks API on the database backend, no broker.
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Background work (`govtrust worker`): the Django tasks API. The database backend (default) needs
+# no broker and serves one machine; GOVTRUST_TASKS=rq puts the queue on Redis (REDIS_URL) for
+# several worker hosts (docs/operations.md). Code never reads a backend's tables directly:
+# core/taskstate.py answers "when did this job last succeed" for either.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+GOVTRUST_TASKS = os.environ.get("GOVTRUST_TASKS", "db").strip().lower() or "db"
+if GOVTRUST_TASKS not in ("db", "rq"):
+    raise ImproperlyConfigured(f"GOVTRUST_TASKS must be db or rq, not {GOVTRUST_TASKS!r}")
+if GOVTRUST_TASKS == "rq" and not REDIS_URL:
+    raise ImproperlyConfigured("GOVTRUST_TASKS=rq needs REDIS_URL (the queue lives in Redis)")
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks_rq.RQBackend"
+            if GOVTRUST_TASKS == "rq"
+            else "django_tasks_db.DatabaseBackend"
+        ),
+        "QUEUES": ["default"],
+    }
+}
+# RQ kills a job after its timeout (180 s by default): a 200,000-row import or a backup of a
+# large installation takes longer, so the default here is hours (seconds; 0 = no limit).
+GOVTRUST_TASK_TIMEOUT = int(os.environ.get("GOVTRUST_TASK_TIMEOUT", str(6 * 3600)))
+RQ_QUEUES = {
+    "default": {
+        "URL": REDIS_URL or "redis://127.0.0.1:6379/0",
+        "DEFAULT_TIMEOUT": GOVTRUST_TASK_TIMEOUT or -1,
+    }
+}
+# Services queue jobs with transaction.on_commit already; django-rq must not delay them again.
+RQ = {"COMMIT_MODE": "auto"}
+RQ_SHOW_ADMIN_LINK = False
 
-# Shared between the web server and the worker (import progress), so not per-process memory.
+# Shared between the web server and the worker (import progress, the worker's heartbeat) and, with
+# REDIS_URL, between all web hosts: rate limits, sign-in failure counters, the scheduler's claims.
 CACHES = {
     "default": (
         {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": os.environ["REDIS_URL"],
+            "LOCATION": REDIS_URL,
         }
-        if os.environ.get("REDIS_URL")
+        if REDIS_URL
         else {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(VAR_DIR / "cache"),

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from govtrust.core import heartbeat
+from govtrust.core import heartbeat, taskstate
 from govtrust.core.backup_files import last_backup
 
 # The scheduled job whose last success stands for "the daily jobs ran".
@@ -49,17 +49,10 @@ def check_worker() -> dict[str, Any]:
 
 
 def check_daily_job() -> dict[str, Any]:
-    from django_tasks_db.models import DBTaskResult
-
     limit = int(settings.GOVTRUST_HEALTH_DAILY_MAX_AGE)
     try:
-        last = (
-            DBTaskResult.objects.filter(task_path=DAILY_TASK, status="SUCCESSFUL")
-            .order_by("-finished_at")
-            .values_list("finished_at", flat=True)
-            .first()
-        )
-    except Exception as exc:  # the database check reports the cause
+        last = taskstate.last_succeeded(DAILY_TASK)
+    except Exception as exc:  # the database (or Redis) check reports the cause
         return {"ok": False, "error": type(exc).__name__}
     age = _age(last)
     return {

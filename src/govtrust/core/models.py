@@ -102,3 +102,18 @@ class AuditSeal(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.digest[:12]}"
+
+
+class ScheduledRun(models.Model):
+    """One periodic job claimed for one time slot by one worker host (core/schedule.py): the
+    unique key makes a second host's claim of the same slot fail, so the job runs once."""
+
+    job = models.CharField(max_length=40)
+    slot = models.BigIntegerField()  # whole periods since the epoch (time // every)
+    host = models.CharField(max_length=200)
+    claimed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["job", "slot"], name="scheduledrun_once_per_slot")
+        ]

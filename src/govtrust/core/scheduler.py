@@ -2,7 +2,8 @@
 
 It only queues work (the task worker in the main thread runs it) or does quick checks itself, so
 it keeps beating while a long job runs. Every job is guarded: one failing job is logged and the
-others still run.
+others still run. Several workers (hosts) may run this thread: each job runs once per period in
+all of them together, where its slot is claimed first (core/schedule.py).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from govtrust.core import heartbeat
+from govtrust.core import heartbeat, schedule
 
 log = logging.getLogger("govtrust.worker")
 
@@ -27,7 +28,9 @@ class Job:
     name: str
     every: float  # seconds
     run: Callable[[], object]
-    last: float | None = None  # monotonic time of the last run; None runs it at once
+    # The last slot (wall-clock time // every) this scheduler looked at; None: look now. A job
+    # runs where its slot is claimed first (core/schedule.py), so once across all worker hosts.
+    slot: int | None = None
 
 
 def _enqueue_exchange() -> None:
@@ -82,13 +85,18 @@ def default_jobs() -> list[Job]:
 
 
 def tick(jobs: list[Job], now: float) -> None:
+    """One beat at wall-clock time `now` (seconds since the epoch)."""
     heartbeat.beat()
     for job in jobs:
-        if job.last is not None and now - job.last < job.every:
+        slot = schedule.slot_of(now, job.every)
+        if job.slot == slot:
             continue
-        job.last = now
         try:
-            job.run()
+            claimed = schedule.claim(job.name, slot, job.every)
+            job.slot = slot  # looked at: claimed here, or run by another host
+            log.debug("job %s slot %s %s", job.name, slot, "claimed" if claimed else "taken")
+            if claimed:
+                job.run()
         except Exception:  # one failing job must not stop the heartbeat or the others
             log.exception("scheduled job %s failed", job.name)
 
@@ -97,7 +105,7 @@ def run(stop: threading.Event, jobs: list[Job] | None = None) -> None:
     jobs = default_jobs() if jobs is None else jobs
     while not stop.is_set():
         try:
-            tick(jobs, time.monotonic())
+            tick(jobs, time.time())
         except Exception:  # the cache or database away for a moment: try again next beat
             log.exception("scheduler tick failed")
         finally:

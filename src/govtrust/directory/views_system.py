@@ -9,11 +9,10 @@ from importlib.metadata import PackageNotFoundError, version
 
 from django.contrib import messages
 from django.db import connection
-from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django_tasks_db.models import DBTaskResult
 
+from govtrust.core import taskstate
 from govtrust.core.backup import backup_request
 from govtrust.core.errors import DomainError
 from govtrust.core.health import report
@@ -52,7 +51,7 @@ def system(request: HttpRequest) -> HttpResponse:
             messages.success(request, "已提交备份，后台任务进程完成后此处显示最近一次备份")
         return redirect("system")
     # The heartbeat says the worker is alive; the last job it started says it is working.
-    worker_seen = DBTaskResult.objects.aggregate(seen=Max("started_at"))["seen"]
+    worker_seen = taskstate.last_started()
     size = _database_size()
     health = report()
     context = {

@@ -1,0 +1,47 @@
+"""Claims that make a periodic job run once per time slot, however many worker hosts schedule it.
+
+Every worker's scheduler looks at every job at the start of each slot (wall-clock time divided
+by the job's period, so all hosts agree on the slot without talking). Before running the job it
+claims (job, slot); only the first claim succeeds:
+- with Redis as the cache (REDIS_URL), SET NX with an expiry of two periods (the cache's `add`);
+- otherwise a row with a unique (job, slot) key in the database, which every host shares;
+  a concurrent second INSERT waits for the first and then fails on the key.
+A worker restarted within a slot therefore does not run that slot's jobs again either.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
+from django.db import IntegrityError, transaction
+
+from govtrust.core.models import ScheduledRun
+
+KEY = "govtrust:schedule:{job}:{slot}"
+KEEP_SLOTS = 48  # database claims kept per job (older ones are deleted by the next claim)
+
+
+def slot_of(now: float, every: float) -> int:
+    return int(now // every)
+
+
+def _holder() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"[:200]
+
+
+def claim(job: str, slot: int, every: float) -> bool:
+    """True for exactly one caller per (job, slot) across all processes and hosts."""
+    shared = caches["default"]
+    if isinstance(shared, RedisCache):
+        ttl = max(int(every * 2), 60)
+        return bool(shared.add(KEY.format(job=job, slot=slot), _holder(), ttl))
+    try:
+        with transaction.atomic():
+            ScheduledRun.objects.create(job=job, slot=slot, host=_holder())
+    except IntegrityError:
+        return False
+    ScheduledRun.objects.filter(job=job, slot__lt=slot - KEEP_SLOTS).delete()
+    return True
