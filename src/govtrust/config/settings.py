@@ -75,6 +75,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "govtrust.core.proxies.TrustedProxyMiddleware",  # the client's address, before anyone reads it
     "django.middleware.security.SecurityMiddleware",  # reads no body; its headers go on a 413 too
     "govtrust.core.limits.RequestLimitMiddleware",  # before anything reads the body
     "govtrust.core.replica.ReplicaReadMiddleware",  # public reads to the replica, if one is set
@@ -186,6 +187,8 @@ LOGOUT_REDIRECT_URL = "login"
 AXES_FAILURE_LIMIT = int(os.environ.get("GOVTRUST_LOCKOUT_FAILURES", "5"))
 AXES_COOLOFF_TIME = 0.5  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# One notion of the client address for lockouts, limits and the audit trail (core/proxies.py).
+AXES_CLIENT_IP_CALLABLE = "govtrust.core.http.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
 AXES_VERBOSE = False

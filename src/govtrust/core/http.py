@@ -6,7 +6,7 @@ from django.http import HttpRequest
 
 
 def client_address(request: HttpRequest | None) -> str:
-    """The peer address. Behind a proxy, configure it to set REMOTE_ADDR (gunicorn's
-    --forwarded-allow-ips); a client-sent X-Forwarded-For is never trusted here, since the
-    public forms' rate limits key on this value."""
+    """The client's address. Behind trusted reverse proxies (GOVTRUST_TRUSTED_PROXIES) the
+    TrustedProxyMiddleware has already put the client's address in REMOTE_ADDR; a client-sent
+    X-Forwarded-For is never trusted otherwise, since the public forms' rate limits key on it."""
     return str(request.META.get("REMOTE_ADDR", "")) if request is not None else ""
