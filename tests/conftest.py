@@ -39,6 +39,15 @@ def witness_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Mo
     return path
 
 
+@pytest.fixture(autouse=True)
+def public_cache_empty() -> None:
+    """The public page cache keys on the log's size and the data version, which start again with
+    each test's database: a page cached by an earlier test must not answer for this one."""
+    from django.core.cache import caches
+
+    caches["public"].clear()
+
+
 @pytest.fixture
 def directory(db: None) -> None:
     """The shipped Gansu divisions and governments (loaded once per test database state)."""

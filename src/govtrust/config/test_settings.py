@@ -15,3 +15,9 @@ STORAGES = {
 # Tests run background tasks where they are enqueued; the worker itself is tested end to end.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 - whitenoise warns when it is missing
+# Each test has its own database but the same var/: public pages are cached in memory, and
+# tests/conftest.py empties that cache before every test.
+CACHES = {
+    **CACHES,  # noqa: F405
+    "public": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "public"},
+}
