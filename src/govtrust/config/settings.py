@@ -261,6 +261,8 @@ if _PUBLIC_CACHE["BACKEND"].endswith("FileBasedCache"):
     _PUBLIC_CACHE["LOCATION"] = str(VAR_DIR / "cache-public")
     _PUBLIC_CACHE["OPTIONS"] = {"MAX_ENTRIES": 20000}
 CACHES["public"] = _PUBLIC_CACHE
+# Off only to measure the pages without it (bench/bench_search.py); ETags and 304s go with it.
+GOVTRUST_PUBLIC_CACHE = _flag("GOVTRUST_PUBLIC_CACHE", True)
 
 # Bulk intake limits (ASVS 5.2): size, rows, and what a ZIP-based spreadsheet may expand to.
 GOVTRUST_IMPORT_MAX_BYTES = int(os.environ.get("GOVTRUST_IMPORT_MAX_BYTES", str(20 << 20)))

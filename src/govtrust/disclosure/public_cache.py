@@ -17,6 +17,7 @@ import hashlib
 import re
 from collections.abc import Callable
 
+from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_vary_headers
@@ -54,10 +55,12 @@ def _storable(response: HttpResponse) -> bool:
 class PublicCacheMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
+        self.enabled = settings.GOVTRUST_PUBLIC_CACHE
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if (
-            request.method != "GET"
+            not self.enabled
+            or request.method != "GET"
             or not CACHED.match(request.path_info)
             or not is_public_read(request)
         ):
