@@ -5,8 +5,9 @@ index (SQLite FTS5 `trigram`, PostgreSQL `pg_trgm`); two-character terms, such a
 two-character names (王伟), go to an index of character bigrams, which also holds the last
 character of every run so that a single character is found as a prefix (the pairs it starts, or
 itself where a run ends) instead of by a scan; on SQLite the table has a prefix index of one
-character (migration 0010), so a common surname costs one doclist, not hundreds merged. Results are ordered by relevance, then by
-publication date; when a term matches more than RANK_LIMIT records, newest first.
+character (migration 0010), so a common surname costs one doclist, not hundreds merged.
+Results are ordered by relevance, then by publication date; when a term matches more than
+RANK_LIMIT records, newest first.
 """
 
 from __future__ import annotations
