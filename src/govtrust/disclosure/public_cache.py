@@ -49,6 +49,8 @@ def _storable(response: HttpResponse) -> bool:
         and not response.cookies
         and not response.has_header("Cache-Control")
         and "cookie" not in response.get("Vary", "").lower()
+        # A page whose scripts carry a per-request CSP nonce must not hand one nonce to everyone.
+        and "nonce-" not in response.get("Content-Security-Policy", "")
     )
 
 
