@@ -84,3 +84,24 @@ def test_public_page_on_either_database() -> None:
     assert {row.view["subject_name"] for row in rows} == {"张敏"}
     assert [row.number for row in rows] == sorted((row.number for row in rows), reverse=True)
     assert all(row.published_at.tzinfo is not None for row in rows)
+
+
+@pytest.mark.usefixtures("publications")
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="written SQL is the SQLite path")
+def test_the_portal_pages_are_the_orm_pages(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The portal's paginator over written SQL gives the pages, count and "more" of the ORM's."""
+    monkeypatch.setattr(selectors, "COUNT_CAP", 7)
+    for q in ["", "张", "拖欠 工程款"]:
+        filters = Filters(q=q)
+        written = selectors.WrittenPaginator(filters, 3)
+        orm = selectors.CappedPaginator(selectors.publication_search(filters), 3)
+        assert (written.count, written.more, written.num_pages) == (
+            orm.count,
+            orm.more,
+            orm.num_pages,
+        )
+        for number in ["1", "2", "3", "99", "x"]:
+            mine, theirs = written.get_page(number), orm.get_page(number)
+            assert mine.number == theirs.number
+            assert [r.number for r in mine] == [p.number for p in theirs]
+            assert mine.has_next() == theirs.has_next()

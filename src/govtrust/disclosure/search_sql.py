@@ -78,30 +78,52 @@ def _where(filters: Any, today: datetime.date) -> tuple[list[str], list[Any], st
     return where, params, f"{TABLE}, {fts}", order
 
 
+COLUMNS = ", ".join(
+    f"{TABLE}.{c}" for c in ("number", "view", "status_line", "published_at", "leaf_index")
+)
+
+
+class Search:
+    """One public search: its statements built once (with the ranking probe), then any page of
+    it and its capped count."""
+
+    def __init__(self, filters: Any) -> None:
+        where, self.params, self.source, self.order = _where(filters, timezone.localdate())
+        self.condition = " AND ".join(where)
+
+    def rows(self, offset: int, limit: int) -> list[Row]:
+        select = (
+            f"SELECT {COLUMNS} FROM {self.source} WHERE {self.condition} "  # noqa: S608 - fixed names, values bound
+            f"ORDER BY {self.order} LIMIT %s OFFSET %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(select, [*self.params, limit, offset])
+            return [
+                Row(
+                    number=number,
+                    view=json.loads(view),
+                    status_line=status_line,
+                    published_at=_utc(published_at),
+                    leaf_index=leaf_index,
+                )
+                for number, view, status_line, published_at, leaf_index in cursor.fetchall()
+            ]
+
+    def count(self, cap: int) -> tuple[int, bool]:
+        """(matches counted up to `cap`, whether there are more)."""
+        inner = f"SELECT 1 FROM {self.source} WHERE {self.condition} LIMIT %s"  # noqa: S608
+        count = f"SELECT COUNT(*) FROM ({inner})"  # noqa: S608
+        with connection.cursor() as cursor:
+            cursor.execute(count, [*self.params, cap + 1])
+            found = int(cursor.fetchone()[0])
+        return min(found, cap), found > cap
+
+
 def page(filters: Any, offset: int, limit: int, cap: int) -> tuple[list[Row], int, bool]:
     """(the rows of the page, matches counted up to `cap`, whether there are more)."""
-    where, params, source, order = _where(filters, timezone.localdate())
-    condition = " AND ".join(where)
-    columns = ", ".join(
-        f"{TABLE}.{c}" for c in ("number", "view", "status_line", "published_at", "leaf_index")
-    )
-    select = f"SELECT {columns} FROM {source} WHERE {condition} ORDER BY {order} LIMIT %s OFFSET %s"  # noqa: S608 - fixed names, values bound
-    count = f"SELECT COUNT(*) FROM (SELECT 1 FROM {source} WHERE {condition} LIMIT %s)"  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(select, [*params, limit, offset])
-        rows = [
-            Row(
-                number=number,
-                view=json.loads(view),
-                status_line=status_line,
-                published_at=_utc(published_at),
-                leaf_index=leaf_index,
-            )
-            for number, view, status_line, published_at, leaf_index in cursor.fetchall()
-        ]
-        cursor.execute(count, [*params, cap + 1])
-        found = int(cursor.fetchone()[0])
-    return rows, min(found, cap), found > cap
+    search = Search(filters)
+    rows = search.rows(offset, limit)
+    return rows, *search.count(cap)
 
 
 def _utc(value: Any) -> datetime.datetime:
