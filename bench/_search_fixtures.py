@@ -345,6 +345,7 @@ def prepare(records: int, progress: Progress) -> Dataset:
         _build(records, cache, progress)
     meta = json.loads(meta_file.read_text(encoding="utf-8"))
     copy_seconds = copy_cached(cache)
+    migrate_copy()
     return Dataset(
         path=target,
         cache=cache,
@@ -369,6 +370,16 @@ def copy_cached(cache: Path) -> float:
     started = time.perf_counter()
     shutil.copyfile(cache / DATABASE, target)
     return time.perf_counter() - started
+
+
+def migrate_copy() -> None:
+    """Apply migrations newer than the cached build to the run's copy (the cache is keyed on
+    the data, not the schema), then close the connection for raw sqlite3."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0)
+    connection.close()
 
 
 def fresh_directory() -> tuple[int, list[tuple[_Unit, float]]]:

@@ -60,6 +60,15 @@ def added_rule_versions(request: pytest.FixtureRequest) -> Iterator[None]:
         periods.use_added_versions(load_added)
 
 
+@pytest.fixture(autouse=True)
+def public_cache_empty() -> None:
+    """The public page cache keys on the log's size and the data version, which start again with
+    each test's database: a page cached by an earlier test must not answer for this one."""
+    from django.core.cache import caches
+
+    caches["public"].clear()
+
+
 @pytest.fixture
 def directory(db: None) -> None:
     """The shipped Gansu divisions and governments (loaded once per test database state)."""

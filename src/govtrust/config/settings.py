@@ -80,18 +80,21 @@ MIDDLEWARE = [
     "govtrust.core.limits.RequestLimitMiddleware",  # before anything reads the body
     "govtrust.core.replica.ReplicaReadMiddleware",  # public reads to the replica, if one is set
     "govtrust.core.middleware.RejectNulMiddleware",
+    # Anonymous GETs of the public search and record pages: ETag, 304, shared cache.
+    "govtrust.disclosure.public_cache.PublicCacheMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # govtrust.core.lean.*: the middleware of that name, skipped on anonymous public reads.
+    "govtrust.core.lean.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
-    "govtrust.core.middleware.IdleTimeoutMiddleware",
+    "govtrust.core.lean.AuthenticationMiddleware",
+    "govtrust.core.lean.MessageMiddleware",
+    "govtrust.core.lean.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
-    "govtrust.directory.middleware.AccountGateMiddleware",
+    "govtrust.core.lean.AccountGateMiddleware",
     "govtrust.core.refusals.RefusalMiddleware",
 ]
 
@@ -300,6 +303,15 @@ CACHES = {
         }
     )
 }
+# Public search and record pages (disclosure/public_cache.py): the same store, its own prefix; on
+# files its own folder and a larger bound, so caching pages never culls the import progress.
+_PUBLIC_CACHE: dict[str, Any] = {**CACHES["default"], "KEY_PREFIX": "public", "TIMEOUT": 86400}
+if _PUBLIC_CACHE["BACKEND"].endswith("FileBasedCache"):
+    _PUBLIC_CACHE["LOCATION"] = str(VAR_DIR / "cache-public")
+    _PUBLIC_CACHE["OPTIONS"] = {"MAX_ENTRIES": 20000}
+CACHES["public"] = _PUBLIC_CACHE
+# Off only to measure the pages without it (bench/bench_search.py); ETags and 304s go with it.
+GOVTRUST_PUBLIC_CACHE = _flag("GOVTRUST_PUBLIC_CACHE", True)
 
 # Bulk intake limits (ASVS 5.2): size, rows, and what a ZIP-based spreadsheet may expand to.
 GOVTRUST_IMPORT_MAX_BYTES = int(os.environ.get("GOVTRUST_IMPORT_MAX_BYTES", str(20 << 20)))

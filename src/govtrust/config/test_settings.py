@@ -19,3 +19,9 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 - whitenoise warns 
 # any engine (tests/core/test_replica.py); reads go to it only where a test turns it on.
 DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
 GOVTRUST_REPLICA_READS = False
+# Each test has its own database but the same var/: public pages are cached in memory, and
+# tests/conftest.py empties that cache before every test.
+CACHES = {
+    **CACHES,  # noqa: F405
+    "public": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "public"},
+}

@@ -82,6 +82,10 @@ def divisions_load(*, actor_name: str = "system") -> LoadReport:
         governments.append(Government(division=division, name=name, kind=kind))
     Government.objects.bulk_create(governments, batch_size=500)
     if new or governments:
+        # The portal's search form lists the prefectures and counties: cached pages go stale.
+        from govtrust.disclosure.freshness import public_changed  # disclosure builds on directory
+
+        public_changed()
         audit_append(
             actor=actor_name,
             action="directory.load_divisions",

@@ -75,10 +75,8 @@ def _out(publication: Any) -> PublicRecord:
 
 @router.get("/public/records", response=PublicPage, summary="检索公示中的失信记录")
 def public_records(request: HttpRequest, query: Query[PublicQuery]) -> PublicPage:
-    qs = selectors.publication_search(filters_of(query))
-    items = [_out(p) for p in qs[query.offset : query.offset + query.limit]]
-    count, more = selectors.count_capped(qs)
-    return PublicPage(count=count, more=more, items=items)
+    rows, count, more = selectors.public_page(filters_of(query), query.offset, query.limit)
+    return PublicPage(count=count, more=more, items=[_out(row) for row in rows])
 
 
 @router.get("/public/records/{number}", response=PublicRecord, summary="公示记录详情")

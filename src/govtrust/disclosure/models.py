@@ -247,3 +247,13 @@ RULE_VERSION_TRANSITIONS: dict[str, Transition] = {
         ),
     )
 }
+
+
+class PublicDataVersion(models.Model):
+    """One row (id 1) whose number moves with every write that changes what the portal shows
+    (disclosure/freshness.py): the public response cache keys on it, beside the log's size."""
+
+    version = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return str(self.version)

@@ -4,13 +4,16 @@ Chinese has no spaces, so words are not tokens. Terms of three characters or mor
 index (SQLite FTS5 `trigram`, PostgreSQL `pg_trgm`); two-character terms, such as the many
 two-character names (王伟), go to an index of character bigrams, which also holds the last
 character of every run so that a single character is found as a prefix (the pairs it starts, or
-itself where a run ends) instead of by a scan. Results are ordered by relevance, then by
-publication date; when a term matches more than RANK_LIMIT records, newest first.
+itself where a run ends) instead of by a scan; on SQLite the table has a prefix index of one
+character (migration 0010), so a common surname costs one doclist, not hundreds merged.
+Results are ordered by relevance, then by publication date; when a term matches more than
+RANK_LIMIT records, newest first.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import QuerySet
@@ -52,14 +55,25 @@ def _matches_more_than(table: str, expression: str, limit: int) -> bool:
         return int(cursor.fetchone()[0]) > limit
 
 
-def _sqlite(qs: QuerySet[Publication], words: list[str]) -> QuerySet[Publication]:
+@dataclass(frozen=True)
+class Plan:
+    """How SQLite answers a query: one FTS table drives (joined on its rowid, the publication
+    id), the other terms are checked on the joined row."""
+
+    table: str  # the driving FTS table
+    expression: str  # its MATCH expression
+    checked: tuple[str, ...]  # terms checked with LIKE on search_text
+    ranked: bool  # by bm25 (few trigram matches), else newest first by rowid
+
+
+def plan(words: list[str]) -> Plan:
     """One FTS table drives the query: the trigram one when a term has three characters or
-    more, else the bigram one; it is joined on its rowid (the publication id) and the page is
-    read in rowid order, newest first, which FTS5 gives without sorting and stops after one page
-    (0.1 ms at any size, where an `id IN (all matches)` list took 200-500 ms at 500k matches).
-    Small trigram match sets are ranked by bm25 instead. Terms the driving table does not hold
-    (a two-character term beside longer ones, single characters beside longer terms) are checked
-    on the joined row; single characters alone are prefix queries on the bigram table.
+    more, else the bigram one; the page is read in rowid order, newest first, which FTS5 gives
+    without sorting and stops after one page (0.1 ms at any size, where an `id IN (all
+    matches)` list took 200-500 ms at 500k matches). Small trigram match sets are ranked by
+    bm25 instead. Terms the driving table does not hold (a two-character term beside longer
+    ones, single characters beside longer terms) are checked on the joined row; single
+    characters alone are prefix queries on the bigram table.
     """
     tri = [w for w in words if len(w) >= 3]
     # A number such as the year in 〔2023〕 is in a third of all records: intersecting its
@@ -67,19 +81,26 @@ def _sqlite(qs: QuerySet[Publication], words: list[str]) -> QuerySet[Publication
     tri = [w for w in tri if not w.isdigit()] or tri
     table = "disclosure_fts_tri" if tri else "disclosure_fts_bi"
     driving = tri or [w for w in words if len(w) == 2] or words
-    for word in words:
-        if word not in driving:
-            qs = qs.filter(search_text__icontains=word)
     expression = " AND ".join(_quote(w) for w in driving)
     ranked = bool(tri) and not _matches_more_than(table, expression, RANK_LIMIT)
-    select = {"relevance": f"-bm25({table})"} if ranked else {"fts_rowid": f"{table}.rowid"}
+    checked = tuple(w for w in words if w not in driving)
+    return Plan(table, expression, checked, ranked)
+
+
+def _sqlite(qs: QuerySet[Publication], words: list[str]) -> QuerySet[Publication]:
+    """The ORM form of `plan` (the API's page and count use `search_sql`, the same SQL)."""
+    found = plan(words)
+    table = found.table
+    for word in found.checked:
+        qs = qs.filter(search_text__icontains=word)
+    select = {"relevance": f"-bm25({table})"} if found.ranked else {"fts_rowid": f"{table}.rowid"}
     qs = qs.extra(  # noqa: S610 - the expression is a bound parameter
         tables=[table],
         where=[f"{table}.rowid = disclosure_publication.id", f"{table} MATCH %s"],
-        params=[expression],
+        params=[found.expression],
         select=select,
     )
-    if ranked:
+    if found.ranked:
         return qs.order_by("-relevance", "-published_at", "-id")
     # Ids grow with publication, so rowid order is newest first.
     return qs.order_by("-fts_rowid")

@@ -21,6 +21,7 @@ from govtrust.core.money import wan_yuan
 from govtrust.directory import policy
 from govtrust.directory.models import User
 from govtrust.directory.selectors import division_names
+from govtrust.disclosure.freshness import public_changed
 from govtrust.disclosure.models import (
     Publication,
     PublicationStatus,
@@ -200,6 +201,7 @@ def publication_publish(
         salt=salt,
         leaf_index=leaf.index,
     )
+    public_changed()
     audit_append(
         actor=actor.username,
         action="publication.publish",
@@ -257,6 +259,7 @@ def publication_withdraw(*, publication: Publication, reason: str, actor_name: s
     current.status, current.withdrawn_at = PublicationStatus.WITHDRAWN, timezone.now()
     current.withdraw_reason, current.leaf_index = reason, leaf.index
     current.save(update_fields=["status", "withdrawn_at", "withdraw_reason", "leaf_index"])
+    public_changed()
     audit_append(
         actor=actor_name,
         action="publication.withdraw",

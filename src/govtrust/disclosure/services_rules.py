@@ -28,6 +28,7 @@ from govtrust.core.errors import Conflict, DomainError, Forbidden, NotFound
 from govtrust.core.text import plain
 from govtrust.directory import policy
 from govtrust.directory.models import User
+from govtrust.disclosure.freshness import public_changed
 from govtrust.disclosure.models import (
     REDACTION_TRANSITIONS,
     Publication,
@@ -98,6 +99,7 @@ def publication_correct(
     current.view, current.leaf_index = view, leaf.index
     current.search_text, current.bigrams = search_fields(view)
     current.save(update_fields=["view", "leaf_index", "search_text", "bigrams", *PERIOD_COLUMNS])
+    public_changed()
     changed = {k: {"old": before.get(k), "new": v} for k, v in view.items() if before.get(k) != v}
     audit_append(
         actor=actor_name,

@@ -61,7 +61,7 @@ def _choices(filters: selectors.Filters) -> dict[str, Any]:
 @require_GET
 def portal(request: HttpRequest) -> HttpResponse:
     filters = _filters(request)
-    paginator = selectors.CappedPaginator(selectors.publication_search(filters), 20)
+    paginator = selectors.public_paginator(filters, 20)
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -8,6 +8,7 @@ import secrets
 
 from govtrust.core.protect import lookup_digest
 from govtrust.core.workdays import add_working_days
+from govtrust.disclosure.freshness import public_changed
 from govtrust.disclosure.models import Publication
 from govtrust.remedies.models import Case, CaseKind
 from govtrust.remedies.rules import CLOCKS
@@ -60,3 +61,4 @@ def status_line_refresh(publication: Publication | None) -> None:
     if publication.status_line != line:
         Publication.objects.filter(pk=publication.pk).update(status_line=line)
         publication.status_line = line
+        public_changed()  # no log event: without it a cached public page would keep the old line
