@@ -131,6 +131,7 @@ class _Sql:
     mark: str
     size: str
     size_and_leaf: str
+    checkpoint: str
 
     @classmethod
     def build(cls, native: bool) -> _Sql:
@@ -150,6 +151,9 @@ class _Sql:
             node_select=f"SELECT id, hash FROM {node} WHERE id IN ",  # noqa: S608
             mark=m,
             size=f"SELECT size FROM {head} WHERE id = 1",  # noqa: S608 - quoted
+            # Checkpoint.Meta.ordering: the latest is the largest size, then the newest row.
+            checkpoint=f"SELECT id, size, body FROM {q(Checkpoint._meta.db_table)} "  # noqa: S608
+            "ORDER BY size DESC, id DESC LIMIT 1",
             size_and_leaf=f"SELECT h.size, x.data FROM {head} h LEFT JOIN {leaf} x "  # noqa: S608
             f"ON x.{q('index')} = {m} WHERE h.id = 1",
         )
@@ -269,6 +273,34 @@ class _Nodes:
         if len(self.values) != len(self.keys):
             raise DomainError("透明日志数据不完整")
         return compute(self.get)
+
+
+@dataclass(frozen=True)
+class Signed:
+    """A signed checkpoint's size and body (what was signed, with key_id and signature)."""
+
+    size: int
+    body: dict[str, Any]
+
+
+_BODIES: dict[int, dict[str, Any]] = {}  # checkpoint id -> body: rows are never changed
+
+
+def latest_checkpoint() -> Signed | None:
+    """`Checkpoint.objects.first()` in one written statement, its body decoded once per
+    process (a proof request asks for it every time)."""
+    with _cursor() as (cursor, sql):
+        cursor.execute(sql.checkpoint)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    key, size, text = row
+    body = _BODIES.get(key)
+    if body is None:
+        if len(_BODIES) > 64:
+            _BODIES.clear()
+        body = _BODIES[key] = text if isinstance(text, dict) else json.loads(text)
+    return Signed(int(size), dict(body))
 
 
 def size() -> int:
