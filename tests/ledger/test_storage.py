@@ -203,3 +203,20 @@ def test_a_log_from_before_is_renumbered_and_still_verifies(
     assert services.root(23) == _memory().root()
     report = verify_deep()
     assert report.ok, report.problems
+
+
+@pytest.mark.django_db
+def test_the_seals_are_listed_from_their_partial_index_which_publications_never_touch() -> None:
+    """The audit side lists the log's audit heads (core/audit/seal.py) through the partial index
+    that holds them alone; a publication event writes no index page at all."""
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL's planner picks by table size; the index is the same")
+    plan = Leaf.objects.filter(kind="audit-head").values_list("index", "data").explain()
+    assert "ledger_leaf_audit_heads" in plan
+    with transaction.atomic():
+        services.append([_entry(0), services.AuditHeadEntry(1, "d" * 64), _entry(2)])
+    assert list(Leaf.objects.filter(kind="audit-head").values_list("index", flat=True)) == [1]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT sql FROM sqlite_master WHERE tbl_name = 'ledger_leaf'")
+        indexes = [sql for (sql,) in cursor.fetchall() if sql and "INDEX" in sql]
+    assert len(indexes) == 1 and "WHERE" in indexes[0]  # partial: publish events skip it
