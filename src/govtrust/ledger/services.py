@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 
 from govtrust.core import signing
@@ -170,17 +170,18 @@ def _cursor() -> Iterator[tuple[Any, _Sql]]:
     statement, more than SQLite takes to run the log's statements (bench/README.md, profile of
     single appends). While queries are being logged (DEBUG, CaptureQueriesContext in tests)
     they go through Django's cursor, so they are seen."""
-    native = not connection.queries_logged
-    sql = _SQL.get((connection.vendor, native))
+    db = connections[DEFAULT_DB_ALIAS]  # once: each `connection.x` is a thread-local look-up
+    native = not db.queries_logged
+    sql = _SQL.get((db.vendor, native))
     if sql is None:
-        sql = _SQL[(connection.vendor, native)] = _Sql.build(native)
+        sql = _SQL[(db.vendor, native)] = _Sql.build(native)
     if not native:
-        with connection.cursor() as cursor:
+        with db.cursor() as cursor:
             yield cursor, sql
         return
-    connection.ensure_connection()
-    with connection.wrap_database_errors:
-        cursor = connection.connection.cursor()
+    db.ensure_connection()
+    with db.wrap_database_errors:
+        cursor = db.connection.cursor()
         try:
             yield cursor, sql
         finally:
