@@ -75,7 +75,7 @@ def main() -> None:
         print(f"filled {args.leaves:,} leaves in {time.perf_counter() - started:.0f} s", flush=True)
         configure(var_dir)
         from govtrust.ledger.deep import verify_deep
-        from govtrust.ledger.models import Node
+        from govtrust.ledger.models import Node, node_position
 
         before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         started = time.perf_counter()
@@ -89,7 +89,7 @@ def main() -> None:
             f"({report.leaves / seconds:,.0f} leaves/s); peak RSS {peak / 1024:.0f} MiB "
             f"({before / 1024:.0f} MiB before)"
         )
-        middle = Node.objects.filter(level=3, index=args.leaves // 16).first()
+        middle = Node.objects.filter(pk=node_position(3, args.leaves // 16)).first()
         if middle is not None:
             Node.objects.filter(pk=middle.pk).update(hash=b"\x00" * 32)
             assert verify_deep().first_node == (3, args.leaves // 16)

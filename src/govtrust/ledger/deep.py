@@ -18,13 +18,11 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from django.db.models import Q
-
 from govtrust.core import signing
 from govtrust.core.errors import DomainError
 from govtrust.ledger import key_chain, merkle, witness
 from govtrust.ledger import services as ledger
-from govtrust.ledger.models import Checkpoint, Leaf, Node
+from govtrust.ledger.models import Checkpoint, Leaf, Node, node_position
 
 BATCH_BITS = 12  # 4,096 leaves and their ~8,192 nodes per round trip
 MAX_PROBLEMS = 50  # listed; the rest are counted
@@ -71,13 +69,17 @@ class DeepReport:
         self.problem(message)
 
 
-def _stored(start: int, end: int, levels: int) -> dict[tuple[int, int], bytes]:
-    """The stored full nodes of the lowest `levels` levels inside leaves [start, end)."""
-    where = Q()
-    for level in range(levels):
-        where |= Q(level=level, index__gte=start >> level, index__lt=end >> level)
-    rows = Node.objects.filter(where).values_list("level", "index", "hash")
-    return {(level, index): bytes(h) for level, index, h in rows}
+def _stored(report: DeepReport, start: int, end: int) -> dict[tuple[int, int], bytes]:
+    """The stored full nodes numbered [2 * start, 2 * end): those inside the aligned leaves
+    [start, end) and the one node above them numbered between this batch and the next (see
+    `node_position`), so the batches together read every node once, by primary key range."""
+    rows = Node.objects.filter(pk__gte=2 * start, pk__lt=2 * end).order_by("pk")
+    stored = {}
+    for key, level, index, h in rows.values_list("pk", "level", "index", "hash"):
+        if key != node_position(level, index):  # the table's check constraint was dropped
+            report.node_differs(level, index, f"第{level}层第{index}个节点存放的位置不对")
+        stored[(level, index)] = bytes(h)
+    return stored
 
 
 def _leaf_hash(report: DeepReport, index: int, kind: str, number: str, data: str) -> bytes:
@@ -113,6 +115,7 @@ def _climb(
 
 def _check_tree(report: DeepReport, size: int, bits: int) -> None:
     tops: dict[int, bytes] = {}  # recomputed nodes of level `bits`, one per complete batch
+    upper: dict[tuple[int, int], bytes] = {}  # stored nodes of level `bits` and above
     step = 1 << bits
     for start in range(0, size, step):
         end = min(start + step, size)
@@ -126,17 +129,15 @@ def _check_tree(report: DeepReport, size: int, bits: int) -> None:
         report.leaves += len(hashes)
         for index in sorted(set(range(start, end)) - hashes.keys()):
             report.problem(f"缺少透明日志第{index}号叶子")
-        stored = _stored(start, end, bits)
+        stored = _stored(report, start, end)
         report.nodes += len(stored)
+        upper.update((key, h) for key, h in stored.items() if key[0] >= bits)
         for level in range(bits):
             hashes = _climb(report, level, hashes, stored)
         tops.update(hashes)
-    upper = Node.objects.filter(level__gte=bits).values_list("level", "index", "hash")
-    stored = {(level, index): bytes(h) for level, index, h in upper}
-    report.nodes += len(stored)
     level = bits
     while tops:
-        tops = _climb(report, level, tops, stored)
+        tops = _climb(report, level, tops, upper)
         level += 1
     expected = sum(size >> level for level in range(size.bit_length()))
     total = Node.objects.count()
@@ -191,9 +192,9 @@ def _check_source(report: DeepReport, source: Source) -> None:
         leaves = dict(Leaf.objects.filter(index__in=indices).values_list("index", "data"))
         nodes = {
             index: bytes(h)
-            for index, h in Node.objects.filter(level=0, index__in=indices).values_list(
-                "index", "hash"
-            )
+            for index, h in Node.objects.filter(
+                pk__in=[2 * i for i in indices if i >= 0]
+            ).values_list("index", "hash")
         }
         for item in batch:
             report.vouched += 1

@@ -43,6 +43,9 @@ class HandoverEntry:
     def body(self) -> dict[str, Any]:
         return {"kind": self.kind, "handover": self.handover}
 
+    def leaf_data(self, at: str) -> str:
+        return ledger.leaf_data(self.body(), at)
+
 
 @dataclass(frozen=True)
 class Handover:
