@@ -95,6 +95,14 @@ class ReplicaRouter:
         return False if db == REPLICA else None
 
 
+def read_connection(model: type[Model]) -> Any:
+    """The connection a raw read of `model`'s rows must use: the one the router would pick, so
+    written SQL (search, the cache's freshness key, proofs) reads the same copy as the ORM."""
+    from django.db import router
+
+    return connections[router.db_for_read(model) or DEFAULT_DB_ALIAS]
+
+
 def _streamed(chunks: Iterable[Any]) -> Iterator[Any]:
     """A streamed body (the CSV) reads while it is sent, after the view has returned."""
     with public_reads():

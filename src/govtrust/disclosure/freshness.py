@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from govtrust.core.replica import read_connection
 from govtrust.disclosure.models import PublicDataVersion
 from govtrust.disclosure.rules import versions
 from govtrust.ledger.models import Checkpoint, Head
@@ -76,7 +77,9 @@ def public_state() -> str:
     head = connection.ops.quote_name(Head._meta.db_table)
     checkpoint = connection.ops.quote_name(Checkpoint._meta.db_table)
     data = connection.ops.quote_name(PublicDataVersion._meta.db_table)
-    with connection.cursor() as cursor:
+    # The same copy as the page's data: a key from the primary over a lagging replica's rows
+    # would keep a stale page under the new key.
+    with read_connection(PublicDataVersion).cursor() as cursor:
         cursor.execute(
             f"SELECT (SELECT size FROM {head} WHERE id = 1), "  # noqa: S608 - fixed names
             f"(SELECT MAX(id) FROM {checkpoint}), (SELECT version FROM {data} WHERE id = 1)"

@@ -18,8 +18,9 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 
+from govtrust.core.replica import read_connection
 from govtrust.disclosure import search
-from govtrust.disclosure.models import PublicationStatus
+from govtrust.disclosure.models import Publication, PublicationStatus
 
 TABLE = "disclosure_publication"
 
@@ -96,7 +97,7 @@ class Search:
             f"SELECT {COLUMNS} FROM {self.source} WHERE {self.condition} "  # noqa: S608 - fixed names, values bound
             f"ORDER BY {self.order} LIMIT %s OFFSET %s"
         )
-        with connection.cursor() as cursor:
+        with read_connection(Publication).cursor() as cursor:
             cursor.execute(select, [*self.params, limit, offset])
             return [
                 Row(
@@ -113,7 +114,7 @@ class Search:
         """(matches counted up to `cap`, whether there are more)."""
         inner = f"SELECT 1 FROM {self.source} WHERE {self.condition} LIMIT %s"  # noqa: S608
         count = f"SELECT COUNT(*) FROM ({inner})"  # noqa: S608
-        with connection.cursor() as cursor:
+        with read_connection(Publication).cursor() as cursor:
             cursor.execute(count, [*self.params, cap + 1])
             found = int(cursor.fetchone()[0])
         return min(found, cap), found > cap

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 
 from govtrust.core.errors import NotFound
+from govtrust.core.replica import read_connection
 from govtrust.disclosure import search_sql
 from govtrust.disclosure.models import Publication, PublicationStatus
 from govtrust.disclosure.search import search
@@ -197,7 +198,7 @@ def publication_proof_source(number: str) -> ProofSource:
     today = connection.ops.adapt_datefield_value(timezone.localdate())
     for i in statement.today_at:
         params[i] = today
-    with connection.cursor() as cursor:
+    with read_connection(Publication).cursor() as cursor:
         cursor.execute(statement.sql, params)
         row = cursor.fetchone()
     if row is None:
