@@ -11,6 +11,7 @@ import hashlib
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from json.encoder import encode_basestring  # what json.dumps(ensure_ascii=False) uses
 from typing import Any
 
 from django.db import transaction
@@ -22,9 +23,15 @@ from govtrust.core.models import AuditEvent, AuditHead
 GENESIS = "0" * 64
 
 
+# One encoder for every event: json.dumps with options builds a new one per call.
+_CANONICAL = json.JSONEncoder(
+    sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
+).encode
+
+
 def canonical(value: Any) -> str:
     """Canonical JSON: sorted keys, no spaces, non-ASCII kept, dates as ISO strings."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return _CANONICAL(value)
 
 
 def _digest(prev: str, body: dict[str, Any]) -> str:
@@ -107,7 +114,7 @@ def audit_append_many(*, actor: str, entries: list[dict[str, Any]]) -> int:
         head, _ = AuditHead.objects.select_for_update().get_or_create(id=1)
         now, prev, seq = timezone.now(), head.digest, head.seq
         at = json.dumps(now.astimezone(datetime.UTC).isoformat(timespec="microseconds"))
-        who = json.dumps(actor, ensure_ascii=False)
+        who = encode_basestring(actor)
         rows = []
         for entry in entries:
             seq += 1
@@ -118,10 +125,10 @@ def audit_append_many(*, actor: str, entries: list[dict[str, Any]]) -> int:
             # canonical(_body(event)) written out: the keys in sorted order, each value in its
             # canonical JSON (a test checks the digests against `_digest(_body(...))`).
             text = (
-                f'{{"action":{json.dumps(entry["action"], ensure_ascii=False)},"actor":{who},'
+                f'{{"action":{encode_basestring(entry["action"])},"actor":{who},'
                 f'"after":{after_json},"at":{at},"before":{before_json},'
-                f'"object_id":{json.dumps(object_id, ensure_ascii=False)},'
-                f'"object_type":{json.dumps(entry["object_type"], ensure_ascii=False)},'
+                f'"object_id":{encode_basestring(object_id)},'
+                f'"object_type":{encode_basestring(entry["object_type"])},'
                 f'"outcome":"success","seq":{seq}}}'
             )
             digest = hashlib.sha256(f"{prev}\n{text}".encode()).hexdigest()

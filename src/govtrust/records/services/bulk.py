@@ -274,11 +274,12 @@ def import_batch_run(
         try:
             with transaction.atomic() if all_or_nothing else contextlib.nullcontext():
                 chunk: list[tuple[int, dict[str, Any]]] = []
+                payload = mapping.Mapper(layout)
                 for number, row in rows:
                     processed += 1
                     if _blank(row):
                         continue
-                    chunk.append((number, mapping.payload(row, layout)))
+                    chunk.append((number, payload(row)))
                     if len(chunk) >= CHUNK:
                         errors += _run_chunk(chunk, intake, all_or_nothing, errors)
                         chunk = []

@@ -9,6 +9,7 @@ line and their audit events), which is where the speed of bulk intake comes from
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -18,7 +19,7 @@ from django.utils import timezone
 from pydantic import ValidationError
 
 from govtrust.core.audit import audit_append_many
-from govtrust.core.bulk_insert import ids_by, insert_rows
+from govtrust.core.bulk_insert import JsonText, ids_by, insert_rows, select_in
 from govtrust.core.clock import today_beijing
 from govtrust.core.errors import DomainError
 from govtrust.core.validation import translate
@@ -199,11 +200,13 @@ def import_chunk(rows: list[tuple[int, dict[str, Any]]], intake: Intake) -> list
         prepared.append((number, item, fields))
     existing = {
         (subject, decision): number
-        for subject, decision, number in Record.objects.filter(
-            subject_key__in={f["subject_key"] for _n, _i, f in prepared}
+        for subject, decision, number in select_in(
+            Record,
+            ["subject_key", "decision_key", "number"],
+            "subject_key",
+            {f["subject_key"] for _n, _i, f in prepared},
+            not_equal=("status", Status.RETURNED),
         )
-        .exclude(status=Status.RETURNED)
-        .values_list("subject_key", "decision_key", "number")
     }
     # A row already in the database is skipped, not refused: sending a file again after fixing
     # its bad rows must neither duplicate the good ones nor fail because of them.
@@ -253,8 +256,15 @@ def _write(good: list[tuple[int, RecordIn, dict[str, Any]]], intake: Intake) -> 
         "updated_at": now,
     }
     values: list[dict[str, Any]] = []
+    snapshots: list[dict[str, Any]] = []
+    penalties: dict[tuple[str, ...], JsonText] = {}  # a file names a few dozen combinations
     for number, (_row, _item, fields) in zip(numbers, good, strict=True):
         row = {**common, **fields, "number": number, "on_time": on_time(today, fields["due_date"])}
+        snapshots.append({**snapshot_of(row), "batch": intake.batch_label})
+        kinds = tuple(fields["penalties"])
+        if kinds not in penalties:
+            penalties[kinds] = JsonText(json.dumps(list(kinds)))  # as JSONField would store it
+        row["penalties"] = penalties[kinds]
         for link, attname in _LINKS:
             linked = row.pop(link, None)
             row[attname] = None if linked is None else linked.pk
@@ -275,10 +285,10 @@ def _write(good: list[tuple[int, RecordIn, dict[str, Any]]], intake: Intake) -> 
             {
                 "action": "record.import",
                 "object_type": "record",
-                "object_id": row["number"],
-                "after": {**snapshot_of(row), "batch": intake.batch_label},
+                "object_id": after["number"],
+                "after": after,
             }
-            for row in values
+            for after in snapshots
         ],
     )
     intake.created += len(values)
