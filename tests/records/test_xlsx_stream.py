@@ -5,24 +5,25 @@ from __future__ import annotations
 import datetime
 import zipfile
 from pathlib import Path
+from typing import Any
 
-import openpyxl
+import openpyxl  # type: ignore[import-untyped]
 import pytest
 import xlsxwriter
-from openpyxl.cell.rich_text import CellRichText, TextBlock
-from openpyxl.cell.text import InlineFont
+from openpyxl.cell.rich_text import CellRichText, TextBlock  # type: ignore[import-untyped]
+from openpyxl.cell.text import InlineFont  # type: ignore[import-untyped]
 from python_calamine import CalamineWorkbook
 
 from govtrust.core.errors import DomainError
 from govtrust.records.bulk import readers, xlsx_stream
 
 
-def _calamine(path: Path) -> tuple[int, list[list[object]]]:
+def _calamine(path: Path) -> tuple[int, list[list[Any]]]:
     sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
-    return sheet.height, list(sheet.iter_rows())
+    return sheet.height, [list(row) for row in sheet.iter_rows()]
 
 
-def _streamed(path: Path) -> tuple[int, list[list[object]]]:
+def _streamed(path: Path) -> tuple[int, list[list[Any]]]:
     height, rows = xlsx_stream.open_sheet(path)
     return height, list(rows)
 
