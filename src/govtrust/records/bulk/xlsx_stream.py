@@ -283,24 +283,34 @@ class _RowReader:
 
     def cells(self, node: ET.Element) -> list[Any]:
         cells: list[Any] = []
-        shared, dates = self.shared, self.dates
+        shared, dates, columns = self.shared, self.dates, self.columns
         for cell in node:
             if cell.tag != _C:
                 continue
             ref = cell.get("r")
-            if ref:
-                column = self.column(ref)
-                if column < 0:
-                    continue
-                if column > len(cells):
-                    cells += [""] * (column - len(cells))
+            if ref is not None:
+                column = columns.get(ref.rstrip("0123456789"))
+                if column is None:
+                    column = self.column(ref)
+                if column != len(cells):
+                    if column < 0:
+                        continue
+                    if column > len(cells):
+                        cells += [""] * (column - len(cells))
             kind = cell.get("t")
+            # The usual shapes first: <c><v>..</v></c> and <c t="inlineStr"><is><t>..</t></is>.
+            first = cell[0] if len(cell) else None
             value: Any
             if kind == "inlineStr":
-                inline = cell.find(_IS)
-                value = "" if inline is None else _text(inline)
+                inline = first if first is not None and first.tag == _IS else cell.find(_IS)
+                if inline is None:
+                    value = ""
+                elif len(inline) == 1 and inline[0].tag == _T:
+                    value = inline[0].text or ""
+                else:
+                    value = _text(inline)
             else:
-                v = cell.find(_V)
+                v = first if first is not None and first.tag == _V else cell.find(_V)
                 text = None if v is None else v.text
                 if text is None:
                     value = ""

@@ -24,7 +24,7 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from govtrust.core.audit import audit_append
@@ -272,7 +272,10 @@ def import_batch_run(
         all_or_nothing = batch.mode == ImportMode.ALL_OR_NOTHING
         processed = 0
         try:
-            with transaction.atomic() if all_or_nothing else contextlib.nullcontext():
+            with (
+                _bounded_page_cache(),
+                transaction.atomic() if all_or_nothing else contextlib.nullcontext(),
+            ):
                 chunk: list[tuple[int, dict[str, Any]]] = []
                 payload = mapping.Mapper(layout)
                 for number, row in rows:
@@ -302,6 +305,28 @@ def import_batch_run(
         _close(batch, intake, errors)
         raise
     return batch
+
+
+# SQLite pages an import may keep in memory: the connection's cache (settings: 64 MB, for the
+# portal's searches) would fill with the pages a long import writes, so memory would grow with
+# the file up to that cap. An import writes each page once; a small cache costs it nothing.
+IMPORT_PAGE_CACHE_KIB = 8192
+
+
+@contextlib.contextmanager
+def _bounded_page_cache() -> Iterator[None]:
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        before = int(cursor.fetchone()[0])
+        cursor.execute(f"PRAGMA cache_size=-{IMPORT_PAGE_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:  # the worker keeps its connection (CONN_MAX_AGE)
+            cursor.execute(f"PRAGMA cache_size={before}")
 
 
 def _run_chunk(

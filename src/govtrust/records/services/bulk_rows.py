@@ -9,6 +9,7 @@ line and their audit events), which is where the speed of bulk intake comes from
 from __future__ import annotations
 
 import datetime
+import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -54,7 +55,9 @@ class Intake:
     batch_label: str
     legacy: bool = False
     write: bool = True
-    seen: dict[tuple[str, str], int] = field(default_factory=dict)
+    # Every (subject, decision) of the file so far, by a 16-byte digest of the pair: the one
+    # thing held for each row (a tuple of two strings took ~330 bytes a row, 30 MB at 100,000).
+    seen: dict[bytes, int] = field(default_factory=dict)
     deadlines: dict[datetime.date, Deadline] = field(default_factory=dict)
     calendar: Calendar | None = None  # read once per file: the table is small
     created: int = 0
@@ -191,7 +194,8 @@ def import_chunk(rows: list[tuple[int, dict[str, Any]]], intake: Intake) -> list
         if number in deleted:
             _court_delete(fields, deleted[number], intake)
             continue
-        key = (fields["subject_key"], fields["decision_key"])
+        pair = f"{fields['subject_key']}\x1f{fields['decision_key']}".encode()
+        key = hashlib.blake2b(pair, digest_size=16).digest()
         if key in intake.seen:
             message = f"与第{intake.seen[key]}行是同一主体的同一决定"
             errors.append(RowError(number, "decision_number", message))
