@@ -31,6 +31,7 @@ from rapidfuzz import fuzz, process
 
 from govtrust.core.audit import audit_append
 from govtrust.core.errors import NotFound
+from govtrust.core.gcpause import gc_paused
 from govtrust.core.identifiers import check_ric, check_uscc
 from govtrust.core.protect import lookup_digest
 from govtrust.core.text import plain
@@ -302,6 +303,17 @@ def screen(
 ) -> list[Result]:
     """Screen the candidates; judgements made in `scope_code` or above it are reused (none
     when it is empty)."""
+    with gc_paused():  # a Result and its Matches per candidate: see core.gcpause
+        return _screen(candidates, today=today, scope_code=scope_code, index=index)
+
+
+def _screen(
+    candidates: list[Candidate],
+    *,
+    today: datetime.date,
+    scope_code: str,
+    index: Index | None,
+) -> list[Result]:
     index = index or Index(today)
     # Each identifier is checked and hashed once, each distinct name matched once.
     identities = {c.identifier: _identities(c.identifier) for c in candidates}

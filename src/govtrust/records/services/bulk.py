@@ -29,6 +29,8 @@ from django.utils import timezone
 
 from govtrust.core.audit import audit_append
 from govtrust.core.errors import DomainError
+from govtrust.core.gcpause import collect as collect_cycles
+from govtrust.core.gcpause import gc_paused
 from govtrust.directory import policy
 from govtrust.directory.models import User
 from govtrust.records.bulk import mapping, readers, report, sniff
@@ -273,6 +275,7 @@ def import_batch_run(
         processed = 0
         try:
             with (
+                gc_paused(),
                 _bounded_page_cache(),
                 transaction.atomic() if all_or_nothing else contextlib.nullcontext(),
             ):
@@ -286,6 +289,7 @@ def import_batch_run(
                     if len(chunk) >= CHUNK:
                         errors += _run_chunk(chunk, intake, all_or_nothing, errors)
                         chunk = []
+                        collect_cycles()  # what this chunk left in cycles, at most a chunk's
                         _publish(batch, processed, total)
                         if on_progress is not None:
                             on_progress(processed, total)
