@@ -3,9 +3,9 @@
 
     uv run python bench/bench_import.py [--rows 10000] [--runs 3] [--quick] [--profile]
 
-1. GovTrust import: `import_batch_create` (store, sniff) + `import_batch_run` (calamine, RecordIn
-   per row, subjects, deadlines, duplicates, bulk insert of records, history lines and audit
-   events) on the clerk's template file, in all-or-nothing mode.
+1. GovTrust import: `import_batch_create` (store, sniff) + `import_batch_run` (streamed xlsx,
+   RecordIn per row, subjects, deadlines, duplicates, bulk insert of records, history lines and
+   audit events) on the clerk's template file, in all-or-nothing mode.
 2. django-import-export, the Django world's standard: a `ModelResource` for `Record`
    (`use_bulk = True`, `batch_size = 1000`, `skip_unchanged = False`, `import_id_fields =
    ("number",)`, other options at their defaults), timed from the bytes of the file:

@@ -11,7 +11,7 @@ from django.test import Client
 
 from govtrust.cli import main
 from govtrust.core import signing
-from govtrust.core.audit import audit_append, audit_seal, audit_verify
+from govtrust.core.audit import audit_append, audit_append_many, audit_seal, audit_verify
 from govtrust.core.audit.chain import GENESIS, _body, _digest
 from govtrust.core.audit.seal import AUDIT_KEY, signed_body
 from govtrust.core.audit.tasks import audit_seal_scheduled
@@ -50,6 +50,29 @@ def test_events_chain_and_verify() -> None:
     assert events[2].prev_digest == events[1].digest
     report = audit_verify()
     assert report.ok and report.count == 3
+
+
+def test_events_appended_in_one_step_hash_as_single_appends_do() -> None:
+    """`audit_append_many` writes rows, not instances, and spells the canonical JSON out: every
+    digest must still be the one `_digest(_body(...))` gives, as `audit verify` recomputes it."""
+    audit_append(actor="a", action="x.create", object_type="x", object_id=0, after={"n": 0})
+    entries = [
+        {"action": "x.import", "object_type": "x", "object_id": i, "after": {"名": "王伟", "n": i}}
+        for i in range(1, 4)
+    ] + [{"action": "x.note", "object_type": "x", "object_id": "丙", "before": {"b": [1, None]}}]
+    assert audit_append_many(actor="办事员", entries=entries) == 4
+    events = list(AuditEvent.objects.order_by("seq"))
+    assert [e.seq for e in events] == [1, 2, 3, 4, 5]
+    prev = GENESIS
+    for event in events:
+        assert event.prev_digest == prev
+        assert event.digest == _digest(prev, _body(event))
+        prev = event.digest
+    assert events[1].after == {"名": "王伟", "n": 1} and events[1].before is None
+    assert events[4].before == {"b": [1, None]} and events[4].after is None
+    assert events[4].actor == "办事员" and events[4].object_id == "丙"
+    assert AuditHead.objects.get(id=1).digest == prev
+    assert audit_verify().ok
 
 
 def test_the_database_refuses_to_change_or_delete_an_event() -> None:

@@ -325,3 +325,25 @@ def test_judgements_stay_in_the_judges_division_and_name_only_ones_are_not_reuse
         "review",
         "review",
     ]
+
+
+def test_the_best_five_matches_show_and_the_rest_are_one_click_away(
+    accept: Callable[..., Record], reviewer: User
+) -> None:
+    """Every match is kept (no cap drops one); a row shows the first five and folds the rest
+    into a <details> the reviewer opens."""
+    for _ in range(7):
+        accept(subject_name="王伟", subject_identifier=new_ric(), severity="general")
+    client = Client()
+    client.force_login(reviewer)
+    lines = ["姓名,身份证号码,所在单位", "王伟,,七里河区教育局"]
+    response = client.post(
+        "/backoffice/screenings/", {"title": "同名", "file": csv_upload(lines)}, follow=True
+    )
+    page = response.content.decode()
+    screening = Screening.objects.get()
+    assert len(screening.results[0]["matches"]) == 7
+    shown, folded = page.split('<details class="more-matches">')
+    assert shown.count('<div class="match">') == 5
+    assert "另有 2 项匹配" in folded
+    assert folded.split("</details>")[0].count('<div class="match">') == 2

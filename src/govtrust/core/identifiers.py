@@ -11,10 +11,11 @@ import datetime
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import repeat
+from operator import mul
 from typing import Literal
 
 from stdnum import numdb
-from stdnum.cn import ric
 
 from govtrust.core.clock import today_beijing
 
@@ -76,6 +77,8 @@ class Checked:
 
 def normalize(value: str) -> str:
     """Half-width, upper-case, without spaces or separators: the one spelling we store."""
+    if value.isascii() and value.isalnum():  # as typed, nearly always: nothing to remove
+        return value.upper()
     text = unicodedata.normalize("NFKC", value or "")
     text = "".join(ch for ch in text if not ch.isspace() and ch not in "-_").upper()
     # Removing spaces can bring a combining mark next to a letter: compose again.
@@ -85,12 +88,20 @@ def normalize(value: str) -> str:
 def uscc_check_char(first17: str) -> str:
     """Check character of a USCC. Written out (the same result as python-stdnum's, a test
     compares them) because bulk intake checks tens of thousands of codes per file."""
-    total = sum(_USCC_VALUE[ch] * w for ch, w in zip(first17, _USCC_WEIGHTS, strict=True))
+    _length(first17, 17)
+    # map() keeps the weighted sum in C: a third of the cost of a generator per code.
+    total = sum(map(mul, map(_USCC_VALUE.__getitem__, first17), _USCC_WEIGHTS))
     return USCC_ALPHABET[(31 - total % 31) % 31]
 
 
+def _length(text: str, length: int) -> None:
+    if len(text) != length:
+        raise ValueError(f"expected {length} characters, got {len(text)}")
+
+
 def ric_check_char(first17: str) -> str:
-    total = sum(int(ch) * w for ch, w in zip(first17, _RIC_WEIGHTS, strict=True))
+    _length(first17, 17)
+    total = sum(map(mul, map(int, first17), _RIC_WEIGHTS))
     return "10X98765432"[total % 11]
 
 
@@ -147,9 +158,9 @@ def check_ric(value: str, *, today: datetime.date | None = None) -> Checked:
     expected = ric_check_char(number[:17])
     if number[17] != expected:
         return Checked(False, number, f"身份证号码校验位错误：最后一位应为“{expected}”")
-    try:
-        birth = ric.get_birth_date(number)
-    except Exception:
+    try:  # positions 7-14, as stdnum's ric.get_birth_date reads them, without its compact()
+        birth = datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
         return Checked(False, number, "身份证号码中的出生日期无效")
     if birth > (today or today_beijing()) or birth.year < 1900:
         return Checked(False, number, "身份证号码中的出生日期不合理")
@@ -177,7 +188,8 @@ def organ_uscc_problem(number: str) -> str:
 
 def organisation_check_char(body: str) -> str:
     """Check character of a GB 11714 organisation code (the 9th to 17th characters of a USCC)."""
-    total = sum(int(ch, 36) * w for ch, w in zip(body, (3, 7, 9, 10, 5, 8, 4, 2), strict=True))
+    _length(body, 8)
+    total = sum(map(mul, map(int, body, repeat(36)), (3, 7, 9, 10, 5, 8, 4, 2)))
     value = 11 - total % 11
     return {10: "X", 11: "0"}.get(value, str(value))
 

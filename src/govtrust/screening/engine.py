@@ -31,6 +31,7 @@ from rapidfuzz import fuzz, process
 
 from govtrust.core.audit import audit_append
 from govtrust.core.errors import NotFound
+from govtrust.core.gcpause import gc_paused
 from govtrust.core.identifiers import check_ric, check_uscc
 from govtrust.core.protect import lookup_digest
 from govtrust.core.text import plain
@@ -171,11 +172,17 @@ class _Subject:
     name: str
     key: str
     measures: list[tuple[str, datetime.date | None, str]]  # kind, ends_on, rule_code
+    # What every match of this subject shows, built once by the Index (read-only).
+    shown: list[dict[str, Any]] = field(default_factory=list)
+    until: datetime.date | None = None
 
-    @property
-    def until(self) -> datetime.date | None:
+    def seal(self) -> None:
+        self.shown = [
+            {"kind": _KIND_LABELS.get(kind, kind), "until": ends_on, "rule": rule}
+            for kind, ends_on, rule in self.measures
+        ]
         ends = [ends_on for _kind, ends_on, _rule in self.measures if ends_on is not None]
-        return max(ends) if ends else None
+        self.until = max(ends) if ends else None
 
 
 class Index:
@@ -210,6 +217,7 @@ class Index:
         self.by_name: dict[str, list[_Subject]] = defaultdict(list)
         normalized: dict[str, str] = {}  # subjects share names (one person, several records)
         for subject in subjects.values():
+            subject.seal()
             self.by_key[subject.key].append(subject)
             if subject.name not in normalized:
                 normalized[subject.name] = normalize_name(subject.name)
@@ -223,6 +231,21 @@ class Index:
             names.append(name)
             positions.append(position)
         self._position = {name: position for position, name in enumerate(self.names)}
+        # Per candidate length, the names of every length it can reach, in one list: one
+        # rapidfuzz call per candidate name instead of one per length (built on first use).
+        self._reach: dict[int, tuple[list[str], list[int]]] = {}
+
+    def _reachable_names(self, size: int) -> tuple[list[str], list[int]]:
+        merged = self._reach.get(size)
+        if merged is None:
+            names: list[str] = []
+            positions: list[int] = []
+            for length, (some, where) in sorted(self._lengths.items()):
+                if _reachable(size, length):
+                    names += some
+                    positions += where
+            merged = self._reach[size] = (names, positions)
+        return merged
 
     def fuzzy(self, name: str) -> list[tuple[str, float]]:
         """The other names among the FUZZY_LIMIT best scoring THRESHOLD or more by fuzz.ratio,
@@ -232,10 +255,8 @@ class Index:
         found: list[tuple[float, int, str]] = []
         if name in self._position:
             found.append((100.0, self._position[name], name))
-        size = len(name)
-        for length, (names, positions) in self._lengths.items():
-            if not _reachable(size, length):
-                continue
+        names, positions = self._reachable_names(len(name))
+        if names:
             for other, score, i in process.extract(
                 name, names, scorer=fuzz.ratio, score_cutoff=THRESHOLD, limit=None
             ):
@@ -267,10 +288,7 @@ def _match(
         reason=reason,
         score=score,
         features=features,
-        measures=[
-            {"kind": _KIND_LABELS.get(kind, kind), "until": ends_on, "rule": rule}
-            for kind, ends_on, rule in subject.measures
-        ],
+        measures=list(subject.shown),
         until=subject.until,
         needs_review=review,
     )
@@ -285,6 +303,17 @@ def screen(
 ) -> list[Result]:
     """Screen the candidates; judgements made in `scope_code` or above it are reused (none
     when it is empty)."""
+    with gc_paused():  # a Result and its Matches per candidate: see core.gcpause
+        return _screen(candidates, today=today, scope_code=scope_code, index=index)
+
+
+def _screen(
+    candidates: list[Candidate],
+    *,
+    today: datetime.date,
+    scope_code: str,
+    index: Index | None,
+) -> list[Result]:
     index = index or Index(today)
     # Each identifier is checked and hashed once, each distinct name matched once.
     identities = {c.identifier: _identities(c.identifier) for c in candidates}

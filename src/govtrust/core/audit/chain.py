@@ -11,20 +11,27 @@ import hashlib
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from json.encoder import encode_basestring  # what json.dumps(ensure_ascii=False) uses
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from govtrust.core.bulk_insert import insert_many
+from govtrust.core.bulk_insert import JsonText, insert_rows
 from govtrust.core.models import AuditEvent, AuditHead
 
 GENESIS = "0" * 64
 
 
+# One encoder for every event: json.dumps with options builds a new one per call.
+_CANONICAL = json.JSONEncoder(
+    sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
+).encode
+
+
 def canonical(value: Any) -> str:
     """Canonical JSON: sorted keys, no spaces, non-ASCII kept, dates as ISO strings."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return _CANONICAL(value)
 
 
 def _digest(prev: str, body: dict[str, Any]) -> str:
@@ -80,36 +87,71 @@ def audit_append(
     return event
 
 
+_EVENT_COLUMNS = (
+    "seq",
+    "at",
+    "actor",
+    "action",
+    "object_type",
+    "object_id",
+    "outcome",
+    "before",
+    "after",
+    "prev_digest",
+    "digest",
+)
+
+
 def audit_append_many(*, actor: str, entries: list[dict[str, Any]]) -> int:
     """Append one event per entry (keys: action, object_type, object_id, before, after) in one
     chain step: the head is locked once and the events are inserted together. For bulk intake,
-    where a thousand records become a thousand events."""
+    where a thousand records become a thousand events: each event is hashed exactly as
+    `audit_append` hashes it (`_body`), but built as a row, not a model instance, and its JSON
+    is encoded once, for the digest and the insert alike."""
     if not entries:
         return 0
     with transaction.atomic():
         head, _ = AuditHead.objects.select_for_update().get_or_create(id=1)
         now, prev, seq = timezone.now(), head.digest, head.seq
-        events = []
+        at = json.dumps(now.astimezone(datetime.UTC).isoformat(timespec="microseconds"))
+        who = encode_basestring(actor)
+        rows = []
         for entry in entries:
             seq += 1
-            event = AuditEvent(
-                seq=seq,
-                at=now,
-                actor=actor,
-                action=entry["action"],
-                object_type=entry["object_type"],
-                object_id=str(entry["object_id"]),
-                outcome="success",
-                before=entry.get("before"),
-                after=entry.get("after"),
-                prev_digest=prev,
+            before, after = entry.get("before"), entry.get("after")
+            before_json = JsonText(canonical(before))
+            after_json = JsonText(canonical(after))
+            object_id = str(entry["object_id"])
+            # canonical(_body(event)) written out: the keys in sorted order, each value in its
+            # canonical JSON (a test checks the digests against `_digest(_body(...))`).
+            text = (
+                f'{{"action":{encode_basestring(entry["action"])},"actor":{who},'
+                f'"after":{after_json},"at":{at},"before":{before_json},'
+                f'"object_id":{encode_basestring(object_id)},'
+                f'"object_type":{encode_basestring(entry["object_type"])},'
+                f'"outcome":"success","seq":{seq}}}'
             )
-            event.digest = prev = _digest(prev, _body(event))
-            events.append(event)
-        insert_many(AuditEvent, events)
+            digest = hashlib.sha256(f"{prev}\n{text}".encode()).hexdigest()
+            rows.append(
+                (
+                    seq,
+                    now,
+                    actor,
+                    entry["action"],
+                    entry["object_type"],
+                    object_id,
+                    "success",
+                    None if before is None else before_json,
+                    None if after is None else after_json,
+                    prev,
+                    digest,
+                )
+            )
+            prev = digest
+        insert_rows(AuditEvent, _EVENT_COLUMNS, rows)
         head.seq, head.digest = seq, prev
         head.save(update_fields=["seq", "digest"])
-    return len(events)
+    return len(rows)
 
 
 @dataclass(frozen=True)

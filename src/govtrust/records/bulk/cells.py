@@ -29,6 +29,8 @@ def text(value: Any) -> str:
 
 def compact(value: Any) -> str:
     """Codes, numbers and identifiers: half-width, no inner spaces."""
+    if type(value) is str and value.isascii():  # NFKC leaves ASCII as it is
+        return "".join(value.split())
     return "".join(unicodedata.normalize("NFKC", text(value)).split())
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from python_calamine import CalamineError, CalamineWorkbook
 
 from govtrust.core.errors import DomainError
+from govtrust.records.bulk import xlsx_stream
 from govtrust.records.bulk.sniff import Kind
 
 Row = list[Any]
@@ -79,14 +80,35 @@ def _open_sheet(path: Path) -> tuple[int, Iterator[Row]]:
     return sheet.height, iterate()
 
 
+def _open_xlsx(path: Path) -> tuple[int, Iterator[Row]]:
+    """An .xlsx streamed (xlsx_stream), so memory does not grow with the rows; a workbook it
+    does not read (strict OOXML, another encoding) goes to calamine, which holds it whole."""
+    try:
+        height, streamed = xlsx_stream.open_sheet(path)
+    except xlsx_stream.SheetError:
+        return _open_sheet(path)
+
+    def guarded() -> Iterator[Row]:
+        try:
+            yield from streamed
+        except xlsx_stream.SheetError as exc:
+            raise DomainError("表格文件已损坏，无法读取") from exc
+
+    return height, guarded()
+
+
 def rows(path: Path, kind: Kind) -> Iterator[Row]:
     """All rows of the first sheet (or the CSV), as raw values."""
-    return _csv_rows(path) if kind == "csv" else _open_sheet(path)[1]
+    return open_rows(path, kind)[1]
 
 
 def open_rows(path: Path, kind: Kind) -> tuple[int, Iterator[Row]]:
-    """The number of rows and the rows. A sheet is parsed once: calamine holds it in memory,
-    and a second parse just to count would double the peak."""
+    """The number of rows and the rows. CSV is read twice (counting is cheap); an .xlsx is
+    parsed as it is read, its number of rows taken from the sheet's dimension; xls and ods
+    go through calamine, which holds the sheet in memory (parsed once: a second parse just to
+    count would double the peak)."""
     if kind == "csv":
         return sum(1 for _ in _csv_rows(path)), _csv_rows(path)
+    if kind == "xlsx":
+        return _open_xlsx(path)
     return _open_sheet(path)

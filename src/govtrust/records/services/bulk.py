@@ -24,11 +24,13 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from govtrust.core.audit import audit_append
 from govtrust.core.errors import DomainError
+from govtrust.core.gcpause import collect as collect_cycles
+from govtrust.core.gcpause import gc_paused
 from govtrust.directory import policy
 from govtrust.directory.models import User
 from govtrust.records.bulk import mapping, readers, report, sniff
@@ -272,16 +274,22 @@ def import_batch_run(
         all_or_nothing = batch.mode == ImportMode.ALL_OR_NOTHING
         processed = 0
         try:
-            with transaction.atomic() if all_or_nothing else contextlib.nullcontext():
+            with (
+                gc_paused(),
+                _bounded_page_cache(),
+                transaction.atomic() if all_or_nothing else contextlib.nullcontext(),
+            ):
                 chunk: list[tuple[int, dict[str, Any]]] = []
+                payload = mapping.Mapper(layout)
                 for number, row in rows:
                     processed += 1
                     if _blank(row):
                         continue
-                    chunk.append((number, mapping.payload(row, layout)))
+                    chunk.append((number, payload(row)))
                     if len(chunk) >= CHUNK:
                         errors += _run_chunk(chunk, intake, all_or_nothing, errors)
                         chunk = []
+                        collect_cycles()  # what this chunk left in cycles, at most a chunk's
                         _publish(batch, processed, total)
                         if on_progress is not None:
                             on_progress(processed, total)
@@ -301,6 +309,28 @@ def import_batch_run(
         _close(batch, intake, errors)
         raise
     return batch
+
+
+# SQLite pages an import may keep in memory: the connection's cache (settings: 64 MB, for the
+# portal's searches) would fill with the pages a long import writes, so memory would grow with
+# the file up to that cap. An import writes each page once; a small cache costs it nothing.
+IMPORT_PAGE_CACHE_KIB = 8192
+
+
+@contextlib.contextmanager
+def _bounded_page_cache() -> Iterator[None]:
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        before = int(cursor.fetchone()[0])
+        cursor.execute(f"PRAGMA cache_size=-{IMPORT_PAGE_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:  # the worker keeps its connection (CONN_MAX_AGE)
+            cursor.execute(f"PRAGMA cache_size={before}")
 
 
 def _run_chunk(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -167,25 +167,42 @@ def decision_fields(data: RecordIn, deadline: Deadline) -> dict[str, Any]:
 
 def snapshot(record: Record) -> dict[str, Any]:
     """The audited view of a record: masked identifiers only, never the cipher."""
+    return snapshot_of(_Attributes(record))
+
+
+class _Attributes:
+    """A model instance read by field name (deferred fields load as attribute access would)."""
+
+    def __init__(self, obj: object) -> None:
+        self.obj = obj
+
+    def __getitem__(self, name: str) -> Any:
+        return getattr(self.obj, name)
+
+
+def snapshot_of(values: Mapping[str, Any] | _Attributes) -> dict[str, Any]:
+    """`snapshot` from a record's values by field name: bulk intake audits rows it never turns
+    into model instances."""
+    amount = values["amount"]
     return {
-        "number": record.number,
-        "status": record.status,
-        "subject_kind": record.subject_kind,
-        "subject_name": record.subject_name,
-        "subject_identifier": record.subject_uscc or record.subject_ric_masked,
-        "source_type": record.source_type,
-        "domain": record.domain,
-        "decision_number": record.decision_number,
-        "decision_date": str(record.decision_date),
-        "severity": record.severity,
-        "procedure": record.procedure,
-        "penalties": list(record.penalties or []),
-        "court_ground": record.court_ground,
-        "extension_years": record.extension_years,
-        "minor_published": record.minor_published,
-        "amount": str(record.amount) if record.amount is not None else None,
-        "arose_on": str(record.arose_on),
-        "due_date": str(record.due_date),
+        "number": values["number"],
+        "status": values["status"],
+        "subject_kind": values["subject_kind"],
+        "subject_name": values["subject_name"],
+        "subject_identifier": values["subject_uscc"] or values["subject_ric_masked"],
+        "source_type": values["source_type"],
+        "domain": values["domain"],
+        "decision_number": values["decision_number"],
+        "decision_date": str(values["decision_date"]),
+        "severity": values["severity"],
+        "procedure": values["procedure"],
+        "penalties": list(values["penalties"] or []),
+        "court_ground": values["court_ground"],
+        "extension_years": values["extension_years"],
+        "minor_published": values["minor_published"],
+        "amount": str(amount) if amount is not None else None,
+        "arose_on": str(values["arose_on"]),
+        "due_date": str(values["due_date"]),
     }
 
 
