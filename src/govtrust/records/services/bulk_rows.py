@@ -24,7 +24,7 @@ from govtrust.core.validation import translate
 from govtrust.core.workdays import Deadline
 from govtrust.core.workdays.engine import Calendar
 from govtrust.directory.models import Department, Government, User
-from govtrust.records.models import Record, RecordEvent
+from govtrust.records.models import Record, RecordEvent, SourceType
 from govtrust.records.schemas import CHOICES, RecordIn
 from govtrust.records.services.deadlines import on_time, reporting_deadline
 from govtrust.records.services.intake import (
@@ -140,8 +140,12 @@ def _deletions(
     return found, errors
 
 
-def _court_delete(fields: dict[str, Any], on: datetime.date, intake: Intake) -> None:
-    """End the entry the court deleted, if it is registered; a second time changes nothing."""
+def _court_delete(
+    number: int, fields: dict[str, Any], on: datetime.date, intake: Intake
+) -> RowError | None:
+    """End the entry the court deleted, if it is registered; a second time changes nothing.
+    Only a court-list entry is the court's to delete: a record of another source with the same
+    subject and document number (an administrative penalty) is refused, not ended."""
     record = (
         Record.objects.filter(
             subject_key=fields["subject_key"], decision_key=fields["decision_key"]
@@ -149,6 +153,11 @@ def _court_delete(fields: dict[str, Any], on: datetime.date, intake: Intake) -> 
         .exclude(status=Status.RETURNED)
         .first()
     )
+    if record is not None and record.source_type != SourceType.DEBTOR_LIST:
+        message = (
+            f"该案号对应的记录 {record.number} 不是失信被执行人名单记录，不能按人民法院删除结束"
+        )
+        return RowError(number, "decision_number", message)
     changed = False
     if record is not None and intake.write:
         for hook in _on_court_deletion:
@@ -160,6 +169,7 @@ def _court_delete(fields: dict[str, Any], on: datetime.date, intake: Intake) -> 
         intake.ended += 1
     else:
         intake.skipped += 1
+    return None
 
 
 def import_chunk(rows: list[tuple[int, dict[str, Any]]], intake: Intake) -> list[RowError]:
@@ -187,7 +197,8 @@ def import_chunk(rows: list[tuple[int, dict[str, Any]]], intake: Intake) -> list
             errors += [RowError(number, f, m) for f, m in exc.errors or [("", exc.detail)]]
             continue
         if number in deleted:
-            _court_delete(fields, deleted[number], intake)
+            refused = _court_delete(number, fields, deleted[number], intake)
+            errors += [refused] if refused else []
             continue
         key = (fields["subject_key"], fields["decision_key"])
         if key in intake.seen:

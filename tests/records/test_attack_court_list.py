@@ -1,0 +1,54 @@
+"""Found by trying the court-list import as an attacker would (issue 12): a deletion row matched
+any record of the subject with that document number, so a credit office ended an administrative
+penalty's publication (and lifted its measures) as "人民法院删除" by typing the penalty's 文书号
+into a court list. Only court-list entries are the court's to delete."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from govtrust.directory.models import Department, User
+from govtrust.disclosure.models import Publication, PublicationStatus
+from govtrust.measures.models import Measure
+from govtrust.records.models import Record
+from tests.records.test_court_list import court_import, debtor, entry, office
+from tests.remedies.conftest import fresh_counters, published
+
+__all__ = ["debtor", "fresh_counters", "office", "published"]
+pytestmark = pytest.mark.django_db
+
+
+def test_a_court_deletion_row_does_not_end_an_administrative_penalty(
+    tmp_path: Path,
+    office: User,
+    debtor: Department,
+    published: Callable[..., Publication],
+) -> None:
+    day = datetime.date.today() - datetime.timedelta(days=30)
+    penalty = published(
+        subject_kind="department",
+        subject_name=debtor.name,
+        subject_identifier=debtor.uscc,
+        decision_number="城财罚〔2026〕7号",
+    )
+    assert penalty.record.source_type == "penalty"
+    active = Measure.objects.filter(record=penalty.record, status="active").count()
+    row = entry(
+        debtor,
+        案号="城财罚〔2026〕7号",
+        发布日期=day.isoformat(),
+        **{"撤销/删除日期": datetime.date.today().isoformat()},
+    )
+
+    batch = court_import(tmp_path, office, [row], "删除.csv")
+
+    penalty.refresh_from_db()
+    assert penalty.status == PublicationStatus.PUBLISHED
+    assert Measure.objects.filter(record=penalty.record, status="active").count() == active
+    assert batch.error_count == 1
+    assert "不是失信被执行人名单记录" in batch.errors[0]["message"]
+    assert Record.objects.count() == 1
