@@ -197,8 +197,8 @@ def import_chunk(rows: list[tuple[int, dict[str, Any]]], intake: Intake) -> list
             errors += [RowError(number, f, m) for f, m in exc.errors or [("", exc.detail)]]
             continue
         if number in deleted:
-            refused = _court_delete(number, fields, deleted[number], intake)
-            errors += [refused] if refused else []
+            not_court = _court_delete(number, fields, deleted[number], intake)
+            errors += [not_court] if not_court else []
             continue
         key = (fields["subject_key"], fields["decision_key"])
         if key in intake.seen:
