@@ -16,7 +16,7 @@ from typing import Any
 from django.utils import timezone
 from pydantic import ValidationError
 
-from govtrust.core.audit import audit_append_many
+from govtrust.core.audit import audit_append, audit_append_many
 from govtrust.core.bulk_insert import ids_by, insert_many
 from govtrust.core.clock import today_beijing
 from govtrust.core.errors import DomainError
@@ -26,6 +26,7 @@ from govtrust.core.workdays.engine import Calendar
 from govtrust.directory.models import Department, Government, User
 from govtrust.records.models import Record, RecordEvent, SourceType
 from govtrust.records.schemas import CHOICES, RecordIn
+from govtrust.records.selectors import COURT_DELETED, court_deleted_on
 from govtrust.records.services.deadlines import on_time, reporting_deadline
 from govtrust.records.services.intake import (
     SubjectDirectory,
@@ -140,6 +141,30 @@ def _deletions(
     return found, errors
 
 
+def _mark_court_deleted(record: Record, on: datetime.date, actor: User) -> bool:
+    """Note the court's deletion on the record itself, once: an entry deleted before it was
+    accepted or published must never be published afterwards (法释〔2017〕7号 第十条), and the
+    publication service refuses a record bearing this note (records.selectors.court_deleted_on)."""
+    if court_deleted_on(record) is not None:
+        return False
+    RecordEvent.objects.create(
+        record=record,
+        actor=actor,
+        action=COURT_DELETED,
+        from_status=record.status,
+        to_status=record.status,
+        note=f"{COURT_DELETION}：{on.isoformat()}",
+    )
+    audit_append(
+        actor=actor.username,
+        action="record.court_deleted",
+        object_type="record",
+        object_id=record.number,
+        after={"on": on, "status": record.status},
+    )
+    return True
+
+
 def _court_delete(
     number: int, fields: dict[str, Any], on: datetime.date, intake: Intake
 ) -> RowError | None:
@@ -160,6 +185,7 @@ def _court_delete(
         return RowError(number, "decision_number", message)
     changed = False
     if record is not None and intake.write:
+        changed = _mark_court_deleted(record, on, intake.actor)
         for hook in _on_court_deletion:
             changed = (
                 bool(hook(record=record, reason=COURT_DELETION, on=on, actor=intake.actor))
