@@ -6,6 +6,8 @@ changed."""
 
 from __future__ import annotations
 
+import datetime
+import time
 from collections.abc import Callable
 
 import pytest
@@ -56,3 +58,19 @@ def test_a_holiday_note_with_control_characters_is_refused(client: Client, sysad
     status, page = _post(client, "holidays", "h.csv", data)
     assert status == 200
     assert "不可见字符" in page
+
+
+def test_a_schedule_marking_every_day_idle_is_refused_at_once(
+    client: Client, sysadmin: User
+) -> None:
+    """Every day of 2031 marked 休 held the preview past the server's timeout (every deadline
+    walked to the end of the file's years); such a year is refused in words."""
+    day, lines = datetime.date(2031, 1, 1), ["date,kind,source"]
+    while day.year == 2031:
+        lines.append(f"{day},休,国办发明电〔2030〕7号")
+        day += datetime.timedelta(days=1)
+    started = time.monotonic()
+    status, page = _post(client, "holidays", "h.csv", "\n".join(lines).encode())
+    assert status == 200 and time.monotonic() - started < 10
+    assert "2031年按此安排只有0个工作日" in page
+    assert not CalendarYear.objects.filter(year=2031).exists()

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from govtrust.core.errors import DomainError
-from govtrust.core.workdays.services import ScheduleDay
+from govtrust.core.workdays.services import ScheduleDay, implausible_year
 from govtrust.directory.models import Level
 
 MAX_BYTES = 2 << 20  # a national division file of every township is ~1.5 MB; a schedule is ~3 KB
@@ -141,6 +141,7 @@ def parse_holidays(data: bytes, filename: str) -> list[ScheduleYear]:
             errors.append(f"{where}{day.year}年的文号应一致：{year.source} 与 {source}")
             continue
         year.days.append(ScheduleDay(day, KINDS[kind], row.get("note", "")[:60]))
+    errors += [m for y in years.values() if (m := implausible_year(y.year, y.days))]
     _refuse("节假日安排文件有误，未导入任何内容", errors)
     if not years:
         raise DomainError("文件中没有任何日期")
