@@ -10,11 +10,12 @@ import datetime
 import io
 import json
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
 from govtrust.core.errors import DomainError
-from govtrust.core.workdays.services import ScheduleDay
+from govtrust.core.workdays.services import ScheduleDay, implausible_year
 from govtrust.directory.models import Level
 
 MAX_BYTES = 2 << 20  # a national division file of every township is ~1.5 MB; a schedule is ~3 KB
@@ -41,6 +42,13 @@ def decode(data: bytes) -> str:
             break  # UTF-16 or a binary file: neither encoding really fits
         return text
     raise DomainError("无法识别文件编码，请另存为 UTF-8 或 GB18030（GBK）编码的 CSV 文件")
+
+
+def _invisible(text: str) -> bool:
+    """Control or format characters (NUL, U+202E right-to-left override, zero-width ones): none
+    belongs in a division name or a holiday's notice and note, and a bidi override would make a
+    government's name read otherwise on every page and PDF that shows it."""
+    return any(unicodedata.category(c) in ("Cc", "Cf") for c in text)
 
 
 def _rows(text: str, required: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
@@ -80,6 +88,8 @@ def _holiday_items(text: str, filename: str) -> list[tuple[int, dict[str, str]]]
             loaded: Any = json.loads(text)
         except json.JSONDecodeError as exc:
             raise DomainError(f"JSON 格式有误：第 {exc.lineno} 行第 {exc.colno} 列") from exc
+        except RecursionError as exc:  # "[[[[…": the decoder's stack, not a schedule
+            raise DomainError("JSON 格式有误：嵌套层数过多") from exc
         if isinstance(loaded, dict):
             loaded = loaded.get("days")
         if not isinstance(loaded, list) or not all(isinstance(i, dict) for i in loaded):
@@ -116,6 +126,9 @@ def parse_holidays(data: bytes, filename: str) -> list[ScheduleYear]:
         if not source:
             errors.append(f"{where}缺少通知文号（source）")
             continue
+        if _invisible(source + row.get("note", "")):
+            errors.append(f"{where}文号或说明含有控制符等不可见字符")
+            continue
         if not 2000 <= day.year <= 2100:
             errors.append(f"{where}年度应在2000至2100之间")
             continue
@@ -128,6 +141,7 @@ def parse_holidays(data: bytes, filename: str) -> list[ScheduleYear]:
             errors.append(f"{where}{day.year}年的文号应一致：{year.source} 与 {source}")
             continue
         year.days.append(ScheduleDay(day, KINDS[kind], row.get("note", "")[:60]))
+    errors += [m for y in years.values() if (m := implausible_year(y.year, y.days))]
     _refuse("节假日安排文件有误，未导入任何内容", errors)
     if not years:
         raise DomainError("文件中没有任何日期")
@@ -167,6 +181,9 @@ def parse_divisions(data: bytes) -> list[DivisionRow]:
             continue
         if not name or len(name) > 60:
             errors.append(f"{where}名称应为1至60个字")
+            continue
+        if _invisible(name):
+            errors.append(f"{where}名称含有控制符等不可见字符")
             continue
         if code in seen:
             errors.append(f"{where}区划代码重复：{code}")

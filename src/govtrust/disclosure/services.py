@@ -40,7 +40,7 @@ from govtrust.disclosure.search import bigrams
 from govtrust.ledger import services as ledger
 from govtrust.ledger.models import EventKind
 from govtrust.records.models import Record
-from govtrust.records.selectors import record_get
+from govtrust.records.selectors import court_deleted_on, record_get
 from govtrust.records.workflow import Status
 
 
@@ -134,6 +134,9 @@ def record_decision(record: Record) -> Decision:
 def record_period(record: Record, today: datetime.date) -> Period:
     """The period a record is published for if published on `today`; refused with the reason
     when the rules do not publish it (a minor record, a civil servant's discipline) or no more."""
+    deleted = court_deleted_on(record)
+    if deleted is not None:  # 法释〔2017〕7号 第十条: a deleted entry is no longer published
+        raise DomainError(f"该失信被执行人信息已于{deleted}经人民法院删除，不再公示")
     try:
         period = period_for(record_decision(record), on=today)
     except RuleError as exc:

@@ -28,6 +28,7 @@ from govtrust.core.errors import Conflict, DomainError, Forbidden, NotFound
 from govtrust.core.text import plain
 from govtrust.directory import policy
 from govtrust.directory.models import User
+from govtrust.disclosure import regex_cost
 from govtrust.disclosure.freshness import public_changed
 from govtrust.disclosure.models import (
     REDACTION_TRANSITIONS,
@@ -150,6 +151,13 @@ def _custom_checked(rule: RuleSpec) -> RuleSpec:
         raise DomainError(
             f"规则“{label}”的正则表达式会匹配空文本", errors=[("pattern", "匹配空文本")]
         )
+    try:
+        regex_cost.check(rule.pattern)
+    except regex_cost.TooCostly as exc:
+        raise DomainError(
+            f"规则“{label}”的正则表达式可能回溯过多、拖慢公示：{exc}，请简化",
+            errors=[("pattern", str(exc))],
+        ) from exc
     return dataclasses.replace(rule, label=label)
 
 

@@ -247,6 +247,9 @@ def _national_ceilings(
             continue
         if not _overlaps(start, spec.effective_to, version.effective_from, version.effective_to):
             continue
+        if spec.internal:
+            _not_below_publication(spec, version)
+            continue
         for severity, (low, high) in terms.items():
             label, national = CLASS_LABELS[severity], version.terms[severity]
             if not national.published and severity == "minor" and version.minor_on_request:
@@ -267,6 +270,20 @@ def _national_ceilings(
                     f"{label}的最短公示期不能短于{version.document}规定的{floor}个月",
                     f"min-{severity}",
                 )
+
+
+def _not_below_publication(spec: VersionIn, version: RuleVersion) -> None:
+    """An internal version has no terms, so the minimums above would not see it: it may keep
+    internal only what the national version does not publish (轻微 penalties, published at most
+    on request). Otherwise two members of the office could take, say, every serious penalty
+    off the portal, and by 从旧兼从轻 end the live ones, against the national text."""
+    for severity in spec.severities:
+        if version.terms[severity].published:
+            raise _fail(
+                f"{version.document}规定{CLASS_LABELS[severity]}失信信息应予公示，"
+                "规则版本不能规定不予公示",
+                "internal",
+            )
 
 
 def _no_overlap(spec: VersionIn, start: datetime.date, exclude: int | None) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import uuid
 
 from django.core.exceptions import ValidationError
@@ -13,6 +14,24 @@ from govtrust.directory import policy
 from govtrust.directory.models import User
 from govtrust.records.models import ImportBatch, Record, RecordEvent
 from govtrust.records.workflow import Status
+
+# The record event noting that the court deleted (or revoked) a court-list entry.
+COURT_DELETED = "court_deleted"
+
+
+def court_deleted_on(record: Record) -> datetime.date | None:
+    """The day the court deleted this court-list entry, if a court list said so (bulk_rows)."""
+    note = (
+        RecordEvent.objects.filter(record=record, action=COURT_DELETED)
+        .values_list("note", flat=True)
+        .first()
+    )
+    if note is None:
+        return None
+    try:
+        return datetime.date.fromisoformat(note.rsplit("：", 1)[-1])
+    except ValueError:
+        return datetime.date.min
 
 
 def records_visible(user: User) -> QuerySet[Record]:

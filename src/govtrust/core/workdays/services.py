@@ -54,6 +54,24 @@ def parse_schedule(text: str, *, year: int) -> list[ScheduleDay]:
     return days
 
 
+# A State Council schedule leaves about 250 working days a year (11 holidays of 1–8 days, with
+# weekend make-up days). Fewer than this is a wrong file or form (every day marked 休), not a
+# schedule, and would push every deadline years away (plausibility check, local policy).
+MIN_WORKING_DAYS = 200
+
+
+def implausible_year(year: int, days: list[ScheduleDay]) -> str:
+    """Why `days` cannot be year `year`'s schedule ("" when it can)."""
+    marked = {d.date: d.is_workday for d in days}
+    day, working = datetime.date(year, 1, 1), 0
+    while day.year == year:
+        working += marked.get(day, day.weekday() < 5)
+        day += datetime.timedelta(days=1)
+    if working >= MIN_WORKING_DAYS:
+        return ""
+    return f"{year}年按此安排只有{working}个工作日（应约250个），请核对是否把工作日标为“休”"
+
+
 @transaction.atomic
 def calendar_year_enter(
     *, year: int, days: list[ScheduleDay], source: str, actor_name: str, actor_id: int | None
@@ -64,6 +82,9 @@ def calendar_year_enter(
     """
     if not source.strip():
         raise DomainError("请填写依据（国务院办公厅通知文号）", errors=[("source", "不能为空")])
+    problem = implausible_year(year, days)
+    if problem:
+        raise DomainError(problem, errors=[("days", problem)])
     before = list(
         CalendarDay.objects.filter(date__year=year).values_list("date", "is_workday", "note")
     )

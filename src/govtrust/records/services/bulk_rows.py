@@ -19,7 +19,7 @@ from typing import Any
 from django.utils import timezone
 from pydantic import ValidationError
 
-from govtrust.core.audit import audit_append_many
+from govtrust.core.audit import audit_append, audit_append_many
 from govtrust.core.bulk_insert import JsonText, ids_by, insert_rows, select_in
 from govtrust.core.clock import today_beijing
 from govtrust.core.errors import DomainError
@@ -27,8 +27,9 @@ from govtrust.core.validation import translate
 from govtrust.core.workdays import Deadline
 from govtrust.core.workdays.engine import Calendar
 from govtrust.directory.models import Department, Government, User
-from govtrust.records.models import Record, RecordEvent
+from govtrust.records.models import Record, RecordEvent, SourceType
 from govtrust.records.schemas import CHOICES, RecordIn
+from govtrust.records.selectors import COURT_DELETED, court_deleted_on
 from govtrust.records.services.deadlines import on_time, reporting_deadline
 from govtrust.records.services.intake import (
     SubjectDirectory,
@@ -145,8 +146,36 @@ def _deletions(
     return found, errors
 
 
-def _court_delete(fields: dict[str, Any], on: datetime.date, intake: Intake) -> None:
-    """End the entry the court deleted, if it is registered; a second time changes nothing."""
+def _mark_court_deleted(record: Record, on: datetime.date, actor: User) -> bool:
+    """Note the court's deletion on the record itself, once: an entry deleted before it was
+    accepted or published must never be published afterwards (法释〔2017〕7号 第十条), and the
+    publication service refuses a record bearing this note (records.selectors.court_deleted_on)."""
+    if court_deleted_on(record) is not None:
+        return False
+    RecordEvent.objects.create(
+        record=record,
+        actor=actor,
+        action=COURT_DELETED,
+        from_status=record.status,
+        to_status=record.status,
+        note=f"{COURT_DELETION}：{on.isoformat()}",
+    )
+    audit_append(
+        actor=actor.username,
+        action="record.court_deleted",
+        object_type="record",
+        object_id=record.number,
+        after={"on": on, "status": record.status},
+    )
+    return True
+
+
+def _court_delete(
+    number: int, fields: dict[str, Any], on: datetime.date, intake: Intake
+) -> RowError | None:
+    """End the entry the court deleted, if it is registered; a second time changes nothing.
+    Only a court-list entry is the court's to delete: a record of another source with the same
+    subject and document number (an administrative penalty) is refused, not ended."""
     record = (
         Record.objects.filter(
             subject_key=fields["subject_key"], decision_key=fields["decision_key"]
@@ -154,8 +183,14 @@ def _court_delete(fields: dict[str, Any], on: datetime.date, intake: Intake) -> 
         .exclude(status=Status.RETURNED)
         .first()
     )
+    if record is not None and record.source_type != SourceType.DEBTOR_LIST:
+        message = (
+            f"该案号对应的记录 {record.number} 不是失信被执行人名单记录，不能按人民法院删除结束"
+        )
+        return RowError(number, "decision_number", message)
     changed = False
     if record is not None and intake.write:
+        changed = _mark_court_deleted(record, on, intake.actor)
         for hook in _on_court_deletion:
             changed = (
                 bool(hook(record=record, reason=COURT_DELETION, on=on, actor=intake.actor))
@@ -165,6 +200,7 @@ def _court_delete(fields: dict[str, Any], on: datetime.date, intake: Intake) -> 
         intake.ended += 1
     else:
         intake.skipped += 1
+    return None
 
 
 def import_chunk(rows: list[tuple[int, dict[str, Any]]], intake: Intake) -> list[RowError]:
@@ -192,7 +228,8 @@ def import_chunk(rows: list[tuple[int, dict[str, Any]]], intake: Intake) -> list
             errors += [RowError(number, f, m) for f, m in exc.errors or [("", exc.detail)]]
             continue
         if number in deleted:
-            _court_delete(fields, deleted[number], intake)
+            not_court = _court_delete(number, fields, deleted[number], intake)
+            errors += [not_court] if not_court else []
             continue
         pair = f"{fields['subject_key']}\x1f{fields['decision_key']}".encode()
         key = hashlib.blake2b(pair, digest_size=16).digest()

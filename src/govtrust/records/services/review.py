@@ -15,7 +15,7 @@ from govtrust.core.errors import Conflict, DomainError, Forbidden
 from govtrust.directory import policy
 from govtrust.directory.models import User
 from govtrust.records.models import Record, RecordEvent
-from govtrust.records.selectors import record_get
+from govtrust.records.selectors import court_deleted_on, record_get
 from govtrust.records.services.deadlines import on_time
 from govtrust.records.services.intake import raise_if_duplicate, snapshot
 from govtrust.records.workflow import TRANSITIONS
@@ -107,10 +107,19 @@ def register_on_accept(hook: Callable[[Record, User], object]) -> None:
 
 @transaction.atomic
 def record_accept(*, record: Record, actor: User, version: int | None = None) -> Record:
-    """Accept a submitted record into the government credit database."""
+    """Accept a submitted record into the government credit database; not a court-list entry
+    the court has deleted meanwhile (its measures would be issued for nothing)."""
     fields = {"reviewed_by": actor, "reviewed_at": timezone.now()}
+
+    def checked(current: Record) -> dict[str, Any]:
+        # Asked once the actor's role, reach and the state are checked (in _transition).
+        deleted = court_deleted_on(current)
+        if deleted is not None:
+            raise Conflict(f"该失信被执行人信息已于{deleted}经人民法院删除，请退回")
+        return fields
+
     accepted = _transition(
-        record=record, actor=actor, name="accept", changes=lambda _r: fields, version=version
+        record=record, actor=actor, name="accept", changes=checked, version=version
     )
     for hook in _on_accept:
         hook(accepted, actor)

@@ -84,6 +84,11 @@ def _uphold(case: Case, actor: User, reason: str, changes: dict[str, Any], withd
         notice_queue(
             record=record, kind=NoticeKind.WITHDRAWN, case_number=case.number, due_date=None
         )
+        # A record withdrawn for an upheld objection is wrong: like an approved repair, it stops
+        # being used, so its measures are lifted and screening no longer restricts the subject.
+        measures_lift(
+            record=record, reason=f"异议成立（{case.number}）", on=today_beijing(), actor=actor
+        )
         return
     if not changes:
         raise DomainError("异议成立时须填写更正内容，或选择撤下记录", errors=[("changes", "必填")])
