@@ -17,17 +17,20 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.urls import URLResolver, get_resolver, resolve
 from django.utils import timezone
 
 from govtrust.config.api import api
 from govtrust.core.models import AuditEvent
 from govtrust.directory.models import Department, User
 from govtrust.directory.services import token_create
+from govtrust.disclosure.models import Publication, RedactionChange
 from govtrust.disclosure.services import publication_publish
 from govtrust.documents.models import Document, DocumentKind
 from govtrust.documents.services.reports import report_issue
@@ -35,7 +38,12 @@ from govtrust.measures.models import Measure, MeasureKind, MeasureRule
 from govtrust.records.models import ImportBatch, Record
 from govtrust.records.schemas import RecordIn
 from govtrust.records.services import record_accept, record_create, record_submit
+from govtrust.records.services.bulk import report_file
+from govtrust.remedies.models import Case
 from govtrust.remedies.services.filing import Contact, objection_file
+from govtrust.remedies.services.filing import report_file as report_file_case
+from govtrust.remedies.services.followup import report_to_draft
+from govtrust.remedies.services.handling import case_act
 from govtrust.screening.engine import Candidate
 from govtrust.screening.models import Screening
 from govtrust.screening.services import screening_run
@@ -67,6 +75,10 @@ class World:
     batch: str
     chengguan: int  # 城关区人民政府's id
     users: dict[tuple[str, str], User]
+    report: str  # a substantiated report against department A, its draft record made
+    draft: str  # that draft record's number
+    notice: str  # the draft criticism notice of the record
+    far: Record  # an accepted, unpublished record of 天水市, out of every position's reach
 
 
 @pytest.fixture
@@ -125,12 +137,35 @@ def world(make_user: Callable[..., User], make_department: Callable[..., Departm
         department=clerk.department,
         division_code="620102",
         filename="records.xlsx",
-        stored_name="x",
+        stored_name=f"access-{new_uscc('620102')}",  # its error report is written below
         size=1,
         sha256="0" * 64,
         kind="xlsx",
         mode="all_or_nothing",
+        has_report=True,
     )
+    report_file(batch).write_bytes(b"PK error report")
+    office = users["credit_office", "own_unit"]
+    report = report_file_case(
+        government_id=None,
+        department_id=bureau.pk,
+        anonymous=False,
+        contact=Contact("李娜", "13912345678"),
+        content="该局拖欠中标企业工程款两年未付，多次催要无果。",
+        files=[],
+        address="203.0.113.10",
+    ).case
+    report = case_act(number=report.number, action="accept", actor=office, version=report.version)
+    report = case_act(
+        number=report.number,
+        action="substantiate",
+        actor=office,
+        version=report.version,
+        reason="经查属实",
+    )
+    draft = report_to_draft(number=report.number, actor=office)
+    notice = Document.objects.filter(record=record, kind=DocumentKind.CRITICISM).first()
+    assert notice is not None
     return World(
         record=record,
         measure=measure,
@@ -141,7 +176,29 @@ def world(make_user: Callable[..., User], make_department: Callable[..., Departm
         batch=str(batch.pk),
         chengguan=chengguan.pk,
         users=users,
+        report=report.number,
+        draft=draft.number,
+        notice=notice.code,
+        far=_far_record(make_user),
     )
+
+
+def _far_record(make_user: Callable[..., User]) -> Record:
+    """An accepted record of 天水市 (6205), awaiting publication: no position reaches it."""
+    clerk = make_user("clerk_far", "clerk", "6205")
+    reviewer = make_user("reviewer_far", "reviewer", "6205")
+    make_user("office_far", "credit_office", "6205")
+    data = RecordIn.model_validate(
+        record_payload(
+            subject_kind="government",
+            subject_name="天水市人民政府",
+            subject_identifier=new_uscc("6205"),
+            decision_date=str(TODAY - datetime.timedelta(days=30)),
+            arose_on=str(TODAY - datetime.timedelta(days=30)),
+        )
+    )
+    record = record_submit(record=record_create(data=data, actor=clerk), actor=clerk)
+    return record_accept(record=record, actor=reviewer)
 
 
 def _pdf() -> Any:
@@ -252,6 +309,23 @@ def figures(role: str, position: str) -> int:
     return 403 if role in ADMINS else 200
 
 
+def import_report(role: str, position: str) -> int:
+    """An upload's error report repeats full ID numbers: the uploading unit's clerks and
+    reviewers alone (PIPL art. 51); others who reach the upload 403."""
+    answer = imports(role, position)
+    if answer != 200:
+        return answer
+    return 200 if role in ("clerk", "reviewer") and position in ("own_unit", "own_dept") else 403
+
+
+def drafts_record(role: str, position: str) -> int:
+    """A substantiated report made a draft record: the credit office's alone (403 before any
+    look-up for the others); 409 in reach because its draft is made already."""
+    if role != "credit_office":
+        return 403
+    return 404 if position in ("sibling", "child") else 409
+
+
 Expect = Callable[[str, str], int]
 API: list[
     tuple[str, str, Callable[[World], str], Callable[[World], dict[str, Any]] | None, Expect]
@@ -326,6 +400,14 @@ API: list[
         lambda w: f"/api/v1/measures/{w.measure.pk}/report",
         lambda w: {"report": "太短", "version": w.measure.version},
         unit_answers,
+    ),
+    ("get", "import-report", lambda w: f"/api/v1/imports/{w.batch}/report", None, import_report),
+    (
+        "post",
+        "draft-record",
+        lambda w: f"/api/v1/cases/{w.report}/draft-record",
+        lambda w: {},
+        drafts_record,
     ),
     (
         "post",
@@ -426,6 +508,29 @@ def sysadmin_only(role: str, position: str) -> int:
     """规则与参考数据导入: the system administrator's alone, wherever any other account sits;
     200 for the sysadmin's POST with no file (refused in words, nothing changed)."""
     return 200 if role == "sysadmin" else 403
+
+
+BUSINESS = ("clerk", "reviewer", "credit_office", "inspector")
+HANDLERS = ("clerk", "reviewer", "credit_office")  # cases, corrections, screenings
+
+
+def in_words(capable: tuple[str, ...], expect: Expect) -> Expect:
+    """A back-office form post: 403 from the page for a role without the capability, 404 for
+    an object out of reach, and otherwise a redirect (302) with the service's answer in words
+    (its refusals included: the form shows them on the page it returns to)."""
+
+    def page(role: str, position: str) -> int:
+        if role not in capable:
+            return 403
+        return 404 if expect(role, position) == 404 else 302
+
+    return page
+
+
+def only(*roles: str, allowed: int = 200) -> Expect:
+    """A page or list that shows nothing of one unit's data beyond what its selector scopes
+    (the API list test checks those selectors): answered by role alone."""
+    return lambda role, position: allowed if role in roles else 403
 
 
 def edits(role: str, position: str) -> int:
@@ -538,6 +643,13 @@ WRITES: list[Write] = [
         judges,
     ),
     Write(
+        "screening-upload",
+        lambda w: "/api/v1/screenings/upload",
+        lambda w: {"file": _not_a_workbook()},
+        screens(400),
+        multipart=True,
+    ),
+    Write(
         "measure-rule-revision",
         lambda w: "/api/v1/measure-rules/CS-AWARDS/revisions",
         lambda w: {"changes": {}, "valid_from": _tomorrow(), "note": "", "legal_source": ""},
@@ -584,6 +696,100 @@ PAGE_WRITES: list[tuple[str, Callable[[World], str], Callable[[World], dict[str,
         lambda r, p: 302 if r == "credit_office" else 403,  # published already: refused in words
     ),
     (
+        "publish page, a record out of reach",
+        lambda w: "/backoffice/publish/",
+        lambda w: {"ids": [w.far.pk]},
+        only("credit_office", allowed=302),  # refused in words by the one policy: see below
+    ),
+    (
+        "record identifier page",
+        lambda w: f"/records/{w.record.pk}/identifier/",
+        lambda w: {},
+        in_words(BUSINESS, reveal),
+    ),
+    (
+        "review bulk page",
+        lambda w: "/records/review/bulk/",
+        lambda w: {"ids": [w.record.pk], "action": "accept"},
+        in_words(("reviewer", "credit_office"), reviews_bulk),
+    ),
+    (
+        "reminders marked read",
+        lambda w: "/records/reminders/",
+        lambda w: {},
+        only("clerk", allowed=302),
+    ),
+    (
+        "case act page",
+        lambda w: f"/backoffice/cases/{w.case_number}/act/",
+        lambda w: {"action": "accept", "version": 999},
+        in_words(HANDLERS, case_step),
+    ),
+    (
+        "case draft page",
+        lambda w: f"/backoffice/cases/{w.report}/draft/",
+        lambda w: {},
+        in_words(("credit_office",), drafts_record),
+    ),
+    (
+        "measure report page",
+        lambda w: f"/backoffice/measures/{w.record.number}/{w.measure.pk}/report/",
+        lambda w: {"report": "太短", "version": w.measure.version},
+        in_words(("clerk", "reviewer"), unit_answers),
+    ),
+    (
+        "measure verify page",
+        lambda w: f"/backoffice/measures/{w.record.number}/{w.measure.pk}/verify/",
+        lambda w: {"accept": "1", "reason": "", "version": w.measure.version},
+        in_words(("credit_office",), office_verifies),
+    ),
+    (
+        "self-correction page",
+        lambda w: f"/backoffice/measures/{w.record.number}/self-correction/",
+        lambda w: {
+            "kind": "recovered",
+            "description": "已主动追回全部款项并向社会说明情况。",
+            "corrected_on": str(TODAY),
+        },
+        in_words(HANDLERS, corrects),
+    ),
+    (
+        "screening upload page",
+        lambda w: "/backoffice/screenings/",
+        lambda w: {"title": "年度评优", "file": _not_a_workbook()},
+        only(*HANDLERS),  # the list page again, with the refusal in words
+    ),
+    (
+        "screening judge page",
+        lambda w: f"/backoffice/screenings/{w.screening}/judge/",
+        lambda w: {"row": 1, "record": w.record.number, "decision": "confirm", "version": 999},
+        in_words(("reviewer", "credit_office"), judges_kept),
+    ),
+    (
+        "screening certificate page",
+        lambda w: f"/backoffice/screenings/{w.screening}/certificate/",
+        lambda w: {},
+        in_words(HANDLERS, certifies),
+    ),
+    (
+        "credit report page",
+        lambda w: f"/backoffice/documents/reports/government/{w.chengguan}/",
+        lambda w: {"public": "1"},
+        in_words(BUSINESS, issues_report),
+    ),
+    (
+        "notice publish page",
+        lambda w: f"/backoffice/documents/notices/{w.notice}/publish/",
+        lambda w: {},
+        in_words(("credit_office",), government_level),
+    ),
+    (
+        "redaction rules page",
+        lambda w: "/backoffice/redaction/",
+        lambda w: {"action": "preview", "sample": "王伟"},
+        provincial_rules,
+    ),
+    (
         "holiday file import",
         lambda w: "/accounts/system/imports/",
         lambda w: {"kind": "holidays", "step": "apply", "content": ""},
@@ -612,6 +818,38 @@ PAGES: list[tuple[str, Callable[[World], str], Expect]] = [
     ("import page", lambda w: f"/records/imports/{w.batch}/", imports),
     ("ledger page", lambda w: "/backoffice/measures/rectification/", figures),
     ("reference imports page", lambda w: "/accounts/system/imports/", sysadmin_only),
+    (
+        "import report page",
+        lambda w: f"/records/imports/{w.batch}/report.xlsx",
+        import_report,
+    ),
+    (
+        "screening excel",
+        lambda w: f"/backoffice/screenings/{w.screening}/results.xlsx",
+        screening_reads,
+    ),
+    ("dashboard", lambda w: "/records/dashboard/", only("reviewer", "credit_office", "inspector")),
+    ("reminders", lambda w: "/records/reminders/", only("clerk")),
+    ("credit reports page", lambda w: "/backoffice/documents/reports/", figures),
+    ("notices page", lambda w: "/backoffice/documents/notices/", figures),
+    ("redaction rules page", lambda w: "/backoffice/redaction/", provincial_rules),
+    ("publication rules page", lambda w: "/backoffice/publication-rules/", provincial_rules),
+    # Lists: scoped by the same selectors as the API's lists (checked object by object there).
+    ("record list", lambda w: "/records/", figures),
+    ("review queue", lambda w: "/records/review/", only("reviewer", "credit_office")),
+    ("import list", lambda w: "/records/imports/", figures),
+    ("import template", lambda w: "/records/imports/template.xlsx", only("clerk")),
+    ("case queue", lambda w: "/backoffice/cases/", only(*HANDLERS)),
+    ("screening list", lambda w: "/backoffice/screenings/", only(*HANDLERS)),
+    ("measure rules", lambda w: "/backoffice/measures/rules/", figures),
+    ("publish queue", lambda w: "/backoffice/publish/", only("credit_office")),
+    # The administrators' own pages: one role each, wherever it sits.
+    ("accounts", lambda w: "/accounts/users/", only("secadmin")),
+    ("new account", lambda w: "/accounts/users/new/", only("secadmin")),
+    ("audit log", lambda w: "/accounts/audit/", only("auditor")),
+    ("audit export", lambda w: "/accounts/audit/export.csv", only("auditor")),
+    ("system settings", lambda w: "/accounts/system/", sysadmin_only),
+    ("calendar", lambda w: "/accounts/calendar/", sysadmin_only),
 ]
 
 
@@ -667,7 +905,9 @@ def test_every_write_operation_answers_each_role_at_each_position(
             if got != write.expect(role, position):
                 wrong.append((write.name, role, position, got, write.expect(role, position)))
     assert wrong == [], "\n".join(map(str, wrong))
-    created = Record.objects.exclude(pk=world.record.pk)
+    created = Record.objects.exclude(pk__in=[world.record.pk, world.far.pk]).exclude(
+        number=world.draft
+    )
     assert sorted(r.created_by.username for r in created) == sorted(
         f"clerk_{position}" for position in POSITIONS
     )
@@ -732,6 +972,35 @@ def _state(world: World) -> tuple[Any, ...]:
     )
 
 
+def test_the_publish_page_refuses_a_record_out_of_reach_by_the_policy(world: World) -> None:
+    """Beside the table: 兰州市's credit office posts 天水市's accepted record to the publish
+    page and is refused in words (the bulk service looks the record up in its reach), nothing
+    published; 天水市's own credit office publishes it from the same page."""
+    client = Client()
+    client.force_login(world.users["credit_office", "parent"])
+    answer = client.post("/backoffice/publish/", {"ids": [world.far.pk]}, follow=True)
+    assert f"记录 {world.far.pk} 未公示" in answer.content.decode()
+    assert not Publication.objects.filter(record=world.far).exists()
+    client.force_login(User.objects.get(username="office_far"))
+    answer = client.post("/backoffice/publish/", {"ids": [world.far.pk]}, follow=True)
+    assert "已公示1条" in answer.content.decode(), answer.content.decode()[-3000:]
+    assert Publication.objects.filter(record=world.far).exists()
+
+
+def _page_state(world: World) -> tuple[Any, ...]:
+    """What the refused form posts must leave alone, besides `_state`."""
+    measure = Measure.objects.get(pk=world.measure.pk)
+    case = Case.objects.get(number=world.case_number)
+    return (
+        _state(world),
+        Record.objects.count(),
+        (measure.status, measure.version, measure.report),
+        (case.status, case.version),
+        Publication.objects.count(),
+        RedactionChange.objects.count(),
+    )
+
+
 def test_the_provincial_credit_office_alone_revises_measure_rules(world: World) -> None:
     """Beside the table: the province's credit office reaches the revision (400: no reason
     given, nothing changed); the prefecture's and the county's are refused (403)."""
@@ -750,6 +1019,7 @@ def test_every_page_write_answers_each_role_at_each_position(world: World) -> No
     """The same writes through the back-office forms: refused roles 403, out of reach 404."""
     wrong = []
     version = world.record.version
+    before = _page_state(world)
     for (role, position), user in world.users.items():
         client = Client()
         client.force_login(user)
@@ -761,10 +1031,26 @@ def test_every_page_write_answers_each_role_at_each_position(world: World) -> No
             elif name == "record edit" and got == 200:
                 assert "不能修改" in answer.content.decode()
     assert wrong == [], "\n".join(map(str, wrong))
+    after = _page_state(world)
     assert Record.objects.get(pk=world.record.pk).version == version
     assert MeasureRule.objects.filter(code="CS-AWARDS").count() == 1
     imported = ["calendar.import", "directory.import_divisions"]
     assert not AuditEvent.objects.filter(action__in=imported).exists()
+    assert after == before
+    # No credit office of the table reaches 天水市's record: each was refused it in words.
+    assert not Publication.objects.filter(record=world.far).exists()
+    assert Case.objects.get(number=world.report).draft_record == Record.objects.get(
+        number=world.draft
+    )
+    issued = Document.objects.filter(kind=DocumentKind.SCREENING).values_list(
+        "issued_by__username", flat=True
+    )
+    assert sorted(issued) == sorted(
+        f"{role}_{position}"
+        for role in ROLES
+        for position in POSITIONS
+        if certifies(role, position) == 201
+    )
 
 
 def test_lanzhou_new_area_answers_to_the_province(
@@ -902,3 +1188,85 @@ def test_the_administrators_are_refused_every_business_api_operation(
     assert answers.pop("GET /api/v1/me") == 200
     assert len(answers) > 25
     assert {key: code for key, code in answers.items() if code != 403} == {}
+
+
+# ---- the table is complete ---------------------------------------------------------------
+
+# Staff operations and pages with no row, each with the reason it needs no unit's scope.
+NO_SCOPE_API = {
+    "GET /api/v1/me": "the caller's own account",
+    # Lists: the object is looked for in each role's list at each position (a test of its own).
+    "GET /api/v1/records": "test_every_list_shows_an_object_exactly_where_it_is_reached",
+    "GET /api/v1/cases": "test_every_list_shows_an_object_exactly_where_it_is_reached",
+}
+NO_SCOPE_PAGES = {
+    "healthz": "the load balancer's probe, no data",
+    "login": "signing in",
+    "logout": "signing out",
+    "mfa-verify": "the second factor at sign-in",
+    "mfa-setup": "the caller's own second factor",
+    "password-change": "the caller's own password",
+    "home": "the caller's own landing page: links chosen by capability, no business data",
+    # One account's page and its actions: the security administrator's (the list and the new
+    # account form are rows above); their reach is tested in tests/directory/test_accounts.py.
+    "account": "tests/directory/test_accounts.py",
+    "account-action": "tests/directory/test_accounts.py",
+    "account-token-revoke": "tests/directory/test_accounts.py",
+    "account-session-end": "tests/directory/test_accounts.py",
+}
+# The public side and the API (whose operations are enumerated from the OpenAPI document).
+PUBLIC_NAMESPACES = ("api", "portal", "remedies", "documents")
+
+
+def _staff_url_names() -> set[str]:
+    names: set[str] = set()
+
+    def walk(patterns: list[Any], namespace: str) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, pattern.namespace or namespace)
+            elif pattern.name and namespace not in PUBLIC_NAMESPACES:
+                names.add(f"{namespace}:{pattern.name}" if namespace else pattern.name)
+
+    walk(get_resolver().url_patterns, "")
+    return names
+
+
+def _operation(method: str, url: str, operations: list[tuple[str, str]]) -> str:
+    """The OpenAPI operation a concrete call is, the most literal template winning (so that
+    /records/review is not taken for /records/{record_id})."""
+    path = urlsplit(url).path
+    found = [
+        (template.count("{"), f"{verb} {template}")
+        for verb, template in operations
+        if verb == method.upper()
+        and re.fullmatch(re.sub(r"\\\{[a-z_]+\\\}", "[^/]+", re.escape(template)), path)
+    ]
+    assert found, f"{method} {url} is no operation of the OpenAPI document"
+    return min(found)[1]
+
+
+def test_the_table_covers_every_staff_operation_and_page(world: World) -> None:
+    """Every staff operation of the OpenAPI document and every staff page (by URL name) has a
+    row above, or is listed as needing no scope with the reason; a new one fails here until it
+    is given its row."""
+    operations = [
+        (method.upper(), path)
+        for path, methods in api.get_openapi_schema()["paths"].items()
+        for method, operation in methods.items()
+        if operation.get("security")  # public: the portal, the tools
+    ]
+    calls = [(method, path(world)) for method, _n, path, _b, _e in API]
+    calls += [("post", write.path(world)) for write in WRITES]
+    covered = {_operation(method, url, operations) for method, url in calls}
+    everything = {f"{verb} {template}" for verb, template in operations}
+    assert set(NO_SCOPE_API) <= everything  # no stale exclusion
+    missing = everything - covered - set(NO_SCOPE_API)
+
+    paths = [path(world) for _n, path, _e in PAGES]
+    paths += [path(world) for _n, path, _b, _e in PAGE_WRITES]
+    pages = {resolve(urlsplit(path).path).view_name for path in paths}
+    names = _staff_url_names()
+    assert set(NO_SCOPE_PAGES) <= names
+    missing |= names - pages - set(NO_SCOPE_PAGES)
+    assert missing == set(), f"no row in the access table for: {sorted(missing)}"

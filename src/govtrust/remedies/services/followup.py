@@ -27,10 +27,12 @@ from govtrust.remedies.services.handling import may_see
 def report_to_draft(*, number: str, actor: User) -> Record:
     """One click: the draft dishonesty record of a substantiated report, linked to it. The
     credit office completes and submits it like any other draft."""
+    # The capability before the look-up, as the form's: a role that may never do this is told
+    # so (403) rather than that the case is not found.
+    policy.require(actor, "cases.office")
     case = Case.objects.filter(number=number[:24]).first()
     if case is None or case.kind != CaseKind.REPORT or not may_see(actor, case):
         raise NotFound()
-    policy.require(actor, "cases.office")
     if case.status != "substantiated":
         raise Conflict("只有经查属实的投诉举报可以转为失信记录")
     if case.draft_record_id is not None:
