@@ -11,6 +11,7 @@ from django.core import mail
 from django.test import Client, override_settings
 
 from govtrust.core.errors import DomainError
+from govtrust.core.models import AuditEvent
 from govtrust.directory.models import User
 from govtrust.directory.services import token_create
 from govtrust.records.models import Record, Reminder
@@ -166,3 +167,12 @@ def test_reminders_are_sent_once(clerk: User, client: Client) -> None:
     client.force_login(clerk)
     page = client.get("/records/reminders/").content.decode()
     assert overdue.number in page and "已逾期" in page
+    # Marking them read goes through the service: both marked, one audit event naming them.
+    client.post("/records/reminders/")
+    assert not Reminder.objects.filter(read_at__isnull=True).exists()
+    event = AuditEvent.objects.get(action="reminder.read")
+    assert event.actor == clerk.username
+    assert event.after is not None
+    assert sorted(event.after["ids"]) == sorted(Reminder.objects.values_list("id", flat=True))
+    client.post("/records/reminders/")  # nothing unread: no second event
+    assert AuditEvent.objects.filter(action="reminder.read").count() == 1

@@ -107,6 +107,7 @@ ACTION_LABELS: dict[str, str] = {
     "publication.reperiod": "重新确定公示期限",
     "publication.court_deleted": "人民法院删除，结束公示",
     "record.court_deleted": "人民法院删除名单条目（记入记录）",
+    "reminder.read": "标记提醒为已读",
     "case.deadline_recompute": "重新计算办理期限",
     "measure.report": "提交整改报告",
     "measure.verify": "整改核验通过",

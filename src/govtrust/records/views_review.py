@@ -18,6 +18,7 @@ from govtrust.records import selectors
 from govtrust.records.models import Reminder
 from govtrust.records.selectors_stats import unit_figures
 from govtrust.records.services import records_review_bulk
+from govtrust.records.services.reminders import reminders_mark_read
 from govtrust.records.workflow import Status
 
 
@@ -90,7 +91,7 @@ def reminders(request: HttpRequest) -> HttpResponse:
     qs = policy.addressed_to(Reminder.objects.all(), user)
     qs = qs.select_related("record")
     if request.method == "POST":
-        qs.filter(read_at__isnull=True).update(read_at=timezone.now())
+        reminders_mark_read(actor=user)
         return redirect("records:reminders")
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(request, "records/reminders.html", {"page": page})

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from govtrust.core.audit import audit_append
 from govtrust.core.workdays import add_working_days
+from govtrust.directory import policy
 from govtrust.directory.models import Role, User
 from govtrust.records.models import Record, Reminder, ReminderKind
 from govtrust.records.workflow import EDITABLE
@@ -85,3 +86,23 @@ def reminders_send(*, today: datetime.date | None = None) -> int:
             after={"created": created},
         )
     return created
+
+
+def reminders_mark_read(*, actor: User) -> int:
+    """Mark every unread reminder addressed to the actor's unit (and department) as read; the
+    number marked. Reach is the access policy's, as for the list the clerk sees."""
+    policy.require(actor, "records.file")
+    with transaction.atomic():
+        unread = policy.addressed_to(Reminder.objects.all(), actor).filter(read_at__isnull=True)
+        ids = sorted(unread.values_list("id", flat=True))
+        if not ids:
+            return 0
+        Reminder.objects.filter(id__in=ids, read_at__isnull=True).update(read_at=timezone.now())
+        audit_append(
+            actor=actor.username,
+            action="reminder.read",
+            object_type="reminder",
+            object_id=ids[0] if len(ids) == 1 else f"{ids[0]}..{ids[-1]}",
+            after={"ids": ids},
+        )
+    return len(ids)
