@@ -275,3 +275,28 @@ def test_a_password_reset_revokes_the_accounts_api_tokens(admin: Client, clerk: 
     assert api.get("/api/v1/records", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 200
     assert admin.post(f"/accounts/users/{clerk.pk}/reset-password/").status_code in (200, 302)
     assert api.get("/api/v1/records", HTTP_AUTHORIZATION=f"Bearer {token}").status_code == 401
+
+
+@pytest.mark.parametrize("role", ["secadmin", "sysadmin", "auditor"])
+def test_the_security_administrator_neither_makes_nor_takes_over_an_administrator(
+    admin: Client, make_user: Callable[..., User], clerk: User, role: str
+) -> None:
+    """Attacker review: 三员 are appointed at set-up with the command line. The security
+    administrator cannot create a second administrator or auditor, nor reset, disable or re-role
+    one, nor give a business account an administrator's role."""
+    other = make_user(f"other_{role}", role, "62")
+    before = User.objects.count()
+    admin.post("/accounts/users/new/", {"username": "x_admin", "role": role, "unit": "62"})
+    assert User.objects.count() == before
+    for action in ("reset-password", "disable", "reset-mfa"):
+        admin.post(f"/accounts/users/{other.pk}/{action}/")
+    admin.post(f"/accounts/users/{other.pk}/change/", {"role": "clerk", "unit": "62"})
+    admin.post(f"/accounts/users/{clerk.pk}/change/", {"role": role, "unit": "62"})
+    other.refresh_from_db()
+    clerk.refresh_from_db()
+    assert other.is_active and other.role == role and not other.must_change_password
+    assert clerk.role == "clerk"
+    page = admin.get(f"/accounts/users/{other.pk}/").content.decode()
+    assert "只能在部署时用命令行设置" in page and "重置密码</button>" not in page
+    new_form = admin.get("/accounts/users/new/").content.decode()
+    assert f'value="{role}"' not in new_form and 'value="clerk"' in new_form

@@ -124,6 +124,22 @@ def require(user: User, capability: str) -> None:
         raise Forbidden(CAPABILITIES[capability].refusal)
 
 
+# 三员分立: the three administrators are appointed at set-up with the command line, never by one
+# another. The security administrator manages business accounts only, so no administrator can
+# make a second security administrator or auditor, or take over (reset, disable, re-role) the
+# account of the one who audits them.
+ADMINISTRATORS = frozenset({Role.SECADMIN, Role.SYSADMIN, Role.AUDITOR})
+
+
+def require_account_management(actor: User, *roles: str) -> None:
+    """The actor may manage an account holding (or given) these roles."""
+    require(actor, "accounts.manage")
+    if any(role in ADMINISTRATORS for role in roles):
+        raise Forbidden(
+            "系统管理员、安全管理员、审计管理员的账号只能在部署时用命令行设置，不能在后台创建或修改"
+        )
+
+
 # The API serves business data and tools; of its staff operations the administrators (who hold
 # no business capability) may only ask who they are. Refused at authentication, before any
 # body is read, so every other operation answers them 403 alike.

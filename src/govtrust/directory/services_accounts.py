@@ -37,8 +37,9 @@ def one_time_password() -> str:
             return candidate
 
 
-def require_secadmin(actor: User) -> None:
-    policy.require(actor, "accounts.manage")
+def require_secadmin(actor: User, *roles: str) -> None:
+    """The security administrator, acting on an account of these roles (business roles only)."""
+    policy.require_account_management(actor, *roles)
 
 
 def not_self(actor: User, user: User, what: str) -> None:
@@ -95,7 +96,7 @@ def account_create(
     real_name: str = "",
 ) -> tuple[User, str]:
     """A new account with a one-time password, which is returned to be handed over once."""
-    require_secadmin(actor)
+    require_secadmin(actor, role)
     username = username.strip()
     if not username or len(username) > 150:
         raise DomainError("用户名不能为空", errors=[("username", "请填写用户名")])
@@ -116,8 +117,8 @@ def account_create(
 
 @transaction.atomic
 def account_set_active(*, actor: User, user: User, active: bool) -> None:
-    require_secadmin(actor)
     not_self(actor, user, "停用")
+    require_secadmin(actor, user.role)
     if user.is_active == active:
         return
     User.objects.filter(pk=user.pk).update(is_active=active)
@@ -139,8 +140,8 @@ def account_unlock(*, actor: User, user: User) -> int:
 @transaction.atomic
 def account_reset_password(*, actor: User, user: User) -> str:
     """A one-time password for `user`, changed at their next sign-in; their sessions end."""
-    require_secadmin(actor)
     not_self(actor, user, "重置")
+    require_secadmin(actor, user.role)
     password = one_time_password()
     user.set_password(password)
     user.must_change_password = True
@@ -157,8 +158,8 @@ def account_change(
     *, actor: User, user: User, role: str, unit_code: str, department_name: str = ""
 ) -> None:
     """Change role and unit; the user's sessions end, so the new duties apply at once."""
-    require_secadmin(actor)
     not_self(actor, user, "修改")
+    require_secadmin(actor, user.role, role)
     if role not in Role.values:
         raise DomainError(f"未知角色：{role}", errors=[("role", "请选择角色")])
     unit, department = _unit(unit_code, department_name)

@@ -138,8 +138,8 @@ def mfa_verify(*, user: User, code: str, address: str) -> str | None:
 def mfa_reset(*, actor: User, user: User) -> None:
     """The security administrator turns a user's second factor off (a lost phone); the user
     sets it up again at the next sign-in, and their sessions end."""
-    require_secadmin(actor)
     not_self(actor, user, "重置")
+    require_secadmin(actor, user.role)
     user.totp_cipher = None
     user.totp_confirmed_at = None
     user.totp_last_step = None

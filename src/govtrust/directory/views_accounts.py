@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from govtrust.core.errors import DomainError
+from govtrust.directory import policy
 from govtrust.directory.access import attempt, capability_required, refusal_lines, staff_user
 from govtrust.directory.models import ApiToken, Role, User, UserSession
 from govtrust.directory.selectors import account_lockouts, account_sessions, accounts_search
@@ -62,8 +63,12 @@ def account_new(request: HttpRequest) -> HttpResponse:
             errors = refusal_lines(exc)
         else:
             return _one_time(request, user, password)
-    context = {"form": form, "errors": errors, "roles": Role.choices}
+    context = {"form": form, "errors": errors, "business_roles": BUSINESS_ROLES}
     return render(request, "directory/account_new.html", context)
+
+
+# The roles the security administrator assigns: administrators are set up with the command line.
+BUSINESS_ROLES = [(v, label) for v, label in Role.choices if v not in policy.ADMINISTRATORS]
 
 
 @capability_required("accounts.manage")
@@ -71,7 +76,8 @@ def account(request: HttpRequest, pk: int) -> HttpResponse:
     user = get_object_or_404(User.objects.select_related("unit", "department"), pk=pk)
     context = {
         "account": user,
-        "roles": Role.choices,
+        "business_roles": BUSINESS_ROLES,
+        "administrator": user.role in policy.ADMINISTRATORS,
         "lockouts": account_lockouts(user),
         "tokens": ApiToken.objects.filter(user=user).order_by("-created_at"),
         "sessions": account_sessions(user),
