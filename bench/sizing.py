@@ -225,10 +225,15 @@ def print_disk(results: dict[str, dict[str, Any]], at_scale: dict[str, list[int]
     for table, label in ROW_TABLES.items():
         line = f"  {label:<34}"
         for _engine, found, n in columns:
-            rows = found["sizes"].get(table, [0, 0])[0] - (found["empty"] or {}).get(table, [0])[0]
-            size = found["sizes"].get(table, [0, 0])[1]
+            before = (found["empty"] or {}).get(table, [0, 0])
+            rows = found["sizes"].get(table, [0, 0])[0] - before[0]
+            size = found["sizes"].get(table, [0, 0])[1] - before[1]
             per_row = size / rows if rows else 0
             line += f" | {rows / n:>8.2f} rows {per_row:>7,.0f} B/row"
+        if at_scale:
+            rows, size = at_scale.get(table, [0, 0])
+            per_row = size / rows if rows else 0
+            line += f" | {rows / n_scale:>8.2f} rows {per_row:>7,.0f} B/row"
         print(line)
     for engine, found, _n in columns:
         print(f"  {engine}: set-up {found['setup']:.0f} s, records loaded in {found['load']:.0f} s")
@@ -287,11 +292,16 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--seconds", type=float, help="load on the portal (default 20; 3)")
     parser.add_argument("--no-scale", action="store_true", help="skip the 1M SQLite measure")
+    parser.add_argument("--scale-only", action="store_true", help="only the 1M SQLite measure")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         engine, var_dir, records = args.child
         child(engine, Path(var_dir), int(records))
+        return 0
+    scale_db = OPS_CACHE / "v1-1000000" / "govtrust.sqlite3"
+    if args.scale_only:
+        print_disk({}, sqlite_tables(scale_db))
         return 0
     records = args.records or (200 if args.quick else 2_000)
     seconds = args.seconds or (3.0 if args.quick else 20.0)
@@ -310,7 +320,6 @@ def main() -> int:
             results["PostgreSQL"] = measure("postgresql", pg_dir, records, args.pg)
             print(f"PostgreSQL measured ({load_average()})", flush=True)
         at_scale = None
-        scale_db = OPS_CACHE / "v1-1000000" / "govtrust.sqlite3"
         if not args.no_scale and not args.quick and scale_db.is_file():
             at_scale = sqlite_tables(scale_db)
         print_disk(results, at_scale)
