@@ -128,17 +128,18 @@ def _add_log(path: Path, progress: fx.Progress) -> None:
             batch = db.execute(
                 "SELECT leaf_index, number, view, salt, published_at, division_code "
                 "FROM disclosure_publication "
-                "WHERE leaf_index >= ? AND leaf_index < ? ORDER BY leaf_index",
+                "WHERE id > ? AND id <= ? ORDER BY id",  # by the key: leaf_index has no index
                 [first, first + CHUNK],
             ).fetchall()
             leaves, nodes, changes = [], [], []
             for index, number, view, salt, published_at, code in batch:
-                assert index == done, (index, done)  # the generator numbers leaves densely
+                # The generator gives publication i the id i + 1 and the leaf i.
+                assert index == done, (index, done)
                 said = json.loads(view)
                 right = places[code]
                 if (said["prefecture"], said["county"]) != right:
                     said["prefecture"], said["county"] = right
-                    changes.append((json.dumps(said), index))
+                    changes.append((json.dumps(said), index + 1))
                 entry = Entry("publish", number, commitment(said, bytes(salt)))
                 data = leaf_data(entry.body(), _iso(published_at))
                 leaves.append((index, "publish", number, data, published_at))
@@ -150,9 +151,7 @@ def _add_log(path: Path, progress: fx.Progress) -> None:
                 "VALUES (?, ?, ?, ?, ?)",
                 leaves,
             )
-            db.executemany(
-                "UPDATE disclosure_publication SET view = ? WHERE leaf_index = ?", changes
-            )
+            db.executemany("UPDATE disclosure_publication SET view = ? WHERE id = ?", changes)
             fixed += len(changes)
             db.executemany('INSERT INTO ledger_node (level, "index", hash) VALUES (?, ?, ?)', nodes)
             db.execute("COMMIT")
