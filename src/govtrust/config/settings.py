@@ -375,6 +375,15 @@ GOVTRUST_EXCHANGE_INTERVAL = int(os.environ.get("GOVTRUST_EXCHANGE_INTERVAL", "6
 
 # Printed on credit reports, certificates and notices: where anyone can verify them.
 GOVTRUST_PUBLIC_URL = os.environ.get("GOVTRUST_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# Issued documents sent by nginx (docs/operations.md, deploy/nginx/govtrust.conf): when set, e.g.
+# "/_govtrust_documents/", a download is still checked here (access, audit, digest), then answered
+# with `X-Accel-Redirect: <prefix><code>.pdf` and no body, and nginx sends the file from an
+# `internal` location aliasing var/documents/, so a sync worker is not held by a slow client.
+GOVTRUST_ACCEL_REDIRECT = os.environ.get("GOVTRUST_ACCEL_REDIRECT", "").strip()
+if GOVTRUST_ACCEL_REDIRECT and not (
+    GOVTRUST_ACCEL_REDIRECT.startswith("/") and GOVTRUST_ACCEL_REDIRECT.endswith("/")
+):
+    raise ImproperlyConfigured("GOVTRUST_ACCEL_REDIRECT must be a path such as /_documents/")
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
