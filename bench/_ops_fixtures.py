@@ -27,7 +27,7 @@ from pathlib import Path
 
 import _search_fixtures as fx
 
-FORMAT = 1  # bump when the added log changes
+FORMAT = 2  # bump when the added log changes (2: nodes keyed by their tree position)
 CACHE_ROOT = Path(
     os.environ.get("GOVTRUST_BENCH_OPS_CACHE") or Path(tempfile.gettempdir()) / "govtrust-bench-ops"
 )
@@ -60,6 +60,7 @@ def prepare(records: int, progress: fx.Progress) -> Installation:
         (cache / "meta.json").write_text(json.dumps({"picks": data.picks}), "utf-8")
     build_seconds = 0.0 if cached else time.perf_counter() - started
     copy_seconds = fx.copy_cached(cache)
+    fx.migrate_copy()  # migrations newer than the cached build
     checkpoint_sign()  # with this run's key; the root is read from the stored nodes
     from django.db import connection
 
@@ -111,6 +112,7 @@ def _add_log(path: Path, progress: fx.Progress) -> None:
 
     from govtrust.disclosure.services import _division_names
     from govtrust.ledger import merkle
+    from govtrust.ledger.models import node_position
     from govtrust.ledger.services import Entry, commitment, leaf_data
 
     connection.close()
@@ -153,7 +155,10 @@ def _add_log(path: Path, progress: fx.Progress) -> None:
             )
             db.executemany("UPDATE disclosure_publication SET view = ? WHERE id = ?", changes)
             fixed += len(changes)
-            db.executemany('INSERT INTO ledger_node (level, "index", hash) VALUES (?, ?, ?)', nodes)
+            db.executemany(
+                'INSERT INTO ledger_node (id, level, "index", hash) VALUES (?, ?, ?, ?)',
+                [(node_position(level, i), level, i, h) for level, i, h in nodes],
+            )
             db.execute("COMMIT")
             if done % 100_000 == 0 or done == total:
                 progress(f"  {done:,} / {total:,} leaves")
