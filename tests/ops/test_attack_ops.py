@@ -1,0 +1,109 @@
+"""Attacks on the operations commands: hostile backup archives given to `govtrust restore`.
+
+The manifest is not signed, so anyone who can write the archive can add a member and list it
+with its right SHA-256; restore must still write nothing outside the three file folders under
+var/, and must answer a damaged archive with a clear error rather than a traceback."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import sqlite3
+import tarfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from govtrust.core.backup import backup_restore
+from govtrust.core.backup_crypto import seal
+from govtrust.core.errors import DomainError
+from tests.e2e.conftest import Server
+from tests.ops.test_backup import PASSPHRASE, _attempt
+
+
+def _archive(path: Path, parts: dict[str, bytes], manifest: object = None) -> Path:
+    """A tar with a manifest listing `parts` with their true hashes (as an attacker would)."""
+    if manifest is None:
+        manifest = {
+            "format": 1,
+            "created_at": "2026-11-29T00:00:00+00:00",
+            "engine": "sqlite3",
+            "database": "database.sqlite3",
+            "parts": {
+                name: {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
+                for name, data in parts.items()
+            },
+        }
+    with tarfile.open(path, "w") as tar:
+        for name, data in {"manifest.json": json.dumps(manifest).encode(), **parts}.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    return path
+
+
+def _empty_sqlite(path: Path) -> bytes:
+    sqlite3.connect(str(path)).close()
+    return path.read_bytes()
+
+
+def test_restore_writes_nothing_outside_the_file_folders(
+    make_installation: Callable[..., Server], tmp_path: Path
+) -> None:
+    """Given an archive whose manifest lists `files//<absolute path>` (an absolute path once the
+    `files/` prefix is cut) and `files/data.key` (the data key, bypassing the passphrase that
+    guards keys.enc), when it is restored onto an empty installation, then restore refuses,
+    the outside file is not written, no data key is planted and the database stays empty."""
+    outside = tmp_path / "outside" / "planted.txt"
+    parts = {
+        "database.sqlite3": _empty_sqlite(tmp_path / "empty.sqlite3"),
+        "keys.enc": seal({}, PASSPHRASE),
+        "files/" + str(outside): b"written outside var",
+        "files/data.key": b"attacker's data key",
+    }
+    archive = _archive(tmp_path / "hostile.tar", parts)
+    target = make_installation("target", setup=False)
+    result = _attempt(target, "restore", str(archive), stdin=PASSPHRASE + "\n")
+    assert result.returncode == 2, result.stderr
+    assert "备份中的路径无效" in result.stderr
+    assert not outside.exists()
+    key = Path(target.env["GOVTRUST_VAR_DIR"]) / "data.key"
+    assert not key.exists() or key.read_bytes() != b"attacker's data key"
+    tables = (
+        "from django.db import connection\nprint(len(connection.introspection.table_names()))\n"
+    )
+    assert target.python(tables).strip() == "0"
+
+
+@pytest.mark.parametrize(
+    "manifest",
+    [
+        {"format": 1},
+        {"format": 1, "engine": "sqlite3", "database": "database.sqlite3", "parts": []},
+        {"format": 1, "engine": "sqlite3", "database": 7, "parts": {"x": "y"}},
+        ["format", 1],
+    ],
+    ids=["no-parts", "parts-list", "part-not-object", "not-object"],
+)
+def test_restore_refuses_a_malformed_manifest_clearly(
+    tmp_path: Path, settings: object, manifest: object
+) -> None:
+    """A manifest of the wrong shape is a clear refusal (DomainError), not a KeyError."""
+    settings.VAR_DIR = str(tmp_path / "var")  # type: ignore[attr-defined]
+    archive = _archive(tmp_path / "bad.tar", {"x": b"x"}, manifest)
+    with pytest.raises(DomainError):
+        backup_restore(source=archive, passphrase=PASSPHRASE)
+
+
+def test_restore_refuses_a_truncated_archive_clearly(tmp_path: Path, settings: object) -> None:
+    """An archive cut short (a member's declared size runs past the end of the file) is refused
+    with a clear Chinese error, not tarfile.ReadError."""
+    settings.VAR_DIR = str(tmp_path / "var")  # type: ignore[attr-defined]
+    data = b"x" * 50_000
+    full = _archive(tmp_path / "full.tar", {"database.sqlite3": data, "keys.enc": b"k"})
+    cut = tmp_path / "cut.tar"
+    cut.write_bytes(full.read_bytes()[:20_000])
+    with pytest.raises(DomainError, match="备份"):
+        backup_restore(source=cut, passphrase=PASSPHRASE)
