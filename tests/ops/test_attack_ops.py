@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from django.test import Client
 
 from govtrust.core.backup import backup_restore
 from govtrust.core.backup_crypto import seal
@@ -107,3 +108,34 @@ def test_restore_refuses_a_truncated_archive_clearly(tmp_path: Path, settings: o
     cut.write_bytes(full.read_bytes()[:20_000])
     with pytest.raises(DomainError, match="备份"):
         backup_restore(source=cut, passphrase=PASSPHRASE)
+
+
+@pytest.mark.django_db
+def test_healthz_is_503_not_500_when_the_shared_cache_is_down(
+    client: Client, settings: object
+) -> None:
+    """With REDIS_URL the worker's heartbeat lives in Redis; Redis down must be a 503 naming the
+    worker (what a probe and a person can act on), not an unhandled 500, and the answer must not
+    carry the exception's text (addresses, paths) to anonymous callers."""
+    unreachable = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",
+    }
+    settings.CACHES = {**settings.CACHES, "default": unreachable}  # type: ignore[attr-defined]
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    body = response.json()
+    assert "worker" in body["failing"]
+    assert "127.0.0.1:1" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_healthz_is_503_not_500_when_var_is_missing(
+    client: Client, settings: object, tmp_path: Path
+) -> None:
+    """A var/ directory that is gone (unmounted volume) is a failing disk check, not a 500."""
+    settings.VAR_DIR = str(tmp_path / "unmounted")  # type: ignore[attr-defined]
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert "disk" in response.json()["failing"]
+    assert str(tmp_path) not in response.content.decode()
