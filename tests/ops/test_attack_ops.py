@@ -1,4 +1,5 @@
-"""Attacks on the operations commands: hostile backup archives given to `govtrust restore`.
+"""Attacks on the operations commands: hostile backup archives, /healthz when a check cannot
+run, and two data key rotations at once.
 
 The manifest is not signed, so anyone who can write the archive can add a member and list it
 with its right SHA-256; restore must still write nothing outside the three file folders under
@@ -17,11 +18,16 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
+from govtrust.core import data_key_rotation as rotation
+from govtrust.core import protect
 from govtrust.core.backup import backup_restore
 from govtrust.core.backup_crypto import seal
 from govtrust.core.errors import DomainError
+from govtrust.directory.models import User
+from govtrust.records.models import Record
 from tests.e2e.conftest import Server
 from tests.ops.test_backup import PASSPHRASE, _attempt
+from tests.ops.test_data_key import _records
 
 
 def _archive(path: Path, parts: dict[str, bytes], manifest: object = None) -> Path:
@@ -139,3 +145,35 @@ def test_healthz_is_503_not_500_when_var_is_missing(
     assert response.status_code == 503
     assert "disk" in response.json()["failing"]
     assert str(tmp_path) not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_second_data_key_rotation_is_refused_while_one_runs(
+    tmp_path: Path, settings: object, clerk: User
+) -> None:
+    """Given a data key rotation in progress (between two batches), when a second
+    `keys rotate data` starts (a second operator, a cron job), then it is refused at once with a
+    clear error: two runs that both saw no rotation would each write their own new key, and the
+    first to finish would delete the only key some rows were re-encrypted under. The first run
+    then finishes and every ID still decrypts."""
+    settings.VAR_DIR = str(tmp_path)  # type: ignore[attr-defined]
+    protect.forget()
+    made = _records(clerk, 3)
+    refusals: list[str] = []
+
+    def second_operator(_message: str) -> None:
+        if not refusals:
+            try:
+                rotation.data_key_rotate(batch=1, grace=0)
+            except DomainError as exc:
+                refusals.append(str(exc))
+            else:
+                refusals.append("not refused")
+
+    rotation.data_key_rotate(batch=1, grace=0, progress=second_operator)
+    assert refusals and "正在进行" in refusals[0]
+    for pk, ric in made.items():
+        blob = bytes(Record.objects.get(pk=pk).subject_ric_cipher)
+        assert protect.decrypt(blob) == ric
+    assert not (tmp_path / protect.PREVIOUS_FILE).exists()
+    protect.forget()
