@@ -173,7 +173,7 @@ def test_a_second_data_key_rotation_is_refused_while_one_runs(
     rotation.data_key_rotate(batch=1, grace=0, progress=second_operator)
     assert refusals and "正在进行" in refusals[0]
     for pk, ric in made.items():
-        blob = bytes(Record.objects.get(pk=pk).subject_ric_cipher)
-        assert protect.decrypt(blob) == ric
+        cipher = Record.objects.get(pk=pk).subject_ric_cipher
+        assert cipher is not None and protect.decrypt(bytes(cipher)) == ric
     assert not (tmp_path / protect.PREVIOUS_FILE).exists()
     protect.forget()
