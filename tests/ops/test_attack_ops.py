@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from django.db import transaction
 from django.test import Client
 
 from govtrust.core import data_key_rotation as rotation
@@ -24,6 +25,10 @@ from govtrust.core.backup import backup_restore
 from govtrust.core.backup_crypto import seal
 from govtrust.core.errors import DomainError
 from govtrust.directory.models import User
+from govtrust.ledger import key_chain
+from govtrust.ledger import services as ledger
+from govtrust.ledger.deep import verify_deep
+from govtrust.ledger.services import Entry
 from govtrust.records.models import Record
 from tests.e2e.conftest import Server
 from tests.ops.test_backup import PASSPHRASE, _attempt
@@ -177,3 +182,37 @@ def test_a_second_data_key_rotation_is_refused_while_one_runs(
         assert cipher is not None and protect.decrypt(bytes(cipher)) == ric
     assert not (tmp_path / protect.PREVIOUS_FILE).exists()
     protect.forget()
+
+
+@pytest.mark.django_db
+def test_a_second_log_key_rotation_is_refused_while_one_runs(
+    tmp_path: Path, settings: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Given a log key rotation between its handover entry and its key switch, when a second
+    `keys rotate log` starts, then it is refused: both would retire the key under the same
+    dated name and rename the same `next` file, losing a key the log's chain names. The first
+    run then completes and deep verification passes."""
+    settings.VAR_DIR = str(tmp_path)  # type: ignore[attr-defined]
+    with transaction.atomic():
+        ledger.append([Entry("publish", "620102-2026-00001", "0" * 64)])
+    ledger.checkpoint_sign()
+    real_sign = ledger.checkpoint_sign
+    refusals: list[str] = []
+
+    def sign_then_second_operator() -> object:
+        signed = real_sign()
+        if not refusals:
+            refusals.append("running")
+            try:
+                key_chain.log_key_rotate()
+            except DomainError as exc:
+                refusals.append(str(exc))
+            else:
+                refusals.append("not refused")
+        return signed
+
+    monkeypatch.setattr(ledger, "checkpoint_sign", sign_then_second_operator)
+    key_chain.log_key_rotate()
+    monkeypatch.setattr(ledger, "checkpoint_sign", real_sign)
+    assert "正在进行" in refusals[1]
+    assert verify_deep().ok

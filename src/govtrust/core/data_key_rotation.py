@@ -17,12 +17,10 @@ hold both key files (backup.py takes every var/*.key).
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import os
 import secrets
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +32,7 @@ from govtrust.core import protect
 from govtrust.core.audit import audit_append
 from govtrust.core.errors import DomainError
 from govtrust.core.keys import load_or_create_secret
+from govtrust.core.rotation_lock import one_rotation_at_a_time
 
 # Every column that holds protect.encrypt() output (a test checks no *_cipher column is missing).
 ENCRYPTED_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -44,7 +43,6 @@ ENCRYPTED_COLUMNS: tuple[tuple[str, str], ...] = (
     ("remedies.Case", "contact_phone_cipher"),
 )
 BATCH = 500
-LOCK_FILE = "data-rotation.lock"
 # Seconds after the switch before the second pass: every process has seen the new key by then
 # (protect.RECHECK), and an encryption made just before it outside a transaction has been saved
 # (local policy, GOVTRUST_DATA_KEY_GRACE).
@@ -169,26 +167,6 @@ def _wait_for_older_transactions(since: float, timeout: float) -> None:
         time.sleep(1.0)
 
 
-@contextlib.contextmanager
-def _one_rotation_at_a_time() -> Iterator[None]:
-    """An exclusive lock on var/data-rotation.lock for the whole run. Two runs that both saw no
-    rotation would each write their own new key, and the first to finish would delete the
-    previous key while rows sat under the other run's key, which no file holds any longer.
-    The kernel drops the lock when the process dies, so a killed run does not block a resume."""
-    path = Path(settings.VAR_DIR) / LOCK_FILE
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise DomainError(
-                "另一个数据密钥轮换正在进行，请等它结束后再运行 govtrust keys rotate data"
-            ) from None
-        yield
-    finally:
-        os.close(fd)  # closing releases the lock
-
-
 def data_key_rotate(
     *,
     actor: str = "cli",
@@ -204,7 +182,7 @@ def data_key_rotate(
         )
     if batch < 1:
         raise DomainError("每批行数至少为 1")
-    with _one_rotation_at_a_time():
+    with one_rotation_at_a_time("data"):  # see rotation_lock.py
         return _rotate(actor, batch, grace, progress)
 
 
