@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import sqlite3
 import tarfile
 from collections.abc import Callable
@@ -35,14 +36,16 @@ from tests.ops.test_backup import PASSPHRASE, _attempt
 from tests.ops.test_data_key import _records
 
 
-def _archive(path: Path, parts: dict[str, bytes], manifest: object = None) -> Path:
+def _archive(
+    path: Path, parts: dict[str, bytes], manifest: object = None, engine: str = "sqlite3"
+) -> Path:
     """A tar with a manifest listing `parts` with their true hashes (as an attacker would)."""
     if manifest is None:
         manifest = {
             "format": 1,
             "created_at": "2026-11-29T00:00:00+00:00",
-            "engine": "sqlite3",
-            "database": "database.sqlite3",
+            "engine": engine,
+            "database": "database.pgdump" if engine == "postgresql" else "database.sqlite3",
             "parts": {
                 name: {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
                 for name, data in parts.items()
@@ -69,13 +72,19 @@ def test_restore_writes_nothing_outside_the_file_folders(
     guards keys.enc), when it is restored onto an empty installation, then restore refuses,
     the outside file is not written, no data key is planted and the database stays empty."""
     outside = tmp_path / "outside" / "planted.txt"
+    # The installations follow DATABASE_URL (tests/ops/conftest.py); so does the archive.
+    engine = "postgresql" if os.environ.get("DATABASE_URL") else "sqlite3"
+    database = {
+        "sqlite3": ("database.sqlite3", _empty_sqlite(tmp_path / "empty.sqlite3")),
+        "postgresql": ("database.pgdump", b""),
+    }[engine]
     parts = {
-        "database.sqlite3": _empty_sqlite(tmp_path / "empty.sqlite3"),
+        database[0]: database[1],
         "keys.enc": seal({}, PASSPHRASE),
         "files/" + str(outside): b"written outside var",
         "files/data.key": b"attacker's data key",
     }
-    archive = _archive(tmp_path / "hostile.tar", parts)
+    archive = _archive(tmp_path / "hostile.tar", parts, engine=engine)
     target = make_installation("target", setup=False)
     result = _attempt(target, "restore", str(archive), stdin=PASSPHRASE + "\n")
     assert result.returncode == 2, result.stderr
