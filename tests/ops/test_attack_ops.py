@@ -20,8 +20,8 @@ import pytest
 from django.db import transaction
 from django.test import Client
 
+from govtrust.core import backup, protect
 from govtrust.core import data_key_rotation as rotation
-from govtrust.core import protect
 from govtrust.core.backup import backup_restore
 from govtrust.core.backup_crypto import seal
 from govtrust.core.errors import DomainError
@@ -225,3 +225,30 @@ def test_a_second_log_key_rotation_is_refused_while_one_runs(
     monkeypatch.setattr(ledger, "checkpoint_sign", real_sign)
     assert "正在进行" in refusals[1]
     assert verify_deep().ok
+
+
+@pytest.mark.django_db
+def test_two_backups_to_the_same_name_do_not_share_a_partial_file(
+    tmp_path: Path, settings: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Archive names have one-second resolution, so the scheduled backup and a "back up now"
+    (or two worker hosts) can be given the same name. Given another backup still writing that
+    name's partial file, when a backup to the same name runs, then it neither writes into nor
+    renames the other's partial file, and its own archive is whole. (The database copy is a
+    stand-in: the in-memory test database has no file for SQLite's backup API.)"""
+    settings.VAR_DIR = str(tmp_path / "var")  # type: ignore[attr-defined]
+
+    def dump(work: Path) -> tuple[str, Path]:
+        copy = work / "database.sqlite3"
+        _empty_sqlite(copy)
+        return copy.name, copy
+
+    monkeypatch.setattr(backup, "_dump_database", dump)
+    archive = tmp_path / "backups" / "govtrust-20261129T000000Z.tar"
+    archive.parent.mkdir()
+    other = archive.with_name(archive.name + ".tmp")
+    other.write_bytes(b"another backup's partial archive")
+    backup.backup_create(destination=archive, passphrase=PASSPHRASE)
+    assert other.read_bytes() == b"another backup's partial archive"
+    with tarfile.open(archive) as tar:
+        assert {"manifest.json", "database.sqlite3", "keys.enc"} <= set(tar.getnames())

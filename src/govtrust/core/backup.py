@@ -126,7 +126,7 @@ def _data_files() -> list[tuple[str, Path]]:
 
 
 def backup_create(*, destination: Path, passphrase: str, actor: str = "cli") -> BackupReport:
-    """Write the archive to `destination` (via a .tmp file renamed at the end)."""
+    """Write the archive to `destination` (via a partial file renamed at the end)."""
     check_passphrase(passphrase)
     destination.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=destination.parent, prefix=".govtrust-backup-") as tmp:
@@ -147,7 +147,9 @@ def backup_create(*, destination: Path, passphrase: str, actor: str = "cli") -> 
             "parts": listed,
         }
         body = json.dumps(manifest, ensure_ascii=False, indent=1).encode()
-        partial = destination.with_name(destination.name + ".tmp")
+        # Written in this run's own folder (same file system, so the rename is atomic): two
+        # backups given the same one-second name must not write into one partial file.
+        partial = work / "archive.tar.tmp"
         with tarfile.open(partial, "w") as tar:
             info = tarfile.TarInfo(MANIFEST)
             info.size, info.mtime, info.mode = len(body), int(timezone.now().timestamp()), 0o600
