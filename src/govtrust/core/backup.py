@@ -17,6 +17,7 @@ and refuses a database that already has tables.
 from __future__ import annotations
 
 import datetime
+import fnmatch
 import hashlib
 import io
 import json
@@ -26,7 +27,7 @@ import subprocess
 import tarfile
 import tempfile
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
@@ -42,6 +43,7 @@ FILE_DIRS = ("uploads", "evidence", "documents")
 KEY_PATTERNS = ("*.key", "*-ed25519.pem")
 MANIFEST = "manifest.json"
 KEYS = "keys.enc"
+DATABASE_PARTS = ("database.sqlite3", "database.pgdump")
 _BLOCK = 1 << 20
 
 
@@ -124,7 +126,7 @@ def _data_files() -> list[tuple[str, Path]]:
 
 
 def backup_create(*, destination: Path, passphrase: str, actor: str = "cli") -> BackupReport:
-    """Write the archive to `destination` (via a .tmp file renamed at the end)."""
+    """Write the archive to `destination` (via a partial file renamed at the end)."""
     check_passphrase(passphrase)
     destination.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=destination.parent, prefix=".govtrust-backup-") as tmp:
@@ -145,7 +147,9 @@ def backup_create(*, destination: Path, passphrase: str, actor: str = "cli") -> 
             "parts": listed,
         }
         body = json.dumps(manifest, ensure_ascii=False, indent=1).encode()
-        partial = destination.with_name(destination.name + ".tmp")
+        # Written in this run's own folder (same file system, so the rename is atomic): two
+        # backups given the same one-second name must not write into one partial file.
+        partial = work / "archive.tar.tmp"
         with tarfile.open(partial, "w") as tar:
             info = tarfile.TarInfo(MANIFEST)
             info.size, info.mtime, info.mode = len(body), int(timezone.now().timestamp()), 0o600
@@ -173,11 +177,46 @@ def _manifest(tar: tarfile.TarFile) -> dict[str, Any]:
     try:
         handle = tar.extractfile(MANIFEST)
         manifest: dict[str, Any] = json.load(handle) if handle else {}
-    except (KeyError, ValueError):
+    except (KeyError, ValueError, OSError, tarfile.TarError):
         raise DomainError("不是政务诚信平台的备份：缺少或无法读取清单") from None
+    if not isinstance(manifest, dict):
+        raise DomainError("不是政务诚信平台的备份：清单格式无效")
     if manifest.get("format") != FORMAT:
         raise DomainError(f"备份格式版本不符：{manifest.get('format')}")
+    parts = manifest.get("parts")
+    # The manifest is not signed: its shape is checked here so a hostile one is a refusal,
+    # not a KeyError half-way through.
+    if (
+        not isinstance(manifest.get("engine"), str)
+        or manifest.get("database") not in DATABASE_PARTS
+        or not isinstance(parts, dict)
+        or manifest["database"] not in parts
+        or KEYS not in parts
+        or not all(
+            isinstance(entry, dict) and isinstance(entry.get("sha256"), str)
+            for entry in parts.values()
+        )
+    ):
+        raise DomainError("不是政务诚信平台的备份：清单格式无效")
     return manifest
+
+
+def _allowed_name(name: str) -> bool:
+    """The database, keys.enc, or a file under one of FILE_DIRS, spelt in normal form: no
+    empty, "." or ".." segment (so `files//etc/x` cannot become the absolute /etc/x once the
+    prefix is cut), and nothing else under var/ (files/data.key would plant a data key past the
+    passphrase that guards keys.enc)."""
+    if name in DATABASE_PARTS or name == KEYS:
+        return True
+    segments = name.split("/")
+    return (
+        len(segments) >= 3
+        and segments[0] == "files"
+        and segments[1] in FILE_DIRS
+        and all(s not in ("", ".", "..") for s in segments)
+        and "\\" not in name
+        and "\x00" not in name
+    )
 
 
 def _member(tar: tarfile.TarFile, name: str) -> IO[bytes]:
@@ -194,8 +233,7 @@ def _verify(tar: tarfile.TarFile, manifest: dict[str, Any]) -> None:
     if unlisted:
         raise DomainError(f"备份中有清单未列出的内容：{sorted(unlisted)[0]}")
     for name, expected in manifest["parts"].items():
-        path = PurePosixPath(name)
-        if path.is_absolute() or ".." in path.parts:
+        if not _allowed_name(name):
             raise DomainError(f"备份中的路径无效：{name}")
         member = members.get(name)
         if member is None or not member.isfile():
@@ -203,6 +241,12 @@ def _verify(tar: tarfile.TarFile, manifest: dict[str, Any]) -> None:
         handle = tar.extractfile(member)
         if handle is None or _sha256(handle) != expected["sha256"]:
             raise DomainError(f"备份已损坏：{name} 的 SHA-256 与清单不符")
+
+
+def _key_name(name: str) -> bool:
+    """A key file restored straight into var/: a plain name of the kind backup_create takes."""
+    plain = bool(name) and "/" not in name and "\\" not in name and not name.startswith(".")
+    return plain and any(fnmatch.fnmatchcase(name, pattern) for pattern in KEY_PATTERNS)
 
 
 def _require_empty_database() -> None:
@@ -264,9 +308,12 @@ def backup_restore(*, source: Path, passphrase: str) -> dict[str, Any]:
         manifest = _manifest(tar)
         if manifest["engine"] != engine():
             raise DomainError(f"备份来自 {manifest['engine']} 数据库，本机使用 {engine()}")
-        _verify(tar, manifest)
+        try:
+            _verify(tar, manifest)
+        except (OSError, tarfile.TarError) as exc:  # cut short: a member runs past the end
+            raise DomainError(f"备份文件已损坏或不完整：{exc}") from None
         keys = open_sealed(_member(tar, KEYS).read(), passphrase)
-        if any("/" in name or name.startswith(".") for name in keys):
+        if not all(_key_name(name) for name in keys):
             raise DomainError("备份中的密钥文件名无效")
         _require_empty_database()
         _restore_database(tar, manifest["database"])

@@ -32,6 +32,7 @@ from govtrust.core import protect
 from govtrust.core.audit import audit_append
 from govtrust.core.errors import DomainError
 from govtrust.core.keys import load_or_create_secret
+from govtrust.core.rotation_lock import one_rotation_at_a_time
 
 # Every column that holds protect.encrypt() output (a test checks no *_cipher column is missing).
 ENCRYPTED_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -181,6 +182,12 @@ def data_key_rotate(
         )
     if batch < 1:
         raise DomainError("每批行数至少为 1")
+    with one_rotation_at_a_time("data"):  # see rotation_lock.py
+        return _rotate(actor, batch, grace, progress)
+
+
+def _rotate(actor: str, batch: int, grace: float, progress: Progress) -> DataRotationReport:
+    protect.forget()  # the files as they are now that this run holds the lock
     ring = protect.keyring()
     resumed = ring.previous is not None and ring.previous.kid != ring.writing.kid
     if resumed:

@@ -18,15 +18,21 @@ from django.db import transaction
 from govtrust.core import signing
 from govtrust.core.audit import audit_append
 from govtrust.core.errors import DomainError
+from govtrust.core.rotation_lock import one_rotation_at_a_time
 
 ROTATABLE = ("exchange",)
 
 
-@transaction.atomic
 def signing_key_rotate(*, name: str, actor: str = "cli") -> str:
     """Retire the current key `name`, create a new one, audit it; return the new public PEM."""
     if name not in ROTATABLE:
         raise DomainError(f"暂不支持用此方式轮换：{name}（data、log 密钥各有专门的轮换）")
+    with one_rotation_at_a_time(name):  # two runs would rename the same key file
+        return _rotate(name, actor)
+
+
+@transaction.atomic
+def _rotate(name: str, actor: str) -> str:
     path = signing._key_path(name)
     old_id = signing.key_id(signing.private_key(name).public_key())  # creates one if missing
     stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")

@@ -26,6 +26,7 @@ from django.db import transaction
 from govtrust.core import signing
 from govtrust.core.audit import audit_append
 from govtrust.core.errors import DomainError
+from govtrust.core.rotation_lock import one_rotation_at_a_time
 from govtrust.ledger import services as ledger
 from govtrust.ledger.models import EventKind, Leaf
 
@@ -216,6 +217,11 @@ def log_key_rotate(*, actor: str = "cli") -> Handover:
     """Hand the log over to a new key (see the module text); returns the handover."""
     if os.environ.get("GOVTRUST_LEDGER_KEY"):
         raise DomainError("日志签名密钥由环境变量 GOVTRUST_LEDGER_KEY 指定，不能在此轮换")
+    with one_rotation_at_a_time("log"):  # two runs would rename the same key files
+        return _rotate(actor)
+
+
+def _rotate(actor: str) -> Handover:
     signing.private_key(ledger.LEDGER_KEY)  # created if the log never signed yet
     _repair()
     path = signing._key_path(ledger.LEDGER_KEY)
