@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from govtrust.core.four_eyes import decision_transitions
 from govtrust.directory.models import Role
 from govtrust.records.models import Record
 from govtrust.records.workflow import Transition
@@ -146,26 +147,12 @@ class RedactionChange(models.Model):
         return f"遮蔽规则变更 {self.pk}"
 
 
-REDACTION_TRANSITIONS: dict[str, Transition] = {
-    t.name: t
-    for t in (
-        Transition(
-            "approve",
-            "审核通过",
-            frozenset({RedactionChangeState.PENDING}),
-            RedactionChangeState.APPROVED,
-            frozenset({Role.CREDIT_OFFICE}),
-        ),
-        Transition(
-            "reject",
-            "驳回",
-            frozenset({RedactionChangeState.PENDING}),
-            RedactionChangeState.REJECTED,
-            frozenset({Role.CREDIT_OFFICE}),
-            needs_reason=True,
-        ),
-    )
-}
+REDACTION_TRANSITIONS: dict[str, Transition] = decision_transitions(
+    pending=RedactionChangeState.PENDING,
+    approved=RedactionChangeState.APPROVED,
+    rejected=RedactionChangeState.REJECTED,
+    roles=frozenset({Role.CREDIT_OFFICE}),
+)
 
 
 class RuleVersionState(models.TextChoices):
@@ -227,26 +214,12 @@ class PublicationRuleVersion(models.Model):
         return f"province-{self.pk}"
 
 
-RULE_VERSION_TRANSITIONS: dict[str, Transition] = {
-    t.name: t
-    for t in (
-        Transition(
-            "approve",
-            "审核通过",
-            frozenset({RuleVersionState.PENDING}),
-            RuleVersionState.APPROVED,
-            frozenset({Role.CREDIT_OFFICE}),
-        ),
-        Transition(
-            "reject",
-            "驳回",
-            frozenset({RuleVersionState.PENDING}),
-            RuleVersionState.REJECTED,
-            frozenset({Role.CREDIT_OFFICE}),
-            needs_reason=True,
-        ),
-    )
-}
+RULE_VERSION_TRANSITIONS: dict[str, Transition] = decision_transitions(
+    pending=RuleVersionState.PENDING,
+    approved=RuleVersionState.APPROVED,
+    rejected=RuleVersionState.REJECTED,
+    roles=frozenset({Role.CREDIT_OFFICE}),
+)
 
 
 class PublicDataVersion(models.Model):

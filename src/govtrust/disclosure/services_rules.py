@@ -20,11 +20,11 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 
+from govtrust.core import four_eyes
 from govtrust.core.audit import audit_append
-from govtrust.core.errors import Conflict, DomainError, Forbidden, NotFound
+from govtrust.core.errors import Conflict, DomainError, Forbidden
 from govtrust.core.text import plain
 from govtrust.directory import policy
 from govtrust.directory.models import User
@@ -253,6 +253,15 @@ def redaction_change_propose(*, actor: User, rules: list[RuleSpec], note: str) -
     return change
 
 
+REDACTION_PROPOSALS = four_eyes.Proposals(
+    model=RedactionChange,
+    table=REDACTION_TRANSITIONS,
+    noun="遮蔽规则变更",
+    this="该变更",
+    own="变更",
+)
+
+
 def _decide(
     *,
     change: RedactionChange,
@@ -262,38 +271,17 @@ def _decide(
     reason: str = "",
     guard: Callable[[RedactionChange], None] = lambda _c: None,
 ) -> tuple[RedactionChange, dict[str, Any]]:
-    """Take one declared transition, exactly once: the UPDATE names the state and version that
-    were read, so of two members deciding at the same moment one wins and the other gets a
-    Conflict. Returns the change as decided and the fields as they were before."""
-    transition = REDACTION_TRANSITIONS[name]
-    if actor.role not in transition.roles:
-        raise Forbidden(f"只有省信用办可以{transition.label}遮蔽规则变更")
-    _require_editor(actor, transition.label)
-    current = RedactionChange.objects.filter(pk=change.pk).first()
-    if current is None:
-        raise NotFound()
-    if current.state not in transition.sources:
-        raise Conflict(f"该变更当前状态为“{current.get_state_display()}”，不能{transition.label}")
-    if version != current.version:
-        raise Conflict("该变更已被他人处理，请刷新后重试")
-    reason = plain(reason).strip()[:200]
-    if transition.needs_reason and not reason:
-        raise DomainError(f"请填写{transition.label}理由", errors=[("reason", "必填")])
-    guard(current)
-    before = {"state": current.state, "version": current.version}
-    updated = RedactionChange.objects.filter(
-        pk=current.pk, state=current.state, version=current.version
-    ).update(
-        state=transition.target,
-        version=F("version") + 1,
-        decided_by=actor,
-        decided_at=timezone.now(),
+    """One four-eyes decision (core/four_eyes.py); only members who may edit the rules decide."""
+    _require_editor(actor, REDACTION_TRANSITIONS[name].label)
+    return four_eyes.decide(
+        REDACTION_PROPOSALS,
+        pk=change.pk,
+        actor=actor,
+        name=name,
+        version=version,
         reason=reason,
+        guard=guard,
     )
-    if updated != 1:
-        raise Conflict("该变更已被他人处理，请刷新后重试")
-    current.refresh_from_db()
-    return current, before
 
 
 def _rules_replace(rules: list[RuleSpec]) -> None:
@@ -318,14 +306,13 @@ def redaction_change_approve(
     """Approve another member's proposal: its rules replace those in force and every published
     view is re-rendered with them (each one that changes is a logged correction)."""
 
-    def four_eyes(current: RedactionChange) -> None:
-        if current.proposed_by_id == actor.pk:
-            raise Forbidden("提出人不能审核自己提出的变更，须由省信用办另一名工作人员审核")
+    def checks(current: RedactionChange) -> None:
+        four_eyes.require_other_member(REDACTION_PROPOSALS, current, actor)
         if _as_json(rules_in_force()) != current.base:
             raise Conflict("提出该变更后现行规则已被改动，请驳回后重新提出")
 
     decided, before = _decide(
-        change=change, actor=actor, name="approve", version=version, guard=four_eyes
+        change=change, actor=actor, name="approve", version=version, guard=checks
     )
     _rules_replace([RuleSpec.of(r) for r in decided.rules])
     decided.corrected = sum(

@@ -18,12 +18,13 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, F, Max, QuerySet
+from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
 
+from govtrust.core import four_eyes
 from govtrust.core.audit import audit_append
 from govtrust.core.clock import today_beijing
-from govtrust.core.errors import Conflict, DomainError, Forbidden, NotFound
+from govtrust.core.errors import Conflict, DomainError
 from govtrust.core.text import plain
 from govtrust.directory import policy
 from govtrust.directory.models import User
@@ -376,6 +377,15 @@ def rule_version_propose(*, actor: User, spec: VersionIn) -> PublicationRuleVers
     return row
 
 
+RULE_VERSION_PROPOSALS = four_eyes.Proposals(
+    model=PublicationRuleVersion,
+    table=RULE_VERSION_TRANSITIONS,
+    noun="公示规则版本",
+    this="该版本",
+    own="规则版本",
+)
+
+
 def _decide(
     *,
     row: PublicationRuleVersion,
@@ -385,35 +395,19 @@ def _decide(
     reason: str = "",
     guard: Callable[[PublicationRuleVersion], None] = lambda _r: None,
 ) -> PublicationRuleVersion:
-    """One declared transition, exactly once (the UPDATE names the state and version read)."""
-    transition = RULE_VERSION_TRANSITIONS[name]
+    """One four-eyes decision (core/four_eyes.py), by a holder of the capability."""
     policy.require(actor, CAPABILITY)
-    if actor.role not in transition.roles:
-        raise Forbidden(f"只有省信用办可以{transition.label}公示规则版本")
-    current = PublicationRuleVersion.objects.filter(pk=row.pk).first()
-    if current is None:
-        raise NotFound()
-    if current.state not in transition.sources:
-        raise Conflict(f"该版本当前状态为“{current.get_state_display()}”，不能{transition.label}")
-    if version != current.version:
-        raise Conflict("该版本已被他人处理，请刷新后重试")
-    reason = plain(reason).strip()[:200]
-    if transition.needs_reason and not reason:
-        raise DomainError(f"请填写{transition.label}理由", errors=[("reason", "必填")])
-    guard(current)
-    updated = PublicationRuleVersion.objects.filter(
-        pk=current.pk, state=current.state, version=current.version
-    ).update(
-        state=transition.target,
-        version=F("version") + 1,
-        decided_by=actor,
-        decided_at=timezone.now(),
+    decided: PublicationRuleVersion
+    decided, _before = four_eyes.decide(
+        RULE_VERSION_PROPOSALS,
+        pk=row.pk,
+        actor=actor,
+        name=name,
+        version=version,
         reason=reason,
+        guard=guard,
     )
-    if updated != 1:
-        raise Conflict("该版本已被他人处理，请刷新后重试")
-    current.refresh_from_db()
-    return current
+    return decided
 
 
 def _due_today(row: PublicationRuleVersion, today: datetime.date) -> int:
@@ -441,15 +435,14 @@ def rule_version_approve(
     other versions and the date may have moved since it was entered)."""
     today = today_beijing()
 
-    def four_eyes(current: PublicationRuleVersion) -> None:
-        if current.proposed_by_id == actor.pk:
-            raise Forbidden("提出人不能审核自己提出的规则版本，须由省信用办另一名工作人员审核")
+    def checks(current: PublicationRuleVersion) -> None:
+        four_eyes.require_other_member(RULE_VERSION_PROPOSALS, current, actor)
         try:
             checked(_spec_of(current), today=today, exclude=current.pk)
         except DomainError as exc:
             raise Conflict(f"该版本已不符合要求：{exc.detail}。请驳回后重新提出") from exc
 
-    decided = _decide(row=row, actor=actor, name="approve", version=version, guard=four_eyes)
+    decided = _decide(row=row, actor=actor, name="approve", version=version, guard=checks)
     forget()
     transaction.on_commit(forget)
     marked = _due_today(decided, today)
