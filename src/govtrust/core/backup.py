@@ -2,6 +2,8 @@
 
 The archive is a tar file:
 - manifest.json: format, time, database engine, and the SHA-256 and size of every other member;
+- manifest.sig: HMAC-SHA256 of manifest.json's bytes under a key derived from the backup
+  passphrase (backup_crypto.py), so nobody without the passphrase can list a member of their own;
 - database.sqlite3 (SQLite's online backup API: a consistent copy while the platform writes) or
   database.pgdump (`pg_dump -Fc`, one snapshot transaction);
 - keys.enc: the secrets under var/ (Django's key, the data key for citizen IDs, the Ed25519 signing
@@ -10,8 +12,8 @@ The archive is a tar file:
 The database is copied first: a file written after it is harmless extra, and files are only ever
 added under random names, so every row the copy holds finds its file.
 
-Restore checks every member against the manifest and the passphrase before it writes anything,
-and refuses a database that already has tables.
+Restore checks the manifest's signature, then every member against the manifest, before it writes
+anything, and refuses a database that already has tables.
 """
 
 from __future__ import annotations
@@ -35,13 +37,22 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from govtrust.core.audit import audit_append
-from govtrust.core.backup_crypto import check_passphrase, open_sealed, seal
+from govtrust.core.backup_crypto import (
+    MAX_SIGNATURE,
+    check_passphrase,
+    open_sealed,
+    seal,
+    sign_manifest,
+    verify_manifest,
+)
 from govtrust.core.errors import DomainError
 
-FORMAT = 1
+FORMAT = 2  # 2: the manifest is signed (format 1 archives had no signature and are refused)
 FILE_DIRS = ("uploads", "evidence", "documents")
 KEY_PATTERNS = ("*.key", "*-ed25519.pem")
 MANIFEST = "manifest.json"
+SIGNATURE = "manifest.sig"
+MAX_MANIFEST = 64 << 20  # bytes; ~150 per listed file
 KEYS = "keys.enc"
 DATABASE_PARTS = ("database.sqlite3", "database.pgdump")
 _BLOCK = 1 << 20
@@ -147,13 +158,15 @@ def backup_create(*, destination: Path, passphrase: str, actor: str = "cli") -> 
             "parts": listed,
         }
         body = json.dumps(manifest, ensure_ascii=False, indent=1).encode()
+        signature = sign_manifest(body, passphrase)
         # Written in this run's own folder (same file system, so the rename is atomic): two
         # backups given the same one-second name must not write into one partial file.
         partial = work / "archive.tar.tmp"
         with tarfile.open(partial, "w") as tar:
-            info = tarfile.TarInfo(MANIFEST)
-            info.size, info.mtime, info.mode = len(body), int(timezone.now().timestamp()), 0o600
-            tar.addfile(info, io.BytesIO(body))
+            for name, data in ((MANIFEST, body), (SIGNATURE, signature)):
+                info = tarfile.TarInfo(name)
+                info.size, info.mtime, info.mode = len(data), int(timezone.now().timestamp()), 0o600
+                tar.addfile(info, io.BytesIO(data))
             for name, path in parts:
                 tar.add(str(path), arcname=name, recursive=False)
         os.chmod(partial, 0o600)
@@ -173,19 +186,40 @@ def backup_create(*, destination: Path, passphrase: str, actor: str = "cli") -> 
     return BackupReport(destination, len(parts), size, engine())
 
 
-def _manifest(tar: tarfile.TarFile) -> dict[str, Any]:
+def _small_member(tar: tarfile.TarFile, name: str, limit: int) -> bytes:
+    """A member read whole, only when its declared size is at most `limit`."""
+    member = tar.getmember(name)
+    if not member.isfile() or member.issparse() or member.size > limit:
+        raise DomainError(f"不是政务诚信平台的备份：{name} 无效或过大")
+    handle = tar.extractfile(member)
+    data = handle.read(limit + 1) if handle else b""
+    if len(data) != member.size:
+        raise DomainError(f"备份文件已损坏或不完整：{name}")
+    return data
+
+
+def _manifest(tar: tarfile.TarFile, passphrase: str) -> dict[str, Any]:
+    """The manifest, once its signature shows it was written with this passphrase."""
     try:
-        handle = tar.extractfile(MANIFEST)
-        manifest: dict[str, Any] = json.load(handle) if handle else {}
-    except (KeyError, ValueError, OSError, tarfile.TarError):
+        body = _small_member(tar, MANIFEST, MAX_MANIFEST)
+    except (KeyError, OSError, tarfile.TarError):
         raise DomainError("不是政务诚信平台的备份：缺少或无法读取清单") from None
+    try:
+        signature = _small_member(tar, SIGNATURE, MAX_SIGNATURE)
+    except (KeyError, OSError, tarfile.TarError):
+        raise DomainError("备份清单没有签名（或为旧格式的备份）：拒绝恢复") from None
+    verify_manifest(body, signature, passphrase)
+    try:
+        manifest: dict[str, Any] = json.loads(body)
+    except ValueError:
+        raise DomainError("不是政务诚信平台的备份：无法读取清单") from None
     if not isinstance(manifest, dict):
         raise DomainError("不是政务诚信平台的备份：清单格式无效")
     if manifest.get("format") != FORMAT:
         raise DomainError(f"备份格式版本不符：{manifest.get('format')}")
     parts = manifest.get("parts")
-    # The manifest is not signed: its shape is checked here so a hostile one is a refusal,
-    # not a KeyError half-way through.
+    # Signed, but by whoever holds the passphrase: its shape is still checked, so a bad one is a
+    # refusal, not a KeyError half-way through.
     if (
         not isinstance(manifest.get("engine"), str)
         or manifest.get("database") not in DATABASE_PARTS
@@ -193,7 +227,10 @@ def _manifest(tar: tarfile.TarFile) -> dict[str, Any]:
         or manifest["database"] not in parts
         or KEYS not in parts
         or not all(
-            isinstance(entry, dict) and isinstance(entry.get("sha256"), str)
+            isinstance(entry, dict)
+            and isinstance(entry.get("sha256"), str)
+            and isinstance(entry.get("size"), int)
+            and entry["size"] >= 0
             for entry in parts.values()
         )
     ):
@@ -229,7 +266,7 @@ def _member(tar: tarfile.TarFile, name: str) -> IO[bytes]:
 def _verify(tar: tarfile.TarFile, manifest: dict[str, Any]) -> None:
     """Every member listed with the right hash, nothing unlisted, no path leaving var/."""
     members = {m.name: m for m in tar.getmembers()}
-    unlisted = set(members) - set(manifest["parts"]) - {MANIFEST}
+    unlisted = set(members) - set(manifest["parts"]) - {MANIFEST, SIGNATURE}
     if unlisted:
         raise DomainError(f"备份中有清单未列出的内容：{sorted(unlisted)[0]}")
     for name, expected in manifest["parts"].items():
@@ -305,7 +342,7 @@ def backup_restore(*, source: Path, passphrase: str) -> dict[str, Any]:
     except (OSError, tarfile.TarError) as exc:
         raise DomainError(f"无法读取备份文件：{exc}") from None
     with tar:
-        manifest = _manifest(tar)
+        manifest = _manifest(tar, passphrase)
         if manifest["engine"] != engine():
             raise DomainError(f"备份来自 {manifest['engine']} 数据库，本机使用 {engine()}")
         try:
