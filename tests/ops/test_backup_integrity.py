@@ -118,3 +118,79 @@ def test_the_signed_archive_names_its_signature_and_verifies(good: Path) -> None
         assert tar.getnames()[:2] == ["manifest.json", "manifest.sig"]
         manifest = json.load(tar.extractfile("manifest.json"))  # type: ignore[arg-type]
     assert manifest["format"] == backup.FORMAT == 2
+
+
+def test_a_member_larger_than_its_declared_size_is_refused_before_it_is_read(
+    good: Path, tmp_path: Path, var: Path
+) -> None:
+    """Given a signed manifest declaring a file of 10 bytes and a tar member of that name holding
+    8 MB, when it is restored, then it is refused on the size alone: the member is never hashed
+    or copied past what the manifest allows."""
+    members = _members(good)
+    manifest = json.loads(members["manifest.json"])
+    small = b"0123456789"
+    manifest["parts"]["files/uploads/big.bin"] = {
+        "sha256": hashlib.sha256(small).hexdigest(),
+        "size": len(small),
+    }
+    members["manifest.json"] = json.dumps(manifest).encode()
+    members["manifest.sig"] = sign_manifest(members["manifest.json"], PASSPHRASE)
+    members["files/uploads/big.bin"] = bytes(8 << 20)
+    read: list[int] = []
+    real_sha = backup._sha256
+
+    def counting(stream: object) -> str:
+        read.append(1)
+        return real_sha(stream)  # type: ignore[arg-type]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(backup, "_sha256", counting)
+        _refused(_write(tmp_path / "bigger.tar", members), var, "大小与清单不符")
+    assert len(read) < len(manifest["parts"])  # stopped at the oversized member
+
+
+def test_declared_sizes_beyond_the_archive_are_refused(
+    good: Path, tmp_path: Path, var: Path
+) -> None:
+    """A manifest declaring more bytes in all than the archive holds (a bomb's promise) is
+    refused before any member is read."""
+    members = _members(good)
+    manifest = json.loads(members["manifest.json"])
+    manifest["parts"]["files/uploads/huge.bin"] = {"sha256": "0" * 64, "size": 1 << 40}
+    members["manifest.json"] = json.dumps(manifest).encode()
+    members["manifest.sig"] = sign_manifest(members["manifest.json"], PASSPHRASE)
+    _refused(_write(tmp_path / "promise.tar", members), var, "超过备份文件本身")
+
+
+def test_a_compressed_archive_is_not_inflated(good: Path, tmp_path: Path, var: Path) -> None:
+    """backup_create writes a plain tar; a gzip-compressed one (a compression bomb's carrier) is
+    refused as unreadable instead of being inflated."""
+    bomb = tmp_path / "good.tar.gz"
+    bomb.write_bytes(gzip.compress(good.read_bytes()))
+    _refused(bomb, var, "未压缩 tar")
+
+
+def test_restore_streams_files_in_blocks(
+    good: Path, tmp_path: Path, var: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The copy of a member reads at most one block at a time and stops past the declared size:
+    given a member stream longer than its declared size, _copy refuses and leaves at most the
+    declared bytes on disk."""
+    reads: list[int] = []
+
+    class Stream:
+        def __init__(self) -> None:
+            self.left = 5 << 20
+
+        def read(self, size: int = -1) -> bytes:
+            reads.append(size)
+            n = min(self.left, size)
+            self.left -= n
+            return bytes(n)
+
+    monkeypatch.setattr(backup, "_member", lambda _tar, _name: Stream())
+    target = var / "uploads" / "x.bin"
+    with pytest.raises(DomainError, match="超过清单声明的大小"):
+        backup._copy(None, "files/uploads/x.bin", 2 << 20, target)  # type: ignore[arg-type]
+    assert reads and all(0 < size <= backup._BLOCK for size in reads)
+    assert target.stat().st_size <= 2 << 20

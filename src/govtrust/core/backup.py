@@ -24,6 +24,7 @@ import hashlib
 import io
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import tarfile
@@ -53,6 +54,7 @@ KEY_PATTERNS = ("*.key", "*-ed25519.pem")
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.sig"
 MAX_MANIFEST = 64 << 20  # bytes; ~150 per listed file
+MAX_KEYS = 4 << 20  # bytes of keys.enc, which is decrypted in memory (it is a few KB)
 KEYS = "keys.enc"
 DATABASE_PARTS = ("database.sqlite3", "database.pgdump")
 _BLOCK = 1 << 20
@@ -263,18 +265,30 @@ def _member(tar: tarfile.TarFile, name: str) -> IO[bytes]:
     return handle
 
 
-def _verify(tar: tarfile.TarFile, manifest: dict[str, Any]) -> None:
-    """Every member listed with the right hash, nothing unlisted, no path leaving var/."""
+def _verify(tar: tarfile.TarFile, manifest: dict[str, Any], archive_size: int) -> None:
+    """Every member listed with its declared size and the right hash, nothing unlisted, no path
+    leaving var/, and all of it no larger than the archive itself (an uncompressed tar holds its
+    members' bytes, so nothing can expand on the way out) nor than the free space under var/."""
     members = {m.name: m for m in tar.getmembers()}
     unlisted = set(members) - set(manifest["parts"]) - {MANIFEST, SIGNATURE}
     if unlisted:
         raise DomainError(f"备份中有清单未列出的内容：{sorted(unlisted)[0]}")
+    total = sum(int(entry["size"]) for entry in manifest["parts"].values())
+    if total > archive_size:
+        raise DomainError("备份清单声明的大小超过备份文件本身：拒绝恢复")
+    _var().mkdir(parents=True, exist_ok=True)
+    if total > shutil.disk_usage(_var()).free:
+        raise DomainError(f"磁盘空间不足：恢复需要 {total / 1048576:.1f} MB")
     for name, expected in manifest["parts"].items():
         if not _allowed_name(name):
             raise DomainError(f"备份中的路径无效：{name}")
         member = members.get(name)
         if member is None or not member.isfile():
             raise DomainError(f"备份不完整：缺少 {name}")
+        if member.issparse() or member.size != expected["size"]:
+            raise DomainError(f"备份已损坏：{name} 的大小与清单不符")
+        if name == KEYS and member.size > MAX_KEYS:
+            raise DomainError("备份中的密钥部分过大")
         handle = tar.extractfile(member)
         if handle is None or _sha256(handle) != expected["sha256"]:
             raise DomainError(f"备份已损坏：{name} 的 SHA-256 与清单不符")
@@ -307,13 +321,25 @@ def _require_empty_database() -> None:
         )
 
 
-def _restore_database(tar: tarfile.TarFile, name: str) -> None:
+def _copy(tar: tarfile.TarFile, name: str, size: int, target: Path) -> None:
+    """A member streamed to `target` (mode 0600) block by block, refused past `size` bytes (the
+    manifest's): never more than one block in memory, never more on disk than declared."""
+    handle = _member(tar, name)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    written = 0
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as out:
+        while block := handle.read(_BLOCK):
+            written += len(block)
+            if written > size:
+                raise DomainError(f"备份已损坏：{name} 超过清单声明的大小")
+            out.write(block)
+
+
+def _restore_database(tar: tarfile.TarFile, name: str, size: int) -> None:
     with tempfile.TemporaryDirectory(dir=_var(), prefix=".govtrust-restore-") as tmp:
         dump = Path(tmp) / "database"
-        handle = _member(tar, name)
-        with dump.open("wb") as out:
-            while block := handle.read(_BLOCK):
-                out.write(block)
+        _copy(tar, name, size, dump)
         if engine() == "sqlite3":
             source = sqlite3.connect(str(dump))
             target = sqlite3.connect(str(settings.DATABASES["default"]["NAME"]))
@@ -338,28 +364,33 @@ def _write_private(path: Path, data: bytes) -> None:
 def backup_restore(*, source: Path, passphrase: str) -> dict[str, Any]:
     """Restore the archive onto this (empty) installation; returns the manifest."""
     try:
-        tar = tarfile.open(source, "r")
+        # "r:": an uncompressed tar only, as backup_create writes; a compressed one (a gzip bomb)
+        # is refused instead of being inflated.
+        tar = tarfile.open(source, "r:")
+        archive_size = source.stat().st_size
     except (OSError, tarfile.TarError) as exc:
-        raise DomainError(f"无法读取备份文件：{exc}") from None
+        raise DomainError(
+            f"无法读取备份文件（须为 govtrust backup 写出的未压缩 tar）：{exc}"
+        ) from None
     with tar:
         manifest = _manifest(tar, passphrase)
         if manifest["engine"] != engine():
             raise DomainError(f"备份来自 {manifest['engine']} 数据库，本机使用 {engine()}")
         try:
-            _verify(tar, manifest)
+            _verify(tar, manifest, archive_size)
         except (OSError, tarfile.TarError) as exc:  # cut short: a member runs past the end
             raise DomainError(f"备份文件已损坏或不完整：{exc}") from None
-        keys = open_sealed(_member(tar, KEYS).read(), passphrase)
+        keys = open_sealed(_member(tar, KEYS).read(MAX_KEYS + 1), passphrase)
         if not all(_key_name(name) for name in keys):
             raise DomainError("备份中的密钥文件名无效")
         _require_empty_database()
-        _restore_database(tar, manifest["database"])
+        parts = manifest["parts"]
+        _restore_database(tar, manifest["database"], parts[manifest["database"]]["size"])
         for name, data in keys.items():
             _write_private(_var() / name, data)
-        for name in manifest["parts"]:
+        for name, entry in parts.items():
             if name.startswith("files/"):
-                data = _member(tar, name).read()
-                _write_private(_var() / name.removeprefix("files/"), data)
+                _copy(tar, name, entry["size"], _var() / name.removeprefix("files/"))
     audit_append(
         actor="cli",
         action="backup.restore",
