@@ -23,6 +23,7 @@ import fnmatch
 import hashlib
 import io
 import json
+import logging
 import os
 import shutil
 import sqlite3
@@ -46,7 +47,10 @@ from govtrust.core.backup_crypto import (
     sign_manifest,
     verify_manifest,
 )
+from govtrust.core.backup_lock import one_backup_at_a_time
 from govtrust.core.errors import DomainError
+
+log = logging.getLogger("govtrust.backup")
 
 FORMAT = 2  # 2: the manifest is signed (format 1 archives had no signature and are refused)
 FILE_DIRS = ("uploads", "evidence", "documents")
@@ -138,9 +142,21 @@ def _data_files() -> list[tuple[str, Path]]:
     return found
 
 
+class BackupBusy(DomainError):
+    """Another backup of this installation is running (core/backup_lock.py)."""
+
+
 def backup_create(*, destination: Path, passphrase: str, actor: str = "cli") -> BackupReport:
-    """Write the archive to `destination` (via a partial file renamed at the end)."""
+    """Write the archive to `destination` (via a partial file renamed at the end), holding the
+    installation's backup lock throughout; refused at once while another backup holds it."""
     check_passphrase(passphrase)
+    with one_backup_at_a_time() as held:
+        if not held:
+            raise BackupBusy("另一个备份正在进行，请等它结束后再备份")
+        return _backup_create(destination, passphrase, actor)
+
+
+def _backup_create(destination: Path, passphrase: str, actor: str) -> BackupReport:
     destination.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=destination.parent, prefix=".govtrust-backup-") as tmp:
         work = Path(tmp)
@@ -401,8 +417,9 @@ def backup_restore(*, source: Path, passphrase: str) -> dict[str, Any]:
     return manifest
 
 
-def backup_scheduled_run() -> BackupReport:
-    """The worker's backup into GOVTRUST_BACKUP_DIR, then the folder pruned by retention."""
+def backup_scheduled_run() -> BackupReport | None:
+    """The worker's backup into GOVTRUST_BACKUP_DIR, then the folder pruned by retention; None,
+    with a log line, when another backup is still running (it is skipped, not queued again)."""
     from govtrust.core.backup_files import archive_name, prune
 
     passphrase = os.environ.get("GOVTRUST_BACKUP_PASSPHRASE", "")
@@ -410,9 +427,13 @@ def backup_scheduled_run() -> BackupReport:
         raise DomainError("定时备份需要环境变量 GOVTRUST_BACKUP_PASSPHRASE")
     folder = Path(settings.GOVTRUST_BACKUP_DIR)
     now = datetime.datetime.now(datetime.UTC)
-    report = backup_create(
-        destination=folder / archive_name(now), passphrase=passphrase, actor="worker"
-    )
+    try:
+        report = backup_create(
+            destination=folder / archive_name(now), passphrase=passphrase, actor="worker"
+        )
+    except BackupBusy:
+        log.info("scheduled backup skipped: another backup of this installation is running")
+        return None
     prune(folder, settings.GOVTRUST_BACKUP_KEEP_DAILY, settings.GOVTRUST_BACKUP_KEEP_WEEKLY)
     return report
 

@@ -64,8 +64,12 @@ def _backup_if_due() -> None:
     """Queue a backup when the newest archive in the folder is older than the interval, so a
     restarted worker neither skips nor repeats one."""
     from govtrust.core.backup_files import last_backup
+    from govtrust.core.backup_lock import backup_running
     from govtrust.core.tasks import backup_scheduled
 
+    if backup_running():
+        log.info("backup not queued: a backup of this installation is still running")
+        return
     last = last_backup()
     interval = int(settings.GOVTRUST_BACKUP_INTERVAL)
     if last is None or (timezone.now() - last.taken_at).total_seconds() >= interval:
