@@ -113,3 +113,39 @@ def test_a_restarted_worker_does_not_run_the_slot_again_and_a_failing_claim_is_r
     monkeypatch.setattr(schedule, "claim", real_claim)
     scheduler.tick(jobs, BASE + 10)
     assert len(ran) == 2
+
+
+def _failing_enqueue_is_retried() -> None:
+    calls: list[str] = []
+
+    def enqueue() -> None:
+        calls.append("try")
+        if len(calls) == 1:
+            raise ConnectionError("queue away")
+
+    jobs = [scheduler.Job("daily", HOUR, enqueue)]
+    scheduler.tick(jobs, BASE)  # claimed, enqueue raises: the claim is given back
+    assert calls == ["try"] and jobs[0].slot is None
+    scheduler.tick(jobs, BASE + 10)  # the same slot, claimed again and run
+    assert calls == ["try", "try"]
+    scheduler.tick(jobs, BASE + 20)  # done for this slot
+    other = [scheduler.Job("daily", HOUR, enqueue)]  # another host in the same slot
+    scheduler.tick(other, BASE + 30)
+    assert calls == ["try", "try"]
+
+
+@pytest.mark.django_db
+def test_a_slot_whose_enqueue_fails_is_not_lost_with_database_claims() -> None:
+    """Given the daily job claimed for this hour, when its enqueue raises (queue away), then the
+    claim is released and the next beat claims and runs it; afterwards neither this host nor
+    another runs the hour again."""
+    _failing_enqueue_is_retried()
+    assert ScheduledRun.objects.filter(job="daily").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_slot_whose_enqueue_fails_is_not_lost_with_redis_claims(redis_url: str) -> None:
+    redis_cache = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache"}}
+    redis_cache["default"]["LOCATION"] = redis_url
+    with override_settings(CACHES=redis_cache):
+        _failing_enqueue_is_retried()

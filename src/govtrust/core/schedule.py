@@ -7,6 +7,8 @@ claims (job, slot); only the first claim succeeds:
 - otherwise a row with a unique (job, slot) key in the database, which every host shares;
   a concurrent second INSERT waits for the first and then fails on the key.
 A worker restarted within a slot therefore does not run that slot's jobs again either.
+A claim whose job then fails (the queue refused the enqueue) is released, so the slot is not lost:
+the next beat, on this host or another, claims it again.
 """
 
 from __future__ import annotations
@@ -45,3 +47,14 @@ def claim(job: str, slot: int, every: float) -> bool:
         return False
     ScheduledRun.objects.filter(job=job, slot__lt=slot - KEEP_SLOTS).delete()
     return True
+
+
+def release(job: str, slot: int) -> None:
+    """Give back this process's claim of (job, slot) after the job failed to start."""
+    shared = caches["default"]
+    if isinstance(shared, RedisCache):
+        key = KEY.format(job=job, slot=slot)
+        if shared.get(key) == _holder():
+            shared.delete(key)
+        return
+    ScheduledRun.objects.filter(job=job, slot=slot, host=_holder()).delete()

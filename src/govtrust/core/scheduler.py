@@ -100,9 +100,23 @@ def tick(jobs: list[Job], now: float) -> None:
             job.slot = slot  # looked at: claimed here, or run by another host
             log.debug("job %s slot %s %s", job.name, slot, "claimed" if claimed else "taken")
             if claimed:
-                job.run()
+                _run_claimed(job, slot)
         except Exception:  # one failing job must not stop the heartbeat or the others
             log.exception("scheduled job %s failed", job.name)
+
+
+def _run_claimed(job: Job, slot: int) -> None:
+    """Run a job whose slot this host claimed; if it fails (the queue refused an enqueue), give
+    the claim back and look again next beat, so the slot is not lost to a claim that did nothing."""
+    try:
+        job.run()
+    except Exception:
+        job.slot = None
+        try:
+            schedule.release(job.name, slot)
+        except Exception:  # the database away too: the claim stays, said in the log
+            log.exception("claim of job %s slot %s could not be released", job.name, slot)
+        raise
 
 
 def run(stop: threading.Event, jobs: list[Job] | None = None) -> None:
