@@ -19,9 +19,10 @@ SLOTS = 6  # hourly slots raced over
 BEATS = 3  # beats within each slot (a scheduler beats every 10 s)
 
 
-def _race(schedulers: int = 2) -> list[tuple[int, int]]:
-    """`schedulers` instances, each with its own job list, beat together BEATS times in each of
-    SLOTS hours; returns (scheduler, slot) for every run of the job."""
+def _race(schedulers: int = 2, periods: tuple[float, ...] = ()) -> list[tuple[int, int]]:
+    """`schedulers` instances, each with its own job list (configured with periods[i], else an
+    hour), beat together BEATS times in each of SLOTS hours; returns (scheduler, hour slot) for
+    every run of the job."""
     runs: list[tuple[int, int]] = []
     guard = threading.Lock()
     barrier = threading.Barrier(schedulers)
@@ -32,7 +33,8 @@ def _race(schedulers: int = 2) -> list[tuple[int, int]]:
             with guard:
                 runs.append((index, schedule.slot_of(now, HOUR)))
 
-        jobs = [scheduler.Job("daily", HOUR, job)]
+        every = periods[index] if index < len(periods) else HOUR
+        jobs = [scheduler.Job("daily", every, job)]
         try:
             for hour in range(SLOTS):
                 for beat in range(BEATS):
@@ -149,3 +151,20 @@ def test_a_slot_whose_enqueue_fails_is_not_lost_with_redis_claims(redis_url: str
     redis_cache["default"]["LOCATION"] = redis_url
     with override_settings(CACHES=redis_cache):
         _failing_enqueue_is_retried()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_hosts_configured_with_different_intervals_still_run_each_slot_once(
+    audit_triggers_dropped_after: None,
+) -> None:
+    """Given two worker hosts whose GOVTRUST_REMINDER_INTERVAL differ (an hour and a quarter of
+    an hour), the hour-configured one started last (its period is the shared schedule), when
+    both beat together for six hours, then the job runs once per hour in all: both count slots
+    in the stored period, instead of the quarter-hour host claiming slots of its own."""
+    from govtrust.core.models import JobSchedule
+
+    schedule.publish({"daily": HOUR / 4})  # the first host started
+    schedule.publish({"daily": HOUR})  # the second, started last
+    assert JobSchedule.objects.get(job="daily").every == HOUR
+    runs = _race(periods=(HOUR, HOUR / 4))
+    _once_per_slot(runs)

@@ -91,12 +91,14 @@ def default_jobs() -> list[Job]:
 def tick(jobs: list[Job], now: float) -> None:
     """One beat at wall-clock time `now` (seconds since the epoch)."""
     heartbeat.beat()
+    # The periods every host shares (core/schedule.py), not this host's own settings.
+    every = schedule.periods({job.name: job.every for job in jobs})
     for job in jobs:
-        slot = schedule.slot_of(now, job.every)
+        slot = schedule.slot_of(now, every[job.name])
         if job.slot == slot:
             continue
         try:
-            claimed = schedule.claim(job.name, slot, job.every)
+            claimed = schedule.claim(job.name, slot, every[job.name])
             job.slot = slot  # looked at: claimed here, or run by another host
             log.debug("job %s slot %s %s", job.name, slot, "claimed" if claimed else "taken")
             if claimed:
@@ -121,8 +123,12 @@ def _run_claimed(job: Job, slot: int) -> None:
 
 def run(stop: threading.Event, jobs: list[Job] | None = None) -> None:
     jobs = default_jobs() if jobs is None else jobs
+    published = False
     while not stop.is_set():
         try:
+            if not published:  # this worker's periods become everyone's (core/schedule.py)
+                schedule.publish({job.name: job.every for job in jobs})
+                published = True
             tick(jobs, time.time())
         except Exception:  # the cache or database away for a moment: try again next beat
             log.exception("scheduler tick failed")
