@@ -36,6 +36,9 @@ def another_backup_running(var: Path) -> Iterator[None]:
         ) as other:
             other.execute("SELECT pg_advisory_lock(%s)", [backup_lock.PG_LOCK_KEY])
             yield
+            # As the backup's own session does when it ends normally: the server drops a closed
+            # session's locks a moment after the disconnect, not at once.
+            other.execute("SELECT pg_advisory_unlock(%s)", [backup_lock.PG_LOCK_KEY])
         return
     var.mkdir(parents=True, exist_ok=True)
     fd = os.open(var / backup_lock.LOCK_FILE, os.O_WRONLY | os.O_CREAT, 0o600)
