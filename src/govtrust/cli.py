@@ -232,7 +232,14 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from django.core.management import call_command
 
     from govtrust.core import scheduler
+    from govtrust.core.tempclean import clean_stale_temp
 
+    try:
+        clean_stale_temp()  # leftovers of a backup or restore killed mid-run
+    except Exception:  # never keep the worker from starting
+        import logging
+
+        logging.getLogger("govtrust.worker").exception("cleaning leftover temporary files failed")
     stop = scheduler.start()
     try:
         if settings.GOVTRUST_TASKS == "rq":

@@ -1,9 +1,10 @@
 """Attacks on the operations commands: hostile backup archives, /healthz when a check cannot
 run, and two data key rotations at once.
 
-The manifest is not signed, so anyone who can write the archive can add a member and list it
-with its right SHA-256; restore must still write nothing outside the three file folders under
-var/, and must answer a damaged archive with a clear error rather than a traceback."""
+The archives here are signed with the passphrase (an insider who holds it, or an archive the
+passphrase's holder was tricked into signing): restore must still write nothing outside the
+three file folders under var/, and must answer a damaged archive with a clear error rather than
+a traceback."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from django.test import Client
 from govtrust.core import backup, protect
 from govtrust.core import data_key_rotation as rotation
 from govtrust.core.backup import backup_restore
-from govtrust.core.backup_crypto import seal
+from govtrust.core.backup_crypto import seal, sign_manifest
 from govtrust.core.errors import DomainError
 from govtrust.directory.models import User
 from govtrust.ledger import key_chain
@@ -39,10 +40,10 @@ from tests.ops.test_data_key import _records
 def _archive(
     path: Path, parts: dict[str, bytes], manifest: object = None, engine: str = "sqlite3"
 ) -> Path:
-    """A tar with a manifest listing `parts` with their true hashes (as an attacker would)."""
+    """A tar with a manifest listing `parts` with their true hashes, signed with PASSPHRASE."""
     if manifest is None:
         manifest = {
-            "format": 1,
+            "format": 2,
             "created_at": "2026-11-29T00:00:00+00:00",
             "engine": engine,
             "database": "database.pgdump" if engine == "postgresql" else "database.sqlite3",
@@ -52,7 +53,9 @@ def _archive(
             },
         }
     with tarfile.open(path, "w") as tar:
-        for name, data in {"manifest.json": json.dumps(manifest).encode(), **parts}.items():
+        body = json.dumps(manifest).encode()
+        signed = {"manifest.json": body, "manifest.sig": sign_manifest(body, PASSPHRASE)}
+        for name, data in {**signed, **parts}.items():
             info = tarfile.TarInfo(name)
             info.size = len(data)
             tar.addfile(info, io.BytesIO(data))
@@ -101,10 +104,10 @@ def test_restore_writes_nothing_outside_the_file_folders(
 @pytest.mark.parametrize(
     "manifest",
     [
-        {"format": 1},
-        {"format": 1, "engine": "sqlite3", "database": "database.sqlite3", "parts": []},
-        {"format": 1, "engine": "sqlite3", "database": 7, "parts": {"x": "y"}},
-        ["format", 1],
+        {"format": 2},
+        {"format": 2, "engine": "sqlite3", "database": "database.sqlite3", "parts": []},
+        {"format": 2, "engine": "sqlite3", "database": 7, "parts": {"x": "y"}},
+        ["format", 2],
     ],
     ids=["no-parts", "parts-list", "part-not-object", "not-object"],
 )

@@ -22,6 +22,14 @@ from tests.records import sheets
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def client(client: Client, make_user: Callable[..., User]) -> Client:
+    """The system administrator's client: /healthz shows the checks' details to them only
+    (test_healthz_shows_details_only_to_the_system_administrator covers the others)."""
+    client.force_login(make_user("sysops", "sysadmin", "62"))
+    return client
+
+
 @pytest.fixture(autouse=True)
 def no_heartbeat() -> Iterator[None]:
     """The file cache outlives a test: start and end each one with no worker on record."""
@@ -47,7 +55,7 @@ def _daily_job_succeeded(at: datetime.datetime) -> None:
 
 def test_healthz_is_200_when_worker_daily_job_and_disk_are_fine(client: Client) -> None:
     """Given a worker that just beat and a daily job that succeeded an hour ago,
-    when /healthz is asked without signing in,
+    when the system administrator asks /healthz,
     then it answers 200 JSON with every check ok and nothing about people."""
     heartbeat.beat()
     _daily_job_succeeded(timezone.now() - datetime.timedelta(hours=1))
@@ -169,3 +177,30 @@ def test_healthz_answers_head_with_the_status_alone(client: Client) -> None:
         post = client.post("/healthz")
     assert head.status_code == 503 and head.content == b""
     assert post.status_code == 405
+
+
+def test_healthz_shows_details_only_to_the_system_administrator(
+    make_user: Callable[..., User],
+) -> None:
+    """Given a failing disk check, when /healthz is asked anonymously or by a clerk, then the
+    answer holds the status and the failing checks' names only: no vendor, sizes, ages or
+    backup times; the system administrator gets every check's details."""
+    heartbeat.beat()
+    _daily_job_succeeded(timezone.now())
+    with override_settings(GOVTRUST_HEALTH_MIN_FREE_BYTES=1 << 60):
+        anonymous = Client().get("/healthz")
+        clerk = Client()
+        clerk.force_login(make_user("clerk_h", "clerk", "620102", "城关区财政局"))
+        staff = clerk.get("/healthz")
+        admin = Client()
+        admin.force_login(make_user("sys_h", "sysadmin", "62"))
+        detailed = admin.get("/healthz")
+    for response in (anonymous, staff):
+        assert response.status_code == 503
+        assert response.json() == {"status": "fail", "failing": ["disk"]}
+        text = response.content.decode()
+        assert "free_bytes" not in text and "vendor" not in text and "age_seconds" not in text
+    assert detailed.status_code == 503
+    body = detailed.json()
+    assert body["failing"] == ["disk"] and body["checks"]["disk"]["free_bytes"] > 0
+    assert body["checks"]["database"]["vendor"]

@@ -40,14 +40,22 @@ class Body:
         return self.read(size if size and size > 0 else 1 << 16)
 
 
-def _upload(client: Client, body: Body, *, chunked: bool, path: str, **headers: str) -> object:
+def _upload(
+    client: Client,
+    body: Body,
+    *,
+    chunked: bool,
+    path: str,
+    encoding: str = "chunked",
+    **headers: str,
+) -> object:
     extra: dict[str, object] = {
         "CONTENT_TYPE": f"multipart/form-data; boundary={BOUNDARY}",
         "wsgi.input": body,
         **headers,
     }
     if chunked:
-        extra.update({"wsgi.input_terminated": True, "HTTP_TRANSFER_ENCODING": "chunked"})
+        extra.update({"wsgi.input_terminated": True, "HTTP_TRANSFER_ENCODING": encoding})
     else:
         extra["CONTENT_LENGTH"] = str(body.size)
     return client.generic("POST", path, **extra)  # type: ignore[arg-type]
@@ -141,3 +149,38 @@ def test_a_chunked_upload_within_the_limit_reaches_the_api(client: Client, clerk
     )
     assert response.status_code == 400, response.content  # type: ignore[attr-defined]
     assert response.json()["detail"] == "文件内容不是表格或文本，已拒绝"  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("encoding", ["Chunked", "CHUNKED", "gzip, Chunked"])
+def test_a_chunked_body_is_capped_however_the_header_is_spelt(
+    client: Client, clerk: User, tmp_path: Path, encoding: str
+) -> None:
+    """Transfer-Encoding is case-insensitive (RFC 9112): given a 300 MB chunked upload whose header
+    says "Chunked", when it is posted, then reading still stops at the limit with a 413 and
+    nothing is spooled to disk, as for "chunked"."""
+    client.force_login(clerk)
+    body = Body(HUGE)
+    with override_settings(FILE_UPLOAD_TEMP_DIR=str(tmp_path)):
+        response = _upload(client, body, chunked=True, path="/records/imports/", encoding=encoding)
+    assert response.status_code == 413  # type: ignore[attr-defined]
+    assert body.read_bytes <= (21 << 20) + (1 << 16)
+    assert _temp_files(tmp_path) == []
+
+
+def test_a_chunked_json_body_over_the_limit_gets_a_json_413(client: Client, clerk: User) -> None:
+    """A chunked JSON body ("Chunked") over the 5 MB limit for non-uploads is refused too."""
+    auth = f"Bearer {token_create(user=clerk)}"
+    data = b"{" + b" " * (5 << 20) + b"}"
+    response = client.generic(
+        "POST",
+        "/api/v1/records",
+        CONTENT_TYPE="application/json",
+        HTTP_AUTHORIZATION=auth,
+        **{  # type: ignore[arg-type]
+            "wsgi.input": Payload(data),
+            "wsgi.input_terminated": True,
+            "HTTP_TRANSFER_ENCODING": "Chunked",
+        },
+    )
+    assert response.status_code == 413
+    assert response.json()["detail"] == "请求内容过大，上限为 5 MB"

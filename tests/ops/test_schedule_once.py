@@ -19,9 +19,10 @@ SLOTS = 6  # hourly slots raced over
 BEATS = 3  # beats within each slot (a scheduler beats every 10 s)
 
 
-def _race(schedulers: int = 2) -> list[tuple[int, int]]:
-    """`schedulers` instances, each with its own job list, beat together BEATS times in each of
-    SLOTS hours; returns (scheduler, slot) for every run of the job."""
+def _race(schedulers: int = 2, periods: tuple[float, ...] = ()) -> list[tuple[int, int]]:
+    """`schedulers` instances, each with its own job list (configured with periods[i], else an
+    hour), beat together BEATS times in each of SLOTS hours; returns (scheduler, hour slot) for
+    every run of the job."""
     runs: list[tuple[int, int]] = []
     guard = threading.Lock()
     barrier = threading.Barrier(schedulers)
@@ -32,7 +33,8 @@ def _race(schedulers: int = 2) -> list[tuple[int, int]]:
             with guard:
                 runs.append((index, schedule.slot_of(now, HOUR)))
 
-        jobs = [scheduler.Job("daily", HOUR, job)]
+        every = periods[index] if index < len(periods) else HOUR
+        jobs = [scheduler.Job("daily", every, job)]
         try:
             for hour in range(SLOTS):
                 for beat in range(BEATS):
@@ -113,3 +115,56 @@ def test_a_restarted_worker_does_not_run_the_slot_again_and_a_failing_claim_is_r
     monkeypatch.setattr(schedule, "claim", real_claim)
     scheduler.tick(jobs, BASE + 10)
     assert len(ran) == 2
+
+
+def _failing_enqueue_is_retried() -> None:
+    calls: list[str] = []
+
+    def enqueue() -> None:
+        calls.append("try")
+        if len(calls) == 1:
+            raise ConnectionError("queue away")
+
+    jobs = [scheduler.Job("daily", HOUR, enqueue)]
+    scheduler.tick(jobs, BASE)  # claimed, enqueue raises: the claim is given back
+    assert calls == ["try"] and jobs[0].slot is None
+    scheduler.tick(jobs, BASE + 10)  # the same slot, claimed again and run
+    assert calls == ["try", "try"]
+    scheduler.tick(jobs, BASE + 20)  # done for this slot
+    other = [scheduler.Job("daily", HOUR, enqueue)]  # another host in the same slot
+    scheduler.tick(other, BASE + 30)
+    assert calls == ["try", "try"]
+
+
+@pytest.mark.django_db
+def test_a_slot_whose_enqueue_fails_is_not_lost_with_database_claims() -> None:
+    """Given the daily job claimed for this hour, when its enqueue raises (queue away), then the
+    claim is released and the next beat claims and runs it; afterwards neither this host nor
+    another runs the hour again."""
+    _failing_enqueue_is_retried()
+    assert ScheduledRun.objects.filter(job="daily").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_slot_whose_enqueue_fails_is_not_lost_with_redis_claims(redis_url: str) -> None:
+    redis_cache = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache"}}
+    redis_cache["default"]["LOCATION"] = redis_url
+    with override_settings(CACHES=redis_cache):
+        _failing_enqueue_is_retried()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_hosts_configured_with_different_intervals_still_run_each_slot_once(
+    audit_triggers_dropped_after: None,
+) -> None:
+    """Given two worker hosts whose GOVTRUST_REMINDER_INTERVAL differ (an hour and a quarter of
+    an hour), the hour-configured one started last (its period is the shared schedule), when
+    both beat together for six hours, then the job runs once per hour in all: both count slots
+    in the stored period, instead of the quarter-hour host claiming slots of its own."""
+    from govtrust.core.models import JobSchedule
+
+    schedule.publish({"daily": HOUR / 4})  # the first host started
+    schedule.publish({"daily": HOUR})  # the second, started last
+    assert JobSchedule.objects.get(job="daily").every == HOUR
+    runs = _race(periods=(HOUR, HOUR / 4))
+    _once_per_slot(runs)

@@ -107,7 +107,7 @@ def test_serve_alone_processes_an_upload_reports_healthy_and_stops_its_worker(
             return answer if status == 200 else None
 
         health = _until(healthy, "/healthz 200", srv)
-        assert health["checks"]["worker"]["ok"]  # type: ignore[index]
+        assert health == {"status": "ok", "failing": []}  # anonymous: no details
         worker_pid = int(
             srv.python(
                 "from django.core.cache import cache\n"

@@ -362,6 +362,9 @@ GOVTRUST_BACKUP_DIR = os.environ.get("GOVTRUST_BACKUP_DIR", "")
 GOVTRUST_BACKUP_INTERVAL = int(os.environ.get("GOVTRUST_BACKUP_INTERVAL", "86400"))
 GOVTRUST_BACKUP_KEEP_DAILY = int(os.environ.get("GOVTRUST_BACKUP_KEEP_DAILY", "7"))
 GOVTRUST_BACKUP_KEEP_WEEKLY = int(os.environ.get("GOVTRUST_BACKUP_KEEP_WEEKLY", "4"))
+# Work folders of a backup or restore killed mid-run, removed at worker start once this many
+# seconds old (本地政策, configurable; core/tempclean.py).
+GOVTRUST_STALE_TEMP_AGE = int(os.environ.get("GOVTRUST_STALE_TEMP_AGE", "21600"))
 GOVTRUST_HEALTH_BACKUP_MAX_AGE = int(
     os.environ.get("GOVTRUST_HEALTH_BACKUP_MAX_AGE", str(GOVTRUST_BACKUP_INTERVAL + 7200))
 )

@@ -2,6 +2,8 @@
 
 The archive is a tar file:
 - manifest.json: format, time, database engine, and the SHA-256 and size of every other member;
+- manifest.sig: HMAC-SHA256 of manifest.json's bytes under a key derived from the backup
+  passphrase (backup_crypto.py), so nobody without the passphrase can list a member of their own;
 - database.sqlite3 (SQLite's online backup API: a consistent copy while the platform writes) or
   database.pgdump (`pg_dump -Fc`, one snapshot transaction);
 - keys.enc: the secrets under var/ (Django's key, the data key for citizen IDs, the Ed25519 signing
@@ -10,8 +12,8 @@ The archive is a tar file:
 The database is copied first: a file written after it is harmless extra, and files are only ever
 added under random names, so every row the copy holds finds its file.
 
-Restore checks every member against the manifest and the passphrase before it writes anything,
-and refuses a database that already has tables.
+Restore checks the manifest's signature, then every member against the manifest, before it writes
+anything, and refuses a database that already has tables.
 """
 
 from __future__ import annotations
@@ -21,7 +23,9 @@ import fnmatch
 import hashlib
 import io
 import json
+import logging
 import os
+import shutil
 import sqlite3
 import subprocess
 import tarfile
@@ -35,13 +39,26 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from govtrust.core.audit import audit_append
-from govtrust.core.backup_crypto import check_passphrase, open_sealed, seal
+from govtrust.core.backup_crypto import (
+    MAX_SIGNATURE,
+    check_passphrase,
+    open_sealed,
+    seal,
+    sign_manifest,
+    verify_manifest,
+)
+from govtrust.core.backup_lock import one_backup_at_a_time
 from govtrust.core.errors import DomainError
 
-FORMAT = 1
+log = logging.getLogger("govtrust.backup")
+
+FORMAT = 2  # 2: the manifest is signed (format 1 archives had no signature and are refused)
 FILE_DIRS = ("uploads", "evidence", "documents")
 KEY_PATTERNS = ("*.key", "*-ed25519.pem")
 MANIFEST = "manifest.json"
+SIGNATURE = "manifest.sig"
+MAX_MANIFEST = 64 << 20  # bytes; ~150 per listed file
+MAX_KEYS = 4 << 20  # bytes of keys.enc, which is decrypted in memory (it is a few KB)
 KEYS = "keys.enc"
 DATABASE_PARTS = ("database.sqlite3", "database.pgdump")
 _BLOCK = 1 << 20
@@ -125,9 +142,21 @@ def _data_files() -> list[tuple[str, Path]]:
     return found
 
 
+class BackupBusy(DomainError):
+    """Another backup of this installation is running (core/backup_lock.py)."""
+
+
 def backup_create(*, destination: Path, passphrase: str, actor: str = "cli") -> BackupReport:
-    """Write the archive to `destination` (via a partial file renamed at the end)."""
+    """Write the archive to `destination` (via a partial file renamed at the end), holding the
+    installation's backup lock throughout; refused at once while another backup holds it."""
     check_passphrase(passphrase)
+    with one_backup_at_a_time() as held:
+        if not held:
+            raise BackupBusy("另一个备份正在进行，请等它结束后再备份")
+        return _backup_create(destination, passphrase, actor)
+
+
+def _backup_create(destination: Path, passphrase: str, actor: str) -> BackupReport:
     destination.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=destination.parent, prefix=".govtrust-backup-") as tmp:
         work = Path(tmp)
@@ -147,13 +176,15 @@ def backup_create(*, destination: Path, passphrase: str, actor: str = "cli") -> 
             "parts": listed,
         }
         body = json.dumps(manifest, ensure_ascii=False, indent=1).encode()
+        signature = sign_manifest(body, passphrase)
         # Written in this run's own folder (same file system, so the rename is atomic): two
         # backups given the same one-second name must not write into one partial file.
         partial = work / "archive.tar.tmp"
         with tarfile.open(partial, "w") as tar:
-            info = tarfile.TarInfo(MANIFEST)
-            info.size, info.mtime, info.mode = len(body), int(timezone.now().timestamp()), 0o600
-            tar.addfile(info, io.BytesIO(body))
+            for name, data in ((MANIFEST, body), (SIGNATURE, signature)):
+                info = tarfile.TarInfo(name)
+                info.size, info.mtime, info.mode = len(data), int(timezone.now().timestamp()), 0o600
+                tar.addfile(info, io.BytesIO(data))
             for name, path in parts:
                 tar.add(str(path), arcname=name, recursive=False)
         os.chmod(partial, 0o600)
@@ -173,19 +204,40 @@ def backup_create(*, destination: Path, passphrase: str, actor: str = "cli") -> 
     return BackupReport(destination, len(parts), size, engine())
 
 
-def _manifest(tar: tarfile.TarFile) -> dict[str, Any]:
+def _small_member(tar: tarfile.TarFile, name: str, limit: int) -> bytes:
+    """A member read whole, only when its declared size is at most `limit`."""
+    member = tar.getmember(name)
+    if not member.isfile() or member.issparse() or member.size > limit:
+        raise DomainError(f"不是政务诚信平台的备份：{name} 无效或过大")
+    handle = tar.extractfile(member)
+    data = handle.read(limit + 1) if handle else b""
+    if len(data) != member.size:
+        raise DomainError(f"备份文件已损坏或不完整：{name}")
+    return data
+
+
+def _manifest(tar: tarfile.TarFile, passphrase: str) -> dict[str, Any]:
+    """The manifest, once its signature shows it was written with this passphrase."""
     try:
-        handle = tar.extractfile(MANIFEST)
-        manifest: dict[str, Any] = json.load(handle) if handle else {}
-    except (KeyError, ValueError, OSError, tarfile.TarError):
+        body = _small_member(tar, MANIFEST, MAX_MANIFEST)
+    except (KeyError, OSError, tarfile.TarError):
         raise DomainError("不是政务诚信平台的备份：缺少或无法读取清单") from None
+    try:
+        signature = _small_member(tar, SIGNATURE, MAX_SIGNATURE)
+    except (KeyError, OSError, tarfile.TarError):
+        raise DomainError("备份清单没有签名（或为旧格式的备份）：拒绝恢复") from None
+    verify_manifest(body, signature, passphrase)
+    try:
+        manifest: dict[str, Any] = json.loads(body)
+    except ValueError:
+        raise DomainError("不是政务诚信平台的备份：无法读取清单") from None
     if not isinstance(manifest, dict):
         raise DomainError("不是政务诚信平台的备份：清单格式无效")
     if manifest.get("format") != FORMAT:
         raise DomainError(f"备份格式版本不符：{manifest.get('format')}")
     parts = manifest.get("parts")
-    # The manifest is not signed: its shape is checked here so a hostile one is a refusal,
-    # not a KeyError half-way through.
+    # Signed, but by whoever holds the passphrase: its shape is still checked, so a bad one is a
+    # refusal, not a KeyError half-way through.
     if (
         not isinstance(manifest.get("engine"), str)
         or manifest.get("database") not in DATABASE_PARTS
@@ -193,7 +245,10 @@ def _manifest(tar: tarfile.TarFile) -> dict[str, Any]:
         or manifest["database"] not in parts
         or KEYS not in parts
         or not all(
-            isinstance(entry, dict) and isinstance(entry.get("sha256"), str)
+            isinstance(entry, dict)
+            and isinstance(entry.get("sha256"), str)
+            and isinstance(entry.get("size"), int)
+            and entry["size"] >= 0
             for entry in parts.values()
         )
     ):
@@ -226,18 +281,30 @@ def _member(tar: tarfile.TarFile, name: str) -> IO[bytes]:
     return handle
 
 
-def _verify(tar: tarfile.TarFile, manifest: dict[str, Any]) -> None:
-    """Every member listed with the right hash, nothing unlisted, no path leaving var/."""
+def _verify(tar: tarfile.TarFile, manifest: dict[str, Any], archive_size: int) -> None:
+    """Every member listed with its declared size and the right hash, nothing unlisted, no path
+    leaving var/, and all of it no larger than the archive itself (an uncompressed tar holds its
+    members' bytes, so nothing can expand on the way out) nor than the free space under var/."""
     members = {m.name: m for m in tar.getmembers()}
-    unlisted = set(members) - set(manifest["parts"]) - {MANIFEST}
+    unlisted = set(members) - set(manifest["parts"]) - {MANIFEST, SIGNATURE}
     if unlisted:
         raise DomainError(f"备份中有清单未列出的内容：{sorted(unlisted)[0]}")
+    total = sum(int(entry["size"]) for entry in manifest["parts"].values())
+    if total > archive_size:
+        raise DomainError("备份清单声明的大小超过备份文件本身：拒绝恢复")
+    _var().mkdir(parents=True, exist_ok=True)
+    if total > shutil.disk_usage(_var()).free:
+        raise DomainError(f"磁盘空间不足：恢复需要 {total / 1048576:.1f} MB")
     for name, expected in manifest["parts"].items():
         if not _allowed_name(name):
             raise DomainError(f"备份中的路径无效：{name}")
         member = members.get(name)
         if member is None or not member.isfile():
             raise DomainError(f"备份不完整：缺少 {name}")
+        if member.issparse() or member.size != expected["size"]:
+            raise DomainError(f"备份已损坏：{name} 的大小与清单不符")
+        if name == KEYS and member.size > MAX_KEYS:
+            raise DomainError("备份中的密钥部分过大")
         handle = tar.extractfile(member)
         if handle is None or _sha256(handle) != expected["sha256"]:
             raise DomainError(f"备份已损坏：{name} 的 SHA-256 与清单不符")
@@ -270,13 +337,25 @@ def _require_empty_database() -> None:
         )
 
 
-def _restore_database(tar: tarfile.TarFile, name: str) -> None:
+def _copy(tar: tarfile.TarFile, name: str, size: int, target: Path) -> None:
+    """A member streamed to `target` (mode 0600) block by block, refused past `size` bytes (the
+    manifest's): never more than one block in memory, never more on disk than declared."""
+    handle = _member(tar, name)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    written = 0
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as out:
+        while block := handle.read(_BLOCK):
+            written += len(block)
+            if written > size:
+                raise DomainError(f"备份已损坏：{name} 超过清单声明的大小")
+            out.write(block)
+
+
+def _restore_database(tar: tarfile.TarFile, name: str, size: int) -> None:
     with tempfile.TemporaryDirectory(dir=_var(), prefix=".govtrust-restore-") as tmp:
         dump = Path(tmp) / "database"
-        handle = _member(tar, name)
-        with dump.open("wb") as out:
-            while block := handle.read(_BLOCK):
-                out.write(block)
+        _copy(tar, name, size, dump)
         if engine() == "sqlite3":
             source = sqlite3.connect(str(dump))
             target = sqlite3.connect(str(settings.DATABASES["default"]["NAME"]))
@@ -301,28 +380,33 @@ def _write_private(path: Path, data: bytes) -> None:
 def backup_restore(*, source: Path, passphrase: str) -> dict[str, Any]:
     """Restore the archive onto this (empty) installation; returns the manifest."""
     try:
-        tar = tarfile.open(source, "r")
+        # "r:": an uncompressed tar only, as backup_create writes; a compressed one (a gzip bomb)
+        # is refused instead of being inflated.
+        tar = tarfile.open(source, "r:")
+        archive_size = source.stat().st_size
     except (OSError, tarfile.TarError) as exc:
-        raise DomainError(f"无法读取备份文件：{exc}") from None
+        raise DomainError(
+            f"无法读取备份文件（须为 govtrust backup 写出的未压缩 tar）：{exc}"
+        ) from None
     with tar:
-        manifest = _manifest(tar)
+        manifest = _manifest(tar, passphrase)
         if manifest["engine"] != engine():
             raise DomainError(f"备份来自 {manifest['engine']} 数据库，本机使用 {engine()}")
         try:
-            _verify(tar, manifest)
+            _verify(tar, manifest, archive_size)
         except (OSError, tarfile.TarError) as exc:  # cut short: a member runs past the end
             raise DomainError(f"备份文件已损坏或不完整：{exc}") from None
-        keys = open_sealed(_member(tar, KEYS).read(), passphrase)
+        keys = open_sealed(_member(tar, KEYS).read(MAX_KEYS + 1), passphrase)
         if not all(_key_name(name) for name in keys):
             raise DomainError("备份中的密钥文件名无效")
         _require_empty_database()
-        _restore_database(tar, manifest["database"])
+        parts = manifest["parts"]
+        _restore_database(tar, manifest["database"], parts[manifest["database"]]["size"])
         for name, data in keys.items():
             _write_private(_var() / name, data)
-        for name in manifest["parts"]:
+        for name, entry in parts.items():
             if name.startswith("files/"):
-                data = _member(tar, name).read()
-                _write_private(_var() / name.removeprefix("files/"), data)
+                _copy(tar, name, entry["size"], _var() / name.removeprefix("files/"))
     audit_append(
         actor="cli",
         action="backup.restore",
@@ -333,8 +417,9 @@ def backup_restore(*, source: Path, passphrase: str) -> dict[str, Any]:
     return manifest
 
 
-def backup_scheduled_run() -> BackupReport:
-    """The worker's backup into GOVTRUST_BACKUP_DIR, then the folder pruned by retention."""
+def backup_scheduled_run() -> BackupReport | None:
+    """The worker's backup into GOVTRUST_BACKUP_DIR, then the folder pruned by retention; None,
+    with a log line, when another backup is still running (it is skipped, not queued again)."""
     from govtrust.core.backup_files import archive_name, prune
 
     passphrase = os.environ.get("GOVTRUST_BACKUP_PASSPHRASE", "")
@@ -342,9 +427,13 @@ def backup_scheduled_run() -> BackupReport:
         raise DomainError("定时备份需要环境变量 GOVTRUST_BACKUP_PASSPHRASE")
     folder = Path(settings.GOVTRUST_BACKUP_DIR)
     now = datetime.datetime.now(datetime.UTC)
-    report = backup_create(
-        destination=folder / archive_name(now), passphrase=passphrase, actor="worker"
-    )
+    try:
+        report = backup_create(
+            destination=folder / archive_name(now), passphrase=passphrase, actor="worker"
+        )
+    except BackupBusy:
+        log.info("scheduled backup skipped: another backup of this installation is running")
+        return None
     prune(folder, settings.GOVTRUST_BACKUP_KEEP_DAILY, settings.GOVTRUST_BACKUP_KEEP_WEEKLY)
     return report
 

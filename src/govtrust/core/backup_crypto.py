@@ -1,12 +1,16 @@
-"""The keys part of a backup: encrypted with a passphrase (scrypt, then AES-256-GCM).
+"""The keys part of a backup: encrypted with a passphrase (scrypt, then AES-256-GCM); and the
+manifest's signature: HMAC-SHA256 under a key derived from the same passphrase by the same KDF.
 
 scrypt makes each passphrase guess cost memory and time; GCM authenticates, so a wrong
-passphrase or a changed byte is refused rather than restoring garbage keys.
+passphrase or a changed byte is refused rather than restoring garbage keys. The manifest key is
+derived with its own label and salt, so it is never the keys part's encryption key.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import json
 import os
 
@@ -20,10 +24,49 @@ from govtrust.core.errors import DomainError
 N, R, P = 1 << 15, 8, 1
 MIN_PASSPHRASE = 12
 _AAD = b"govtrust-backup-keys-v1"
+# The manifest key's derivation label, put before its salt: a different scrypt input from the
+# keys part's even if both salts were the same.
+MANIFEST_LABEL = b"govtrust-backup-manifest-hmac-v1\x00"
+MAX_SIGNATURE = 4096  # bytes of the signature member read (it is ~200)
 
 
 def _key(passphrase: str, salt: bytes, n: int, r: int, p: int) -> bytes:
     return Scrypt(salt=salt, length=32, n=n, r=r, p=p).derive(passphrase.encode("utf-8"))
+
+
+def sign_manifest(body: bytes, passphrase: str) -> bytes:
+    """The signature member for the manifest's exact bytes: the KDF's parameters and the HMAC."""
+    check_passphrase(passphrase)
+    salt = os.urandom(16)
+    key = _key(passphrase, MANIFEST_LABEL + salt, N, R, P)
+    signature = {
+        "kdf": {"name": "scrypt", "n": N, "r": R, "p": P, "salt": base64.b64encode(salt).decode()},
+        "label": MANIFEST_LABEL.rstrip(b"\x00").decode(),
+        "mac": "HMAC-SHA256",
+        "value": hmac.new(key, body, hashlib.sha256).hexdigest(),
+    }
+    return json.dumps(signature, indent=1).encode()
+
+
+def verify_manifest(body: bytes, signature: bytes, passphrase: str) -> None:
+    """Refuse a manifest whose signature is missing, malformed, or not made with this passphrase
+    over these bytes (a wrong passphrase and a changed manifest look the same)."""
+    try:
+        envelope = json.loads(signature)
+        kdf = envelope["kdf"]
+        if kdf.get("name") != "scrypt" or envelope.get("mac") != "HMAC-SHA256":
+            raise ValueError("unknown algorithm")
+        n, r, p = int(kdf["n"]), int(kdf["r"]), int(kdf["p"])
+        if not (1 << 14 <= n <= 1 << 17 and 1 <= r <= 8 and 1 <= p <= 4):
+            raise ValueError("KDF cost out of range")  # a hostile cost must not hang restore
+        salt = base64.b64decode(kdf["salt"], validate=True)
+        expected = str(envelope["value"])
+    except (ValueError, KeyError, TypeError, AttributeError):
+        raise DomainError("备份清单的签名格式无效：拒绝恢复") from None
+    key = _key(passphrase, MANIFEST_LABEL + salt, n, r, p)
+    actual = hmac.new(key, body, hashlib.sha256).hexdigest()
+    if not hmac.compare_digest(actual, expected):
+        raise DomainError("备份口令错误，或备份清单已被改动（签名不符）：拒绝恢复")
 
 
 def check_passphrase(passphrase: str) -> None:

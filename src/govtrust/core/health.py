@@ -3,6 +3,12 @@
 Each check answers ok plus a few facts (times, sizes). The response is 200 when every check is ok
 and 503 naming the failing ones otherwise. No sign-in is needed, so nothing here may name a
 person, a record or an account.
+
+Who sees what (one rule): everyone gets the overall status and the names of the failing checks,
+enough for a load balancer and for alerting. The checks' details (database vendor, ages, sizes,
+free disk, backup times) are shown only to a signed-in user whose role holds the
+"system.manage" capability (the system administrator, directory/policy.py): they tell an
+attacker which engine runs, when the last backup was and how full the disk is.
 """
 
 from __future__ import annotations
@@ -113,8 +119,21 @@ def report() -> dict[str, Any]:
     return {"status": "fail" if failing else "ok", "failing": failing, "checks": checks}
 
 
+def shows_details(request: HttpRequest) -> bool:
+    """The checks' details only for the system administrator (the module's rule)."""
+    from govtrust.directory import policy
+
+    user = getattr(request, "user", None)
+    return bool(
+        user is not None and user.is_authenticated and policy.permits(user, "system.manage")
+    )
+
+
 @never_cache
 @require_safe  # GET, and HEAD for probes that want only the status
 def healthz(request: HttpRequest) -> JsonResponse:
     body = report()
-    return JsonResponse(body, status=503 if body["failing"] else 200)
+    status = 503 if body["failing"] else 200
+    if not shows_details(request):
+        body = {"status": body["status"], "failing": body["failing"]}
+    return JsonResponse(body, status=status)

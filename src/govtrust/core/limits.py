@@ -4,8 +4,8 @@
   spooled to a temporary file by the multipart parser.
 - Bodies that are not uploads (JSON, forms) may be at most DATA_UPLOAD_MAX_MEMORY_SIZE; uploads
   (multipart) at most GOVTRUST_MAX_REQUEST_BYTES (the largest accepted file plus form overhead).
-- A chunked body (no Content-Length; gunicorn marks it wsgi.input_terminated) is read in memory
-  up to the same limits and refused as soon as it passes them.
+- A chunked body (no Content-Length; gunicorn marks it wsgi.input_terminated; "chunked" in any
+  letter case) is read in memory up to the same limits and refused as soon as it passes them.
 API clients (/api/) get the house JSON error, everyone else a Chinese page; both 413.
 """
 
@@ -40,6 +40,13 @@ def _read_capped(stream: IO[bytes], limit: int) -> bytes | None:
     return b"".join(parts)
 
 
+def _chunked(request: HttpRequest) -> bool:
+    """Transfer-Encoding names chunked, in any letter case (RFC 9112: codings are
+    case-insensitive), so "Chunked" cannot slip a body past the limit."""
+    codings = str(request.META.get("HTTP_TRANSFER_ENCODING", "")).lower().split(",")
+    return "chunked" in (coding.strip() for coding in codings)
+
+
 def refusal(request: HttpRequest, limit: int) -> HttpResponse:
     megabytes = f"{limit / 1048576:.0f}" if limit >= 1048576 else f"{limit / 1048576:.1f}"
     detail = f"请求内容过大，上限为 {megabytes} MB"
@@ -63,9 +70,7 @@ class RequestLimitMiddleware:
                 too_large = False  # Django reads a malformed length as no body at all
             if too_large:
                 return refusal(request, limit)
-        elif request.META.get("wsgi.input_terminated") and "chunked" in request.META.get(
-            "HTTP_TRANSFER_ENCODING", ""
-        ):
+        elif request.META.get("wsgi.input_terminated") and _chunked(request):
             # Django reads only Content-Length bytes, so a chunked body would be silently dropped:
             # read it here, in memory and capped, and hand it on with its length.
             body = _read_capped(request.META["wsgi.input"], limit)

@@ -104,6 +104,16 @@ class AuditSeal(models.Model):
         return f"#{self.seq} {self.digest[:12]}"
 
 
+class JobSchedule(models.Model):
+    """The period of one periodic job, shared by every worker host (core/schedule.py): slots are
+    counted in this period, so hosts configured with different intervals still agree on them."""
+
+    job = models.CharField(max_length=40, primary_key=True)
+    every = models.FloatField()  # seconds
+    host = models.CharField(max_length=200)  # the worker that set it (the last one started)
+    updated_at = models.DateTimeField(auto_now=True)
+
+
 class ScheduledRun(models.Model):
     """One periodic job claimed for one time slot by one worker host (core/schedule.py): the
     unique key makes a second host's claim of the same slot fail, so the job runs once."""

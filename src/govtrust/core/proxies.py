@@ -7,7 +7,12 @@ gunicorn's --forwarded-allow-ips does not rewrite REMOTE_ADDR, so this middlewar
 peer is one of GOVTRUST_TRUSTED_PROXIES (addresses or networks, comma-separated), the client is
 the right-most X-Forwarded-For entry that is not itself a trusted proxy. Entries further left are
 written by the client and can be forged, so they are never used. With no trusted proxies set
-(the default) the header is ignored."""
+(the default) the header is ignored.
+
+The same holds for X-Forwarded-Proto, which SECURE_PROXY_SSL_HEADER makes Django read as "the
+client spoke HTTPS": it is kept only when the direct peer is a trusted proxy (which overwrites it,
+deploy/nginx/govtrust.conf) and removed otherwise, so a client reaching gunicorn directly cannot
+claim HTTPS (skipping the HTTPS redirect, or getting Secure cookies over plain HTTP)."""
 
 from __future__ import annotations
 
@@ -57,10 +62,11 @@ class TrustedProxyMiddleware:
         self.networks = trusted_networks()
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        peer = str(request.META.get("REMOTE_ADDR", ""))
+        if not (self.networks and _trusted(peer, self.networks)):
+            request.META.pop("HTTP_X_FORWARDED_PROTO", None)
         if self.networks:
             request.META["REMOTE_ADDR"] = client_behind(
-                str(request.META.get("REMOTE_ADDR", "")),
-                str(request.META.get("HTTP_X_FORWARDED_FOR", "")),
-                self.networks,
+                peer, str(request.META.get("HTTP_X_FORWARDED_FOR", "")), self.networks
             )
         return self.get_response(request)

@@ -64,8 +64,12 @@ def _backup_if_due() -> None:
     """Queue a backup when the newest archive in the folder is older than the interval, so a
     restarted worker neither skips nor repeats one."""
     from govtrust.core.backup_files import last_backup
+    from govtrust.core.backup_lock import backup_running
     from govtrust.core.tasks import backup_scheduled
 
+    if backup_running():
+        log.info("backup not queued: a backup of this installation is still running")
+        return
     last = last_backup()
     interval = int(settings.GOVTRUST_BACKUP_INTERVAL)
     if last is None or (timezone.now() - last.taken_at).total_seconds() >= interval:
@@ -87,24 +91,44 @@ def default_jobs() -> list[Job]:
 def tick(jobs: list[Job], now: float) -> None:
     """One beat at wall-clock time `now` (seconds since the epoch)."""
     heartbeat.beat()
+    # The periods every host shares (core/schedule.py), not this host's own settings.
+    every = schedule.periods({job.name: job.every for job in jobs})
     for job in jobs:
-        slot = schedule.slot_of(now, job.every)
+        slot = schedule.slot_of(now, every[job.name])
         if job.slot == slot:
             continue
         try:
-            claimed = schedule.claim(job.name, slot, job.every)
+            claimed = schedule.claim(job.name, slot, every[job.name])
             job.slot = slot  # looked at: claimed here, or run by another host
             log.debug("job %s slot %s %s", job.name, slot, "claimed" if claimed else "taken")
             if claimed:
-                job.run()
+                _run_claimed(job, slot)
         except Exception:  # one failing job must not stop the heartbeat or the others
             log.exception("scheduled job %s failed", job.name)
 
 
+def _run_claimed(job: Job, slot: int) -> None:
+    """Run a job whose slot this host claimed; if it fails (the queue refused an enqueue), give
+    the claim back and look again next beat, so the slot is not lost to a claim that did nothing."""
+    try:
+        job.run()
+    except Exception:
+        job.slot = None
+        try:
+            schedule.release(job.name, slot)
+        except Exception:  # the database away too: the claim stays, said in the log
+            log.exception("claim of job %s slot %s could not be released", job.name, slot)
+        raise
+
+
 def run(stop: threading.Event, jobs: list[Job] | None = None) -> None:
     jobs = default_jobs() if jobs is None else jobs
+    published = False
     while not stop.is_set():
         try:
+            if not published:  # this worker's periods become everyone's (core/schedule.py)
+                schedule.publish({job.name: job.every for job in jobs})
+                published = True
             tick(jobs, time.time())
         except Exception:  # the cache or database away for a moment: try again next beat
             log.exception("scheduler tick failed")

@@ -9,4 +9,5 @@ from django_tasks import task
 def backup_scheduled() -> str:
     from govtrust.core.backup import backup_scheduled_run
 
-    return backup_scheduled_run().path.name
+    report = backup_scheduled_run()
+    return report.path.name if report else ""  # "": skipped, another backup was running

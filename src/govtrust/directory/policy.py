@@ -316,6 +316,23 @@ def reporting_unit_q(user: User, *, government: str, department: str) -> Q:
     return wanted & Q(**{department: own}) if own is not None else wanted
 
 
+def cases_in_reach(cases: QuerySet[M], user: User, *, objection: str) -> QuerySet[M]:
+    """The remedy cases (objections, repairs, reports) a case handler may read, from all of
+    `cases`: the credit office every case in its scope; a reporting unit the objections (kind
+    `objection`) to its own records, which it verifies; anyone else is refused."""
+    require(user, "cases.handle")
+    if permits(user, "cases.office"):
+        return within(cases, user)
+    return cases.filter(
+        reporting_unit_q(
+            user,
+            government="record__reporting_government_id",
+            department="record__reporting_department_id",
+        ),
+        kind=objection,
+    )
+
+
 def addressed_to(qs: QuerySet[M], user: User) -> QuerySet[M]:
     """What is addressed to the user's own unit (reminders, escalations): its government
     exactly, not those below it, and for a department's account that department's only."""

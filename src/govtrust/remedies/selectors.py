@@ -26,17 +26,7 @@ from govtrust.remedies.workflow import CLOSED, STATUS_LABELS
 def cases_visible(user: User) -> QuerySet[Case]:
     """The credit office: every case in its scope. A reporting unit: objections to its records
     (it verifies them). Others: none."""
-    policy.require(user, "cases.handle")
-    if policy.permits(user, "cases.office"):
-        return policy.within(Case.objects.all(), user)
-    return Case.objects.filter(
-        policy.reporting_unit_q(
-            user,
-            government="record__reporting_government_id",
-            department="record__reporting_department_id",
-        ),
-        kind=CaseKind.OBJECTION,
-    )
+    return policy.cases_in_reach(Case.objects.all(), user, objection=CaseKind.OBJECTION)
 
 
 def case_get(user: User, number: str) -> Case:
