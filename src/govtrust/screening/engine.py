@@ -11,7 +11,9 @@ Speed (bench/bench_screening.py: 10,000 candidates against 50,000 measures in ab
 second): the index reads only the columns it needs (no model instances); each identifier is
 checked and hashed once per call and each distinct name matched once; fuzzy scoring skips the
 name lengths that cannot reach THRESHOLD (`_reachable`, exact), so two- and three-character
-names, most candidates, never reach rapidfuzz; pinyin is cached per name.
+names, most candidates, never reach rapidfuzz; pinyin is cached per name. The Index is kept
+between calls (`cached_index`) while the restrictions generation (core/generation.py) stands:
+every writer of measures and of records' names moves it, services and triggers alike.
 """
 
 from __future__ import annotations
@@ -19,16 +21,18 @@ from __future__ import annotations
 import datetime
 import hashlib
 import re
+import threading
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from pypinyin import lazy_pinyin
 from rapidfuzz import fuzz, process
 
+from govtrust.core import generation
 from govtrust.core.audit import audit_append
 from govtrust.core.errors import NotFound
 from govtrust.core.gcpause import gc_paused
@@ -279,6 +283,33 @@ class Index:
         return found
 
 
+_cache_lock = threading.Lock()
+_cached: tuple[tuple[Any, ...], Index] | None = None
+
+
+def cached_index(today: datetime.date) -> Index:
+    """The Index of `today`, rebuilt only when the restrictions generation (core/generation.py)
+    has moved since it was built: one cheap query per call. Every write to measures, and to the
+    numbers, names and keys of records, moves the generation in its own transaction (the
+    services call `generation.bump`, triggers catch any other writer), and the generation is
+    read before the Index's rows, so a cached Index is never older than the generation it is
+    kept under. With no generation row (nothing was ever written) the Index is built afresh.
+    One Index per process (the latest); it is read-only once built, so threads share it."""
+    global _cached
+    state = generation.current(generation.RESTRICTIONS)
+    if state is None:
+        return Index(today)
+    key = (connection.alias, str(connection.settings_dict.get("NAME")), state, today)
+    with _cache_lock:
+        held = _cached
+    if held is not None and held[0] == key:
+        return held[1]
+    index = Index(today)
+    with _cache_lock:
+        _cached = (key, index)
+    return index
+
+
 def _match(
     subject: _Subject, reason: str, score: float, features: list[str], review: bool
 ) -> Match:
@@ -314,7 +345,7 @@ def _screen(
     scope_code: str,
     index: Index | None,
 ) -> list[Result]:
-    index = index or Index(today)
+    index = index or cached_index(today)
     # Each identifier is checked and hashed once, each distinct name matched once.
     identities = {c.identifier: _identities(c.identifier) for c in candidates}
     keys = [_candidate_key(c, identities[c.identifier]) for c in candidates]
