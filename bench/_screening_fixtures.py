@@ -52,7 +52,7 @@ from typing import Any
 
 import _search_fixtures as sfx
 
-FORMAT = 2  # bump when the data or the schema changes (2: tables renamed from sanctions_*)
+FORMAT = 3  # bump when the data or the schema changes (2: tables renamed from sanctions_*; 3: generation)
 CACHE_ROOT = Path(
     os.environ.get("GOVTRUST_BENCH_SCREENING_CACHE")
     or Path(tempfile.gettempdir()) / "govtrust-bench-screening"
