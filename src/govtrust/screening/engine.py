@@ -24,6 +24,7 @@ import re
 import threading
 import unicodedata
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -37,7 +38,7 @@ from govtrust.core.audit import audit_append
 from govtrust.core.errors import NotFound
 from govtrust.core.gcpause import gc_paused
 from govtrust.core.identifiers import check_ric, check_uscc
-from govtrust.core.protect import lookup_digest
+from govtrust.core.protect import lookup_digest, lookup_digester
 from govtrust.core.text import plain
 from govtrust.directory import policy
 from govtrust.directory.models import User
@@ -109,13 +110,17 @@ class Candidate:
 NAME_KEY = "name:"
 
 
-def _candidate_key(candidate: Candidate, identities: list[tuple[str, str]]) -> str:
-    """An identifier's key; without one, a digest of the normalised name and unit (fixed length:
-    a long unit name must not make a match impossible to judge). Only identifier keys are
-    reused by later screenings: two people may share a name and a unit."""
+def _candidate_key(
+    candidate: Candidate, identities: list[tuple[str, str]], name: str | None = None
+) -> str:
+    """An identifier's key; without one, a digest of the normalised name (`name`, when the
+    caller has it) and unit (fixed length: a long unit name must not make a match impossible to
+    judge). Only identifier keys are reused by later screenings: two people may share a name
+    and a unit."""
     if identities:
         return identities[0][1]
-    named = f"{normalize_name(candidate.name)}|{candidate.unit}".encode()
+    name = normalize_name(candidate.name) if name is None else name
+    named = f"{name}|{candidate.unit}".encode()
     return NAME_KEY + hashlib.sha256(named).hexdigest()[:40]
 
 
@@ -124,7 +129,9 @@ def identifier_key(identifier: str) -> str:
     return identities[0][1] if identities else ""
 
 
-def _identities(identifier: str) -> list[tuple[str, str]]:
+def _identities(
+    identifier: str, digest: Callable[[str], str] = lookup_digest
+) -> list[tuple[str, str]]:
     """(kind, key) of each valid reading of an identifier: the keyed hash of a citizen ID number,
     the USCC itself. The citizen ID comes first: about one valid citizen ID number in 340 is also
     a valid USCC (18 digits whose two check characters happen to agree), and keying that person by
@@ -135,7 +142,7 @@ def _identities(identifier: str) -> list[tuple[str, str]]:
     found = []
     ric = check_ric(identifier)
     if ric.valid:
-        found.append(("ric", lookup_digest(ric.normalized)))
+        found.append(("ric", digest(ric.normalized)))
     uscc = check_uscc(identifier)
     if uscc.valid:
         found.append(("uscc", uscc.normalized))
@@ -347,8 +354,20 @@ def _screen(
 ) -> list[Result]:
     index = index or cached_index(today)
     # Each identifier is checked and hashed once, each distinct name matched once.
-    identities = {c.identifier: _identities(c.identifier) for c in candidates}
-    keys = [_candidate_key(c, identities[c.identifier]) for c in candidates]
+    digest = lookup_digester()  # the key found once, not per identifier
+    distinct_ids = dict.fromkeys(c.identifier for c in candidates)
+    identities = {i: _identities(i, digest) for i in distinct_ids}
+    normalized: dict[str, str] = {}  # lists repeat names
+    names = []
+    for candidate in candidates:
+        name = normalized.get(candidate.name)
+        if name is None:
+            name = normalized[candidate.name] = normalize_name(candidate.name)
+        names.append(name)
+    keys = [
+        _candidate_key(c, identities[c.identifier], name)
+        for c, name in zip(candidates, names, strict=True)
+    ]
     distinct = sorted({key for key in keys if not key.startswith(NAME_KEY)})
     # Judgements made in the screener's division or above it (policy.lineage).
     divisions = policy.lineage(scope_code) if scope_code else []
@@ -364,8 +383,7 @@ def _screen(
         )
     named: dict[str, list[tuple[str, float, list[str]]]] = {}
     results = []
-    for candidate, key in zip(candidates, keys, strict=True):
-        name = normalize_name(candidate.name)
+    for candidate, key, name in zip(candidates, keys, names, strict=True):
         if name not in named:
             named[name] = index.named(name)
         result = _screen_one(
