@@ -13,7 +13,7 @@ data (a cache built inside the rolled-back transaction keys on a token nobody se
 
 from __future__ import annotations
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 from govtrust.core.models import Generation
 
@@ -42,10 +42,12 @@ def bump(name: str) -> None:
         cursor.execute(upsert_sql(connection.vendor, name))
 
 
-def current(name: str) -> tuple[int, str] | None:
-    """(value, token) of generation `name`, or None when it has never moved: one statement."""
-    table = connection.ops.quote_name(Generation._meta.db_table)
-    with connection.cursor() as cursor:
+def current(name: str, using: str = DEFAULT_DB_ALIAS) -> tuple[int, str] | None:
+    """(value, token) of generation `name` in database `using` (the copy the cached data is
+    read from), or None when it has never moved: one statement."""
+    reader = connections[using]
+    table = reader.ops.quote_name(Generation._meta.db_table)
+    with reader.cursor() as cursor:
         cursor.execute(f"SELECT value, token FROM {table} WHERE name = %s", [name])  # noqa: S608
         row = cursor.fetchone()
     return (int(row[0]), str(row[1])) if row else None

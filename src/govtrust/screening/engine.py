@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
 from pypinyin import lazy_pinyin
 from rapidfuzz import fuzz, process
 
@@ -200,9 +200,10 @@ class Index:
     """Subjects restricted today, by identifier key, by normalised name and by pinyin, with the
     names grouped by length for fuzzy matching."""
 
-    def __init__(self, today: datetime.date) -> None:
+    def __init__(self, today: datetime.date, using: str | None = None) -> None:
         rows = (
-            Measure.objects.filter(
+            Measure.objects.using(using or router.db_for_read(Measure) or DEFAULT_DB_ALIAS)
+            .filter(
                 kind__in=RESTRICTING,
                 status__in=[MeasureStatus.ACTIVE, MeasureStatus.LIGHTENED],
                 ends_on__gte=today,
@@ -303,15 +304,16 @@ def cached_index(today: datetime.date) -> Index:
     kept under. With no generation row (nothing was ever written) the Index is built afresh.
     One Index per process (the latest); it is read-only once built, so threads share it."""
     global _cached
-    state = generation.current(generation.RESTRICTIONS)
+    using = router.db_for_read(Measure) or DEFAULT_DB_ALIAS  # generation and rows: one copy
+    state = generation.current(generation.RESTRICTIONS, using=using)
     if state is None:
-        return Index(today)
-    key = (connection.alias, str(connection.settings_dict.get("NAME")), state, today)
+        return Index(today, using=using)
+    key = (using, str(connections[using].settings_dict.get("NAME")), state, today)
     with _cache_lock:
         held = _cached
     if held is not None and held[0] == key:
         return held[1]
-    index = Index(today)
+    index = Index(today, using=using)
     with _cache_lock:
         _cached = (key, index)
     return index
