@@ -287,6 +287,11 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--non-bulk-rows", type=int, default=10_000)
     parser.add_argument("--rss-rows", default="", help="sizes for peak RSS, e.g. 10000,100000")
     parser.add_argument("--profile", action="store_true", help="cProfile one GovTrust import")
+    parser.add_argument(
+        "--goal-lines-only",
+        action="store_true",
+        help="skip lines 2 and 2b (not goal lines; the longest at 100,000 rows)",
+    )
     parser.add_argument("--rss-only", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--xlsx", help=argparse.SUPPRESS)
     parser.add_argument("--template", help=argparse.SUPPRESS)
@@ -344,22 +349,25 @@ def main(argv: list[str] | None = None) -> None:
         govtrust = measure(Line("1  GovTrust import (create + run)", rows), runs, govtrust_once)
         baseline, subset = extracted["baseline"], extracted["subset"]
         records, tables = extracted["records"], extracted["tables"]
-        ie = measure(
-            Line("2  django-import-export, use_bulk=True", rows),
-            runs,
-            lambda: import_export_run(template, baseline, rows, bulk=True),
-        )
-        partial = subset_rows < rows
-        slow = measure(
-            Line("2b django-import-export, use_bulk=False", subset_rows),
-            1 if partial else runs,
-            lambda: import_export_run(template, subset, subset_rows, bulk=False),
-        )
-        if partial:
-            slow.note = (
-                f"{subset_rows:,}-row subset, 1 run; extrapolated to {rows:,} rows: "
-                f"{rows / slow.rate:,.0f} s at the same rate"
+        ie: Line | None = None
+        slow: Line | None = None
+        if not args.goal_lines_only:
+            ie = measure(
+                Line("2  django-import-export, use_bulk=True", rows),
+                runs,
+                lambda: import_export_run(template, baseline, rows, bulk=True),
             )
+            partial = subset_rows < rows
+            slow = measure(
+                Line("2b django-import-export, use_bulk=False", subset_rows),
+                1 if partial else runs,
+                lambda: import_export_run(template, subset, subset_rows, bulk=False),
+            )
+            if partial:
+                slow.note = (
+                    f"{subset_rows:,}-row subset, 1 run; extrapolated to {rows:,} rows: "
+                    f"{rows / slow.rate:,.0f} s at the same rate"
+                )
         tuned = measure(
             Line("2c as 2, + skip_diff + force_init_instance", rows),
             runs,
@@ -377,11 +385,14 @@ def main(argv: list[str] | None = None) -> None:
 
         print(f"\nBulk intake, {rows:,} rows, SQLite (WAL), a fresh database per run")
         print(f"(load average now {os.getloadavg()[0]:.2f}; other work here skews every line)")
-        print(table([govtrust, ie, slow, tuned, raw, everything], govtrust, tuned, everything))
+        shown = [line for line in (govtrust, ie, slow, tuned, raw, everything) if line]
+        print(table(shown, govtrust, tuned, everything))
         for name, other in (
             ("2 import-export, use_bulk only", ie),
             ("3 raw, records table only", raw),
         ):
+            if other is None:
+                continue
             print(
                 f"(not a goal) GovTrust / {name}: {govtrust.rate / other.rate:.2f} "
                 f"(CPU time: {govtrust.cpu_rate / other.cpu_rate:.2f})"

@@ -15,8 +15,10 @@ list against a government credit database, beside a fair rapidfuzz baseline, in 
    changed or dropped, 人民政府 dropped, spaces) and by a homophone (王伟 / 汪伟).
 2. GovTrust, in this process (one warm-up run of everything first, reported as "first run"):
    `Index(today)` built from the database, `screen(candidates, today=, index=)` of the whole list,
-   and `screen(candidates, today=)` as the API calls it (Index included) for the total; medians of
-   `--runs` runs (min-max beside). Wall-clock and this process's CPU time.
+   and `screen(candidates, today=)` as the API calls it, twice over: just after a write (the
+   restrictions generation moved, so the kept Index is rebuilt) and with nothing written since
+   the last call (one query finds the Index kept; the goal line). Medians of `--runs` runs
+   (min-max beside). Wall-clock and this process's CPU time.
 3. Baseline, the fair one (issue 13), in the same process and on the same candidates: what a
    competent engineer would write. One query for the subjects restricted today (their record,
    name and identifier key) into a dict by key and a set of distinct normalised names; per
@@ -93,6 +95,7 @@ class Baseline:
 
 
 def measure_engine(candidates: list[Any], today: datetime.date, runs: int) -> dict[str, Any]:
+    from govtrust.core import generation
     from govtrust.screening.engine import Index, screen
 
     # The first run of this process: nothing cached yet (pinyin of names, identifier checks,
@@ -100,13 +103,20 @@ def measure_engine(candidates: list[Any], today: datetime.date, runs: int) -> di
     first_index, first_screen = Timing(), Timing()
     cold = first_index.run(lambda: Index(today))
     first_screen.run(lambda: screen(candidates, today=today, index=cold))
-    index_t, screen_t, total_t = Timing(), Timing(), Timing()
+    index_t, screen_t, total_t, rebuilt_t = Timing(), Timing(), Timing(), Timing()
     index = None
     for _ in range(runs):
         index = index_t.run(lambda: Index(today))
     results: list[Any] = []
     for _ in range(runs):
         results = screen_t.run(lambda: screen(candidates, today=today, index=index))
+    # As the API calls it, right after a write: the generation moved, so the cached Index is
+    # rebuilt (the write itself, one committed bump, is not timed).
+    for _ in range(runs):
+        generation.bump(generation.RESTRICTIONS)
+        rebuilt_t.run(lambda: screen(candidates, today=today))
+    # As the API calls it with nothing written since the last call: one query finds the
+    # generation unchanged and the Index kept.
     for _ in range(runs):
         total_t.run(lambda: screen(candidates, today=today))
     return {
@@ -115,6 +125,7 @@ def measure_engine(candidates: list[Any], today: datetime.date, runs: int) -> di
         "index": index_t,
         "screen": screen_t,
         "total": total_t,
+        "rebuilt": rebuilt_t,
         "results": results,
         "index_obj": index,
     }
@@ -279,6 +290,8 @@ def main() -> int:
         base_total = base.timing.median
         speedup = base_total / total
         cpu_speedup = statistics.median(base.timing.cpu) / statistics.median(engine["total"].cpu)
+        rebuilt = engine["rebuilt"].median
+        rebuilt_cpu = statistics.median(base.timing.cpu) / statistics.median(engine["rebuilt"].cpu)
         pairs = found["name pairs >= threshold (baseline)"]
         shown = sum(
             min(FUZZY_SHOWN, len([m for m in r.matches if "name_fuzzy" in m.features]))
@@ -296,12 +309,19 @@ def main() -> int:
                 "",
             ],
             [
-                "total (Index + screen), median (min-max)",
+                "total, Index kept (no write since), median",
                 engine["total"].text(),
                 base.timing.text(),
                 f"< {GOAL_SECONDS:.0f} s: {'met' if total < GOAL_SECONDS else 'MISSED'}",
             ],
-            ["total, CPU time", engine["total"].cpu_text(), base.timing.cpu_text(), ""],
+            ["total, Index kept, CPU time", engine["total"].cpu_text(), base.timing.cpu_text(), ""],
+            [
+                "total, Index rebuilt (just after a write)",
+                engine["rebuilt"].text(),
+                "",
+                f"< {GOAL_SECONDS:.0f} s: {'met' if rebuilt < GOAL_SECONDS else 'MISSED'}",
+            ],
+            ["total, Index rebuilt, CPU time", engine["rebuilt"].cpu_text(), "", ""],
             [
                 "first run (fresh process, caches cold)",
                 f"{engine['first_index'] + engine['first_screen']:.3f} s (Index "
@@ -311,10 +331,17 @@ def main() -> int:
             ],
             ["candidates/s", f"{count / total:,.0f}", f"{count / base_total:,.0f}", ""],
             [
-                "speed-up (wall; CPU)",
+                "speed-up, Index kept (wall; CPU)",
                 f"{speedup:,.1f}x; {cpu_speedup:.1f}x",
                 "1x",
                 f">= {GOAL_SPEEDUP:.0f}x: {'met' if speedup >= GOAL_SPEEDUP else 'MISSED'}",
+            ],
+            [
+                "speed-up, Index rebuilt (wall; CPU)",
+                f"{base_total / rebuilt:,.1f}x; {rebuilt_cpu:.1f}x",
+                "1x",
+                f">= {GOAL_SPEEDUP:.0f}x: "
+                + ("met" if base_total / rebuilt >= GOAL_SPEEDUP else "MISSED"),
             ],
             [
                 f"name pairs >= {THRESHOLD:.0f} (all, no cap)",

@@ -127,3 +127,17 @@ class ScheduledRun(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["job", "slot"], name="scheduledrun_once_per_slot")
         ]
+
+
+class Generation(models.Model):
+    """A named counter that moves in the same transaction as every write to the data it stands
+    for (core/generation.py): a cache built from that data is valid while the counter and its
+    token are unchanged. The token is drawn afresh by each move, so a move rolled back and made
+    again by another transaction never repeats a value a cache was built under."""
+
+    name = models.CharField(max_length=40, primary_key=True)
+    value = models.PositiveBigIntegerField(default=0)
+    token = models.CharField(max_length=32, default="")
+
+    def __str__(self) -> str:
+        return f"{self.name} #{self.value}"

@@ -27,6 +27,7 @@ import hashlib
 import hmac
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -158,6 +159,17 @@ def forget() -> None:
 def lookup_digest(normalized: str) -> str:
     """Keyed hash used for equality look-ups (duplicate detection, screening)."""
     return hmac.new(keyring().lookup, normalized.encode(), hashlib.sha256).hexdigest()
+
+
+def lookup_digester() -> Callable[[str], str]:
+    """`lookup_digest` with the key read once, for many look-ups in one call (screening a list):
+    finding the key ring costs as much as the hash itself."""
+    key = keyring().lookup
+
+    def digest(normalized: str) -> str:
+        return hmac.new(key, normalized.encode(), hashlib.sha256).hexdigest()
+
+    return digest
 
 
 def encrypt(plain: str, key: DataKey | None = None) -> bytes:

@@ -11,7 +11,9 @@ Speed (bench/bench_screening.py: 10,000 candidates against 50,000 measures in ab
 second): the index reads only the columns it needs (no model instances); each identifier is
 checked and hashed once per call and each distinct name matched once; fuzzy scoring skips the
 name lengths that cannot reach THRESHOLD (`_reachable`, exact), so two- and three-character
-names, most candidates, never reach rapidfuzz; pinyin is cached per name.
+names, most candidates, never reach rapidfuzz; pinyin is cached per name. The Index is kept
+between calls (`cached_index`) while the restrictions generation (core/generation.py) stands:
+every writer of measures and of records' names moves it, services and triggers alike.
 """
 
 from __future__ import annotations
@@ -19,21 +21,24 @@ from __future__ import annotations
 import datetime
 import hashlib
 import re
+import threading
 import unicodedata
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
 from pypinyin import lazy_pinyin
 from rapidfuzz import fuzz, process
 
+from govtrust.core import generation
 from govtrust.core.audit import audit_append
 from govtrust.core.errors import NotFound
 from govtrust.core.gcpause import gc_paused
 from govtrust.core.identifiers import check_ric, check_uscc
-from govtrust.core.protect import lookup_digest
+from govtrust.core.protect import lookup_digest, lookup_digester
 from govtrust.core.text import plain
 from govtrust.directory import policy
 from govtrust.directory.models import User
@@ -105,13 +110,17 @@ class Candidate:
 NAME_KEY = "name:"
 
 
-def _candidate_key(candidate: Candidate, identities: list[tuple[str, str]]) -> str:
-    """An identifier's key; without one, a digest of the normalised name and unit (fixed length:
-    a long unit name must not make a match impossible to judge). Only identifier keys are
-    reused by later screenings: two people may share a name and a unit."""
+def _candidate_key(
+    candidate: Candidate, identities: list[tuple[str, str]], name: str | None = None
+) -> str:
+    """An identifier's key; without one, a digest of the normalised name (`name`, when the
+    caller has it) and unit (fixed length: a long unit name must not make a match impossible to
+    judge). Only identifier keys are reused by later screenings: two people may share a name
+    and a unit."""
     if identities:
         return identities[0][1]
-    named = f"{normalize_name(candidate.name)}|{candidate.unit}".encode()
+    name = normalize_name(candidate.name) if name is None else name
+    named = f"{name}|{candidate.unit}".encode()
     return NAME_KEY + hashlib.sha256(named).hexdigest()[:40]
 
 
@@ -120,7 +129,9 @@ def identifier_key(identifier: str) -> str:
     return identities[0][1] if identities else ""
 
 
-def _identities(identifier: str) -> list[tuple[str, str]]:
+def _identities(
+    identifier: str, digest: Callable[[str], str] = lookup_digest
+) -> list[tuple[str, str]]:
     """(kind, key) of each valid reading of an identifier: the keyed hash of a citizen ID number,
     the USCC itself. The citizen ID comes first: about one valid citizen ID number in 340 is also
     a valid USCC (18 digits whose two check characters happen to agree), and keying that person by
@@ -131,7 +142,7 @@ def _identities(identifier: str) -> list[tuple[str, str]]:
     found = []
     ric = check_ric(identifier)
     if ric.valid:
-        found.append(("ric", lookup_digest(ric.normalized)))
+        found.append(("ric", digest(ric.normalized)))
     uscc = check_uscc(identifier)
     if uscc.valid:
         found.append(("uscc", uscc.normalized))
@@ -189,9 +200,10 @@ class Index:
     """Subjects restricted today, by identifier key, by normalised name and by pinyin, with the
     names grouped by length for fuzzy matching."""
 
-    def __init__(self, today: datetime.date) -> None:
+    def __init__(self, today: datetime.date, using: str | None = None) -> None:
         rows = (
-            Measure.objects.filter(
+            Measure.objects.using(using or router.db_for_read(Measure) or DEFAULT_DB_ALIAS)
+            .filter(
                 kind__in=RESTRICTING,
                 status__in=[MeasureStatus.ACTIVE, MeasureStatus.LIGHTENED],
                 ends_on__gte=today,
@@ -279,6 +291,34 @@ class Index:
         return found
 
 
+_cache_lock = threading.Lock()
+_cached: tuple[tuple[Any, ...], Index] | None = None
+
+
+def cached_index(today: datetime.date) -> Index:
+    """The Index of `today`, rebuilt only when the restrictions generation (core/generation.py)
+    has moved since it was built: one cheap query per call. Every write to measures, and to the
+    numbers, names and keys of records, moves the generation in its own transaction (the
+    services call `generation.bump`, triggers catch any other writer), and the generation is
+    read before the Index's rows, so a cached Index is never older than the generation it is
+    kept under. With no generation row (nothing was ever written) the Index is built afresh.
+    One Index per process (the latest); it is read-only once built, so threads share it."""
+    global _cached
+    using = router.db_for_read(Measure) or DEFAULT_DB_ALIAS  # generation and rows: one copy
+    state = generation.current(generation.RESTRICTIONS, using=using)
+    if state is None:
+        return Index(today, using=using)
+    key = (using, str(connections[using].settings_dict.get("NAME")), state, today)
+    with _cache_lock:
+        held = _cached
+    if held is not None and held[0] == key:
+        return held[1]
+    index = Index(today, using=using)
+    with _cache_lock:
+        _cached = (key, index)
+    return index
+
+
 def _match(
     subject: _Subject, reason: str, score: float, features: list[str], review: bool
 ) -> Match:
@@ -314,10 +354,22 @@ def _screen(
     scope_code: str,
     index: Index | None,
 ) -> list[Result]:
-    index = index or Index(today)
+    index = index or cached_index(today)
     # Each identifier is checked and hashed once, each distinct name matched once.
-    identities = {c.identifier: _identities(c.identifier) for c in candidates}
-    keys = [_candidate_key(c, identities[c.identifier]) for c in candidates]
+    digest = lookup_digester()  # the key found once, not per identifier
+    distinct_ids = dict.fromkeys(c.identifier for c in candidates)
+    identities = {i: _identities(i, digest) for i in distinct_ids}
+    normalized: dict[str, str] = {}  # lists repeat names
+    names = []
+    for candidate in candidates:
+        name = normalized.get(candidate.name)
+        if name is None:
+            name = normalized[candidate.name] = normalize_name(candidate.name)
+        names.append(name)
+    keys = [
+        _candidate_key(c, identities[c.identifier], name)
+        for c, name in zip(candidates, names, strict=True)
+    ]
     distinct = sorted({key for key in keys if not key.startswith(NAME_KEY)})
     # Judgements made in the screener's division or above it (policy.lineage).
     divisions = policy.lineage(scope_code) if scope_code else []
@@ -333,8 +385,7 @@ def _screen(
         )
     named: dict[str, list[tuple[str, float, list[str]]]] = {}
     results = []
-    for candidate, key in zip(candidates, keys, strict=True):
-        name = normalize_name(candidate.name)
+    for candidate, key, name in zip(candidates, keys, names, strict=True):
         if name not in named:
             named[name] = index.named(name)
         result = _screen_one(

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from govtrust.core import generation
 from govtrust.core.audit import audit_append
 from govtrust.core.errors import DomainError, NotFound
 from govtrust.core.lifecycle import transition_apply
@@ -76,6 +77,8 @@ def measures_issue(record: Record, actor: User) -> list[Measure]:
                 measure.due_working_days = int(item["working_days"])
             issued.append(measure)
     Measure.objects.bulk_create(issued, ignore_conflicts=True)
+    if issued:
+        generation.bump(generation.RESTRICTIONS)  # screening's cached Index (core/generation.py)
     notice_drafts(record, actor)
     if issued:
         audit_append(
@@ -127,6 +130,7 @@ def measures_mitigate(*, record: Record, correction_kind: str, actor: User) -> l
         measure.refresh_from_db()
         changed.append(measure)
     if changed:
+        generation.bump(generation.RESTRICTIONS)
         audit_append(
             actor=actor.username,
             action="measure.mitigate",
@@ -162,6 +166,7 @@ def measures_lift(*, record: Record, reason: str, on: datetime.date, actor: User
         measure.version += 1
     Measure.objects.bulk_update(measures, ["status", "ends_on", "mitigation_note", "version"])
     if measures:
+        generation.bump(generation.RESTRICTIONS)
         label = dict(MeasureKind.choices)
         audit_append(
             actor=actor.username,
@@ -244,6 +249,7 @@ def measure_deadlines_recompute() -> int:
         Measure.objects.filter(pk=measure.pk).update(
             due_date=due.due_date, due_provisional=due.provisional
         )
+        generation.bump(generation.RESTRICTIONS)  # every writer of measures moves it
         audit_append(
             actor="system",
             action="measure.deadline_recompute",

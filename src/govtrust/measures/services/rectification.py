@@ -11,6 +11,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from govtrust.core import generation
 from govtrust.core.audit import audit_append
 from govtrust.core.errors import Conflict, DomainError, Forbidden, NotFound
 from govtrust.core.lifecycle import Transition, transition_apply
@@ -57,6 +58,7 @@ def _take(measure: Measure, transition: Transition, **changes: Any) -> None:
         conflict=STALE,
         **changes,
     )
+    generation.bump(generation.RESTRICTIONS)  # screening's cached Index (core/generation.py)
     measure.refresh_from_db()
 
 

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from govtrust.core import generation
 from govtrust.core.audit import audit_append
 from govtrust.core.errors import DomainError
 from govtrust.directory.models import User
@@ -176,6 +177,8 @@ def record_correct(
     Record.objects.filter(pk=current.pk).update(
         version=F("version") + 1, updated_at=timezone.now(), **updates
     )
+    if "subject_name" in updates:
+        generation.bump(generation.RESTRICTIONS)  # screening's cached Index matches names
     RecordEvent.objects.create(
         record=current,
         actor=actor,

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from govtrust.core import generation
 from govtrust.core.audit import audit_append
 from govtrust.core.errors import Conflict, DomainError, Forbidden
 from govtrust.core.protect import protect_ric
@@ -267,6 +268,11 @@ def record_update(*, record: Record, data: RecordIn, actor: User, version: int) 
     )
     if updated != 1:
         raise Conflict("记录已被他人修改，请刷新后重试")
+    if (current.subject_name, current.subject_key) != (
+        fields["subject_name"],
+        fields["subject_key"],
+    ):
+        generation.bump(generation.RESTRICTIONS)  # screening's cached Index matches both
     current.refresh_from_db()
     RecordEvent.objects.create(
         record=current,
