@@ -73,7 +73,7 @@ def drop(apps, schema_editor):  # type: ignore[no-untyped-def]
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0006_generation"),
+        ("core", "0007_generation"),
         ("measures", "0003_measure_due_provisional"),
         ("records", "0006_import_court_list"),
         ("screening", "0002_rename_tables"),
