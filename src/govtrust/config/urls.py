@@ -16,6 +16,7 @@ urlpatterns = [
     path("backoffice/measures/", include("govtrust.measures.urls")),
     path("backoffice/screenings/", include("govtrust.screening.urls")),
     path("backoffice/documents/", include("govtrust.documents.urls_staff")),
+    path("backoffice/plan-tasks/", include("govtrust.supervision.urls")),
     path("backoffice/publish/", disclosure_office.publish, name="publish"),
     path(
         "backoffice/publication-rules/",

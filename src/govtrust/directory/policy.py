@@ -93,6 +93,14 @@ CAPABILITIES: dict[str, Capability] = {
     ),
     "documents.issue": _can(*BUSINESS, refusal=_STAFF),
     "notices.publish": _can(Role.CREDIT_OFFICE, refusal="通报批评由信用主管部门发布"),
+    # The plan's own tasks (督办): answerable units report, the provincial credit office
+    # verifies and assigns; reviewers, credit offices and inspectors read the matrix in reach.
+    "plan_tasks.report": _can(
+        Role.CLERK, Role.REVIEWER, Role.CREDIT_OFFICE, refusal="由负责该任务的单位报告进展"
+    ),
+    "plan_tasks.verify": _can(
+        Role.CREDIT_OFFICE, refusal="任务进展由省级信用主管部门核实", provincial=True
+    ),
     # Province-wide rules: the provincial credit office alone revises them.
     "rules.revise": _can(
         Role.CREDIT_OFFICE, refusal="措施规则由省级信用主管部门修订", provincial=True
@@ -252,6 +260,10 @@ OWNERS: dict[str, Owner] = {
     "directory.government": Owner("division_id", None),
     "directory.department": Owner("division_code", "id"),
     "directory.civilservant": Owner("division_code", "department_id"),
+    # The plan's tasks: the answerable government or department (a group the plan names without
+    # listing it belongs to the province until its departments are assigned).
+    "supervision.plantaskunit": Owner("division_code", "department_id"),
+    "supervision.progressreport": Owner("task_unit__division_code", "task_unit__department_id"),
 }
 
 
@@ -314,6 +326,28 @@ def reporting_unit_q(user: User, *, government: str, department: str) -> Q:
     wanted = Q(**{government: user.unit_id})
     own = _department(user)
     return wanted & Q(**{department: own}) if own is not None else wanted
+
+
+def answerable_q(user: User, *, division: str, department: str) -> Q:
+    """The duties a user answers for in person (a plan task's progress): a government's, for
+    its staff who act for the whole government (not bound to a department); a department's,
+    for that department's own staff."""
+    own_government = Q(**{division: user.scope_code})
+    wanted = Q(pk__in=[])
+    if _department(user) is None:
+        wanted |= own_government & Q(**{f"{department}__isnull": True})
+    if user.department_id is not None:
+        wanted |= own_government & Q(**{department: user.department_id})
+    return wanted
+
+
+def answers_for(user: User, *, division_code: str, department_id: int | None) -> bool:
+    """`answerable_q` for one duty."""
+    if division_code != user.scope_code:
+        return False
+    if department_id is None:
+        return _department(user) is None
+    return user.department_id == department_id
 
 
 def addressed_to(qs: QuerySet[M], user: User) -> QuerySet[M]:
