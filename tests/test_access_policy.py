@@ -49,6 +49,7 @@ from govtrust.screening.models import Screening
 from govtrust.screening.services import screening_run
 from govtrust.supervision.models import PlanTaskUnit
 from govtrust.supervision.services.plan_tasks import plan_tasks_load, progress_report_submit
+from govtrust.supervision.services.suggestions import SuggestionIn, suggestion_register
 from tests.conftest import TODAY, government, new_uscc, record_payload
 
 pytestmark = pytest.mark.django_db
@@ -85,6 +86,7 @@ class World:
     plan_unit: int  # 兰州市人民政府 answering for it (the "parent" position)
     plan_report: int  # its 2025 progress report, by 兰州市's credit office, with a PDF
     plan_attachment: int
+    suggestion: int  # a deputy's suggestion assigned to 城关区人民政府 ("own_unit")
 
 
 @pytest.fixture
@@ -182,6 +184,18 @@ def world(make_user: Callable[..., User], make_department: Callable[..., Departm
         percent=50,
         files=[("进展.pdf", _pdf())],
     )
+    suggestion = suggestion_register(
+        actor=office,
+        data=SuggestionIn(
+            kind="deputy",
+            session="兰州市第十七届人大五次会议",
+            number="0001",
+            title="关于加快老旧小区改造的建议",
+            proposer="张伟",
+            government_code="620102",
+            assigned_on=TODAY - datetime.timedelta(days=30),
+        ),
+    )
     return World(
         record=record,
         measure=measure,
@@ -200,6 +214,7 @@ def world(make_user: Callable[..., User], make_department: Callable[..., Departm
         plan_unit=plan_unit.pk,
         plan_report=plan_report.pk,
         plan_attachment=plan_report.attachments.get().pk,
+        suggestion=suggestion.pk,
     )
 
 
@@ -362,6 +377,24 @@ def plan_attachment(role: str, position: str) -> int:
     return 200 if position == "parent" else 404
 
 
+def registers_suggestion(role: str, position: str) -> int:
+    """Any credit office registers (an empty title: 400, nothing stored); others 403."""
+    return 400 if role == "credit_office" else 403
+
+
+def answers_suggestion(role: str, position: str) -> int:
+    """The suggestion assigned to 城关区人民政府: its staff acting for the whole government
+    answer (a bad result code: 400), the credit office wherever its account is hosted; a
+    department's clerks and reviewers and other units 404."""
+    if role in ADMINS or role == "inspector":
+        return 403
+    if position == "own_unit" or (
+        position in ("own_dept", "other_dept") and role == "credit_office"
+    ):
+        return 400
+    return 404
+
+
 def provincial_only(role: str, position: str) -> int:
     """The provincial credit office's steps: no position of the table is the province."""
     return 403
@@ -384,6 +417,7 @@ API: list[
     ("get", "screening", lambda w: f"/api/v1/screenings/kept/{w.screening}", None, screening_reads),
     ("get", "case", lambda w: f"/api/v1/cases/{w.case_number}", None, cases),
     ("get", "plan tasks", lambda w: "/api/v1/plan-tasks", None, figures),
+    ("get", "suggestions", lambda w: "/api/v1/suggestions", None, figures),
     ("get", "plan reports", lambda w: f"/api/v1/plan-tasks/{w.plan_task}/reports", None, figures),
     (
         "get",
@@ -617,6 +651,26 @@ def _tomorrow() -> str:
 
 WRITES: list[Write] = [
     Write(
+        "suggestion-register",
+        lambda w: "/api/v1/suggestions",
+        lambda w: {
+            "kind": "deputy",
+            "session": "第一次会议",
+            "number": "9",
+            "title": "",
+            "proposer": "李娜",
+            "government_code": "620102",
+            "assigned_on": str(TODAY),
+        },
+        registers_suggestion,
+    ),
+    Write(
+        "suggestion-reply",
+        lambda w: f"/api/v1/suggestions/{w.suggestion}/reply",
+        lambda w: {"version": 1, "result": "E", "reply": "已办理"},
+        answers_suggestion,
+    ),
+    Write(
         "plan-report",
         lambda w: f"/api/v1/plan-task-units/{w.plan_unit}/reports",
         lambda w: {"year": 2025, "text": "进展", "percent": 101},
@@ -719,6 +773,18 @@ def _edit_form(world: World) -> dict[str, Any]:
 
 
 PAGE_WRITES: list[tuple[str, Callable[[World], str], Callable[[World], dict[str, Any]], Expect]] = [
+    (
+        "suggestion register",
+        lambda w: "/backoffice/suggestions/register",
+        lambda w: {"kind": "deputy", "title": "", "government_code": "620102"},
+        lambda r, p: 302 if registers_suggestion(r, p) == 400 else 403,
+    ),
+    (
+        "suggestion reply",
+        lambda w: f"/backoffice/suggestions/{w.suggestion}/reply",
+        lambda w: {"version": "1", "result": "E", "reply": "已办理"},
+        lambda r, p: 302 if answers_suggestion(r, p) == 400 else answers_suggestion(r, p),
+    ),
     (
         "plan report",
         lambda w: f"/backoffice/plan-tasks/{w.plan_task}/units/{w.plan_unit}/report",
@@ -879,6 +945,8 @@ PAGE_WRITES: list[tuple[str, Callable[[World], str], Callable[[World], dict[str,
 
 
 PAGES: list[tuple[str, Callable[[World], str], Expect]] = [
+    ("suggestions", lambda w: "/backoffice/suggestions/", figures),
+    ("suggestion", lambda w: f"/backoffice/suggestions/{w.suggestion}/", government_level),
     ("plan tasks", lambda w: "/backoffice/plan-tasks/", figures),
     ("plan task", lambda w: f"/backoffice/plan-tasks/{w.plan_task}/", figures),
     (

@@ -101,6 +101,12 @@ CAPABILITIES: dict[str, Capability] = {
     "plan_tasks.verify": _can(
         Role.CREDIT_OFFICE, refusal="任务进展由省级信用主管部门核实", provincial=True
     ),
+    # Deputies' suggestions and CPPCC proposals: the credit office registers, reassigns and
+    # records the proposer's view; the assigned unit hands back or replies (answers_for).
+    "suggestions.manage": _can(Role.CREDIT_OFFICE, refusal="建议提案由信用主管部门登记和督办"),
+    "suggestions.answer": _can(
+        Role.CLERK, Role.REVIEWER, Role.CREDIT_OFFICE, refusal="由承办单位答复建议提案"
+    ),
     # Province-wide rules: the provincial credit office alone revises them.
     "rules.revise": _can(
         Role.CREDIT_OFFICE, refusal="措施规则由省级信用主管部门修订", provincial=True
@@ -264,6 +270,7 @@ OWNERS: dict[str, Owner] = {
     # listing it belongs to the province until its departments are assigned).
     "supervision.plantaskunit": Owner("division_code", "department_id"),
     "supervision.progressreport": Owner("task_unit__division_code", "task_unit__department_id"),
+    "supervision.suggestion": Owner("division_code", "department_id"),  # the handling unit
 }
 
 

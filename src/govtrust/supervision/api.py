@@ -6,15 +6,24 @@ from __future__ import annotations
 import datetime
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
-from govtrust.core.errors import NotFound
+from govtrust.core.errors import DomainError, NotFound
 from govtrust.directory import policy
 from govtrust.directory.auth import api_user
-from govtrust.supervision.models import PlanTask, PlanTaskUnit, ProgressReport
+from govtrust.supervision.models import PlanTask, PlanTaskUnit, ProgressReport, Suggestion
+from govtrust.supervision.selectors import suggestions_visible
 from govtrust.supervision.services.plan_tasks import (
     progress_report_decide,
     progress_report_submit,
+)
+from govtrust.supervision.services.suggestions import (
+    SuggestionIn,
+    suggestion_feedback,
+    suggestion_hand_back,
+    suggestion_reassign,
+    suggestion_register,
+    suggestion_reply,
 )
 
 router = Router(tags=["督办任务"])
@@ -162,3 +171,133 @@ def report_decide(
         reason=body.reason,
     )
     return _report(report)
+
+
+# ---- deputies' suggestions and CPPCC proposals -------------------------------------------
+
+
+class SuggestionCreate(Schema):
+    kind: str = Field(description="deputy 人大代表建议 / cppcc 政协委员提案")
+    session: str
+    number: str
+    title: str
+    proposer: str
+    government_code: str = Field(description="承办政府的行政区划代码")
+    department_id: int | None = None
+    co_units: str = ""
+    assigned_on: datetime.date
+    complex: bool = False
+
+
+class SuggestionOut(Schema):
+    id: int
+    version: int
+    kind: str
+    kind_label: str
+    session: str
+    number: str
+    title: str
+    proposer: str
+    government_code: str
+    department_id: int | None
+    handler: str
+    assigned_on: datetime.date
+    complex: bool
+    due_date: datetime.date
+    state: str
+    state_label: str
+    result: str
+    reply: str
+    replied_on: datetime.date | None
+    replied_late: bool
+    satisfaction: str
+    rehandle_due: datetime.date | None
+
+
+class StepIn(Schema):
+    version: int
+    reason: str = ""
+    result: str = ""
+    reply: str = ""
+    satisfaction: str = ""
+    government_code: str = ""
+    department_id: int | None = None
+
+
+def _suggestion(item: Suggestion) -> SuggestionOut:
+    return SuggestionOut(
+        id=item.pk,
+        version=item.version,
+        kind=item.kind,
+        kind_label=item.get_kind_display(),
+        session=item.session,
+        number=item.number,
+        title=item.title,
+        proposer=item.proposer,
+        government_code=item.government.division_id,
+        department_id=item.department_id,
+        handler=item.handler,
+        assigned_on=item.assigned_on,
+        complex=item.complex,
+        due_date=item.due_date,
+        state=item.state,
+        state_label=item.get_state_display(),
+        result=item.result,
+        reply=item.reply,
+        replied_on=item.replied_on,
+        replied_late=item.replied_late,
+        satisfaction=item.satisfaction,
+        rehandle_due=item.rehandle_due,
+    )
+
+
+@router.post(
+    "/suggestions", response={201: SuggestionOut}, summary="登记人大代表建议或政协委员提案"
+)
+def suggestion_create(request: HttpRequest, body: SuggestionCreate) -> Status[SuggestionOut]:
+    item = suggestion_register(actor=api_user(request), data=SuggestionIn(**body.dict()))
+    return Status(201, _suggestion(item))
+
+
+@router.get("/suggestions", response=list[SuggestionOut], summary="建议提案（数据范围内）")
+def suggestion_list(request: HttpRequest) -> list[SuggestionOut]:
+    return [_suggestion(s) for s in suggestions_visible(api_user(request))]
+
+
+@router.post(
+    "/suggestions/{suggestion_id}/{step}",
+    response=SuggestionOut,
+    summary="办理建议提案",
+    description="step：hand_back 退回交办 / reassign 重新交办 / reply 答复 / feedback 代表委员意见",
+)
+def suggestion_step(
+    request: HttpRequest, suggestion_id: int, step: str, body: StepIn
+) -> SuggestionOut:
+    actor = api_user(request)
+    if step == "hand_back":
+        item = suggestion_hand_back(
+            actor=actor, pk=suggestion_id, version=body.version, reason=body.reason
+        )
+    elif step == "reassign":
+        item = suggestion_reassign(
+            actor=actor,
+            pk=suggestion_id,
+            version=body.version,
+            government_code=body.government_code,
+            department_id=body.department_id,
+        )
+    elif step == "reply":
+        item = suggestion_reply(
+            actor=actor,
+            pk=suggestion_id,
+            version=body.version,
+            result=body.result,
+            reply=body.reply,
+        )
+    elif step == "feedback":
+        item = suggestion_feedback(
+            actor=actor, pk=suggestion_id, version=body.version, satisfaction=body.satisfaction
+        )
+    else:
+        raise DomainError("不支持的办理步骤")
+    return _suggestion(item)

@@ -48,3 +48,43 @@ def latest_due_year(today: datetime.date) -> int:
     first (older years stay visible in the matrix)."""
     year = today.year - 1
     return year if today > yearly_due(year) else year - 1
+
+
+# ---- deputies' suggestions and CPPCC proposals (plan 三(一)2) ----------------------------
+
+# Reply within 3 months of assignment, 6 for an item "涉及面广、处理难度大" (calendar months,
+# 民法典 第二百零一、二百零二条: core.clock.add_months). The figures are those of
+# 《全国人民代表大会和地方各级人民代表大会代表法》 for deputies' suggestions and of the CPPCC's
+# 提案工作条例 for proposals, as Gansu's and other provinces' implementing rules repeat them;
+# the articles were not verified offline: 条款待核. Configurable (GOVTRUST_SUGGESTION_MONTHS,
+# GOVTRUST_SUGGESTION_COMPLEX_MONTHS).
+REPLY_MONTHS = 3
+COMPLEX_REPLY_MONTHS = 6
+REPLY_SOURCE = "《全国人民代表大会和地方各级人民代表大会代表法》、政协提案工作条例（条款待核）"
+
+# 本地政策: a unit that holds an item mis-assigned hands it back within this many working days
+# of assignment (local rules commonly say 5); GOVTRUST_SUGGESTION_HANDBACK_DAYS.
+DEFAULT_HANDBACK_WORKING_DAYS = 5
+
+# 本地政策: an item whose proposer is not satisfied is handled again and answered within this
+# many months of that feedback (local rules commonly say one month);
+# GOVTRUST_SUGGESTION_REHANDLE_MONTHS.
+DEFAULT_REHANDLE_MONTHS = 1
+
+
+def _setting(name: str, default: int) -> int:
+    return int(getattr(settings, name, default))
+
+
+def reply_months(complex_item: bool) -> int:
+    if complex_item:
+        return _setting("GOVTRUST_SUGGESTION_COMPLEX_MONTHS", COMPLEX_REPLY_MONTHS)
+    return _setting("GOVTRUST_SUGGESTION_MONTHS", REPLY_MONTHS)
+
+
+def handback_days() -> int:
+    return _setting("GOVTRUST_SUGGESTION_HANDBACK_DAYS", DEFAULT_HANDBACK_WORKING_DAYS)
+
+
+def rehandle_months() -> int:
+    return _setting("GOVTRUST_SUGGESTION_REHANDLE_MONTHS", DEFAULT_REHANDLE_MONTHS)

@@ -18,6 +18,9 @@ from govtrust.supervision.models import (
     PlanTaskUnit,
     ProgressReport,
     ReportState,
+    ResultCode,
+    Satisfaction,
+    Suggestion,
 )
 
 
@@ -145,3 +148,70 @@ def task_units(user: User, task: PlanTask) -> QuerySet[PlanTaskUnit]:
 
 def default_year(today: datetime.date) -> int:
     return max(rules.FIRST_YEAR, rules.latest_due_year(today))
+
+
+# ---- deputies' suggestions and CPPCC proposals -------------------------------------------
+
+
+def suggestions_visible(user: User) -> QuerySet[Suggestion]:
+    """The items whose handling unit the user reaches (the office above it, the unit itself)."""
+    return policy.within(Suggestion.objects.all(), user).select_related("government", "department")
+
+
+def suggestions_answerable(user: User) -> QuerySet[Suggestion]:
+    """The items the user's own unit handles."""
+    if not policy.permits(user, "suggestions.answer"):
+        return Suggestion.objects.none()
+    return Suggestion.objects.filter(
+        policy.answerable_q(user, division="division_code", department="department_id")
+    ).select_related("government", "department")
+
+
+@dataclass
+class SuggestionFigures:
+    """Per handling unit (local definitions, shown beside the figures): 按期办复率 = replies on
+    time / items whose reply is due or given; 满意率 = 满意 and 基本满意 / items with the
+    proposer's view; 解决率 = result A / items replied."""
+
+    unit: str
+    total: int = 0
+    due: int = 0
+    on_time: int = 0
+    replied: int = 0
+    with_view: int = 0
+    satisfied: int = 0
+    solved: int = 0
+
+    @staticmethod
+    def _rate(part: int, whole: int) -> str:
+        return f"{part / whole:.0%}" if whole else "—"
+
+    @property
+    def on_time_rate(self) -> str:
+        return self._rate(self.on_time, self.due)
+
+    @property
+    def satisfaction_rate(self) -> str:
+        return self._rate(self.satisfied, self.with_view)
+
+    @property
+    def solved_rate(self) -> str:
+        return self._rate(self.solved, self.replied)
+
+
+def suggestion_figures(user: User, today: datetime.date) -> list[SuggestionFigures]:
+    rows: dict[str, SuggestionFigures] = {}
+    for item in suggestions_visible(user):
+        row = rows.setdefault(item.handler, SuggestionFigures(item.handler))
+        row.total += 1
+        replied = item.replied_on is not None
+        if replied or today > item.due_date:
+            row.due += 1
+        if replied:
+            row.replied += 1
+            row.on_time += not item.replied_late
+            row.solved += item.result == ResultCode.A
+        if item.satisfaction:
+            row.with_view += 1
+            row.satisfied += item.satisfaction != Satisfaction.UNSATISFIED
+    return [rows[name] for name in sorted(rows)]
