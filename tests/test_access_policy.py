@@ -47,6 +47,9 @@ from govtrust.remedies.services.handling import case_act
 from govtrust.screening.engine import Candidate
 from govtrust.screening.models import Screening
 from govtrust.screening.services import screening_run
+from govtrust.supervision.models import PlanTaskUnit
+from govtrust.supervision.services.plan_tasks import plan_tasks_load, progress_report_submit
+from govtrust.supervision.services.suggestions import SuggestionIn, suggestion_register
 from tests.conftest import TODAY, government, new_uscc, record_payload
 
 pytestmark = pytest.mark.django_db
@@ -79,6 +82,11 @@ class World:
     draft: str  # that draft record's number
     notice: str  # the draft criticism notice of the record
     far: Record  # an accepted, unpublished record of 天水市, out of every position's reach
+    plan_task: int  # 三（二）3 of the plan
+    plan_unit: int  # 兰州市人民政府 answering for it (the "parent" position)
+    plan_report: int  # its 2025 progress report, by 兰州市's credit office, with a PDF
+    plan_attachment: int
+    suggestion: int  # a deputy's suggestion assigned to 城关区人民政府 ("own_unit")
 
 
 @pytest.fixture
@@ -166,6 +174,28 @@ def world(make_user: Callable[..., User], make_department: Callable[..., Departm
     draft = report_to_draft(number=report.number, actor=office)
     notice = Document.objects.filter(record=record, kind=DocumentKind.CRITICISM).first()
     assert notice is not None
+    plan_tasks_load()
+    plan_unit = PlanTaskUnit.objects.get(task__code="三（二）3", division_code="6201")
+    plan_report = progress_report_submit(
+        actor=users["credit_office", "parent"],
+        unit_id=plan_unit.pk,
+        year=2025,
+        text="已按期推送本年度政务失信记录，并在信用甘肃网站公示。",
+        percent=50,
+        files=[("进展.pdf", _pdf())],
+    )
+    suggestion = suggestion_register(
+        actor=office,
+        data=SuggestionIn(
+            kind="deputy",
+            session="兰州市第十七届人大五次会议",
+            number="0001",
+            title="关于加快老旧小区改造的建议",
+            proposer="张伟",
+            government_code="620102",
+            assigned_on=TODAY - datetime.timedelta(days=30),
+        ),
+    )
     return World(
         record=record,
         measure=measure,
@@ -180,6 +210,11 @@ def world(make_user: Callable[..., User], make_department: Callable[..., Departm
         draft=draft.number,
         notice=notice.code,
         far=_far_record(make_user),
+        plan_task=plan_unit.task_id,
+        plan_unit=plan_unit.pk,
+        plan_report=plan_report.pk,
+        plan_attachment=plan_report.attachments.get().pk,
+        suggestion=suggestion.pk,
     )
 
 
@@ -326,6 +361,45 @@ def drafts_record(role: str, position: str) -> int:
     return 404 if position in ("sibling", "child") else 409
 
 
+def plan_reports(role: str, position: str) -> int:
+    """A progress report on a plan task by 兰州市人民政府 ("parent"): its own staff who act for
+    the whole government report (a bad body: 400, nothing changes); other business staff do not
+    answer for it (404); inspectors and administrators may not report (403)."""
+    if role in ADMINS or role == "inspector":
+        return 403
+    return 400 if position == "parent" else 404
+
+
+def plan_attachment(role: str, position: str) -> int:
+    """兰州市's report's attachment: read where 兰州市人民政府's reports are reached."""
+    if role in ADMINS:
+        return 403
+    return 200 if position == "parent" else 404
+
+
+def registers_suggestion(role: str, position: str) -> int:
+    """Any credit office registers (an empty title: 400, nothing stored); others 403."""
+    return 400 if role == "credit_office" else 403
+
+
+def answers_suggestion(role: str, position: str) -> int:
+    """The suggestion assigned to 城关区人民政府: its staff acting for the whole government
+    answer (a bad result code: 400), the credit office wherever its account is hosted; a
+    department's clerks and reviewers and other units 404."""
+    if role in ADMINS or role == "inspector":
+        return 403
+    if position == "own_unit" or (
+        position in ("own_dept", "other_dept") and role == "credit_office"
+    ):
+        return 400
+    return 404
+
+
+def provincial_only(role: str, position: str) -> int:
+    """The provincial credit office's steps: no position of the table is the province."""
+    return 403
+
+
 Expect = Callable[[str, str], int]
 API: list[
     tuple[str, str, Callable[[World], str], Callable[[World], dict[str, Any]] | None, Expect]
@@ -342,6 +416,9 @@ API: list[
     ("get", "document", lambda w: f"/api/v1/documents/{w.document}.pdf", None, government_level),
     ("get", "screening", lambda w: f"/api/v1/screenings/kept/{w.screening}", None, screening_reads),
     ("get", "case", lambda w: f"/api/v1/cases/{w.case_number}", None, cases),
+    ("get", "plan tasks", lambda w: "/api/v1/plan-tasks", None, figures),
+    ("get", "suggestions", lambda w: "/api/v1/suggestions", None, figures),
+    ("get", "plan reports", lambda w: f"/api/v1/plan-tasks/{w.plan_task}/reports", None, figures),
     (
         "get",
         "evidence",
@@ -573,6 +650,38 @@ def _tomorrow() -> str:
 
 
 WRITES: list[Write] = [
+    Write(
+        "suggestion-register",
+        lambda w: "/api/v1/suggestions",
+        lambda w: {
+            "kind": "deputy",
+            "session": "第一次会议",
+            "number": "9",
+            "title": "",
+            "proposer": "李娜",
+            "government_code": "620102",
+            "assigned_on": str(TODAY),
+        },
+        registers_suggestion,
+    ),
+    Write(
+        "suggestion-reply",
+        lambda w: f"/api/v1/suggestions/{w.suggestion}/reply",
+        lambda w: {"version": 1, "result": "E", "reply": "已办理"},
+        answers_suggestion,
+    ),
+    Write(
+        "plan-report",
+        lambda w: f"/api/v1/plan-task-units/{w.plan_unit}/reports",
+        lambda w: {"year": 2025, "text": "进展", "percent": 101},
+        plan_reports,
+    ),
+    Write(
+        "plan-report-verify",
+        lambda w: f"/api/v1/plan-reports/{w.plan_report}/verify",
+        lambda w: {"version": 999},
+        provincial_only,
+    ),
     Write("record-create", lambda w: "/api/v1/records", lambda w: record_payload(), files),
     Write(
         "import-upload",
@@ -664,6 +773,37 @@ def _edit_form(world: World) -> dict[str, Any]:
 
 
 PAGE_WRITES: list[tuple[str, Callable[[World], str], Callable[[World], dict[str, Any]], Expect]] = [
+    (
+        "suggestion register",
+        lambda w: "/backoffice/suggestions/register",
+        lambda w: {"kind": "deputy", "title": "", "government_code": "620102"},
+        lambda r, p: 302 if registers_suggestion(r, p) == 400 else 403,
+    ),
+    (
+        "suggestion reply",
+        lambda w: f"/backoffice/suggestions/{w.suggestion}/reply",
+        lambda w: {"version": "1", "result": "E", "reply": "已办理"},
+        lambda r, p: 302 if answers_suggestion(r, p) == 400 else answers_suggestion(r, p),
+    ),
+    (
+        "plan report",
+        lambda w: f"/backoffice/plan-tasks/{w.plan_task}/units/{w.plan_unit}/report",
+        lambda w: {"year": "2025", "text": "进展", "percent": "101"},
+        # refused in words on the task page (302) where plan_reports answers 400
+        lambda r, p: 302 if plan_reports(r, p) == 400 else plan_reports(r, p),
+    ),
+    (
+        "plan report verify",
+        lambda w: f"/backoffice/plan-tasks/{w.plan_task}/reports/{w.plan_report}/decide",
+        lambda w: {"version": "999", "decision": "verify"},
+        provincial_only,
+    ),
+    (
+        "plan task assign",
+        lambda w: f"/backoffice/plan-tasks/{w.plan_task}/assign",
+        lambda w: {"group": "1", "department": "1"},
+        provincial_only,
+    ),
     ("record edit", lambda w: f"/records/{w.record.pk}/edit/", _edit_form, edits),
     (
         "record new",
@@ -805,6 +945,15 @@ PAGE_WRITES: list[tuple[str, Callable[[World], str], Callable[[World], dict[str,
 
 
 PAGES: list[tuple[str, Callable[[World], str], Expect]] = [
+    ("suggestions", lambda w: "/backoffice/suggestions/", figures),
+    ("suggestion", lambda w: f"/backoffice/suggestions/{w.suggestion}/", government_level),
+    ("plan tasks", lambda w: "/backoffice/plan-tasks/", figures),
+    ("plan task", lambda w: f"/backoffice/plan-tasks/{w.plan_task}/", figures),
+    (
+        "plan attachment",
+        lambda w: f"/backoffice/plan-tasks/attachments/{w.plan_attachment}",
+        plan_attachment,
+    ),
     ("record page", lambda w: f"/records/{w.record.pk}/", reads),
     ("measures page", lambda w: f"/backoffice/measures/{w.record.number}/", reads),
     ("document page", lambda w: f"/backoffice/documents/{w.document}.pdf", government_level),

@@ -60,6 +60,9 @@ def _setup(verbose: bool = True) -> None:
     call_command("migrate", interactive=False, verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
     report = divisions_load()
+    from govtrust.supervision.services.plan_tasks import plan_tasks_load
+
+    plan_tasks_load()  # the plan's 13 tasks need the governments just loaded
     if verbose:
         print(
             f"数据库已就绪；行政区划新增 {report.divisions_created} 个，"

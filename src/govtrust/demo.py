@@ -44,6 +44,7 @@ from govtrust.records.models import (
 from govtrust.records.schemas import RecordIn
 from govtrust.records.services import record_accept, record_create, record_return, record_submit
 from govtrust.records.services.deadlines import on_time
+from govtrust.supervision.demo import plan_tasks_demo
 
 DEMO_UNITS = ["62", "6201", "620102", "620103", "620171", "6205", "620502", "6209", "620982"]
 DEPARTMENTS = [
@@ -56,7 +57,13 @@ DEPARTMENTS = [
     "卫生健康委员会",
     "发展和改革委员会",
 ]
-PROVINCE_DEPARTMENTS = ["省发展和改革委员会", "省财政厅", "省自然资源厅", "省交通运输厅"]
+# Full names, as the plan-task loader names the departments the plan makes answerable.
+PROVINCE_DEPARTMENTS = [
+    "甘肃省发展和改革委员会",
+    "甘肃省财政厅",
+    "甘肃省自然资源厅",
+    "甘肃省交通运输厅",
+]
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何罗高林"
 GIVEN = [
     "伟",
@@ -178,9 +185,11 @@ def _directory(rng: random.Random) -> dict[str, Government]:
             else [f"{government.division.name}{d}" for d in DEPARTMENTS]
         )
         for name in names:
-            department = department_create(
-                government=government, name=name, uscc=_uscc(rng, code), actor_name="demo"
-            )
+            department = Department.objects.filter(government=government, name=name).first()
+            if department is None:
+                department = department_create(
+                    government=government, name=name, uscc=_uscc(rng, code), actor_name="demo"
+                )
             for _ in range(rng.randint(3, 6)):
                 civil_servant_create(
                     department=department,
@@ -201,7 +210,7 @@ def _users(governments: dict[str, Government]) -> list[tuple[str, str, str, str 
         ("reviewer", Role.REVIEWER, "6201", None),
         ("reviewer_tianshui", Role.REVIEWER, "6205", None),
         ("reviewer_jiuquan", Role.REVIEWER, "6209", None),
-        ("creditoffice", Role.CREDIT_OFFICE, "62", "省发展和改革委员会"),
+        ("creditoffice", Role.CREDIT_OFFICE, "62", "甘肃省发展和改革委员会"),
         ("inspector", Role.INSPECTOR, "62", None),
         ("sysadmin", Role.SYSADMIN, "62", None),
         ("secadmin", Role.SECADMIN, "62", None),
@@ -342,6 +351,7 @@ def demo_load(
         _publish(progress)
         _cases(progress)
         _notices(progress)
+        plan_tasks_demo(progress)
     return logins
 
 

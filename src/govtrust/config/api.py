@@ -27,6 +27,7 @@ from govtrust.records.schemas import CHOICES as RECORD_CHOICES
 from govtrust.remedies.api import public as remedies_public
 from govtrust.remedies.api import staff as remedies_staff
 from govtrust.screening.api import router as screening_router
+from govtrust.supervision.api import router as supervision_router
 
 
 class Renderer(JSONRenderer):
@@ -53,6 +54,7 @@ api.add_router("/", measures_router)
 api.add_router("/", screening_router)
 api.add_router("/", documents_staff)
 api.add_router("/", documents_public)
+api.add_router("/", supervision_router)
 
 
 def _error(

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "govtrust.measures",
     "govtrust.screening",
     "govtrust.documents",
+    "govtrust.supervision",
 ]
 
 MIDDLEWARE = [

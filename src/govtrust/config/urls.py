@@ -16,6 +16,8 @@ urlpatterns = [
     path("backoffice/measures/", include("govtrust.measures.urls")),
     path("backoffice/screenings/", include("govtrust.screening.urls")),
     path("backoffice/documents/", include("govtrust.documents.urls_staff")),
+    path("backoffice/plan-tasks/", include("govtrust.supervision.urls")),
+    path("backoffice/suggestions/", include("govtrust.supervision.urls_suggestions")),
     path("backoffice/publish/", disclosure_office.publish, name="publish"),
     path(
         "backoffice/publication-rules/",

@@ -4,6 +4,7 @@ time is still yesterday, and a decision taken this morning would be refused as "
 
 from __future__ import annotations
 
+import calendar
 import datetime
 from zoneinfo import ZoneInfo
 
@@ -24,3 +25,13 @@ LATEST = datetime.date(2100, 12, 31)
 
 def plausible(day: datetime.date) -> bool:
     return EARLIEST <= day <= LATEST
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The last day of a period of `months` calendar months starting on `day`: the corresponding
+    day of the last month, or that month's last day when it has none (民法典 第二百零一条: the
+    first day is not counted; 第二百零二条: the corresponding day, else the month's end).
+    2025-11-30 + 3 months -> 2026-02-28."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))

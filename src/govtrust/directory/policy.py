@@ -93,6 +93,20 @@ CAPABILITIES: dict[str, Capability] = {
     ),
     "documents.issue": _can(*BUSINESS, refusal=_STAFF),
     "notices.publish": _can(Role.CREDIT_OFFICE, refusal="通报批评由信用主管部门发布"),
+    # The plan's own tasks (督办): answerable units report, the provincial credit office
+    # verifies and assigns; reviewers, credit offices and inspectors read the matrix in reach.
+    "plan_tasks.report": _can(
+        Role.CLERK, Role.REVIEWER, Role.CREDIT_OFFICE, refusal="由负责该任务的单位报告进展"
+    ),
+    "plan_tasks.verify": _can(
+        Role.CREDIT_OFFICE, refusal="任务进展由省级信用主管部门核实", provincial=True
+    ),
+    # Deputies' suggestions and CPPCC proposals: the credit office registers, reassigns and
+    # records the proposer's view; the assigned unit hands back or replies (answerable_q).
+    "suggestions.manage": _can(Role.CREDIT_OFFICE, refusal="建议提案由信用主管部门登记和督办"),
+    "suggestions.answer": _can(
+        Role.CLERK, Role.REVIEWER, Role.CREDIT_OFFICE, refusal="由承办单位答复建议提案"
+    ),
     # Province-wide rules: the provincial credit office alone revises them.
     "rules.revise": _can(
         Role.CREDIT_OFFICE, refusal="措施规则由省级信用主管部门修订", provincial=True
@@ -252,6 +266,11 @@ OWNERS: dict[str, Owner] = {
     "directory.government": Owner("division_id", None),
     "directory.department": Owner("division_code", "id"),
     "directory.civilservant": Owner("division_code", "department_id"),
+    # The plan's tasks: the answerable government or department (a group the plan names without
+    # listing it belongs to the province until its departments are assigned).
+    "supervision.plantaskunit": Owner("division_code", "department_id"),
+    "supervision.progressreport": Owner("task_unit__division_code", "task_unit__department_id"),
+    "supervision.suggestion": Owner("division_code", "department_id"),  # the handling unit
 }
 
 
@@ -331,6 +350,19 @@ def cases_in_reach(cases: QuerySet[M], user: User, *, objection: str) -> QuerySe
         ),
         kind=objection,
     )
+
+
+def answerable_q(user: User, *, division: str, department: str) -> Q:
+    """The duties a user answers for in person (a plan task's progress): a government's, for
+    its staff who act for the whole government (not bound to a department); a department's,
+    for that department's own staff."""
+    own_government = Q(**{division: user.scope_code})
+    wanted = Q(pk__in=[])
+    if _department(user) is None:
+        wanted |= own_government & Q(**{f"{department}__isnull": True})
+    if user.department_id is not None:
+        wanted |= own_government & Q(**{department: user.department_id})
+    return wanted
 
 
 def addressed_to(qs: QuerySet[M], user: User) -> QuerySet[M]:

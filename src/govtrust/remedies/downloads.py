@@ -7,11 +7,11 @@ from __future__ import annotations
 from django.http import FileResponse
 
 from govtrust.core.errors import NotFound
-from govtrust.remedies.models import Evidence
-from govtrust.remedies.services.evidence import CONTENT_TYPES, evidence_path
+from govtrust.remedies.services.evidence import CONTENT_TYPES, Stored, evidence_path
 
 
-def evidence_response(evidence: Evidence | None) -> FileResponse:
+def evidence_response(evidence: Stored | None) -> FileResponse:
+    """Any stored attachment (case evidence, a plan task report's files), found in scope."""
     if evidence is None or not evidence_path(evidence).is_file():
         raise NotFound()
     return FileResponse(

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from govtrust.core.clock import add_months
 from govtrust.disclosure.rules.versions import (
     COURT_EXTENSION_YEARS,
     COURT_GROUNDS,
@@ -88,18 +89,6 @@ class Period:
 
 class RuleError(ValueError):
     """A described decision the rules cannot evaluate; the message is for the user."""
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The corresponding day `months` later, or that month's last day (民法典 第二百零二条)."""
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return day.replace(year=year, month=month, day=min(day.day, last))
-        except ValueError:
-            continue
-    raise ValueError(day)
 
 
 def repair_opens(minimum_end: datetime.date | None) -> datetime.date | None:

@@ -3,13 +3,15 @@ under a random name, read back only through `evidence_open` by those allowed to.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import re
 import secrets
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Protocol
 
 from django.conf import settings
 
@@ -68,6 +70,34 @@ def check_uploads(files: list[tuple[str, IO[bytes]]]) -> None:
         handle.seek(0)
 
 
+@dataclass(frozen=True)
+class StoredFile:
+    stored_name: str
+    label: str
+    kind: str
+    size: int
+    sha256: str
+
+
+def file_store(name: str, handle: IO[bytes]) -> StoredFile:
+    """Write one checked file under a random name (any app's attachments: case evidence, plan
+    task reports). A file written for a transaction that rolls back is left without a row and
+    is harmless (random name, never served)."""
+    data = handle.read()
+    kind = sniff(data[:16], name)
+    stored_name = secrets.token_hex(16) + "." + kind
+    temporary = _folder() / (stored_name + ".tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, _folder() / stored_name)
+    return StoredFile(
+        stored_name=stored_name,
+        label=clean_label(name),
+        kind=kind,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
+
+
 def evidence_store(
     files: list[tuple[str, IO[bytes]]],
     *,
@@ -75,29 +105,22 @@ def evidence_store(
     correction: SelfCorrection | None = None,
 ) -> list[Evidence]:
     """Store checked files; call inside the transaction that creates their case, after
-    `check_uploads`. A file written for a transaction that rolls back is left without a row and
-    is harmless (random name, never served)."""
-    stored = []
-    for name, handle in files:
-        data = handle.read()
-        kind = sniff(data[:16], name)
-        stored_name = secrets.token_hex(16) + "." + kind
-        temporary = _folder() / (stored_name + ".tmp")
-        temporary.write_bytes(data)
-        os.replace(temporary, _folder() / stored_name)
-        stored.append(
-            Evidence.objects.create(
-                case=case,
-                correction=correction,
-                stored_name=stored_name,
-                label=clean_label(name),
-                kind=kind,
-                size=len(data),
-                sha256=hashlib.sha256(data).hexdigest(),
-            )
+    `check_uploads`."""
+    return [
+        Evidence.objects.create(
+            case=case, correction=correction, **dataclasses.asdict(file_store(name, handle))
         )
-    return stored
+        for name, handle in files
+    ]
 
 
-def evidence_path(evidence: Evidence) -> Path:
+class Stored(Protocol):
+    """What serving a stored file needs: its random name, its label and its judged kind."""
+
+    stored_name: str
+    label: str
+    kind: str
+
+
+def evidence_path(evidence: Stored) -> Path:
     return _folder() / evidence.stored_name

@@ -1,0 +1,217 @@
+"""Reads of plan-task supervision, always through the access policy: the units a user answers
+for, the task × unit matrix of the units in reach, and one task's reports."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, QuerySet
+
+from govtrust.directory import policy
+from govtrust.directory.models import User
+from govtrust.supervision import rules
+from govtrust.supervision.models import (
+    PlanEscalation,
+    PlanTask,
+    PlanTaskUnit,
+    ProgressReport,
+    ReportState,
+    ResultCode,
+    Satisfaction,
+    Suggestion,
+)
+
+
+@dataclass(frozen=True)
+class Cell:
+    key: str  # done / verified / submitted / returned / overdue / open
+    label: str
+    tone: str  # the tag's CSS class (app.css): ok / warn / bad / ""
+
+
+DONE = Cell("done", "已完成", "ok")
+VERIFIED = Cell("verified", "已核实", "ok")
+SUBMITTED = Cell("submitted", "待核实", "warn")
+RETURNED = Cell("returned", "已退回", "bad")
+OVERDUE = Cell("overdue", "逾期", "bad")
+OPEN = Cell("open", "未到期", "")
+UNASSIGNED = Cell("unassigned", "待指定", "")  # a group the plan names, no department yet
+CELLS = (DONE, VERIFIED, SUBMITTED, RETURNED, OVERDUE, OPEN)
+
+
+def cell_state(
+    task: PlanTask, reports: list[ProgressReport], year: int, today: datetime.date
+) -> Cell:
+    """Where one unit stands on one task: a task with a deadline is judged on completion (a
+    verified report at 100 %), a continuous one on its report for `year`."""
+    if task.deadline is not None:
+        if any(
+            r.state == ReportState.VERIFIED and r.percent == rules.DONE_PERCENT for r in reports
+        ):
+            return DONE
+        relevant = reports
+        due = task.deadline
+    else:
+        relevant = [r for r in reports if r.year == year]
+        if any(r.state == ReportState.VERIFIED for r in relevant):
+            return VERIFIED
+        due = rules.yearly_due(year)
+    if any(r.state == ReportState.SUBMITTED for r in relevant):
+        return SUBMITTED
+    if today > due:
+        return OVERDUE
+    if relevant and relevant[0].state == ReportState.RETURNED:  # newest first
+        return RETURNED
+    return OPEN
+
+
+def _units(qs: QuerySet[PlanTaskUnit]) -> QuerySet[PlanTaskUnit]:
+    return qs.select_related("task", "government", "department").prefetch_related(
+        Prefetch("reports", queryset=ProgressReport.objects.order_by("-reported_at", "-id")),
+        Prefetch("escalations", queryset=PlanEscalation.objects.order_by("level")),
+    )
+
+
+def units_answerable(user: User) -> QuerySet[PlanTaskUnit]:
+    """The task units the user reports for in person (policy.answerable_q)."""
+    if not policy.permits(user, "plan_tasks.report"):
+        return PlanTaskUnit.objects.none()
+    return _units(
+        PlanTaskUnit.objects.filter(
+            policy.answerable_q(user, division="division_code", department="department_id"),
+            government__isnull=False,  # a group answers through the departments assigned to it
+        )
+    )
+
+
+def units_in_reach(user: User) -> QuerySet[PlanTaskUnit]:
+    return _units(policy.within(PlanTaskUnit.objects.all(), user))
+
+
+@dataclass
+class Column:
+    """A unit of the matrix: a government or department (or a group not yet assigned)."""
+
+    name: str
+    kind: str  # 省直部门 / 市州 / 待指定
+    cells: dict[int, tuple[PlanTaskUnit, Cell]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Matrix:
+    tasks: list[PlanTask]
+    rows: list[Column]
+    totals: list[tuple[Cell, int]]
+
+    def grid(self) -> list[tuple[Column, list[tuple[PlanTaskUnit, Cell] | None]]]:
+        """Each row with one entry per task, in the tasks' order (None: not answerable)."""
+        return [(row, [row.cells.get(t.pk) for t in self.tasks]) for row in self.rows]
+
+
+def _row_key(unit: PlanTaskUnit) -> tuple[int, str, str]:
+    if unit.government_id is None:
+        return (2, unit.in_plan, "")
+    if unit.department_id is not None:
+        return (0, unit.division_code, unit.name)
+    return (1, unit.division_code, unit.name)
+
+
+_KINDS = {0: "部门", 1: "政府", 2: "待指定"}
+
+
+def matrix(user: User, year: int, today: datetime.date) -> Matrix:
+    """Tasks as columns, answerable units as rows, each cell the unit's state on the task."""
+    rows: dict[tuple[int, str, str], Column] = {}
+    totals: dict[str, int] = defaultdict(int)
+    for unit in units_in_reach(user):
+        key = _row_key(unit)
+        row = rows.setdefault(key, Column(unit.name, _KINDS[key[0]]))
+        if unit.government_id is None:  # a group reports nothing itself
+            row.cells[unit.task_id] = (unit, UNASSIGNED)
+            continue
+        cell = cell_state(unit.task, list(unit.reports.all()), year, today)
+        row.cells[unit.task_id] = (unit, cell)
+        totals[cell.key] += 1
+    return Matrix(
+        tasks=list(PlanTask.objects.all()),
+        rows=[rows[key] for key in sorted(rows)],
+        totals=[(cell, totals.get(cell.key, 0)) for cell in CELLS],
+    )
+
+
+def task_units(user: User, task: PlanTask) -> QuerySet[PlanTaskUnit]:
+    """One task's units in the user's reach (all of them for the province)."""
+    return units_in_reach(user).filter(task=task)
+
+
+def default_year(today: datetime.date) -> int:
+    return max(rules.FIRST_YEAR, rules.latest_due_year(today))
+
+
+# ---- deputies' suggestions and CPPCC proposals -------------------------------------------
+
+
+def suggestions_visible(user: User) -> QuerySet[Suggestion]:
+    """The items whose handling unit the user reaches (the office above it, the unit itself)."""
+    return policy.within(Suggestion.objects.all(), user).select_related("government", "department")
+
+
+def suggestions_answerable(user: User) -> QuerySet[Suggestion]:
+    """The items the user's own unit handles."""
+    if not policy.permits(user, "suggestions.answer"):
+        return Suggestion.objects.none()
+    return Suggestion.objects.filter(
+        policy.answerable_q(user, division="division_code", department="department_id")
+    ).select_related("government", "department")
+
+
+@dataclass
+class SuggestionFigures:
+    """Per handling unit (local definitions, shown beside the figures): 按期办复率 = replies on
+    time / items whose reply is due or given; 满意率 = 满意 and 基本满意 / items with the
+    proposer's view; 解决率 = result A / items replied."""
+
+    unit: str
+    total: int = 0
+    due: int = 0
+    on_time: int = 0
+    replied: int = 0
+    with_view: int = 0
+    satisfied: int = 0
+    solved: int = 0
+
+    @staticmethod
+    def _rate(part: int, whole: int) -> str:
+        return f"{part / whole:.0%}" if whole else "—"
+
+    @property
+    def on_time_rate(self) -> str:
+        return self._rate(self.on_time, self.due)
+
+    @property
+    def satisfaction_rate(self) -> str:
+        return self._rate(self.satisfied, self.with_view)
+
+    @property
+    def solved_rate(self) -> str:
+        return self._rate(self.solved, self.replied)
+
+
+def suggestion_figures(user: User, today: datetime.date) -> list[SuggestionFigures]:
+    rows: dict[str, SuggestionFigures] = {}
+    for item in suggestions_visible(user):
+        row = rows.setdefault(item.handler, SuggestionFigures(item.handler))
+        row.total += 1
+        replied = item.replied_on is not None
+        if replied or today > item.due_date:
+            row.due += 1
+        if replied:
+            row.replied += 1
+            row.on_time += not item.replied_late
+            row.solved += item.result == ResultCode.A
+        if item.satisfaction:
+            row.with_view += 1
+            row.satisfied += item.satisfaction != Satisfaction.UNSATISFIED
+    return [rows[name] for name in sorted(rows)]
