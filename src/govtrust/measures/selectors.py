@@ -74,9 +74,11 @@ def rectification_ledger(user: User, state: str, today: datetime.date) -> QueryS
     )
 
 
-def ledger_lines(measures: Iterable[Measure], today: datetime.date) -> list[LedgerLine]:
+def ledger_lines(
+    measures: Iterable[Measure], today: datetime.date, calendar: Calendar | None = None
+) -> list[LedgerLine]:
     """Each measure with its working-day countdown while it is still owed."""
-    calendar = Calendar.whole()  # one read of the override table for the whole page
+    calendar = calendar or Calendar.whole()  # one read of the override table for the page
     return [
         LedgerLine(
             m,

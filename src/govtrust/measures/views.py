@@ -4,16 +4,29 @@ self-corrections recorded. Reads through scope; writes through the services."""
 from __future__ import annotations
 
 import datetime
+from typing import ClassVar
 
+from django import forms
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from govtrust.core.workdays.engine import Calendar
 from govtrust.directory import policy
 from govtrust.directory.access import attempt, capability_required, posted_int, staff_user
+from govtrust.directory.lists import (
+    Column,
+    ListFilter,
+    Lookup,
+    Sheet,
+    day,
+    list_export,
+    list_page,
+    wants_export,
+)
 from govtrust.measures.models import Measure
 from govtrust.measures.selectors import (
     STATES,
@@ -61,22 +74,67 @@ def record_measures(request: HttpRequest, number: str) -> HttpResponse:
     )
 
 
+class LedgerFilter(ListFilter):
+    unit = True
+    date_field = "due_date"
+    date_label = "期限"
+    defaults: ClassVar[dict[str, str]] = {"state": "open"}
+    state = forms.ChoiceField(
+        label="状态", choices=[(key, label) for key, (label, _q) in STATES.items()]
+    )
+    kind = forms.ChoiceField(
+        label="措施", required=False, choices=[("", "全部"), *[(k, k.label) for k in REPORTED]]
+    )
+    lookups: ClassVar[dict[str, Lookup]] = {"kind": "kind"}  # the state picks the selector's rows
+
+
+def _ledger_sheet(today: datetime.date) -> Sheet:
+    calendar = Calendar.whole()  # one read of the override table for the whole export
+
+    def left(measure: Measure) -> object:
+        days = ledger_lines([measure], today, calendar)[0].days_left
+        return "" if days is None else days
+
+    return Sheet(
+        "ledger",
+        "整改台账",
+        [
+            Column("记录编号", lambda m: m.record.number),
+            Column("主体名称", lambda m: m.record.subject_name),
+            Column("措施", lambda m: m.get_kind_display()),
+            Column("报送单位", lambda m: m.record.reporting_unit),
+            Column("期限", lambda m: day(m.due_date)),
+            Column("剩余工作日（负数为逾期）", left),
+            Column("状态", lambda m: m.get_status_display()),
+            Column("逾期提交", lambda m: "是" if m.submitted_late else ""),
+            Column(
+                "督办",
+                lambda m: "、".join(
+                    "已提醒单位" if e.level == 1 else "已通报上级政府" for e in m.escalations.all()
+                ),
+            ),
+        ],
+    )
+
+
 @require_GET
 @capability_required("business.read")
-def ledger(request: HttpRequest) -> HttpResponse:
+def ledger(request: HttpRequest) -> HttpResponseBase:
     """整改台账: every explanation and rectification in scope by state, with countdowns, and the
     figures per reporting unit (overdue ones count against it, plan 三(二)5)."""
     user = staff_user(request)
-    state = request.GET.get("state", "open")
-    state = state if state in STATES else "open"
+    filters = LedgerFilter(request.GET, user=user)
     today = timezone.localdate()
-    page = Paginator(rectification_ledger(user, state, today), 50).get_page(request.GET.get("page"))
+    state = filters.chosen().get("state", "open")
+    rows = filters.apply(rectification_ledger(user, state, today))
+    if wants_export(request):
+        return list_export(request, user, rows, _ledger_sheet(today), filters)
+    page = list_page(request, rows)
     return render(
         request,
         "measures/ledger.html",
         {
-            "state": state,
-            "states": {key: label for key, (label, _q) in STATES.items()},
+            "filters": filters,
             "page": page,
             "lines": ledger_lines(page.object_list, today),
             "figures": rectification_figures(user, today),

@@ -4,10 +4,13 @@ or dismiss name matches, download the Excel and the certificate."""
 from __future__ import annotations
 
 import hashlib
+from typing import ClassVar
 
+from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -15,6 +18,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from govtrust.core.errors import DomainError
 from govtrust.directory import policy
 from govtrust.directory.access import attempt, capability_required, posted_int, staff_user
+from govtrust.directory.lists import (
+    Column,
+    ListFilter,
+    Lookup,
+    Sheet,
+    day,
+    list_export,
+    list_page,
+    wants_export,
+)
 from govtrust.remedies.services.evidence import clean_label
 from govtrust.screening.candidates import candidates_read, results_xlsx
 from govtrust.screening.engine import VERDICTS
@@ -30,13 +43,34 @@ from govtrust.screening.services import (
 PAGE = 100
 
 
+class ScreeningFilter(ListFilter):
+    unit = True
+    date_field = "screened_on"
+    date_label = "审查日期"
+    q = forms.CharField(label="评选活动", required=False, max_length=100)
+    lookups: ClassVar[dict[str, Lookup]] = {"q": "title__icontains"}
+
+
+SCREENINGS_SHEET = Sheet(
+    "screenings",
+    "评优评先信用审查",
+    [
+        Column("审查编号", lambda s: s.number),
+        Column("评选活动", lambda s: s.title),
+        Column("名单文件", lambda s: s.source_name),
+        Column("审查日期", lambda s: day(s.screened_on)),
+        Column("发起人", lambda s: s.created_by.first_name or s.created_by.username),
+    ],
+)
+
+
 def _get(request: HttpRequest, number: str) -> Screening:
     return screening_read(number, staff_user(request))
 
 
 @require_http_methods(["GET", "POST"])
 @capability_required("screening.run")
-def screenings(request: HttpRequest) -> HttpResponse:
+def screenings(request: HttpRequest) -> HttpResponseBase:
     user = staff_user(request)
     if request.method == "POST":
         upload = request.FILES.get("file")
@@ -61,9 +95,14 @@ def screenings(request: HttpRequest) -> HttpResponse:
         else:
             return redirect("screenings:detail", number=done.number)
     # The list shows no results: a screening's JSON can run to megabytes.
+    filters = ScreeningFilter(request.GET, user=user)
     listed = screenings_visible(user).defer("results").select_related("created_by")
-    page = Paginator(listed, 20).get_page(request.GET.get("page"))
-    return render(request, "screening/screenings.html", {"page": page})
+    rows = filters.apply(listed.order_by("-created_at", "-id"))
+    if wants_export(request):
+        return list_export(request, user, rows, SCREENINGS_SHEET, filters)
+    return render(
+        request, "screening/screenings.html", {"page": list_page(request, rows), "filters": filters}
+    )
 
 
 @require_GET
