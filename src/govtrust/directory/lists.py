@@ -100,8 +100,8 @@ class ListFilter(forms.Form):
             query.setdefault(name, value)
         super().__init__(query)
         self.user = user
-        if self.unit:
-            units = [(d.code, d.name) for d in policy.units_in_reach(user)]
+        units = [(d.code, d.name) for d in policy.units_in_reach(user)] if self.unit else []
+        if len(units) > 1:  # one unit to choose is no choice
             self.fields["unit"] = forms.ChoiceField(
                 label="单位", required=False, choices=[("", "全部"), *units]
             )

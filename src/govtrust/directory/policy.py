@@ -243,7 +243,10 @@ _UNIT_LEVELS = ("province", "prefecture", "county")
 
 def units_in_reach(user: User) -> QuerySet[Division]:
     """The divisions a list may be filtered by: the user's own and those below it within reach,
-    down to counties (and a county's towns for a county's staff)."""
+    down to counties (and a county's towns for a county's staff); none for a department's
+    account, whose lists hold its department's rows only."""
+    if _department(user) is not None:  # a department's account reaches its own rows only
+        return Division.objects.none()
     levels = [*_UNIT_LEVELS, "township"] if len(user.scope_code) >= 6 else list(_UNIT_LEVELS)
     return Division.objects.filter(division_q(user, "code"), level__in=levels).order_by("code")
 
