@@ -28,6 +28,8 @@ from django import forms
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, QueryDict
+from django.http.response import HttpResponseBase
+from django.shortcuts import render
 from django.utils import timezone
 
 from govtrust.core.audit import audit_append
@@ -257,6 +259,27 @@ def list_export(
     )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     return xlsx_response(file, f"{sheet.title}-{stamp}.xlsx")
+
+
+def list_response(
+    request: HttpRequest,
+    user: User,
+    rows: QuerySet[Any],
+    *,
+    sheet: Sheet | Callable[[], Sheet],
+    filters: ListFilter,
+    template: str,
+    extra: Callable[[Page[Any]], dict[str, Any]] | None = None,
+) -> HttpResponseBase:
+    """A list view's answer: the Excel export of `rows` when asked for (`sheet` may be built
+    only then), else the page of `rows` rendered with `template`, its filters and `extra`."""
+    if wants_export(request):
+        return list_export(
+            request, user, rows, sheet if isinstance(sheet, Sheet) else sheet(), filters
+        )
+    page = list_page(request, rows)
+    context = {"page": page, "filters": filters, **(extra(page) if extra else {})}
+    return render(request, template, context)
 
 
 def day(value: datetime.date | datetime.datetime | None) -> str:

@@ -21,7 +21,7 @@ from govtrust.directory.access import (
     posted_int,
     staff_user,
 )
-from govtrust.directory.lists import list_export, list_page, wants_export
+from govtrust.directory.lists import list_response
 from govtrust.directory.models import User
 from govtrust.disclosure.models import RedactionChange, RedactionChangeState
 from govtrust.disclosure.redaction import (
@@ -70,10 +70,13 @@ def publish(request: HttpRequest) -> HttpResponseBase:
     filters = PublishFilter(request.GET, user=user)
     pending = record_list(user=user, status=Status.ACCEPTED).filter(publication__isnull=True)
     rows = filters.apply(pending.order_by("reviewed_at", "id"))
-    if wants_export(request):
-        return list_export(request, user, rows, PUBLISH_SHEET, filters)
-    return render(
-        request, "disclosure/publish.html", {"page": list_page(request, rows), "filters": filters}
+    return list_response(
+        request,
+        user,
+        rows,
+        sheet=PUBLISH_SHEET,
+        filters=filters,
+        template="disclosure/publish.html",
     )
 
 

@@ -13,17 +13,8 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from govtrust.directory import lists
 from govtrust.directory.access import attempt, capability_required, staff_user
-from govtrust.directory.lists import (
-    Column,
-    ListFilter,
-    Lookup,
-    Sheet,
-    day,
-    list_export,
-    list_page,
-    wants_export,
-)
 from govtrust.documents.downloads import pdf_bytes_response
 from govtrust.documents.models import DocumentKind, DocumentStatus
 from govtrust.documents.selectors import documents_visible, notices_visible
@@ -77,7 +68,7 @@ def pdf(request: HttpRequest, code: str) -> HttpResponse:
     return pdf_bytes_response(document, data)
 
 
-class NoticeFilter(ListFilter):
+class NoticeFilter(lists.ListFilter):
     unit = True
     date_field = "created_at"
     date_label = "起草日期"
@@ -85,20 +76,20 @@ class NoticeFilter(ListFilter):
     status = forms.ChoiceField(
         label="状态", required=False, choices=[("", "全部"), *DocumentStatus.choices]
     )
-    lookups: ClassVar[dict[str, Lookup]] = {"status": "status"}
+    lookups: ClassVar[dict[str, lists.Lookup]] = {"status": "status"}
 
 
-NOTICES_SHEET = Sheet(
+NOTICES_SHEET = lists.Sheet(
     "notices",
     "通报批评",
     [
-        Column("标题", lambda d: d.title),
-        Column("记录编号", lambda d: d.record.number if d.record else ""),
-        Column("状态", lambda d: d.get_status_display()),
-        Column("文号", lambda d: d.content.get("doc_number", "")),
-        Column("起草时间", lambda d: day(d.created_at)),
-        Column("发布时间", lambda d: day(d.issued_at)),
-        Column("验证码", lambda d: d.code if d.status == DocumentStatus.ISSUED else ""),
+        lists.Column("标题", lambda d: d.title),
+        lists.Column("记录编号", lambda d: d.record.number if d.record else ""),
+        lists.Column("状态", lambda d: d.get_status_display()),
+        lists.Column("文号", lambda d: d.content.get("doc_number", "")),
+        lists.Column("起草时间", lambda d: lists.day(d.created_at)),
+        lists.Column("发布时间", lambda d: lists.day(d.issued_at)),
+        lists.Column("验证码", lambda d: d.code if d.status == DocumentStatus.ISSUED else ""),
     ],
 )
 
@@ -109,12 +100,13 @@ def notices(request: HttpRequest) -> HttpResponseBase:
     user = staff_user(request)
     filters = NoticeFilter(request.GET, user=user)
     rows = filters.apply(notices_visible(user).order_by("-created_at", "-id"))
-    if wants_export(request):
-        return list_export(request, user, rows, NOTICES_SHEET, filters)
-    return render(
+    return lists.list_response(
         request,
-        "documents/notices_staff.html",
-        {"page": list_page(request, rows), "filters": filters},
+        user,
+        rows,
+        sheet=NOTICES_SHEET,
+        filters=filters,
+        template="documents/notices_staff.html",
     )
 
 

@@ -15,18 +15,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from govtrust.core.workdays.engine import Calendar
-from govtrust.directory import policy
+from govtrust.directory import lists, policy
 from govtrust.directory.access import attempt, capability_required, posted_int, staff_user
-from govtrust.directory.lists import (
-    Column,
-    ListFilter,
-    Lookup,
-    Sheet,
-    day,
-    list_export,
-    list_page,
-    wants_export,
-)
 from govtrust.measures.models import Measure
 from govtrust.measures.selectors import (
     STATES,
@@ -74,7 +64,7 @@ def record_measures(request: HttpRequest, number: str) -> HttpResponse:
     )
 
 
-class LedgerFilter(ListFilter):
+class LedgerFilter(lists.ListFilter):
     unit = True
     date_field = "due_date"
     date_label = "期限"
@@ -85,29 +75,30 @@ class LedgerFilter(ListFilter):
     kind = forms.ChoiceField(
         label="措施", required=False, choices=[("", "全部"), *[(k, k.label) for k in REPORTED]]
     )
-    lookups: ClassVar[dict[str, Lookup]] = {"kind": "kind"}  # the state picks the selector's rows
+    # The state picks the selector's rows (rectification_ledger); the kind narrows them.
+    lookups: ClassVar[dict[str, lists.Lookup]] = {"kind": "kind"}
 
 
-def _ledger_sheet(today: datetime.date) -> Sheet:
+def _ledger_sheet(today: datetime.date) -> lists.Sheet:
     calendar = Calendar.whole()  # one read of the override table for the whole export
 
     def left(measure: Measure) -> object:
         days = ledger_lines([measure], today, calendar)[0].days_left
         return "" if days is None else days
 
-    return Sheet(
+    return lists.Sheet(
         "ledger",
         "整改台账",
         [
-            Column("记录编号", lambda m: m.record.number),
-            Column("主体名称", lambda m: m.record.subject_name),
-            Column("措施", lambda m: m.get_kind_display()),
-            Column("报送单位", lambda m: m.record.reporting_unit),
-            Column("期限", lambda m: day(m.due_date)),
-            Column("剩余工作日（负数为逾期）", left),
-            Column("状态", lambda m: m.get_status_display()),
-            Column("逾期提交", lambda m: "是" if m.submitted_late else ""),
-            Column(
+            lists.Column("记录编号", lambda m: m.record.number),
+            lists.Column("主体名称", lambda m: m.record.subject_name),
+            lists.Column("措施", lambda m: m.get_kind_display()),
+            lists.Column("报送单位", lambda m: m.record.reporting_unit),
+            lists.Column("期限", lambda m: lists.day(m.due_date)),
+            lists.Column("剩余工作日（负数为逾期）", left),
+            lists.Column("状态", lambda m: m.get_status_display()),
+            lists.Column("逾期提交", lambda m: "是" if m.submitted_late else ""),
+            lists.Column(
                 "督办",
                 lambda m: "、".join(
                     "已提醒单位" if e.level == 1 else "已通报上级政府" for e in m.escalations.all()
@@ -127,15 +118,14 @@ def ledger(request: HttpRequest) -> HttpResponseBase:
     today = timezone.localdate()
     state = filters.chosen().get("state", "open")
     rows = filters.apply(rectification_ledger(user, state, today))
-    if wants_export(request):
-        return list_export(request, user, rows, _ledger_sheet(today), filters)
-    page = list_page(request, rows)
-    return render(
+    return lists.list_response(
         request,
-        "measures/ledger.html",
-        {
-            "filters": filters,
-            "page": page,
+        user,
+        rows,
+        sheet=lambda: _ledger_sheet(today),
+        filters=filters,
+        template="measures/ledger.html",
+        extra=lambda page: {
             "lines": ledger_lines(page.object_list, today),
             "figures": rectification_figures(user, today),
         },

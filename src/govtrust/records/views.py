@@ -13,7 +13,7 @@ from govtrust.core.clock import today_beijing
 from govtrust.core.errors import DomainError, Forbidden, NotFound
 from govtrust.directory import policy
 from govtrust.directory.access import capability_required, posted_int, staff_user
-from govtrust.directory.lists import list_export, list_page, wants_export
+from govtrust.directory.lists import list_response
 from govtrust.disclosure.models import Publication
 from govtrust.disclosure.rules.periods import RuleError, describe, period_for
 from govtrust.disclosure.services import record_decision
@@ -38,10 +38,8 @@ def record_list(request: HttpRequest) -> HttpResponseBase:
     user = staff_user(request)
     filters = RecordListFilter(request.GET, user=user)
     rows = filters.apply(selectors.record_list(user=user))
-    if wants_export(request):
-        return list_export(request, user, rows, RECORDS_SHEET, filters)
-    return render(
-        request, "records/list.html", {"page": list_page(request, rows), "filters": filters}
+    return list_response(
+        request, user, rows, sheet=RECORDS_SHEET, filters=filters, template="records/list.html"
     )
 
 

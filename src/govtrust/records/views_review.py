@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from govtrust.core.errors import DomainError
 from govtrust.directory import policy
 from govtrust.directory.access import capability_required, posted_ids, staff_user
-from govtrust.directory.lists import list_export, list_page, wants_export
+from govtrust.directory.lists import list_response
 from govtrust.records import selectors
 from govtrust.records.listing import REVIEW_SHEET, RecordFilter
 from govtrust.records.models import Reminder
@@ -31,10 +31,8 @@ def review_queue(request: HttpRequest) -> HttpResponseBase:
     filters = RecordFilter(request.GET, user=user)
     queue = selectors.record_list(user=user, status=Status.SUBMITTED).order_by("due_date", "id")
     rows = filters.apply(queue)
-    if wants_export(request):
-        return list_export(request, user, rows, REVIEW_SHEET, filters)
-    return render(
-        request, "records/review.html", {"page": list_page(request, rows), "filters": filters}
+    return list_response(
+        request, user, rows, sheet=REVIEW_SHEET, filters=filters, template="records/review.html"
     )
 
 

@@ -18,17 +18,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from govtrust.core.errors import NotFound
 from govtrust.core.workdays.engine import Calendar
+from govtrust.directory import lists
 from govtrust.directory.access import attempt, capability_required, posted_int, staff_user
-from govtrust.directory.lists import (
-    Column,
-    ListFilter,
-    Lookup,
-    Sheet,
-    day,
-    list_export,
-    list_page,
-    wants_export,
-)
 from govtrust.remedies import selectors
 from govtrust.remedies.downloads import evidence_response
 from govtrust.remedies.models import Case, CaseKind
@@ -44,7 +35,7 @@ def _closed(rows: QuerySet[Case], state: str) -> QuerySet[Case]:
     return rows.filter(status__in=CLOSED) if state == "closed" else rows.exclude(status__in=CLOSED)
 
 
-class CaseFilter(ListFilter):
+class CaseFilter(lists.ListFilter):
     unit = True
     date_field = "received_at"
     date_label = "收到日期"
@@ -57,28 +48,28 @@ class CaseFilter(ListFilter):
     kind = forms.ChoiceField(
         label="类型", choices=[("", "全部"), *CaseKind.choices], required=False
     )
-    lookups: ClassVar[dict[str, Lookup]] = {"state": _closed, "kind": "kind"}
+    lookups: ClassVar[dict[str, lists.Lookup]] = {"state": _closed, "kind": "kind"}
 
 
-def _case_sheet() -> Sheet:
+def _case_sheet() -> lists.Sheet:
     calendar = Calendar.whole()  # one read of the override table for the whole export
 
     def left(case: Case) -> object:
         days = selectors.queue_line(case, calendar).days_left
         return "" if days is None else days
 
-    return Sheet(
+    return lists.Sheet(
         "cases",
         "异议修复举报",
         [
-            Column("受理编号", lambda c: c.number),
-            Column("类型", lambda c: c.get_kind_display()),
-            Column("对象", lambda c: c.target_name),
-            Column("状态", lambda c: c.status_label),
-            Column("曾逾期", lambda c: "是" if c.late else ""),
-            Column("收到时间", lambda c: day(c.received_at)),
-            Column("当前期限", lambda c: day(c.due_date)),
-            Column("剩余工作日（负数为逾期）", left),
+            lists.Column("受理编号", lambda c: c.number),
+            lists.Column("类型", lambda c: c.get_kind_display()),
+            lists.Column("对象", lambda c: c.target_name),
+            lists.Column("状态", lambda c: c.status_label),
+            lists.Column("曾逾期", lambda c: "是" if c.late else ""),
+            lists.Column("收到时间", lambda c: lists.day(c.received_at)),
+            lists.Column("当前期限", lambda c: lists.day(c.due_date)),
+            lists.Column("剩余工作日（负数为逾期）", left),
         ],
     )
 
@@ -89,16 +80,15 @@ def queue(request: HttpRequest) -> HttpResponseBase:
     user = staff_user(request)
     filters = CaseFilter(request.GET, user=user)
     rows = filters.apply(selectors.queue(user, open_only=False))
-    if wants_export(request):
-        return list_export(request, user, rows, _case_sheet(), filters)
     today = timezone.localdate()
-    page = list_page(request, rows)
-    return render(
+    return lists.list_response(
         request,
-        "remedies/queue.html",
-        {
-            "page": page,
-            "filters": filters,
+        user,
+        rows,
+        sheet=_case_sheet,
+        filters=filters,
+        template="remedies/queue.html",
+        extra=lambda page: {
             "lines": selectors.queue_lines(page.object_list),
             "figures": selectors.figures(user, datetime.date(today.year, 1, 1), today),
         },

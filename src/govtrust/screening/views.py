@@ -16,18 +16,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from govtrust.core.errors import DomainError
-from govtrust.directory import policy
+from govtrust.directory import lists, policy
 from govtrust.directory.access import attempt, capability_required, posted_int, staff_user
-from govtrust.directory.lists import (
-    Column,
-    ListFilter,
-    Lookup,
-    Sheet,
-    day,
-    list_export,
-    list_page,
-    wants_export,
-)
 from govtrust.remedies.services.evidence import clean_label
 from govtrust.screening.candidates import candidates_read, results_xlsx
 from govtrust.screening.engine import VERDICTS
@@ -43,23 +33,23 @@ from govtrust.screening.services import (
 PAGE = 100
 
 
-class ScreeningFilter(ListFilter):
+class ScreeningFilter(lists.ListFilter):
     unit = True
     date_field = "screened_on"
     date_label = "审查日期"
     q = forms.CharField(label="评选活动", required=False, max_length=100)
-    lookups: ClassVar[dict[str, Lookup]] = {"q": "title__icontains"}
+    lookups: ClassVar[dict[str, lists.Lookup]] = {"q": "title__icontains"}
 
 
-SCREENINGS_SHEET = Sheet(
+SCREENINGS_SHEET = lists.Sheet(
     "screenings",
     "评优评先信用审查",
     [
-        Column("审查编号", lambda s: s.number),
-        Column("评选活动", lambda s: s.title),
-        Column("名单文件", lambda s: s.source_name),
-        Column("审查日期", lambda s: day(s.screened_on)),
-        Column("发起人", lambda s: s.created_by.first_name or s.created_by.username),
+        lists.Column("审查编号", lambda s: s.number),
+        lists.Column("评选活动", lambda s: s.title),
+        lists.Column("名单文件", lambda s: s.source_name),
+        lists.Column("审查日期", lambda s: lists.day(s.screened_on)),
+        lists.Column("发起人", lambda s: s.created_by.first_name or s.created_by.username),
     ],
 )
 
@@ -98,10 +88,13 @@ def screenings(request: HttpRequest) -> HttpResponseBase:
     filters = ScreeningFilter(request.GET, user=user)
     listed = screenings_visible(user).defer("results").select_related("created_by")
     rows = filters.apply(listed.order_by("-created_at", "-id"))
-    if wants_export(request):
-        return list_export(request, user, rows, SCREENINGS_SHEET, filters)
-    return render(
-        request, "screening/screenings.html", {"page": list_page(request, rows), "filters": filters}
+    return lists.list_response(
+        request,
+        user,
+        rows,
+        sheet=SCREENINGS_SHEET,
+        filters=filters,
+        template="screening/screenings.html",
     )
 
 
