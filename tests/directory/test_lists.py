@@ -21,6 +21,7 @@ from govtrust.directory.lists import XLSX
 from govtrust.directory.models import Department, User
 from govtrust.directory.views_audit import ACTION_LABELS
 from govtrust.disclosure.services import publication_publish
+from govtrust.measures.models import Measure
 from govtrust.records.models import ImportBatch, Record
 from govtrust.records.schemas import RecordIn
 from govtrust.records.services import record_accept, record_create, record_submit
@@ -294,6 +295,28 @@ def test_ledger_filters_by_state_unit_and_exports_in_scope(client: Client, world
     assert {r[0] for r in rows} == {world.accepted[0].number}
 
 
+def test_measures_list_filters_by_kind_and_unit_and_exports_in_scope(
+    client: Client, world: World
+) -> None:
+    _login(client, world.office)
+    url = reverse("sanctions:list")
+    key = r'<a href="/backoffice/measures/[^"/]+/">([^<]+)</a>'
+    shown = listed(client, url, key)
+    issued = Measure.objects.filter(record__in=world.accepted)
+    assert len(shown) == issued.count() > 3
+    _header, rows = exported(client, url)
+    assert [r[0] for r in rows] == shown
+    explanation = listed(client, url, key, kind="explanation")
+    _header, rows = exported(client, url, kind="explanation")
+    assert [r[0] for r in rows] == explanation and {r[2] for r in rows} == {"书面说明失信原因"}
+    assert len(explanation) == issued.filter(kind="explanation").count()
+    tianshui = listed(client, url, key, unit="6205")
+    assert set(tianshui) == {world.accepted[2].number}
+    _login(client, world.clerk)
+    _header, rows = exported(client, url)
+    assert {r[0] for r in rows} == {world.accepted[0].number}
+
+
 def test_notices_filter_by_state_and_export_in_scope(client: Client, world: World) -> None:
     _login(client, world.office)
     key = r"<tr><td>([^<]+)</td><td><a href=\"/backoffice/measures/"
@@ -388,6 +411,7 @@ def test_every_list_states_its_count_and_links_its_export(client: Client, world:
         reverse("publish"),
         reverse("remedies-staff:queue"),
         reverse("sanctions:ledger"),
+        reverse("sanctions:list"),
         reverse("documents-staff:notices"),
         reverse("screenings:list"),
     ):

@@ -93,7 +93,7 @@ def test_a_long_list_pages_by_number_and_jump_and_exports_what_is_filtered(
     assert len(shown) == serious
 
     with page.expect_download() as info:
-        filters.get_by_role("link", name="导出Excel（按当前筛选）").click()
+        page.get_by_role("link", name="导出Excel（按当前筛选）").click()
     download = info.value
     assert re.fullmatch(r"失信记录-\d{8}-\d{4}\.xlsx", download.suggested_filename)
     saved = tmp_path / download.suggested_filename

@@ -17,10 +17,11 @@ from django.views.decorators.http import require_GET, require_POST
 from govtrust.core.workdays.engine import Calendar
 from govtrust.directory import lists, policy
 from govtrust.directory.access import attempt, capability_required, posted_int, staff_user
-from govtrust.measures.models import Measure
+from govtrust.measures.models import Measure, MeasureKind, MeasureStatus
 from govtrust.measures.selectors import (
     STATES,
     ledger_lines,
+    measures_in_scope,
     rectification_figures,
     rectification_ledger,
 )
@@ -77,6 +78,48 @@ class LedgerFilter(lists.ListFilter):
     )
     # The state picks the selector's rows (rectification_ledger); the kind narrows them.
     lookups: ClassVar[dict[str, lists.Lookup]] = {"kind": "kind"}
+
+
+class MeasureFilter(lists.ListFilter):
+    unit = True
+    date_field = "starts_on"
+    date_label = "起始日期"
+    kind = forms.ChoiceField(
+        label="措施", required=False, choices=[("", "全部"), *MeasureKind.choices]
+    )
+    status = forms.ChoiceField(
+        label="状态", required=False, choices=[("", "全部"), *MeasureStatus.choices]
+    )
+    lookups: ClassVar[dict[str, lists.Lookup]] = {"kind": "kind", "status": "status"}
+
+
+MEASURES_SHEET = lists.Sheet(
+    "measures",
+    "惩戒措施",
+    [
+        lists.Column("记录编号", lambda m: m.record.number),
+        lists.Column("主体名称", lambda m: m.record.subject_name),
+        lists.Column("措施", lambda m: m.get_kind_display()),
+        lists.Column("依据", lambda m: m.legal_source),
+        lists.Column("报送单位", lambda m: m.record.reporting_unit),
+        lists.Column("起始日期", lambda m: lists.day(m.starts_on)),
+        lists.Column("截止日期", lambda m: lists.day(m.ends_on)),
+        lists.Column("完成期限", lambda m: lists.day(m.due_date)),
+        lists.Column("状态", lambda m: m.get_status_display()),
+    ],
+)
+
+
+@require_GET
+@capability_required("business.read")
+def measure_list(request: HttpRequest) -> HttpResponseBase:
+    """惩戒措施: every measure in scope, whatever its kind and state."""
+    user = staff_user(request)
+    filters = MeasureFilter(request.GET, user=user)
+    rows = filters.apply(measures_in_scope(user))
+    return lists.list_response(
+        request, user, rows, sheet=MEASURES_SHEET, filters=filters, template="measures/list.html"
+    )
 
 
 def _ledger_sheet(today: datetime.date) -> lists.Sheet:

@@ -110,6 +110,7 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
         "view": selectors.public_case(case),
         "label": STATUS_LABELS[case.status],
         "actions": available(case),
+        "closed": CLOSED,  # a step into these closes the case: confirmed first
         "contact_name": name,
         "contact_phone": phone,
         "correctable": {k: OBJECTION_FIELDS[k] for k in case.fields if k in OBJECTION_FIELDS},
