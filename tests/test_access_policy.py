@@ -966,6 +966,7 @@ PAGES: list[tuple[str, Callable[[World], str], Expect]] = [
     ),
     ("import page", lambda w: f"/records/imports/{w.batch}/", imports),
     ("ledger page", lambda w: "/backoffice/measures/rectification/", figures),
+    ("measures list", lambda w: "/backoffice/measures/all/", figures),
     ("reference imports page", lambda w: "/accounts/system/imports/", sysadmin_only),
     (
         "import report page",

@@ -1,12 +1,40 @@
-"""The shared pager keeps its one filter, URL-encoded, and shows nothing for a single page."""
+"""The shared pager: the count of all rows, numbered pages around the current one with gaps,
+a jump box, and links that keep the list's filters (URL-encoded)."""
 
 from __future__ import annotations
 
 from django.core.paginator import Paginator
 from django.template import engines
+from django.test import RequestFactory
+
+from govtrust.core.templatetags.paging import page_window
 
 
-def test_the_pager_keeps_its_filter_encoded() -> None:
+def test_the_window_shows_first_last_and_neighbours_with_gaps() -> None:
+    assert page_window(1, 1) == [1]
+    assert page_window(1, 3) == [1, 2, 3]
+    assert page_window(6, 20) == [1, None, 4, 5, 6, 7, 8, None, 20]
+    assert page_window(20, 20) == [1, None, 18, 19, 20]
+    assert page_window(4, 20) == [1, 2, 3, 4, 5, 6, None, 20]
+
+
+def test_the_pager_keeps_every_filter_of_the_request_encoded() -> None:
+    template = engines["django"].from_string('{% include "_pager.html" %}')
+    request = RequestFactory().get("/", {"verdict": 're"view&x', "unit": ["6201", "6205"]})
+    page = Paginator(list(range(520)), 50).get_page(6)
+    html = template.render({"page": page}, request)
+    assert "共 520 条 · 第 6/11 页" in html
+    query = "verdict=re%22view%26x&amp;unit=6201&amp;unit=6205&amp;page="
+    assert f'href="?{query}5" rel="prev"' in html and f'href="?{query}7" rel="next"' in html
+    assert f'href="?{query}1"' in html and f'href="?{query}11"' in html
+    assert f'href="?{query}2"' not in html and html.count('class="gap"') == 2
+    assert '<span class="current" aria-current="page">6</span>' in html
+    assert '<input type="hidden" name="verdict" value="re&quot;view&amp;x">' in html
+    assert '<input type="hidden" name="unit" value="6205">' in html
+    assert 'name="page" min="1" max="11" value="6"' in html
+
+
+def test_without_a_request_the_one_named_filter_is_kept() -> None:
     template = engines["django"].from_string(
         '{% include "_pager.html" with key="verdict" value=value %}'
     )
@@ -16,4 +44,5 @@ def test_the_pager_keeps_its_filter_encoded() -> None:
     assert 'href="?verdict=re%22view%26x&amp;page=1"' in html
     assert 'href="?verdict=re%22view%26x&amp;page=3"' in html
     single = Paginator(list(range(5)), 50).get_page(1)
-    assert template.render({"page": single, "value": ""}).strip() == ""
+    html = template.render({"page": single, "value": ""})
+    assert "共 5 条" in html and "page=" not in html and "跳至" not in html

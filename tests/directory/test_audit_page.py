@@ -148,3 +148,31 @@ def test_the_export_names_business_fields_without_their_content(auditor: Client)
 
 
 EXPORT_AFTER = 10  # the 变更后 column
+
+
+def test_the_excel_export_holds_the_csv_rows_as_text(auditor: Client) -> None:
+    """Given events one of which carries a formula as its operator,
+    when the auditor exports the filtered log as Excel, then it holds the same rows as the CSV,
+    the formula a plain string cell, and the export is audited with its format."""
+    import openpyxl  # type: ignore[import-untyped]  # ships no type hints
+
+    _event(actor="=cmd|'/c calc'!A1", object_id="51")
+    _event(actor="bob", object_id="52")
+    page = auditor.get("/accounts/audit/", {"object_type": "record"}).content.decode()
+    assert 'id="audit-export-xlsx"' in page and "format=xlsx" in page
+    response = auditor.get(
+        "/accounts/audit/export.csv", {"object_type": "record", "format": "xlsx"}
+    )
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    book = openpyxl.load_workbook(
+        io.BytesIO(b"".join(response.streaming_content))  # type: ignore[attr-defined]
+    )
+    rows = [
+        [str(v) if v is not None else "" for v in row]
+        for row in book.active.iter_rows(values_only=True)
+    ]
+    csv_rows = _export(auditor, object_type="record")
+    assert [r[0] for r in rows[1:]] == [r[0] for r in csv_rows[1:]] and len(rows) == 3
+    assert rows[1][2] == "=cmd|'/c calc'!A1" and book.active.cell(row=2, column=3).data_type == "s"
+    export = AuditEvent.objects.filter(action="audit.export").order_by("seq").first()
+    assert export is not None and export.after and export.after["format"] == "xlsx"

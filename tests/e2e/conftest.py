@@ -300,6 +300,13 @@ def page(context: BrowserContext) -> Page:
     return context.new_page()
 
 
+def confirm(page: Page) -> None:
+    """Answer 确定 in the confirmation dialog an irreversible action opens (static lists.js)."""
+    dialog = page.locator("dialog#confirm-dialog[open]")
+    expect(dialog).to_be_visible()
+    dialog.get_by_role("button", name="确定").click()
+
+
 def log_in(page: Page, server: Server, account: Account) -> None:
     """Sign in through the pages: the password, then the second factor when the account has or
     needs one. An account that must use TOTP and has none sets it up on the page, reading the

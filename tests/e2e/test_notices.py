@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from govtrust.core.identifiers import compose_uscc
 from tests.documents.conftest import first_page
-from tests.e2e.conftest import CLERK, CREDIT_OFFICE, REVIEWER, Server, log_in
+from tests.e2e.conftest import CLERK, CREDIT_OFFICE, REVIEWER, Server, confirm, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -66,6 +66,7 @@ def test_a_notice_is_published_and_read_on_the_portal(page: Page, server: Server
     page.locator("header nav").get_by_role("link", name="通报批评").click()
     row = page.locator("#notices tr", has_text=seeded["number"])
     row.get_by_role("button", name="生成并发布").click()
+    confirm(page)
     expect(page.locator(".messages")).to_contain_text("已发布通报批评，文号 甘政信通")
 
     page.goto(server.url("/gs/notices/"))

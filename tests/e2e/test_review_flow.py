@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import CLERK, REVIEWER, SIBLING_REVIEWER, Server, log_in
+from tests.e2e.conftest import CLERK, REVIEWER, SIBLING_REVIEWER, Server, confirm, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -54,6 +54,8 @@ def take(page: Page, action: str) -> None:
     """Press a transition button and wait for the detail page it redirects back to."""
     with page.expect_navigation():
         page.click(f"button[data-action={action}]")
+        if action in ("submit", "accept"):  # cannot be undone: asked first
+            confirm(page)
     expect(page).to_have_url(DETAIL_PATH)
 
 

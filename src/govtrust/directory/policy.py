@@ -29,7 +29,7 @@ from django.db.models import Model, Q, QuerySet
 
 from govtrust.core.errors import Forbidden, NotFound
 from govtrust.core.prefix import prefix_range
-from govtrust.directory.models import Role, User
+from govtrust.directory.models import Division, Role, User
 
 M = TypeVar("M", bound=Model)
 
@@ -232,11 +232,37 @@ def covers(user: User, division_code: str) -> bool:
 
 def division_q(user: User, field: str = "division_code") -> Q:
     """The reach as a filter: one indexed prefix range (and the detached subtrees left out)."""
-    code = user.scope_code
+    return _governed_q(field, user.scope_code)
+
+
+def _governed_q(field: str, code: str) -> Q:
+    """A division and what its government governs below it, as a filter."""
     wanted = _subtree(field, code)
     for root in _detached(code):
         wanted &= ~_subtree(field, root)
     return wanted
+
+
+def under(qs: QuerySet[M], code: str) -> QuerySet[M]:
+    """The objects of `qs` owned by the division `code` or by one its government governs: the
+    unit a list is filtered by. It narrows a list already within the user's reach (`within`),
+    never widens it."""
+    return qs.filter(_governed_q(_owner(qs.model).division, code))
+
+
+# The deepest level a list's unit filter offers below a user's own division: a county's staff
+# choose among their towns; the province's and a prefecture's down to counties.
+_UNIT_LEVELS = ("province", "prefecture", "county")
+
+
+def units_in_reach(user: User) -> QuerySet[Division]:
+    """The divisions a list may be filtered by: the user's own and those below it within reach,
+    down to counties (and a county's towns for a county's staff); none for a department's
+    account, whose lists hold its department's rows only."""
+    if _department(user) is not None:  # a department's account reaches its own rows only
+        return Division.objects.none()
+    levels = [*_UNIT_LEVELS, "township"] if len(user.scope_code) >= 6 else list(_UNIT_LEVELS)
+    return Division.objects.filter(division_q(user, "code"), level__in=levels).order_by("code")
 
 
 def _subtree(field: str, code: str) -> Q:

@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, fields
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
 from govtrust.core.audit import audit_append, audit_seal, audit_verify, canonical
@@ -23,6 +24,7 @@ from govtrust.core.http import client_address
 from govtrust.core.models import AuditEvent, AuditHead
 from govtrust.core.sheets import csv_lines
 from govtrust.directory.access import capability_required, staff_user
+from govtrust.directory.lists import xlsx_file, xlsx_response
 
 BEIJING = zoneinfo.ZoneInfo("Asia/Shanghai")
 ZONE_LABEL = "北京时间 UTC+8"
@@ -134,6 +136,7 @@ ACTION_LABELS: dict[str, str] = {
     "reminders.send": "发送期限提醒",
     "case.remind": "发送办理提醒",
     "audit.export": "导出审计日志",
+    "list.export": "导出列表（Excel）",
     "backup.create": "创建备份",
     "backup.request": "请求立即备份",
     "backup.restore": "从备份恢复",
@@ -312,6 +315,8 @@ TECHNICAL = frozenset(
         "candidates",
         "restricted",
         "review",
+        "rows",
+        "format",
     }
 )
 
@@ -348,10 +353,12 @@ def _export_rows(events: QuerySet[AuditEvent]) -> Iterator[list[object]]:
 
 
 @capability_required("audit.read")
-def audit_export(request: HttpRequest) -> StreamingHttpResponse:
-    """Stream the filtered events as CSV, oldest first (UTF-8 with a BOM so Excel opens Chinese
-    text; formulas neutralised by core.sheets). The export is itself an audit event; it covers
-    the chain up to the event before it, so what it says it exported is what the file holds."""
+def audit_export(request: HttpRequest) -> HttpResponseBase:
+    """Stream the filtered events, oldest first, as CSV (UTF-8 with a BOM so Excel opens Chinese
+    text) or, with `format=xlsx`, as an Excel file (directory/lists.py); formulas neutralised by
+    core.sheets either way. The export is itself an audit event; it covers the chain up to the
+    event before it, so what it says it exported is what the file holds."""
+    excel = request.GET.get("format") == "xlsx"
     user = staff_user(request)
     filters, _errors = _read(request.GET)
     head = AuditHead.objects.filter(id=1).first()
@@ -366,9 +373,13 @@ def audit_export(request: HttpRequest) -> StreamingHttpResponse:
             "filters": filters.values(),
             "through_seq": through,
             "address": client_address(request),
+            **({"format": "xlsx"} if excel else {}),
         },
     )
     audit_seal(reason="export")  # the exported head is signed and anchored in the log
+    if excel:
+        file = xlsx_file("审计日志", EXPORT_HEADER, _export_rows(events))
+        return xlsx_response(file, f"审计日志-至{through}号.xlsx")
     response = StreamingHttpResponse(
         csv_lines(EXPORT_HEADER, _export_rows(events)), content_type="text/csv; charset=utf-8"
     )

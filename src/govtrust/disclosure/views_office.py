@@ -9,8 +9,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 
 from govtrust.core.errors import DomainError
@@ -21,6 +21,7 @@ from govtrust.directory.access import (
     posted_int,
     staff_user,
 )
+from govtrust.directory.lists import list_response
 from govtrust.directory.models import User
 from govtrust.disclosure.models import RedactionChange, RedactionChangeState
 from govtrust.disclosure.redaction import (
@@ -42,12 +43,13 @@ from govtrust.disclosure.services_rules import (
     redaction_change_reject,
     rules_preview,
 )
+from govtrust.records.listing import PUBLISH_SHEET, PublishFilter
 from govtrust.records.selectors import record_list
 from govtrust.records.workflow import Status
 
 
 @capability_required("records.publish")
-def publish(request: HttpRequest) -> HttpResponse:
+def publish(request: HttpRequest) -> HttpResponseBase:
     user = staff_user(request)
     if request.method == "POST":
         ids = posted_ids(request)
@@ -65,9 +67,17 @@ def publish(request: HttpRequest) -> HttpResponse:
                 messages.error(request, f"记录 {record} 未公示：{reason}")
         back = request.POST.get("next", "")
         return redirect(back if back.startswith("/records/") else "publish")
+    filters = PublishFilter(request.GET, user=user)
     pending = record_list(user=user, status=Status.ACCEPTED).filter(publication__isnull=True)
-    page = Paginator(pending.order_by("reviewed_at", "id"), 50).get_page(request.GET.get("page"))
-    return render(request, "disclosure/publish.html", {"page": page})
+    rows = filters.apply(pending.order_by("reviewed_at", "id"))
+    return list_response(
+        request,
+        user,
+        rows,
+        sheet=PUBLISH_SHEET,
+        filters=filters,
+        template="disclosure/publish.html",
+    )
 
 
 def _kept(value: str | None) -> int:

@@ -4,13 +4,16 @@ publish, and the download of any document issued within the user's scope."""
 from __future__ import annotations
 
 import re
+from typing import ClassVar
 
+from django import forms
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from govtrust.directory import lists
 from govtrust.directory.access import attempt, capability_required, staff_user
 from govtrust.documents.downloads import pdf_bytes_response
 from govtrust.documents.models import DocumentKind, DocumentStatus
@@ -65,18 +68,45 @@ def pdf(request: HttpRequest, code: str) -> HttpResponse:
     return pdf_bytes_response(document, data)
 
 
+class NoticeFilter(lists.ListFilter):
+    unit = True
+    date_field = "created_at"
+    date_label = "起草日期"
+    defaults: ClassVar[dict[str, str]] = {"status": DocumentStatus.DRAFT}
+    status = forms.ChoiceField(
+        label="状态", required=False, choices=[("", "全部"), *DocumentStatus.choices]
+    )
+    lookups: ClassVar[dict[str, lists.Lookup]] = {"status": "status"}
+
+
+NOTICES_SHEET = lists.Sheet(
+    "notices",
+    "通报批评",
+    [
+        lists.Column("标题", lambda d: d.title),
+        lists.Column("记录编号", lambda d: d.record.number if d.record else ""),
+        lists.Column("状态", lambda d: d.get_status_display()),
+        lists.Column("文号", lambda d: d.content.get("doc_number", "")),
+        lists.Column("起草时间", lambda d: lists.day(d.created_at)),
+        lists.Column("发布时间", lambda d: lists.day(d.issued_at)),
+        lists.Column("验证码", lambda d: d.code if d.status == DocumentStatus.ISSUED else ""),
+    ],
+)
+
+
 @require_GET
 @capability_required("business.read")
-def notices(request: HttpRequest) -> HttpResponse:
-    status = request.GET.get("status", "draft")
-    listed = notices_visible(staff_user(request)).order_by("-created_at")
-    if status in DocumentStatus.values:
-        listed = listed.filter(status=status)
-    page = Paginator(listed, 50).get_page(request.GET.get("page"))
-    return render(
+def notices(request: HttpRequest) -> HttpResponseBase:
+    user = staff_user(request)
+    filters = NoticeFilter(request.GET, user=user)
+    rows = filters.apply(notices_visible(user).order_by("-created_at", "-id"))
+    return lists.list_response(
         request,
-        "documents/notices_staff.html",
-        {"page": page, "status": status, "statuses": DocumentStatus.choices},
+        user,
+        rows,
+        sheet=NOTICES_SHEET,
+        filters=filters,
+        template="documents/notices_staff.html",
     )
 
 

@@ -28,6 +28,15 @@ STATES = {
 }
 
 
+def measures_in_scope(user: User) -> QuerySet[Measure]:
+    """Every measure within the user's reach, the latest issued first (the measures list)."""
+    return (
+        policy.within(Measure.objects.all(), user)
+        .select_related("record__reporting_department", "record__reporting_government")
+        .order_by("-issued_at", "-id")
+    )
+
+
 def measures_of(*, number: str, user: User) -> QuerySet[Measure]:
     """A record's measures; NotFound (404) when the record is outside the user's reach."""
     record = records_visible(user).filter(number=number[:24]).first()
@@ -74,9 +83,11 @@ def rectification_ledger(user: User, state: str, today: datetime.date) -> QueryS
     )
 
 
-def ledger_lines(measures: Iterable[Measure], today: datetime.date) -> list[LedgerLine]:
+def ledger_lines(
+    measures: Iterable[Measure], today: datetime.date, calendar: Calendar | None = None
+) -> list[LedgerLine]:
     """Each measure with its working-day countdown while it is still owed."""
-    calendar = Calendar.whole()  # one read of the override table for the whole page
+    calendar = calendar or Calendar.whole()  # one read of the override table for the page
     return [
         LedgerLine(
             m,

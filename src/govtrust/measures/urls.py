@@ -7,6 +7,7 @@ urlpatterns = [
     # Before the record patterns: "rules" and "rectification" are not record numbers.
     path("rules/", views_rules.rules, name="rules"),
     path("rectification/", views.ledger, name="ledger"),
+    path("all/", views.measure_list, name="list"),
     path("rules/<str:code>/revise/", views_rules.revise, name="revise"),
     path("<str:number>/", views.record_measures, name="record"),
     path("<str:number>/<int:measure_id>/report/", views.report, name="report"),

@@ -4,20 +4,24 @@ self-corrections recorded. Reads through scope; writes through the services."""
 from __future__ import annotations
 
 import datetime
+from typing import ClassVar
 
+from django import forms
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from govtrust.directory import policy
+from govtrust.core.workdays.engine import Calendar
+from govtrust.directory import lists, policy
 from govtrust.directory.access import attempt, capability_required, posted_int, staff_user
-from govtrust.measures.models import Measure
+from govtrust.measures.models import Measure, MeasureKind, MeasureStatus
 from govtrust.measures.selectors import (
     STATES,
     ledger_lines,
+    measures_in_scope,
     rectification_figures,
     rectification_ledger,
 )
@@ -61,23 +65,110 @@ def record_measures(request: HttpRequest, number: str) -> HttpResponse:
     )
 
 
+class LedgerFilter(lists.ListFilter):
+    unit = True
+    date_field = "due_date"
+    date_label = "期限"
+    defaults: ClassVar[dict[str, str]] = {"state": "open"}
+    state = forms.ChoiceField(
+        label="状态", choices=[(key, label) for key, (label, _q) in STATES.items()]
+    )
+    kind = forms.ChoiceField(
+        label="措施", required=False, choices=[("", "全部"), *[(k, k.label) for k in REPORTED]]
+    )
+    # The state picks the selector's rows (rectification_ledger); the kind narrows them.
+    lookups: ClassVar[dict[str, lists.Lookup]] = {"kind": "kind"}
+
+
+class MeasureFilter(lists.ListFilter):
+    unit = True
+    date_field = "starts_on"
+    date_label = "起始日期"
+    kind = forms.ChoiceField(
+        label="措施", required=False, choices=[("", "全部"), *MeasureKind.choices]
+    )
+    status = forms.ChoiceField(
+        label="状态", required=False, choices=[("", "全部"), *MeasureStatus.choices]
+    )
+    lookups: ClassVar[dict[str, lists.Lookup]] = {"kind": "kind", "status": "status"}
+
+
+MEASURES_SHEET = lists.Sheet(
+    "measures",
+    "惩戒措施",
+    [
+        lists.Column("记录编号", lambda m: m.record.number),
+        lists.Column("主体名称", lambda m: m.record.subject_name),
+        lists.Column("措施", lambda m: m.get_kind_display()),
+        lists.Column("依据", lambda m: m.legal_source),
+        lists.Column("报送单位", lambda m: m.record.reporting_unit),
+        lists.Column("起始日期", lambda m: lists.day(m.starts_on)),
+        lists.Column("截止日期", lambda m: lists.day(m.ends_on)),
+        lists.Column("完成期限", lambda m: lists.day(m.due_date)),
+        lists.Column("状态", lambda m: m.get_status_display()),
+    ],
+)
+
+
 @require_GET
 @capability_required("business.read")
-def ledger(request: HttpRequest) -> HttpResponse:
+def measure_list(request: HttpRequest) -> HttpResponseBase:
+    """惩戒措施: every measure in scope, whatever its kind and state."""
+    user = staff_user(request)
+    filters = MeasureFilter(request.GET, user=user)
+    rows = filters.apply(measures_in_scope(user))
+    return lists.list_response(
+        request, user, rows, sheet=MEASURES_SHEET, filters=filters, template="measures/list.html"
+    )
+
+
+def _ledger_sheet(today: datetime.date) -> lists.Sheet:
+    calendar = Calendar.whole()  # one read of the override table for the whole export
+
+    def left(measure: Measure) -> object:
+        days = ledger_lines([measure], today, calendar)[0].days_left
+        return "" if days is None else days
+
+    return lists.Sheet(
+        "ledger",
+        "整改台账",
+        [
+            lists.Column("记录编号", lambda m: m.record.number),
+            lists.Column("主体名称", lambda m: m.record.subject_name),
+            lists.Column("措施", lambda m: m.get_kind_display()),
+            lists.Column("报送单位", lambda m: m.record.reporting_unit),
+            lists.Column("期限", lambda m: lists.day(m.due_date)),
+            lists.Column("剩余工作日（负数为逾期）", left),
+            lists.Column("状态", lambda m: m.get_status_display()),
+            lists.Column("逾期提交", lambda m: "是" if m.submitted_late else ""),
+            lists.Column(
+                "督办",
+                lambda m: "、".join(
+                    "已提醒单位" if e.level == 1 else "已通报上级政府" for e in m.escalations.all()
+                ),
+            ),
+        ],
+    )
+
+
+@require_GET
+@capability_required("business.read")
+def ledger(request: HttpRequest) -> HttpResponseBase:
     """整改台账: every explanation and rectification in scope by state, with countdowns, and the
     figures per reporting unit (overdue ones count against it, plan 三(二)5)."""
     user = staff_user(request)
-    state = request.GET.get("state", "open")
-    state = state if state in STATES else "open"
+    filters = LedgerFilter(request.GET, user=user)
     today = timezone.localdate()
-    page = Paginator(rectification_ledger(user, state, today), 50).get_page(request.GET.get("page"))
-    return render(
+    state = filters.chosen().get("state", "open")
+    rows = filters.apply(rectification_ledger(user, state, today))
+    return lists.list_response(
         request,
-        "measures/ledger.html",
-        {
-            "state": state,
-            "states": {key: label for key, (label, _q) in STATES.items()},
-            "page": page,
+        user,
+        rows,
+        sheet=lambda: _ledger_sheet(today),
+        filters=filters,
+        template="measures/ledger.html",
+        extra=lambda page: {
             "lines": ledger_lines(page.object_list, today),
             "figures": rectification_figures(user, today),
         },

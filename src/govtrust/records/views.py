@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -13,12 +13,14 @@ from govtrust.core.clock import today_beijing
 from govtrust.core.errors import DomainError, Forbidden, NotFound
 from govtrust.directory import policy
 from govtrust.directory.access import capability_required, posted_int, staff_user
+from govtrust.directory.lists import list_response
 from govtrust.disclosure.models import Publication
 from govtrust.disclosure.rules.periods import RuleError, describe, period_for
 from govtrust.disclosure.services import record_decision
 from govtrust.exchange.models import ExchangeItem
 from govtrust.records import selectors, services
 from govtrust.records.forms import RecordForm
+from govtrust.records.listing import RECORDS_SHEET, RecordListFilter
 from govtrust.records.models import Record
 from govtrust.records.services import privacy
 from govtrust.records.workflow import TRANSITIONS, Status, available
@@ -32,17 +34,12 @@ def _get(request: HttpRequest, pk: int) -> Record:
 
 
 @capability_required("business.read")
-def record_list(request: HttpRequest) -> HttpResponse:
-    status = request.GET.get("status") or None
-    if status not in Status.values:
-        status = None
-    q = request.GET.get("q", "").strip()[:100]
-    qs = selectors.record_list(user=staff_user(request), status=status, q=q or None)
-    page = Paginator(qs, 25).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "records/list.html",
-        {"page": page, "status": status or "", "q": q, "statuses": Status.choices},
+def record_list(request: HttpRequest) -> HttpResponseBase:
+    user = staff_user(request)
+    filters = RecordListFilter(request.GET, user=user)
+    rows = filters.apply(selectors.record_list(user=user))
+    return list_response(
+        request, user, rows, sheet=RECORDS_SHEET, filters=filters, template="records/list.html"
     )
 
 

@@ -6,16 +6,18 @@ import io
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from govtrust.core.errors import DomainError, Forbidden, NotFound
 from govtrust.directory import policy
 from govtrust.directory.access import capability_required, staff_user
+from govtrust.directory.lists import list_export, list_page, wants_export
 from govtrust.records import selectors
 from govtrust.records.bulk import template
+from govtrust.records.listing import IMPORTS_SHEET, ImportFilter
 from govtrust.records.models import ImportBatch, ImportMode
 from govtrust.records.services.bulk import import_batch_create, report_file
 
@@ -30,7 +32,7 @@ def _batch(request: HttpRequest, pk: str) -> ImportBatch:
 
 
 @capability_required("business.read")
-def import_list(request: HttpRequest) -> HttpResponse:
+def import_list(request: HttpRequest) -> HttpResponseBase:
     user = staff_user(request)
     error = ""
     if request.method == "POST":
@@ -56,12 +58,16 @@ def import_list(request: HttpRequest) -> HttpResponse:
                 error = exc.detail
             else:
                 return redirect("records:import", pk=batch.pk)
-    page = Paginator(selectors.import_batches_visible(user), 20).get_page(request.GET.get("page"))
+    filters = ImportFilter(request.GET, user=user)
+    rows = filters.apply(selectors.import_batches_visible(user))
+    if wants_export(request) and request.method == "GET":
+        return list_export(request, user, rows, IMPORTS_SHEET, filters)
     return render(
         request,
         "records/imports.html",
         {
-            "page": page,
+            "page": list_page(request, rows),
+            "filters": filters,
             "error": error,
             "modes": ImportMode.choices,
             "court": request.POST.get("court_list") == "1",

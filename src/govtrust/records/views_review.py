@@ -7,6 +7,7 @@ import datetime
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -14,7 +15,9 @@ from django.views.decorators.http import require_POST
 from govtrust.core.errors import DomainError
 from govtrust.directory import policy
 from govtrust.directory.access import capability_required, posted_ids, staff_user
+from govtrust.directory.lists import list_response
 from govtrust.records import selectors
+from govtrust.records.listing import REVIEW_SHEET, RecordFilter
 from govtrust.records.models import Reminder
 from govtrust.records.selectors_stats import unit_figures
 from govtrust.records.services import records_review_bulk
@@ -23,11 +26,14 @@ from govtrust.records.workflow import Status
 
 
 @capability_required("records.review")
-def review_queue(request: HttpRequest) -> HttpResponse:
+def review_queue(request: HttpRequest) -> HttpResponseBase:
     user = staff_user(request)
-    qs = selectors.record_list(user=user, status=Status.SUBMITTED).order_by("due_date", "id")
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "records/review.html", {"page": page})
+    filters = RecordFilter(request.GET, user=user)
+    queue = selectors.record_list(user=user, status=Status.SUBMITTED).order_by("due_date", "id")
+    rows = filters.apply(queue)
+    return list_response(
+        request, user, rows, sheet=REVIEW_SHEET, filters=filters, template="records/review.html"
+    )
 
 
 @require_POST

@@ -4,16 +4,19 @@ or dismiss name matches, download the Excel and the certificate."""
 from __future__ import annotations
 
 import hashlib
+from typing import ClassVar
 
+from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from govtrust.core.errors import DomainError
-from govtrust.directory import policy
+from govtrust.directory import lists, policy
 from govtrust.directory.access import attempt, capability_required, posted_int, staff_user
 from govtrust.remedies.services.evidence import clean_label
 from govtrust.screening.candidates import candidates_read, results_xlsx
@@ -30,13 +33,34 @@ from govtrust.screening.services import (
 PAGE = 100
 
 
+class ScreeningFilter(lists.ListFilter):
+    unit = True
+    date_field = "screened_on"
+    date_label = "审查日期"
+    q = forms.CharField(label="评选活动", required=False, max_length=100)
+    lookups: ClassVar[dict[str, lists.Lookup]] = {"q": "title__icontains"}
+
+
+SCREENINGS_SHEET = lists.Sheet(
+    "screenings",
+    "评优评先信用审查",
+    [
+        lists.Column("审查编号", lambda s: s.number),
+        lists.Column("评选活动", lambda s: s.title),
+        lists.Column("名单文件", lambda s: s.source_name),
+        lists.Column("审查日期", lambda s: lists.day(s.screened_on)),
+        lists.Column("发起人", lambda s: s.created_by.first_name or s.created_by.username),
+    ],
+)
+
+
 def _get(request: HttpRequest, number: str) -> Screening:
     return screening_read(number, staff_user(request))
 
 
 @require_http_methods(["GET", "POST"])
 @capability_required("screening.run")
-def screenings(request: HttpRequest) -> HttpResponse:
+def screenings(request: HttpRequest) -> HttpResponseBase:
     user = staff_user(request)
     if request.method == "POST":
         upload = request.FILES.get("file")
@@ -61,9 +85,17 @@ def screenings(request: HttpRequest) -> HttpResponse:
         else:
             return redirect("screenings:detail", number=done.number)
     # The list shows no results: a screening's JSON can run to megabytes.
+    filters = ScreeningFilter(request.GET, user=user)
     listed = screenings_visible(user).defer("results").select_related("created_by")
-    page = Paginator(listed, 20).get_page(request.GET.get("page"))
-    return render(request, "screening/screenings.html", {"page": page})
+    rows = filters.apply(listed.order_by("-created_at", "-id"))
+    return lists.list_response(
+        request,
+        user,
+        rows,
+        sheet=SCREENINGS_SHEET,
+        filters=filters,
+        template="screening/screenings.html",
+    )
 
 
 @require_GET
