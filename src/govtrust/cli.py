@@ -231,9 +231,10 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from django.conf import settings
     from django.core.management import call_command
 
-    from govtrust.core import scheduler
+    from govtrust.core import scheduler, walcheckpoint
 
     stop = scheduler.start()
+    checkpoints = walcheckpoint.start()  # SQLite: the WAL checkpoints here, not in commits
     try:
         if settings.GOVTRUST_TASKS == "rq":
             call_command(
@@ -247,6 +248,8 @@ def cmd_worker(args: argparse.Namespace) -> int:
             call_command("db_worker", interval=args.interval)
     finally:
         stop.set()
+        if checkpoints is not None:
+            checkpoints.set()
     return 0
 
 
