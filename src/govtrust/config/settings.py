@@ -114,6 +114,8 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
                 "govtrust.directory.context.capabilities",
             ],
+            # `|beijing`: times in Beijing time with the zone stated, on every page.
+            "builtins": ["govtrust.core.templatetags.beijing"],
         },
     }
 ]
