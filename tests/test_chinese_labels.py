@@ -252,3 +252,23 @@ def test_the_audit_page_shows_labels_not_codes() -> None:
     assert views_audit.beijing(event.at) == "2026-11-29 22:10:00"
     unknown = views_audit.shown(AuditEvent(seq=2, at=event.at, actor="a", action="x.y"))
     assert labelled(unknown.label) and labelled(unknown.object) is False  # no object: empty
+
+
+def test_coded_values_are_named_in_words() -> None:
+    """Import reports and forms name the allowed values by their labels only; API answers add
+    the codes a program sends; a parameter's literal codes ('uscc' or 'ric') are named too."""
+    from govtrust.records.schemas import CHOICES
+
+    error = {"type": "enum", "loc": ("severity",), "ctx": {"expected": "'minor', 'general'"}}
+    (person,) = validation.translate([error], CHOICES)
+    assert person["message"].startswith("取值应为：轻微") and "minor" not in person["message"]
+    (program,) = validation.translate([error], CHOICES, codes=True)
+    assert "轻微（minor）" in program["message"]
+    kind = {
+        "type": "literal_error",
+        "loc": ("path", "kind"),
+        "ctx": {"expected": "'uscc' or 'ric'"},
+    }
+    (answer,) = validation.translate([kind])
+    assert answer["message"] == "取值应为：统一社会信用代码、居民身份证号码"
+    assert "'uscc'" not in validation.translate([kind], codes=True)[0]["message"]

@@ -12,6 +12,8 @@ Environment:
 - GOVTRUST_ALLOWED_HOSTS: comma-separated host names (default: localhost names).
 - GOVTRUST_PUBLIC_URL: the portal's address as the public reaches it, printed on PDF documents
   for their verification (default: http://127.0.0.1:8000, the local demo).
+- GOVTRUST_SQLITE_AUTOCHECKPOINT: WAL pages after which a commit checkpoints SQLite itself
+  (default 10000, a backstop; the worker checkpoints long before, core/walcheckpoint.py).
 """
 
 from __future__ import annotations
