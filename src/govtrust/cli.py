@@ -234,7 +234,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from django.conf import settings
     from django.core.management import call_command
 
-    from govtrust.core import scheduler
+    from govtrust.core import scheduler, walcheckpoint
     from govtrust.core.tempclean import clean_stale_temp
 
     try:
@@ -244,6 +244,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
         logging.getLogger("govtrust.worker").exception("cleaning leftover temporary files failed")
     stop = scheduler.start()
+    checkpoints = walcheckpoint.start()  # SQLite: the WAL checkpoints here, not in commits
     try:
         if settings.GOVTRUST_TASKS == "rq":
             call_command(
@@ -257,6 +258,8 @@ def cmd_worker(args: argparse.Namespace) -> int:
             call_command("db_worker", interval=args.interval)
     finally:
         stop.set()
+        if checkpoints is not None:
+            checkpoints.set()
     return 0
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from govtrust.cli import main
 from govtrust.directory.models import User
@@ -89,10 +90,17 @@ def test_log_page_and_footer_checkpoint(
     client: Client, published: Callable[..., list[Record]]
 ) -> None:
     published(2)
-    ledger.checkpoint_sign()
+    checkpoint = ledger.checkpoint_sign()
     page = client.get("/gs/log/").content.decode()
     assert "BEGIN PUBLIC KEY" in page and "2 条事件" in page
-    assert 'id="checkpoint"' in client.get("/").content.decode()
+    footer = client.get("/").content.decode()
+    assert 'id="checkpoint"' in footer and "（北京时间）" in footer
+    # The checkpoint as a labelled table in Beijing time, not a printed Python dict.
+    assert "{&#x27;" not in page and "'log_id'" not in page
+    for label in ("日志标识", "日志大小（事件数）", "根哈希（SHA-256）", "签名密钥标识"):
+        assert f">{label}</th>" in page
+    signed = timezone.localtime(checkpoint.signed_at)
+    assert f"{signed:%Y-%m-%d %H:%M:%S}（北京时间）" in page
 
 
 def test_verify_endpoint_and_cli(

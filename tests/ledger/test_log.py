@@ -98,3 +98,21 @@ def test_bad_proof_requests_are_refused(kind: str, a: int, b: int) -> None:
     _append(2)
     with pytest.raises(DomainError):
         services.inclusion(a, b) if kind == "inclusion" else services.consistency(a, b)
+
+
+def test_an_append_stores_its_time_as_the_orm_would() -> None:
+    """The leaf's created_at is written as text directly on SQLite (not through Django's
+    adapter): read back through the ORM it is the same aware instant as the leaf's `at`."""
+    import datetime
+    import json
+
+    from django.utils import timezone
+
+    before = timezone.now().replace(microsecond=0)
+    with transaction.atomic():
+        (appended,) = services.append([Entry("publish", "620102-2026-0000001", "ab" * 32)])
+    leaf = Leaf.objects.get(index=appended.index)
+    assert leaf.created_at.tzinfo is not None
+    assert before <= leaf.created_at <= timezone.now()
+    at = datetime.datetime.fromisoformat(json.loads(appended.data)["at"])
+    assert at == leaf.created_at.replace(microsecond=0)

@@ -74,7 +74,7 @@ def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 
 @api.exception_handler(NinjaValidationError)
 def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
-    errors = translate(exc.errors, RECORD_CHOICES)
+    errors = translate(exc.errors, RECORD_CHOICES, codes=True)
     return _error(request, 422, "提交的数据有误，请按提示修改", errors)
 
 

@@ -149,6 +149,42 @@ ACTION_LABELS: dict[str, str] = {
     },
 }
 OUTCOME_LABELS = {"success": "成功", "failure": "失败"}
+# What an event acts on (`object_type`), in words; the page shows "账号 12", not "user 12".
+OBJECT_LABELS: dict[str, str] = {
+    "record": "失信记录",
+    "user": "账号",
+    "case": "异议、修复或举报案件",
+    "screening": "信用审查",
+    "redaction_change": "遮蔽规则变更",
+    "publication_rule_version": "公示规则版本",
+    "import_batch": "导入批次",
+    "backup": "备份",
+    "signing_key": "签名密钥",
+    "reminder": "提醒",
+    "exchange_batch": "交换批次",
+    "document": "文书",
+    "division": "行政区划",
+    "data_key": "数据密钥",
+    "calendar_year": "节假日安排",
+    "api_token": "API令牌",
+    "measure_rule": "措施规则",
+    "department": "部门",
+    "civil_servant": "公务员",
+    "audit_log": "审计日志",
+    "publication": "公示",
+    "measure": "惩戒措施",
+    "notice": "通报批评",
+    "redaction_rule": "遮蔽规则",
+}
+# Actors that are not accounts (the system's own jobs), in words.
+ACTOR_LABELS: dict[str, str] = {
+    "system": "系统",
+    "cli": "命令行",
+    "worker": "后台任务",
+    "exchange": "信用信息交换",
+    "public": "社会公众",
+}
+UNLISTED_ACTION = "其他操作"
 
 
 @dataclass(frozen=True)
@@ -160,6 +196,18 @@ class Shown:
     label: str
     outcome: str
     address: str
+    object: str  # "账号 12"
+    actor: str  # the account's name, or what the system's own actors are called
+
+
+def object_label(object_type: str, object_id: object) -> str:
+    kind = OBJECT_LABELS.get(object_type, "其他对象") if object_type else ""
+    return f"{kind} {object_id}".strip()
+
+
+def beijing(moment: datetime.datetime) -> str:
+    """A time as the page and the exports print it: Beijing time, to the second."""
+    return moment.astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def shown(event: AuditEvent) -> Shown:
@@ -167,9 +215,11 @@ def shown(event: AuditEvent) -> Shown:
     return Shown(
         event=event,
         at=event.at.astimezone(BEIJING),
-        label=ACTION_LABELS.get(event.action, ""),
+        label=ACTION_LABELS.get(event.action, UNLISTED_ACTION),
         outcome=OUTCOME_LABELS.get(event.outcome, event.outcome),
         address=str(after.get("address", "")) if isinstance(after, dict) else "",
+        object=object_label(event.object_type, event.object_id),
+        actor=ACTOR_LABELS.get(event.actor, event.actor),
     )
 
 
@@ -273,9 +323,9 @@ EXPORT_HEADER = [
     "序号",
     f"时间（{ZONE_LABEL}）",
     "操作人",
+    "操作代码",
     "操作",
-    "操作说明",
-    "对象类型",
+    "对象类型代码",
     "对象",
     "结果",
     "客户端地址",
@@ -337,12 +387,12 @@ def _export_rows(events: QuerySet[AuditEvent]) -> Iterator[list[object]]:
         row = shown(e)
         yield [
             e.seq,
-            row.at.isoformat(timespec="seconds"),
-            e.actor,
+            beijing(e.at),
+            row.actor,
             e.action,
             row.label,
             e.object_type,
-            e.object_id,
+            row.object,
             row.outcome,
             row.address,
             fields_shown(e.before),

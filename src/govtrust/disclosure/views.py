@@ -11,7 +11,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
-from django.utils import feedgenerator
+from django.utils import feedgenerator, timezone
 from django.views.decorators.http import require_GET
 
 from govtrust.core import signing
@@ -148,13 +148,44 @@ def feed(request: HttpRequest) -> HttpResponse:
     )
 
 
+# The signed checkpoint's fields, in words (the API serves the JSON itself).
+CHECKPOINT_FIELDS = {
+    "log_id": "日志标识",
+    "size": "日志大小（事件数）",
+    "root": "根哈希（SHA-256）",
+    "timestamp": "签名时间",
+    "key_id": "签名密钥标识",
+    "signature": "签名（Ed25519，Base64）",
+}
+
+
+def checkpoint_rows(checkpoint: Checkpoint | None) -> list[tuple[str, str, str]]:
+    """(label, field name, value) of each field of a checkpoint, the signing time in Beijing
+    time with the zone stated; a field not known here is shown under its own name."""
+    if checkpoint is None:
+        return []
+    rows = []
+    for name, value in checkpoint.body.items():
+        label = CHECKPOINT_FIELDS.get(name, f"其他字段 {name}")
+        text = str(value)
+        if name == "timestamp":
+            signed = timezone.localtime(checkpoint.signed_at)
+            text = f"{signed:%Y-%m-%d %H:%M:%S}（北京时间）"
+        rows.append((label, name, text))
+    order = list(CHECKPOINT_FIELDS)
+    rows.sort(key=lambda row: order.index(row[1]) if row[1] in order else len(order))
+    return rows
+
+
 @require_GET
 def log_page(request: HttpRequest) -> HttpResponse:
+    checkpoint = Checkpoint.objects.first()
     return render(
         request,
         "disclosure/log.html",
         {
-            "checkpoint": Checkpoint.objects.first(),
+            "checkpoint": checkpoint,
+            "checkpoint_rows": checkpoint_rows(checkpoint),
             "size": ledger.size(),
             "public_key": signing.public_key_pem(ledger.LEDGER_KEY),
             "keys": key_chain.log_keys(),

@@ -74,7 +74,8 @@ def _row(version: RuleVersion) -> dict[str, Any]:
     sources = "、".join(SOURCE_LABELS.get(s, s) for s in sorted(version.source_types))
     areas = "、".join(AREA_LABELS[a] for a in sorted(version.safety_areas))
     return {
-        "label": version.label,
+        "label": version.label,  # the rule's id (title attribute only: codes are not shown)
+        "name": f"{version.document}（{version.effective_from:%Y年%m月%d日}起施行的版本）",
         "document": version.document,
         "from": version.effective_from,
         "to": version.effective_to,

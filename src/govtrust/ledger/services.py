@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 
@@ -146,6 +147,10 @@ class _Sql:
     size: str
     size_and_leaf: str
     checkpoint: str
+    # SQLite stores an aware datetime as its naive UTC text; written here directly, since
+    # `adapt_datetimefield_value` (time-zone checks through thread-locals) took ~30 us, half of
+    # a single append's CPU (bench/README.md, session 6).
+    naive_utc: bool
 
     @classmethod
     def build(cls, native: bool) -> _Sql:
@@ -154,7 +159,13 @@ class _Sql:
         lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
         # `native`: the driver's own placeholders, for its DB-API cursor (see `_cursor`).
         m = "?" if native and connection.vendor == "sqlite" else "%s"
+        naive_utc = (
+            connection.vendor == "sqlite"
+            and settings.USE_TZ
+            and connection.timezone == datetime.UTC
+        )
         return cls(
+            naive_utc=naive_utc,
             head=f"SELECT size, edge FROM {head} WHERE id = 1{lock}",  # noqa: S608 - quoted
             head_move=f"UPDATE {head} SET size = {m}, edge = {m} WHERE id = 1",  # noqa: S608
             leaves=f"INSERT INTO {leaf} ({q('index')}, kind, record_number, data, created_at) "  # noqa: S608
@@ -240,9 +251,13 @@ def append(entries: Iterable[LogEntry]) -> list[Appended]:
             found = cursor.fetchone()
         size, stored = int(found[0]), bytes(found[1] or b"")
         edge = _edge(size, stored)
-        now = timezone.now()
-        at = now.astimezone(datetime.UTC).isoformat(timespec="seconds")
-        created = connection.ops.adapt_datetimefield_value(now)
+        now = timezone.now().astimezone(datetime.UTC)
+        at = now.isoformat(timespec="seconds")
+        created = (
+            str(now.replace(tzinfo=None))
+            if sql.naive_utc
+            else connection.ops.adapt_datetimefield_value(now)
+        )
         leaf_hash, node_hash = merkle.leaf_hash, merkle.node_hash
         appended, leaves, nodes = [], [], []
         for entry in entries:

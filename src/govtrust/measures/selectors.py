@@ -15,7 +15,7 @@ from govtrust.core.workdays.engine import Calendar
 from govtrust.directory import policy
 from govtrust.directory.models import User
 from govtrust.directory.selectors import division_names
-from govtrust.measures.models import Measure, MeasureStatus
+from govtrust.measures.models import Measure, MeasureRule, MeasureStatus
 from govtrust.measures.services.rectification import REPORTED
 from govtrust.records.selectors import records_visible
 
@@ -35,6 +35,22 @@ def measures_in_scope(user: User) -> QuerySet[Measure]:
         .select_related("record__reporting_department", "record__reporting_government")
         .order_by("-issued_at", "-id")
     )
+
+
+def rule_names(pairs: Iterable[tuple[str, int | None]]) -> dict[tuple[str, int | None], str]:
+    """What a person reads for a rule a measure applied: "《title》第 N 版", not its code and
+    version ("GOV-HONOURS-S v1"). `(code, None)` names the code's latest version (screening
+    results keep the code only). One query; a code not found is shown as it is."""
+    wanted = set(pairs)
+    codes = {code for code, _version in wanted}
+    if not codes:
+        return {}
+    found: dict[tuple[str, int | None], str] = {}
+    rules = MeasureRule.objects.filter(code__in=codes).order_by("code", "version")
+    for code, version, title in rules.values_list("code", "version", "title"):
+        found[(code, version)] = f"《{title}》第 {version} 版"
+        found[(code, None)] = f"《{title}》"  # the latest version's title, ordered last
+    return {key: found.get(key, key[0]) for key in wanted}
 
 
 def measures_of(*, number: str, user: User) -> QuerySet[Measure]:

@@ -24,6 +24,7 @@ from govtrust.measures.selectors import (
     measures_in_scope,
     rectification_figures,
     rectification_ledger,
+    rule_names,
 )
 from govtrust.measures.services.rectification import (
     REPORTED,
@@ -48,12 +49,16 @@ def _record(request: HttpRequest, number: str) -> Record:
 def record_measures(request: HttpRequest, number: str) -> HttpResponse:
     record = _record(request, number)
     user = staff_user(request)
+    measures = list(Measure.objects.filter(record=record).select_related("notice"))
+    names = rule_names((m.rule_code, m.rule_version) for m in measures)
+    for m in measures:
+        m.rule_name = names[(m.rule_code, m.rule_version)]  # type: ignore[attr-defined]
     return render(
         request,
         "measures/record.html",
         {
             "record": record,
-            "measures": Measure.objects.filter(record=record).select_related("notice"),
+            "measures": measures,
             "reported": REPORTED,
             "is_unit": policy.permits(user, "unit.respond")
             and policy.is_reporting_unit(

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from django.utils import timezone
 
 from govtrust.core.errors import NotFound
+from govtrust.core.templatetags.beijing import beijing_text
 from govtrust.directory import policy
 from govtrust.directory.models import User
 from govtrust.ledger.models import Checkpoint
@@ -27,7 +27,7 @@ def checkpoint_label(checkpoint: Checkpoint | Screening | None) -> str:
         return "尚无检查点"
     else:
         size, root, signed = checkpoint.size, checkpoint.root, checkpoint.signed_at
-    return f"{size} 条事件，根哈希 {root[:16]}…，签名于 {timezone.localtime(signed):%Y-%m-%d %H:%M}"
+    return f"{size} 条事件，根哈希 {root[:16]}…，签名于 {beijing_text(signed)}"
 
 
 def counts(screening: Screening) -> dict[str, int]:

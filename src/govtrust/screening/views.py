@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from govtrust.core.errors import DomainError
 from govtrust.directory import lists, policy
 from govtrust.directory.access import attempt, capability_required, posted_int, staff_user
+from govtrust.measures.selectors import rule_names
 from govtrust.remedies.services.evidence import clean_label
 from govtrust.screening.candidates import candidates_read, results_xlsx
 from govtrust.screening.engine import VERDICTS
@@ -105,6 +106,11 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
     verdict = request.GET.get("verdict", "")
     shown = [r for r in screening.results if not verdict or r["verdict"] == verdict]
     page = Paginator(shown, PAGE).get_page(request.GET.get("page"))
+    # The rules behind the measures shown, by name (the results keep their codes).
+    measures = [x for r in page for m in r.get("matches", ()) for x in m.get("measures", ())]
+    names = rule_names((str(x.get("rule", "")), None) for x in measures)
+    for x in measures:  # this page's copy only; the stored results are not saved here
+        x["rule_name"] = names[(str(x.get("rule", "")), None)]
     return render(
         request,
         "screening/screening.html",

@@ -27,7 +27,8 @@ from govtrust.disclosure.services import active_rules
 from govtrust.documents.models import Document, DocumentKind
 from govtrust.documents.selectors import notices_published
 from govtrust.documents.services.issue import document_issue
-from govtrust.measures.models import MeasureStatus
+from govtrust.measures.models import Measure, MeasureStatus
+from govtrust.measures.selectors import rule_names
 from govtrust.records.models import Record
 from govtrust.records.workflow import Status
 from govtrust.remedies.models import CaseKind
@@ -139,9 +140,20 @@ def _publication(record: Record) -> str:
     return f"已撤下（{publication.get_withdraw_reason_display() or '—'}）"
 
 
+def _first_of_rule(measures: list[Measure]) -> list[tuple[Measure, bool]]:
+    seen: set[tuple[str, int]] = set()
+    marked = []
+    for m in measures:
+        key = (m.rule_code, m.rule_version)
+        marked.append((m, key not in seen))
+        seen.add(key)
+    return marked
+
+
 def _internal(record: Record, rules: list[CompiledRule]) -> dict[str, Any]:
     """Free text masked as the portal masks it: facts and descriptions may hold ID numbers."""
     measures = list(record.measures.all())
+    names = rule_names((m.rule_code, m.rule_version) for m in measures)
     return {
         "number": record.number,
         "severity": record.get_severity_display(),
@@ -161,12 +173,14 @@ def _internal(record: Record, rules: list[CompiledRule]) -> dict[str, Any]:
                     if m.ends_on
                     else (f"{m.due_date} 前" if m.due_date else "—")
                 ),
-                "rule": f"{m.rule_code} v{m.rule_version}",
+                # The rule by name, once per rule (its title is long; the record's measures
+                # mostly come from one rule).
+                "rule": names[(m.rule_code, m.rule_version)] if first else "",
                 "late": bool(m.submitted_late),
                 "note": m.mitigation_note,
                 "open": m.status in (MeasureStatus.ACTIVE, MeasureStatus.SUBMITTED),
             }
-            for m in measures
+            for m, first in _first_of_rule(measures)
         ],
         "cases": [
             {
