@@ -65,7 +65,7 @@ def _where(filters: Any, today: datetime.date) -> tuple[list[str], list[Any], st
     words = search.terms(filters.q[:100])
     if not words:
         return where, params, TABLE, f"{TABLE}.published_at DESC, {TABLE}.id DESC"
-    found = search.plan(words)
+    found = search.plan(words, search.filter_tags(filters))
     for word in found.checked:
         where.append(f"{TABLE}.search_text LIKE %s ESCAPE '\\'")
         params.append(f"%{connection.ops.prep_for_like_query(word)}%")
@@ -73,7 +73,7 @@ def _where(filters: Any, today: datetime.date) -> tuple[list[str], list[Any], st
     where += [f"{fts}.rowid = {TABLE}.id", f"{fts} MATCH %s"]
     params.append(found.expression)
     if found.ranked:
-        order = f"-bm25({fts}) DESC, {TABLE}.published_at DESC, {TABLE}.id DESC"
+        order = f"-{found.rank} DESC, {TABLE}.published_at DESC, {TABLE}.id DESC"
     else:
         order = f"{fts}.rowid DESC"  # ids grow with publication: newest first
     return where, params, f"{TABLE}, {fts}", order
