@@ -146,16 +146,12 @@ def _all(tokens: Iterable[str]) -> str:
     return " AND ".join(dict.fromkeys(tokens))
 
 
-# Ranking by bm25 means scoring and sorting every match; above this many matches (a frequent
-# word over a million records) the newest come first instead, which keeps every query fast.
-RANK_LIMIT = 5000
-
-
-def _matches_more_than(table: str, expression: str, limit: int) -> bool:
-    sql = f"SELECT count(*) FROM (SELECT 1 FROM {table} WHERE {table} MATCH %s LIMIT %s)"  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [expression, limit + 1])
-        return int(cursor.fetchone()[0]) > limit
+# Ranking by bm25 means scoring and sorting every match; above this many matches (of the whole
+# search, filters included) the newest come first instead, which keeps every query fast. It is
+# the public count's cap (selectors.COUNT_CAP): the capped count a page needs anyway decides it,
+# so no separate probe of the index is sent (at 1,000,000 records the probe, counting up to
+# 5,001 matches of the index alone, was most of a department search's 20 ms).
+RANK_LIMIT = 1000
 
 
 @dataclass(frozen=True)
@@ -166,7 +162,7 @@ class Plan:
     table: str  # the driving FTS table
     expression: str  # its MATCH expression
     checked: tuple[str, ...]  # terms checked with LIKE on search_text
-    ranked: bool  # by bm25 (few trigram matches), else newest first by rowid
+    rankable: bool  # by bm25 when there are few matches (a term of 3+ characters), else newest
 
     @property
     def rank(self) -> str:
@@ -183,10 +179,11 @@ def plan(words: list[str], tags: tuple[str, ...] = ()) -> Plan:
     """One FTS table drives the query: the trigram one when a term has three characters or
     more, else the bigram one; the page is read in rowid order, newest first, which FTS5 gives
     without sorting and stops after one page (0.1 ms at any size, where an `id IN (all
-    matches)` list took 200-500 ms at 500k matches). Small trigram match sets are ranked by
-    bm25 instead. Terms the driving table does not hold (a two-character term beside longer
-    ones, single characters beside longer terms) are checked on the joined row; single
-    characters alone are prefix queries on the bigram table.
+    matches)` list took 200-500 ms at 500k matches). Searches with a term of three characters
+    or more and at most RANK_LIMIT matches are ranked by bm25 instead (the caller counts).
+    Terms the driving table does not hold (a two-character term beside longer ones, single
+    characters beside longer terms) are checked on the joined row; single characters alone are
+    prefix queries on the bigram table.
 
     With filter tokens (`filter_tags`), the bigram table drives: every term as its pairs (or
     prefix), AND the tokens, so FTS5 intersects them all; terms longer than a pair are checked
@@ -195,18 +192,15 @@ def plan(words: list[str], tags: tuple[str, ...] = ()) -> Plan:
     tri = [w for w in words if len(w) >= 3]
     if tags:
         tokens = [_quote(p) for w in words for p in _pairs(w)] + [_quote(t) for t in tags]
-        expression = _all(tokens)
-        ranked = bool(tri) and not _matches_more_than(BI, expression, RANK_LIMIT)
-        return Plan(BI, expression, tuple(w for w in words if len(w) >= 3), ranked)
+        return Plan(BI, _all(tokens), tuple(w for w in words if len(w) >= 3), bool(tri))
     # A number such as the year in 〔2023〕 is in a third of all records: intersecting its
     # trigram lists cost 65 ms at 1M. It is checked on the joined rows when another term drives.
     tri = [w for w in tri if not w.isdigit()] or tri
     table = "disclosure_fts_tri" if tri else "disclosure_fts_bi"
     driving = tri or [w for w in words if len(w) == 2] or words
     expression = " AND ".join(_quote(w) for w in driving)
-    ranked = bool(tri) and not _matches_more_than(table, expression, RANK_LIMIT)
     checked = tuple(w for w in words if w not in driving)
-    return Plan(table, expression, checked, ranked)
+    return Plan(table, expression, checked, bool(tri))
 
 
 def _sqlite(
@@ -217,17 +211,16 @@ def _sqlite(
     table = found.table
     for word in found.checked:
         qs = qs.filter(search_text__icontains=word)
-    select = {"relevance": f"-{found.rank}"} if found.ranked else {"fts_rowid": f"{table}.rowid"}
     qs = qs.extra(  # noqa: S610 - the expression is a bound parameter
         tables=[table],
         where=[f"{table}.rowid = disclosure_publication.id", f"{table} MATCH %s"],
         params=[found.expression],
-        select=select,
     )
-    if found.ranked:
-        return qs.order_by("-relevance", "-published_at", "-id")
+    if found.rankable and qs.order_by()[: RANK_LIMIT + 1].count() <= RANK_LIMIT:
+        ranked = qs.extra(select={"relevance": f"-{found.rank}"})  # noqa: S610 - fixed names
+        return ranked.order_by("-relevance", "-published_at", "-id")
     # Ids grow with publication, so rowid order is newest first.
-    return qs.order_by("-fts_rowid")
+    return qs.extra(select={"fts_rowid": f"{table}.rowid"}).order_by("-fts_rowid")  # noqa: S610
 
 
 def _postgres(qs: QuerySet[Publication], words: list[str]) -> QuerySet[Publication]:

@@ -46,9 +46,17 @@ class Row:
     leaf_index: int | None
 
 
-def _where(filters: Any, today: datetime.date) -> tuple[list[str], list[Any], str, str]:
-    """WHERE terms and parameters, FROM, and ORDER BY, as `selectors.publication_search` and
-    `search._sqlite` build them."""
+@dataclass(frozen=True)
+class _Statement:
+    where: list[str]
+    params: list[Any]
+    source: str  # FROM
+    plan: search.Plan | None  # None: no words, browse order
+
+
+def _where(filters: Any, today: datetime.date) -> _Statement:
+    """WHERE terms and parameters, FROM, and the search's plan, as
+    `selectors.publication_search` and `search._sqlite` build them."""
     where = [
         f"COALESCE({TABLE}.maximum_end, '9999-12-31') >= %s",
         f"{TABLE}.status = %s",
@@ -64,7 +72,7 @@ def _where(filters: Any, today: datetime.date) -> tuple[list[str], list[Any], st
         params += [f"{filters.year:04d}-01-01", f"{filters.year:04d}-12-31"]
     words = search.terms(filters.q[:100])
     if not words:
-        return where, params, TABLE, f"{TABLE}.published_at DESC, {TABLE}.id DESC"
+        return _Statement(where, params, TABLE, None)
     found = search.plan(words, search.filter_tags(filters))
     for word in found.checked:
         where.append(f"{TABLE}.search_text LIKE %s ESCAPE '\\'")
@@ -72,11 +80,7 @@ def _where(filters: Any, today: datetime.date) -> tuple[list[str], list[Any], st
     fts = found.table
     where += [f"{fts}.rowid = {TABLE}.id", f"{fts} MATCH %s"]
     params.append(found.expression)
-    if found.ranked:
-        order = f"-{found.rank} DESC, {TABLE}.published_at DESC, {TABLE}.id DESC"
-    else:
-        order = f"{fts}.rowid DESC"  # ids grow with publication: newest first
-    return where, params, f"{TABLE}, {fts}", order
+    return _Statement(where, params, f"{TABLE}, {fts}", found)
 
 
 COLUMNS = ", ".join(
@@ -89,8 +93,17 @@ class Search:
     it and its capped count."""
 
     def __init__(self, filters: Any) -> None:
-        where, self.params, self.source, self.order = _where(filters, timezone.localdate())
-        self.condition = " AND ".join(where)
+        statement = _where(filters, timezone.localdate())
+        self.params, self.source = statement.params, statement.source
+        self.condition = " AND ".join(statement.where)
+        self.counted: dict[int, tuple[int, bool]] = {}
+        found = statement.plan
+        if found is None:
+            self.order = f"{TABLE}.published_at DESC, {TABLE}.id DESC"
+        elif found.rankable and not self.count(search.RANK_LIMIT)[1]:
+            self.order = f"-{found.rank} DESC, {TABLE}.published_at DESC, {TABLE}.id DESC"
+        else:
+            self.order = f"{found.table}.rowid DESC"  # ids grow with publication: newest first
 
     def rows(self, offset: int, limit: int) -> list[Row]:
         select = (
@@ -111,13 +124,17 @@ class Search:
             ]
 
     def count(self, cap: int) -> tuple[int, bool]:
-        """(matches counted up to `cap`, whether there are more)."""
+        """(matches counted up to `cap`, whether there are more); the count of the ranking
+        decision (cap RANK_LIMIT, the public cap) is not sent twice."""
+        if cap in self.counted:
+            return self.counted[cap]
         inner = f"SELECT 1 FROM {self.source} WHERE {self.condition} LIMIT %s"  # noqa: S608
         count = f"SELECT COUNT(*) FROM ({inner})"  # noqa: S608
         with read_connection(Publication).cursor() as cursor:
             cursor.execute(count, [*self.params, cap + 1])
             found = int(cursor.fetchone()[0])
-        return min(found, cap), found > cap
+        self.counted[cap] = (min(found, cap), found > cap)
+        return self.counted[cap]
 
 
 def page(filters: Any, offset: int, limit: int, cap: int) -> tuple[list[Row], int, bool]:
