@@ -97,11 +97,14 @@ class Search:
         self.params, self.source = statement.params, statement.source
         self.condition = " AND ".join(statement.where)
         self.counted: dict[int, tuple[int, bool]] = {}
+        self.order_params: list[Any] = []
+        self.score = ""  # ranked: the relevance expression
         found = statement.plan
         if found is None:
             self.order = f"{TABLE}.published_at DESC, {TABLE}.id DESC"
         elif found.rankable and not self.count(search.RANK_LIMIT)[1]:
-            self.order = f"-{found.rank} DESC, {TABLE}.published_at DESC, {TABLE}.id DESC"
+            self.score, self.order_params = search.relevance(found.words)
+            self.order = f"{self.score} DESC, {TABLE}.published_at DESC, {TABLE}.id DESC"
         else:
             self.order = f"{found.table}.rowid DESC"  # ids grow with publication: newest first
 
@@ -110,8 +113,22 @@ class Search:
             f"SELECT {COLUMNS} FROM {self.source} WHERE {self.condition} "  # noqa: S608 - fixed names, values bound
             f"ORDER BY {self.order} LIMIT %s OFFSET %s"
         )
+        params = [*self.params, limit, offset]
+        if self.score:
+            # Ranked: every match is sorted, so sort the ids and keys only and read the page's
+            # columns after (the sorter copied each match's view: 45 us a row, 14 ms for 322).
+            top = (
+                f"SELECT {TABLE}.id AS top_id, {self.score} AS top_score, "  # noqa: S608
+                f"{TABLE}.published_at AS top_at FROM {self.source} WHERE {self.condition} "
+                "ORDER BY top_score DESC, top_at DESC, top_id DESC LIMIT %s OFFSET %s"
+            )
+            select = (
+                f"SELECT {COLUMNS} FROM ({top}) AS top JOIN {TABLE} ON {TABLE}.id = top.top_id "  # noqa: S608
+                "ORDER BY top.top_score DESC, top.top_at DESC, top.top_id DESC"
+            )
+            params = [*self.order_params, *params]
         with read_connection(Publication).cursor() as cursor:
-            cursor.execute(select, [*self.params, limit, offset])
+            cursor.execute(select, params)
             return [
                 Row(
                     number=number,
