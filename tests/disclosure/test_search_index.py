@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 import pytest
 from django.db import connection
+from django.test import Client
 
 from govtrust.directory.models import User
 from govtrust.disclosure import search, selectors
@@ -184,3 +185,12 @@ def test_the_fixture_of_the_benchmark_recreates_the_migration_s_trigger() -> Non
         cursor.execute("SELECT sql FROM sqlite_master WHERE name = 'disclosure_fts_ai'")
         (sql,) = cursor.fetchone()
     assert " ".join(sql.split()) == " ".join(migration.TRIGGERS[0].split())
+
+
+@pytest.mark.usefixtures("published")
+def test_the_portal_and_the_api_find_names_by_initials(client: Client) -> None:
+    html = client.get("/", {"q": "lq"}).content.decode()
+    assert "吕强" in html and "王伟" not in html
+    assert "拼音或首字母" in html  # the search box says so
+    items = client.get("/api/v1/public/records", {"q": "shanwei"}).json()["items"]
+    assert [item["subject_name"] for item in items] == ["单伟"]
