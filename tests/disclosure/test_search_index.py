@@ -193,4 +193,4 @@ def test_the_portal_and_the_api_find_names_by_initials(client: Client) -> None:
     assert "吕强" in html and "王伟" not in html
     assert "拼音或首字母" in html  # the search box says so
     items = client.get("/api/v1/public/records", {"q": "shanwei"}).json()["items"]
-    assert [item["subject_name"] for item in items] == ["单伟"]
+    assert [item["view"]["subject_name"] for item in items] == ["单伟"]
