@@ -874,7 +874,7 @@ def main() -> int:
     args = parser.parse_args()
     records = args.records or (20_000 if args.quick else 1_000_000)
     budget = (
-        Budget(reps=3, reps_seconds=1, requests=6, seconds=1.5, single=20)
+        Budget(reps=3, reps_seconds=0.5, requests=5, seconds=1.0, single=15)
         if args.quick
         else Budget(reps=30, reps_seconds=8, requests=50, seconds=15, single=100)
     )
