@@ -874,7 +874,7 @@ def main() -> int:
     args = parser.parse_args()
     records = args.records or (20_000 if args.quick else 1_000_000)
     budget = (
-        Budget(reps=5, reps_seconds=2, requests=10, seconds=3, single=40)
+        Budget(reps=3, reps_seconds=0.5, requests=5, seconds=1.0, single=15)
         if args.quick
         else Budget(reps=30, reps_seconds=8, requests=50, seconds=15, single=100)
     )

@@ -11,7 +11,7 @@ import pytest
 from django.db import connection
 
 from govtrust.directory.models import User
-from govtrust.disclosure import search_sql, selectors
+from govtrust.disclosure import search, search_sql, selectors
 from govtrust.disclosure.selectors import Filters
 from govtrust.disclosure.services import publications_publish_bulk
 from govtrust.records.schemas import RecordIn
@@ -21,13 +21,39 @@ from tests.conftest import record_payload
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date.today()
 
-QUERIES = ["", "张", "敏", "张敏", "王伟", "财政局", "拖欠 工程款", "工程款 张", "2023", "无此词语"]
+QUERIES = [
+    "",
+    "张",
+    "敏",
+    "张敏",
+    "王伟",
+    "财政局",
+    "拖欠 工程款",
+    "工程款 张",
+    "2023",
+    "无此词语",
+    "ww",  # initials (search.name_pinyin)
+    "zhangmin 拖欠",
+    "中标企业工程款",
+]
+# With any of these filters the SQLite path intersects their index tokens (migration 0012).
 FILTERS: list[dict[str, Any]] = [
     {},
     {"severity": "serious"},
     {"prefecture": "6201", "subject_kind": "civil_servant"},
     {"year": TODAY.year},
     {"county": "620102", "domain": "procurement"},
+    {"source_type": "penalty", "year": TODAY.year - 1},
+    {"source_type": "breach"},
+    {
+        "prefecture": "6201",
+        "county": "620102",
+        "subject_kind": "civil_servant",
+        "source_type": "penalty",
+        "domain": "procurement",
+        "severity": "general",
+        "year": (TODAY - datetime.timedelta(days=10)).year,
+    },
 ]
 
 
@@ -105,3 +131,17 @@ def test_the_portal_pages_are_the_orm_pages(monkeypatch: pytest.MonkeyPatch) -> 
             assert mine.number == theirs.number
             assert [r.number for r in mine] == [p.number for p in theirs]
             assert mine.has_next() == theirs.has_next()
+
+
+@pytest.mark.usefixtures("publications")
+@pytest.mark.parametrize("q", QUERIES)
+def test_filter_tokens_change_no_result_set(q: str) -> None:
+    """The filters' index tokens only narrow what the index yields: with them the search finds
+    the same records as the same filters applied to the search without them (on either
+    database; PostgreSQL never uses them)."""
+    for extra in FILTERS:
+        filters = Filters(q=q, **extra)
+        with_tokens = {p.number for p in selectors.publication_search(filters)}
+        plain = selectors.publication_search(Filters(**extra))  # the filters alone
+        without = search.search(plain, q[:100])  # and the words without the tokens
+        assert with_tokens == {p.number for p in without}, filters

@@ -19,7 +19,7 @@ from govtrust.core.errors import NotFound
 from govtrust.core.replica import read_connection
 from govtrust.disclosure import search_sql
 from govtrust.disclosure.models import Publication, PublicationStatus
-from govtrust.disclosure.search import search
+from govtrust.disclosure.search import filter_tags, search
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,7 @@ def publication_search(filters: Filters) -> QuerySet[Publication]:
     qs = qs.filter(**{k: v for k, v in exact.items() if v})
     if filters.year:
         qs = qs.filter(decision_date__year=filters.year)
-    return search(qs, filters.q[:100])
+    return search(qs, filters.q[:100], filter_tags(filters))
 
 
 COUNT_CAP = 1000  # counted exactly up to here; beyond it "1000+" (counting 300k matches is slow)

@@ -36,7 +36,7 @@ from govtrust.disclosure.redaction import (
     redact,
 )
 from govtrust.disclosure.rules.periods import Decision, Period, RuleError, period_for
-from govtrust.disclosure.search import bigrams
+from govtrust.disclosure.search import bigrams, name_pinyin
 from govtrust.ledger import services as ledger
 from govtrust.ledger.models import EventKind
 from govtrust.records.models import Record
@@ -107,6 +107,9 @@ def public_view(
 
 
 def search_fields(view: dict[str, Any]) -> tuple[str, str]:
+    """The search text (trigram index) and bigrams of a public view; both end with the pinyin
+    and initials of a person's name (`search.name_pinyin`), so `wangwei` and `ww` find 王伟."""
+    spelled = name_pinyin(str(view["subject_name"]))
     text = " ".join(
         str(view[k])
         for k in (
@@ -119,11 +122,12 @@ def search_fields(view: dict[str, Any]) -> tuple[str, str]:
             "reporting_unit",
         )
     )
-    return text, bigrams(
-        " ".join(
-            str(view[k]) for k in ("subject_name", "decision_number", "authority_name", "facts")
-        )
+    indexed = " ".join(
+        str(view[k]) for k in ("subject_name", "decision_number", "authority_name", "facts")
     )
+    if spelled:
+        text, indexed = f"{text} {spelled}", f"{indexed} {spelled}"
+    return text, bigrams(indexed)
 
 
 def record_decision(record: Record) -> Decision:
