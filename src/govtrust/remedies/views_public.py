@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from govtrust.core.errors import DomainError, Throttled
 from govtrust.core.http import client_address
 from govtrust.directory.models import Department, Government
+from govtrust.directory.widgets import UnitField
 from govtrust.disclosure.rules.periods import repair_opens
 from govtrust.disclosure.selectors import publication_public_get
 from govtrust.remedies.models import CaseKind
@@ -37,7 +39,14 @@ def _files(request: HttpRequest) -> list[tuple[str, Any]]:
 def _refused(
     request: HttpRequest, template: str, context: dict[str, Any], exc: DomainError
 ) -> HttpResponse:
-    context.update(error=exc.detail, field_errors=dict(exc.errors), form=request.POST)
+    context.update(
+        error=exc.detail,
+        field_errors=dict(exc.errors),
+        form=request.POST,
+        chosen_fields=request.POST.getlist("fields"),
+        # Browsers never refill a file input: name each file that must be chosen again.
+        lost_files=[f.name or "附件" for f in request.FILES.getlist("files")],
+    )
     return render(request, template, context, status=exc.status)
 
 
@@ -124,23 +133,48 @@ def _int(value: str | None) -> int | None:
     return int(value) if value and value.isdecimal() and len(value) < 12 else None
 
 
-@require_http_methods(["GET", "POST"])
-def report(request: HttpRequest) -> HttpResponse:
-    """Step 1 picks the government (a plain GET form, no script), step 2 the department and
-    the report itself."""
-    template = "remedies/report.html"
+class UnitChoice(forms.Form):
+    unit = UnitField(label="被举报的单位", empty_label="请选择政府或部门", required=False)
+
+
+def _target(request: HttpRequest) -> tuple[UnitChoice, Government | None, int | None]:
+    """Step 1's choice: the unit picker's value (a government or a department), or, from step
+    2's form and older links, a government id."""
     data = request.POST if request.method == "POST" else request.GET
     government_id = _int(data.get("government_id"))
-    government = Government.objects.filter(pk=government_id).first() if government_id else None
+    if government_id is not None and not data.get("unit"):
+        government = Government.objects.filter(pk=government_id).first()
+        initial = {"unit": government.division_id} if government else {}
+        return UnitChoice(initial=initial), government, _int(data.get("department_id"))
+    choice = UnitChoice(data if "unit" in data or "unit_q" in data else None)
+    if not choice.is_bound or not choice.is_valid():
+        return choice, None, None
+    if choice.cleaned_data["unit"] is None:
+        if not data.get("unit_q"):  # 下一步 with nothing chosen; a search alone is no error
+            choice.add_error("unit", "请选择被举报的政府或部门")
+        return choice, None, None
+    unit = choice.cleaned_data["unit"]
+    return choice, Government.objects.get(pk=unit.government_id), unit.department_id
+
+
+@require_http_methods(["GET", "POST"])
+def report(request: HttpRequest) -> HttpResponse:
+    """Step 1 picks the government or department (a GET form: cascading selects with search,
+    or without script a grouped select and a search box), step 2 the report itself."""
+    template = "remedies/report.html"
+    choice, government, department_id = _target(request)
+    government_id = government.pk if government else None
     context: dict[str, Any] = {
-        "governments": Government.objects.order_by("division_id").only("id", "name"),
+        "choice": choice,
         "government": government,
+        "department_id": department_id,
         "departments": (
             Department.objects.filter(government=government).only("id", "name")
             if government
             else []
         ),
         "max_files": MAX_FILES,
+        "anonymous_allowed": True,
     }
     if request.method == "GET":
         return render(request, template, context)
