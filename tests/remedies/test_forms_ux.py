@@ -116,7 +116,7 @@ def test_step_bar_follows_an_objection_from_receipt_to_close(
     assert [s.label for s in steps] == ["受理", "核查", "办结"]
     assert [s.state for s in steps] == ["current", "todo", "todo"]
     assert steps[0].due == case.due_date and steps[0].days_left is not None
-    assert "本地政策" in steps[0].source
+    assert "本地政策" in steps[0].source and steps[0].due_label == "受理审查"
     case = case_act(number=case.number, actor=office, action="accept", version=case.version)
     steps = progress(case)
     assert [s.state for s in steps] == ["done", "current", "todo"]

@@ -191,6 +191,7 @@ class Step:
     due: datetime.date | None = None  # the current stage's deadline
     days_left: int | None = None  # working days, negative: overdue by that many
     source: str = ""  # the deadline's source (rules.CLOCKS)
+    due_label: str = ""  # what the deadline is for (受理审查, 答复 ...)
 
 
 _STATE_LABELS = {"done": "已完成", "current": "进行中", "skipped": "未进行", "todo": "未开始"}
@@ -237,6 +238,7 @@ def progress(case: Case) -> list[Step]:
                 due=case.due_date,
                 days_left=working_days_left(today, case.due_date),
                 source=clock.source if clock else "",
+                due_label=clock.label if clock else "当前环节",
             )
         steps.append(step)
     return steps
