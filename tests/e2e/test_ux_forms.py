@@ -123,7 +123,7 @@ def test_no_public_page_scrolls_sideways(
         while queue and len(seen) < 40:
             path = queue.pop(0)
             kind = re.sub(r"[0-9A-Z-]{6,}", "N", path.split("?")[0])
-            if kind in seen or not path.startswith(("/gs/", "/?")) and path != "/":
+            if kind in seen or (not path.startswith(("/gs/", "/?")) and path != "/"):
                 continue
             if re.search(r"\.(pdf|csv|atom|xlsx)", path):
                 continue
