@@ -4,7 +4,9 @@ or dismiss name matches, download the Excel and the certificate."""
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -13,8 +15,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from govtrust.core.errors import DomainError
+from govtrust.core.prefix import prefix_range
 from govtrust.directory import policy
 from govtrust.directory.access import attempt, capability_required, posted_int, staff_user
+from govtrust.directory.models import User
+from govtrust.directory.widgets import UnitField
 from govtrust.remedies.services.evidence import clean_label
 from govtrust.screening.candidates import candidates_read, results_xlsx
 from govtrust.screening.engine import VERDICTS
@@ -62,8 +67,28 @@ def screenings(request: HttpRequest) -> HttpResponse:
             return redirect("screenings:detail", number=done.number)
     # The list shows no results: a screening's JSON can run to megabytes.
     listed = screenings_visible(user).defer("results").select_related("created_by")
+    chosen = UnitFilter(user, request.GET if "unit" in request.GET else None)
+    if chosen.is_bound and chosen.is_valid() and chosen.cleaned_data["unit"] is not None:
+        low, high = prefix_range(chosen.cleaned_data["unit"].node)
+        listed = listed.filter(division_code__gte=low, division_code__lt=high)
     page = Paginator(listed, 20).get_page(request.GET.get("page"))
-    return render(request, "screening/screenings.html", {"page": page})
+    return render(request, "screening/screenings.html", {"page": page, "chosen": chosen})
+
+
+class UnitFilter(forms.Form):
+    """The list narrowed to screenings kept by a unit and the units below it, chosen with the
+    unit picker among the governments the user reaches."""
+
+    def __init__(self, user: User, data: Any = None) -> None:
+        super().__init__(data)
+        self.fields["unit"] = UnitField(
+            label="发起单位",
+            departments=False,
+            within=user.scope_code,
+            allowed=lambda code: policy.covers(user, code),
+            empty_label="全部",
+            required=False,
+        )
 
 
 @require_GET
