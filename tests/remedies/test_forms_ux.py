@@ -24,32 +24,99 @@ from tests.remedies.conftest import PDF
 pytestmark = pytest.mark.django_db
 
 
-def test_repair_refused_keeps_the_commitment_tick_and_names_the_files_to_choose_again(
-    published: Callable[..., Publication],
-) -> None:
+def _repair(client: Client, number: str, **fields: object) -> str:
+    data = {
+        "content": "短",  # too short: refused
+        "signer": "某某公司",
+        "commitment_signed": "on",
+        "contact_name": "钱进",
+        "contact_phone": "13800001111",
+        **fields,
+    }
+    return client.post(f"/gs/records/{number}/repair/", data).content.decode()
+
+
+def _upload(name: str, content: bytes = PDF) -> io.BytesIO:
+    handle = io.BytesIO(content)
+    handle.name = name
+    return handle
+
+
+@pytest.fixture
+def repairable(published: Callable[..., Publication]) -> Publication:
     publication = published()
     Publication.objects.filter(pk=publication.pk).update(
         minimum_end=datetime.date.today() - datetime.timedelta(days=1)
     )
-    evidence = io.BytesIO(PDF)
-    evidence.name = "缴款凭证.pdf"
-    response = Client().post(
-        f"/gs/records/{publication.number}/repair/",
+    return publication
+
+
+def test_repair_refused_keeps_the_tick_and_the_files_which_the_next_try_files(
+    repairable: Publication,
+) -> None:
+    client = Client()
+    page = _repair(client, repairable.number, files=[_upload("缴款凭证.pdf")])
+    assert re.search(r'name="commitment_signed" id="commitment-signed" checked', page)
+    assert 'value="某某公司"' in page and 'value="13800001111"' in page
+    assert 'id="files-kept"' in page and "<strong>缴款凭证.pdf</strong>" in page
+    assert 'id="files-lost"' not in page and not Case.objects.exists()
+    token = re.search(r'name="staged" value="([^"]+)"', page)
+    assert token
+    # Refused again (the token carried, nothing new chosen): still kept, under a new token.
+    again = _repair(client, repairable.number, staged=token.group(1))
+    renewed = re.search(r'name="staged" value="([^"]+)"', again)
+    assert renewed and "<strong>缴款凭证.pdf</strong>" in again
+    filed = client.post(
+        f"/gs/records/{repairable.number}/repair/",
         {
-            "content": "短",  # too short: refused
+            "content": "罚款已于2026年3月全额缴纳，违法行为已纠正，附缴款凭证。",
             "signer": "某某公司",
             "commitment_signed": "on",
             "contact_name": "钱进",
             "contact_phone": "13800001111",
-            "files": [evidence],
+            "staged": renewed.group(1),
+            "files": [_upload("整改报告.pdf")],
         },
     )
-    page = response.content.decode()
-    assert response.status_code == 422 or response.status_code == 400
-    assert re.search(r'name="commitment_signed" id="commitment-signed" checked', page)
-    assert 'id="files-lost"' in page and "<strong>缴款凭证.pdf</strong>" in page
-    assert 'value="某某公司"' in page and 'value="13800001111"' in page
-    assert not Case.objects.exists()
+    assert filed.status_code == 201
+    case = Case.objects.get()
+    assert sorted(e.label for e in case.evidence.all()) == ["整改报告.pdf", "缴款凭证.pdf"]
+    # Filed: the kept files are gone; the old token now keeps nothing and says so.
+    stale = _repair(client, repairable.number, staged=renewed.group(1))
+    assert 'id="files-kept"' not in stale and "<strong>缴款凭证.pdf</strong>" in stale
+
+
+def test_a_forged_token_keeps_nothing_and_a_bad_file_is_named_to_choose_again(
+    repairable: Publication,
+) -> None:
+    client = Client()
+    forged = _repair(client, repairable.number, staged="eyJkIjoiMDAwIn0:forged")
+    assert 'id="files-kept"' not in forged and "已过期" in forged
+    bad = _repair(client, repairable.number, files=[_upload("照片.png", PDF)])
+    assert 'id="files-kept"' not in bad
+    assert 'id="files-lost"' in bad and "<strong>照片.png</strong>" in bad
+
+
+def test_dropping_the_kept_files_files_without_them(repairable: Publication) -> None:
+    client = Client()
+    page = _repair(client, repairable.number, files=[_upload("缴款凭证.pdf")])
+    token = re.search(r'name="staged" value="([^"]+)"', page)
+    assert token
+    filed = client.post(
+        f"/gs/records/{repairable.number}/repair/",
+        {
+            "content": "罚款已于2026年3月全额缴纳，违法行为已纠正，附缴款凭证。",
+            "signer": "某某公司",
+            "commitment_signed": "on",
+            "contact_name": "钱进",
+            "contact_phone": "13800001111",
+            "staged": token.group(1),
+            "staged_drop": "on",
+            "files": [_upload("整改报告.pdf")],
+        },
+    )
+    assert filed.status_code == 201
+    assert [e.label for e in Case.objects.get().evidence.all()] == ["整改报告.pdf"]
 
 
 def test_objection_refused_keeps_every_ticked_field(published: Callable[..., Publication]) -> None:
