@@ -7,6 +7,8 @@ import datetime
 import io
 import re
 from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -215,3 +217,17 @@ def test_step_bar_of_a_refused_report_skips_checking(office: User) -> None:
         ("done", "已完成"),
     ]
     assert steps[2].at == case.closed_at
+
+
+def test_kept_files_older_than_the_hold_are_swept(
+    repairable: Publication, settings: Any, tmp_path: Path
+) -> None:
+    settings.VAR_DIR = str(tmp_path)
+    client = Client()
+    _repair(client, repairable.number, files=[_upload("a.pdf")])
+    root = tmp_path / "evidence-staging"
+    assert len(list(root.iterdir())) == 1
+    settings.GOVTRUST_EVIDENCE_HOLD_SECONDS = -1  # everything kept is now past its hold
+    page = _repair(client, repairable.number, files=[_upload("b.pdf")])
+    assert [len(list(f.iterdir())) for f in root.iterdir()] == [1]  # only b.pdf's folder
+    assert "<strong>b.pdf</strong>" in page
