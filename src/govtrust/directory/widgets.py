@@ -45,9 +45,13 @@ class UnitPicker(forms.Widget):
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)
         chosen = units.unit_get(str(value)) if value else None
+        empty_label = self.empty_label
         if self.query.strip():
             found = units.search(self.query, within=self.within, departments=self.departments)
-            groups = [(f"找到{len(found)}个（最多显示{units.SEARCH_LIMIT}个）", found)]
+            groups = [(f"“{self.query.strip()}”的搜索结果", found)] if found else []
+            empty_label = f"找到{len(found)}个单位，请在此选择"
+            if not found:
+                empty_label = "没有找到，请换个名称或拼音首字母"
         else:
             groups = units.groups(within=self.within)
         listed = {u.value for _, members in groups for u in members}
@@ -62,7 +66,7 @@ class UnitPicker(forms.Widget):
             "endpoint": reverse("unit-lookup"),
             "departments": self.departments,
             "within": self.within,
-            "empty_label": self.empty_label,
+            "empty_label": empty_label,
         }
         return context
 

@@ -36,6 +36,8 @@
     var chosen = el("p", { "class": "unit-chosen", "aria-live": "polite" });
     root.appendChild(chosen);
     var levels = [];
+    // Under a unit (a list kept to the user's reach) the levels are that unit and those below.
+    var names = within ? ["本单位", "下级单位", "再下级单位", "再下级单位"] : LEVELS;
 
     function query(params) {
       var url = endpoint + "?departments=" + departments + "&within=" + encodeURIComponent(within);
@@ -62,7 +64,7 @@
     function addLevel(depth, parent, items, wanted) {
       cut(depth);
       if (!items.length) { return null; }
-      var wrap = el("label", { "class": "unit-level" }, LEVELS[Math.min(depth, LEVELS.length - 1)] + " ");
+      var wrap = el("label", { "class": "unit-level" }, names[Math.min(depth, names.length - 1)] + " ");
       var sel = el("select", { "data-level": String(depth) });
       sel.appendChild(el("option", { value: "" }, depth === 0 ? "请选择" : "（不再细选）"));
       items.forEach(function (u) {
