@@ -1363,6 +1363,8 @@ NO_SCOPE_PAGES = {
     "account-action": "tests/directory/test_accounts.py",
     "account-token-revoke": "tests/directory/test_accounts.py",
     "account-session-end": "tests/directory/test_accounts.py",
+    # Public like the portal: names of governments and departments only, for the unit picker.
+    "unit-lookup": "tests/directory/test_units.py",
 }
 # The public side and the API (whose operations are enumerated from the OpenAPI document).
 PUBLIC_NAMESPACES = ("api", "portal", "remedies", "documents")

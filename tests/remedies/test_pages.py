@@ -91,10 +91,11 @@ def test_report_form_is_two_steps_without_script(office: User) -> None:
     client = Client()
     first = client.get("/gs/report/").content.decode()
     assert 'id="pick-government"' in first and 'id="report-form"' not in first
-    lanzhou = re.search(r'<option value="(\d+)">兰州市人民政府</option>', first)
-    assert lanzhou
-    second = client.get("/gs/report/", {"government_id": lanzhou.group(1)}).content.decode()
+    assert '<option value="6201">兰州市人民政府（甘肃省）</option>' in first
+    second = client.get("/gs/report/", {"unit": "6201"}).content.decode()
     assert 'id="report-form"' in second
+    lanzhou = re.search(r'name="government_id" value="(\d+)"', second)
+    assert lanzhou
     done = client.post(
         "/gs/report/",
         {

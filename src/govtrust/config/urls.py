@@ -3,12 +3,14 @@ from django.urls import include, path
 from govtrust.config.api import api
 from govtrust.core.health import healthz
 from govtrust.directory import views as directory_views
+from govtrust.directory.views_units import unit_lookup
 from govtrust.disclosure import views_office as disclosure_office
 from govtrust.disclosure import views_versions as disclosure_versions
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/v1/", api.urls),
+    path("gs/units/", unit_lookup, name="unit-lookup"),
     path("accounts/", include("govtrust.directory.urls")),
     path("", include("govtrust.records.urls")),
     path("backoffice/", directory_views.home, name="home"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from govtrust.directory.models import User
 from govtrust.directory.selectors import division_names
 from govtrust.records.selectors import records_visible
 from govtrust.remedies.models import Case, CaseKind, Evidence, SelfCorrection
+from govtrust.remedies.rules import CLOCKS
 from govtrust.remedies.workflow import CLOSED, STATUS_LABELS
 
 
@@ -154,6 +156,7 @@ def public_case(case: Case) -> dict[str, Any]:
         "outcome_reason": case.outcome_reason,
         "corrections": case.corrections,
         "effects": repair_effects(case),
+        "progress": progress(case),
         "steps": [
             {
                 "at": e.at,
@@ -165,6 +168,70 @@ def public_case(case: Case) -> dict[str, Any]:
             for e in case.events.all()
         ],
     }
+
+
+@dataclass(frozen=True)
+class Step:
+    """One stage of the public step bar 受理 → 核查 → 办结."""
+
+    label: str
+    state: str  # done, current, skipped, todo
+    state_label: str
+    at: datetime.datetime | None = None  # when it was done
+    due: datetime.date | None = None  # the current stage's deadline
+    days_left: int | None = None  # working days, negative: overdue by that many
+    source: str = ""  # the deadline's source (rules.CLOCKS)
+    due_label: str = ""  # what the deadline is for (受理审查, 答复 ...)
+
+
+_STATE_LABELS = {"done": "已完成", "current": "进行中", "skipped": "未进行", "todo": "未开始"}
+# The stage each open status is in; closed statuses end at 办结 (refusals skip 核查).
+_STAGE = {"received": 0, "verifying": 1, "handling": 1}
+
+
+def progress(case: Case) -> list[Step]:
+    """The filer's step bar: 受理 (the office decides whether to take the case up), 核查 (the
+    data provider or office checks it; a repair application is checked from receipt), 办结;
+    each with its date, and the current one with its deadline and working-day countdown."""
+    events = list(case.events.all())
+    taken_at = next((e.at for e in events if e.to_status in ("verifying", "handling")), None)
+    if case.kind == CaseKind.REPAIR:
+        taken_at = case.received_at  # no separate acceptance: checked from receipt
+    closed = case.status in CLOSED
+    refused = case.status == "refused"
+    stage = 2 if closed else _STAGE.get(case.status, 0)
+    if case.kind == CaseKind.REPAIR and not closed:
+        stage = 1
+    today = timezone.localdate()
+    clock = CLOCKS.get((case.kind, case.status))
+    steps: list[Step] = []
+    for index, label in enumerate(("受理", "核查", "办结")):
+        at = (taken_at, None, case.closed_at)[index]
+        if index == 1 and closed:
+            at = case.closed_at if not refused else None
+        if index == 0 and refused:
+            at = case.closed_at
+        if refused and index == 1:
+            state = "skipped"
+        elif index < stage or (closed and index == 2):
+            state = "done"
+        elif index == stage:
+            state = "current"
+        else:
+            state = "todo"
+        step = Step(label, state, _STATE_LABELS[state], at=at if state == "done" else None)
+        if index == 0 and refused:
+            step = dataclasses.replace(step, state_label="不予受理")
+        if state == "current" and case.due_date is not None:
+            step = dataclasses.replace(
+                step,
+                due=case.due_date,
+                days_left=working_days_left(today, case.due_date),
+                source=clock.source if clock else "",
+                due_label=clock.label if clock else "当前环节",
+            )
+        steps.append(step)
+    return steps
 
 
 def repair_effects(case: Case) -> list[dict[str, str]]:

@@ -3,8 +3,10 @@ No sign-in; CSRF on every form; a refusal re-renders the form with the message, 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -13,11 +15,12 @@ from django.views.decorators.http import require_http_methods
 from govtrust.core.errors import DomainError, Throttled
 from govtrust.core.http import client_address
 from govtrust.directory.models import Department, Government
+from govtrust.directory.widgets import UnitField
 from govtrust.disclosure.rules.periods import repair_opens
 from govtrust.disclosure.selectors import publication_public_get
 from govtrust.remedies.models import CaseKind
 from govtrust.remedies.selectors import public_case
-from govtrust.remedies.services.evidence import MAX_FILES
+from govtrust.remedies.services.evidence import MAX_FILES, clean_label
 from govtrust.remedies.services.filing import (
     OBJECTION_FIELDS,
     Contact,
@@ -27,6 +30,7 @@ from govtrust.remedies.services.filing import (
     repair_apply,
     report_file,
 )
+from govtrust.remedies.services.staging import Kept, kept_discard, kept_open, stage
 from govtrust.remedies.services.tracking import case_follow
 
 
@@ -34,11 +38,38 @@ def _files(request: HttpRequest) -> list[tuple[str, Any]]:
     return [(f.name or "附件", f) for f in request.FILES.getlist("files")]
 
 
-def _refused(
-    request: HttpRequest, template: str, context: dict[str, Any], exc: DomainError
+def _submit(
+    request: HttpRequest,
+    template: str,
+    context: dict[str, Any],
+    file: Callable[[list[tuple[str, Any]]], Filed],
 ) -> HttpResponse:
-    context.update(error=exc.detail, field_errors=dict(exc.errors), form=request.POST)
-    return render(request, template, context, status=exc.status)
+    """File with the attachments kept from a refused try (a signed token) plus those chosen now.
+    Refused: the form comes back filled in, the attachments kept again under a new token
+    (services/staging.py), or, when they cannot be kept, named so they can be chosen again."""
+    previous = request.POST.get("staged", "")
+    kept = Kept() if request.POST.get("staged_drop") == "on" else kept_open(previous)
+    files = kept.files + _files(request)
+    try:
+        filed = file(files)
+    except DomainError as exc:
+        # Not for a flood or a robot (Throttled): nothing of theirs is written to disk.
+        token, names = ("", []) if isinstance(exc, Throttled) else stage(files)
+        context.update(
+            error=exc.detail,
+            field_errors=dict(exc.errors),
+            form=request.POST,
+            chosen_fields=request.POST.getlist("fields"),
+            staged=token,
+            staged_names=names,
+            # Browsers never refill a file input: name each file that must be chosen again.
+            lost_files=kept.lost + ([] if token else [clean_label(n) for n, _ in files]),
+        )
+        return render(request, template, context, status=exc.status)
+    finally:
+        kept.close()
+        kept_discard(previous)
+    return _filed(request, filed)
 
 
 def _filed(request: HttpRequest, filed: Filed) -> HttpResponse:
@@ -65,20 +96,21 @@ def objection(request: HttpRequest, number: str) -> HttpResponse:
     context["max_files"] = MAX_FILES
     if request.method == "GET":
         return render(request, template, context)
-    try:
-        filed = objection_file(
+    return _submit(
+        request,
+        template,
+        context,
+        lambda files: objection_file(
             record_number=number,
             applicant_role=request.POST.get("applicant_role", ""),
             contact=_contact(request),
             fields=request.POST.getlist("fields"),
             content=request.POST.get("content", ""),
-            files=_files(request),
+            files=files,
             address=client_address(request),
             honeypot=request.POST.get("website", ""),
-        )
-    except DomainError as exc:
-        return _refused(request, template, context, exc)
-    return _filed(request, filed)
+        ),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -104,61 +136,88 @@ def repair(request: HttpRequest, number: str) -> HttpResponse:
     }
     if request.method == "GET":
         return render(request, template, context)
-    try:
-        filed = repair_apply(
+    return _submit(
+        request,
+        template,
+        context,
+        lambda files: repair_apply(
             record_number=number,
             contact=_contact(request),
             content=request.POST.get("content", ""),
             signer=request.POST.get("signer", ""),
             commitment_signed=request.POST.get("commitment_signed") == "on",
-            files=_files(request),
+            files=files,
             address=client_address(request),
             honeypot=request.POST.get("website", ""),
-        )
-    except DomainError as exc:
-        return _refused(request, template, context, exc)
-    return _filed(request, filed)
+        ),
+    )
 
 
 def _int(value: str | None) -> int | None:
     return int(value) if value and value.isdecimal() and len(value) < 12 else None
 
 
-@require_http_methods(["GET", "POST"])
-def report(request: HttpRequest) -> HttpResponse:
-    """Step 1 picks the government (a plain GET form, no script), step 2 the department and
-    the report itself."""
-    template = "remedies/report.html"
+class UnitChoice(forms.Form):
+    unit = UnitField(label="被举报的单位", empty_label="请选择政府或部门", required=False)
+
+
+def _target(request: HttpRequest) -> tuple[UnitChoice, Government | None, int | None]:
+    """Step 1's choice: the unit picker's value (a government or a department), or, from step
+    2's form and older links, a government id."""
     data = request.POST if request.method == "POST" else request.GET
     government_id = _int(data.get("government_id"))
-    government = Government.objects.filter(pk=government_id).first() if government_id else None
+    if government_id is not None and not data.get("unit"):
+        government = Government.objects.filter(pk=government_id).first()
+        initial = {"unit": government.division_id} if government else {}
+        return UnitChoice(initial=initial), government, _int(data.get("department_id"))
+    choice = UnitChoice(data if "unit" in data or "unit_q" in data else None)
+    if not choice.is_bound or not choice.is_valid():
+        return choice, None, None
+    if choice.cleaned_data["unit"] is None:
+        if not data.get("unit_q"):  # 下一步 with nothing chosen; a search alone is no error
+            choice.add_error("unit", "请选择被举报的政府或部门")
+        return choice, None, None
+    unit = choice.cleaned_data["unit"]
+    return choice, Government.objects.get(pk=unit.government_id), unit.department_id
+
+
+@require_http_methods(["GET", "POST"])
+def report(request: HttpRequest) -> HttpResponse:
+    """Step 1 picks the government or department (a GET form: cascading selects with search,
+    or without script a grouped select and a search box), step 2 the report itself."""
+    template = "remedies/report.html"
+    choice, government, department_id = _target(request)
+    government_id = government.pk if government else None
     context: dict[str, Any] = {
-        "governments": Government.objects.order_by("division_id").only("id", "name"),
+        "choice": choice,
         "government": government,
+        "department_id": department_id,
         "departments": (
             Department.objects.filter(government=government).only("id", "name")
             if government
             else []
         ),
         "max_files": MAX_FILES,
+        "anonymous_allowed": True,
     }
     if request.method == "GET":
         return render(request, template, context)
     anonymous = request.POST.get("anonymous") == "on"
-    try:
-        filed = report_file(
+    return _submit(
+        request,
+        template,
+        context,
+        lambda files: report_file(
             government_id=government_id,
             department_id=_int(request.POST.get("department_id")),
             anonymous=anonymous,
             contact=None if anonymous else _contact(request),
             content=request.POST.get("content", ""),
-            files=_files(request),
+            files=files,
             address=client_address(request),
             honeypot=request.POST.get("website", ""),
-        )
-    except DomainError as exc:
-        return _refused(request, template, context, exc)
-    return _filed(request, filed)
+        ),
+    )
 
 
 @require_http_methods(["GET", "POST"])
