@@ -37,6 +37,8 @@ from govtrust.core.http import client_address
 from govtrust.core.sheets import workbook, write_cells
 from govtrust.directory import policy
 from govtrust.directory.models import User
+from govtrust.directory.units import Unit
+from govtrust.directory.widgets import UnitField
 
 PAGE_SIZE = 50
 EXPORT_KEY = "export"  # `?export=xlsx` on any list: the same rows as an Excel file
@@ -102,10 +104,15 @@ class ListFilter(forms.Form):
             query.setdefault(name, value)
         super().__init__(query)
         self.user = user
-        units = [(d.code, d.name) for d in policy.units_in_reach(user)] if self.unit else []
-        if len(units) > 1:  # one unit to choose is no choice
-            self.fields["unit"] = forms.ChoiceField(
-                label="单位", required=False, choices=[("", "全部"), *units]
+        # One unit to choose is no choice (a department's account: its own rows only).
+        if self.unit and policy.units_in_reach(user)[:2].count() > 1:
+            self.fields["unit"] = UnitField(
+                label="单位",
+                required=False,
+                departments=False,
+                within=user.scope_code,
+                allowed=lambda code: policy.covers(user, code),
+                empty_label="全部",
             )
         if self.date_field:
             self.fields["since"] = forms.DateField(
@@ -139,7 +146,7 @@ class ListFilter(forms.Form):
         chosen = self.chosen()
         for name, value in chosen.items():
             if name == "unit":
-                rows = policy.under(rows, value)
+                rows = policy.under(rows, value.node)  # a units.Unit from the picker
             elif name == "since" and self.date_field:
                 rows = rows.filter(**{_day_lookup(rows, self.date_field, "gte"): value})
             elif name == "until" and self.date_field:
@@ -154,7 +161,10 @@ class ListFilter(forms.Form):
 
     def described(self) -> dict[str, str]:
         """The filters chosen, as the audit event of an export records them."""
-        return {name: str(value) for name, value in self.chosen().items()}
+        return {
+            name: value.label if isinstance(value, Unit) else str(value)
+            for name, value in self.chosen().items()
+        }
 
     def problems(self) -> list[str]:
         """What could not be read, in words, for the page."""
