@@ -420,9 +420,9 @@ def test_message_counts_rows_and_errors_apart(
     batch = run(sheets.xlsx(tmp_path / "import3.xlsx", [sheets.row(), bad]), mode="valid_rows")
     assert batch.created_count == 1
     assert batch.error_count >= 3, batch.errors
-    assert f"1行，共{batch.error_count}处错误的行未导入" in batch.message, batch.message
+    assert f"有错误的行未导入：1行，共{batch.error_count}处错误" in batch.message, batch.message
     failed = run(sheets.xlsx(tmp_path / "import4.xlsx", [bad, bad]))
-    assert f"发现2行，共{failed.error_count}处错误，未导入任何记录" in failed.message
+    assert f"发现错误：2行，共{failed.error_count}处错误，未导入任何记录" in failed.message
 
 
 @pytest.mark.parametrize(

@@ -372,12 +372,13 @@ def _finish(batch: ImportBatch, intake: Intake, errors: list[RowError], layout: 
     elif batch.mode == ImportMode.VALID_ROWS and intake.created:
         batch.status = ImportStatus.PARTIAL
         batch.message = (
-            f"导入{intake.created}条{skipped}；{errors_counted(errors)}的行未导入，请下载错误报告"
+            f"导入{intake.created}条{skipped}；有错误的行未导入：{errors_counted(errors)}，"
+            "请下载错误报告"
         )
     else:
         batch.status = ImportStatus.FAILED
         batch.message = (
-            f"发现{errors_counted(errors)}，未导入任何记录{skipped}，"
+            f"发现错误：{errors_counted(errors)}，未导入任何记录{skipped}，"
             "请下载错误报告修改后重新上传"
         )
     _close(batch, intake, errors)
