@@ -21,7 +21,7 @@ from govtrust.records.services import record_accept, record_create, record_submi
 from govtrust.remedies.services.filing import Filed
 from govtrust.remedies.services.handling import case_act
 from tests.conftest import new_ric, record_payload
-from tests.documents.conftest import first_page
+from tests.documents.conftest import first_page, pages_text
 
 pytestmark = pytest.mark.django_db
 SECRET_FACTS = (
@@ -74,9 +74,12 @@ def test_internal_report_lists_everything_the_public_one_only_what_is_published(
     assert internal["Content-Type"] == "application/pdf"
     document = Document.objects.get(kind="report")
     assert document.title == f"{department.name}政务信用报告"
-    text = first_page(internal.content).text.replace("\r", "").replace("\n", "")
+    text = "".join(pages_text(internal.content))
     expected = (shown.number, hidden.number, "取消荣誉评选资格", filed.case.number, "内部版本")
     assert [item for item in expected if item not in text] == []
+    # Rules are named in Chinese with their version, never by their internal code.
+    assert "依据规则“轻微失信：取消荣誉评选资格6个月（第1版）”" in text, text
+    assert "GOV-" not in text and " v1" not in text
     assert "合同编号 HT-2026-0815" in text
     assert (
         "620102198001010018" not in text and "620102********0018" in text

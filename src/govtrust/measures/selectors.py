@@ -15,7 +15,7 @@ from govtrust.core.workdays.engine import Calendar
 from govtrust.directory import policy
 from govtrust.directory.models import User
 from govtrust.directory.selectors import division_names
-from govtrust.measures.models import Measure, MeasureStatus
+from govtrust.measures.models import Measure, MeasureRule, MeasureStatus
 from govtrust.measures.services.rectification import REPORTED
 from govtrust.records.selectors import records_visible
 
@@ -86,3 +86,26 @@ def ledger_lines(measures: Iterable[Measure], today: datetime.date) -> list[Ledg
         )
         for m in measures
     ]
+
+
+def rule_titles(pairs: Iterable[tuple[str, int]]) -> dict[tuple[str, int], str]:
+    """The Chinese title of each (rule code, version), for what people read (PDFs): never the
+    internal code. A version no longer on file is named by its code's latest title."""
+    wanted = set(pairs)
+    if not wanted:
+        return {}
+    codes = {code for code, _version in wanted}
+    rows = MeasureRule.objects.filter(code__in=codes).order_by("code", "version")
+    by_code: dict[str, str] = {}
+    found: dict[tuple[str, int], str] = {}
+    for code, version, title in rows.values_list("code", "version", "title"):
+        by_code[code] = title
+        found[(code, version)] = title
+    return {
+        (code, version): found.get((code, version)) or by_code.get(code) or "措施规则"
+        for code, version in wanted
+    }
+
+
+def rule_label(title: str, version: int) -> str:
+    return f"{title}（第{version}版）"

@@ -28,6 +28,7 @@ from govtrust.documents.models import Document, DocumentKind
 from govtrust.documents.selectors import notices_published
 from govtrust.documents.services.issue import document_issue
 from govtrust.measures.models import MeasureStatus
+from govtrust.measures.selectors import rule_label, rule_titles
 from govtrust.records.models import Record
 from govtrust.records.workflow import Status
 from govtrust.remedies.models import CaseKind
@@ -139,8 +140,11 @@ def _publication(record: Record) -> str:
     return f"已撤下（{publication.get_withdraw_reason_display() or '—'}）"
 
 
-def _internal(record: Record, rules: list[CompiledRule]) -> dict[str, Any]:
-    """Free text masked as the portal masks it: facts and descriptions may hold ID numbers."""
+def _internal(
+    record: Record, rules: list[CompiledRule], titles: dict[tuple[str, int], str]
+) -> dict[str, Any]:
+    """Free text masked as the portal masks it: facts and descriptions may hold ID numbers.
+    A measure names its rule by its Chinese title and version, never by its internal code."""
     measures = list(record.measures.all())
     return {
         "number": record.number,
@@ -161,7 +165,7 @@ def _internal(record: Record, rules: list[CompiledRule]) -> dict[str, Any]:
                     if m.ends_on
                     else (f"{m.due_date} 前" if m.due_date else "—")
                 ),
-                "rule": f"{m.rule_code} v{m.rule_version}",
+                "rule": rule_label(titles[(m.rule_code, m.rule_version)], m.rule_version),
                 "late": bool(m.submitted_late),
                 "note": m.mitigation_note,
                 "open": m.status in (MeasureStatus.ACTIVE, MeasureStatus.SUBMITTED),
@@ -210,7 +214,10 @@ def report_content(subject: Subject, user: User, *, public: bool) -> dict[str, A
     numbers = [r.number for r in records]
     notices = notices_published().filter(record__number__in=numbers) if numbers else []
     rules = active_rules()
-    items = [_public(r) if public else _internal(r, rules) for r in records]
+    titles = rule_titles(
+        (m.rule_code, m.rule_version) for r in records if not public for m in r.measures.all()
+    )
+    items = [_public(r) if public else _internal(r, rules, titles) for r in records]
     return {
         "public": public,
         "subject": {
