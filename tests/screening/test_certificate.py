@@ -18,8 +18,8 @@ from govtrust.directory.models import User
 from govtrust.documents.models import Document, DocumentStatus
 from govtrust.documents.services.issue import document_bytes, document_issue
 from govtrust.records.models import Record
-from govtrust.screening.services import screening_certify, screening_run
 from govtrust.screening.engine import Candidate
+from govtrust.screening.services import screening_certify, screening_run
 from tests.conftest import new_ric
 from tests.documents.conftest import FirstPage, first_page, pages_text
 
