@@ -125,12 +125,12 @@ def test_criticism_notice_is_drafted_published_after_the_record_and_leaves_with_
 
     client.force_login(office)
     listed = client.get("/backoffice/documents/notices/").content.decode()
-    assert notice.code in listed and "生成并发布" in listed
+    assert notice.code in listed and "预览、修改并发布" in listed
     client.post(f"/backoffice/documents/notices/{notice.code}/publish/", follow=True)
     notice.refresh_from_db()
     assert notice.status == DocumentStatus.ISSUED and notice.sha256
     year = datetime.date.today().year
-    assert notice.content["doc_number"] == f"甘政信通〔{year}〕{notice.pk}号"
+    assert notice.content["doc_number"] == f"甘政信通〔{year}〕1号"
     again = client.post(f"/backoffice/documents/notices/{notice.code}/publish/", follow=True)
     assert "该通报已发布" in again.content.decode()
     measures = client.get(f"/backoffice/measures/{publication.number}/").content.decode()
@@ -174,7 +174,10 @@ def test_a_notice_waits_for_the_record_to_be_published(
     client = Client()
     client.force_login(office)
     listed = client.get("/backoffice/documents/notices/").content.decode()
-    assert notice.code not in listed and "待记录公示后发布" in listed  # no button to press
+    assert f"/notices/{notice.code}/publish/" not in listed  # no button to press
+    assert "待记录公示后发布" in listed
+    draft = client.get(f"/backoffice/documents/notices/{notice.code}/").content.decode()
+    assert "通报批评须在记录公示期内发布" in draft and 'id="notice-publish"' not in draft
     page = client.post(f"/backoffice/documents/notices/{notice.code}/publish/", follow=True)
     assert "通报批评须在记录公示期内发布" in page.content.decode()
     notice.refresh_from_db()

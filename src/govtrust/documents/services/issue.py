@@ -60,21 +60,26 @@ def _write(path: Path, data: bytes) -> None:
     os.replace(partial, path)  # never a half-written file under the served name
 
 
-def render(document: Document, *, issued_at: Any, issuer: str) -> bytes:
+def render(document: Document, *, issued_at: Any, issuer: str, sample: bool = False) -> bytes:
+    """The PDF of a document; a `sample` (a draft's preview) is marked 样稿 and carries no
+    verification code or address."""
     url = verify_url(document.code)
     context = {
         **document.content,
         "document": document,
         "kind_label": document.get_kind_display(),
         "verify_url": url,
-        "qr": qr_svg(url),
+        "qr": "" if sample else qr_svg(url),
         "issued_at": issued_at,
         "issuer": issuer,
+        "sample": sample,
     }
     return render_pdf(TEMPLATES[DocumentKind(document.kind)], context)
 
 
-def _finish(document: Document, pdf: bytes, actor: User) -> None:
+def issue_finish(document: Document, pdf: bytes, actor: User) -> None:
+    """Store the rendered file and record the document as issued (inside the caller's
+    transaction)."""
     document.sha256 = hashlib.sha256(pdf).hexdigest()
     document.size = len(pdf)
     document.issued_by = actor
@@ -143,25 +148,7 @@ def document_issue(
                 object_id=replaces.code,
                 after={"replaced_by": document.code},
             )
-        _finish(document, pdf, actor)
-    return document
-
-
-def document_publish(*, document: Document, actor: User) -> Document:
-    """Render and issue a drafted document (a criticism notice); it appears on the portal."""
-    document.issued_at = timezone.now()
-    pdf = render(document, issued_at=document.issued_at, issuer=actor.unit_label)
-    with transaction.atomic():
-        transition_apply(
-            Document,
-            pk=document.pk,
-            transition=TRANSITIONS["publish"],
-            state=document.status,
-            version=document.version,
-            conflict="该文件已发布或已撤销",
-        )
-        document.version += 1  # the row is this request's now; the rest is saved with it
-        _finish(document, pdf, actor)
+        issue_finish(document, pdf, actor)
     return document
 
 
