@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Dialog, Page, expect
 
 from govtrust.core.identifiers import compose_uscc
 from tests.documents.conftest import first_page
@@ -65,13 +65,32 @@ def test_a_notice_is_published_and_read_on_the_portal(page: Page, server: Server
     log_in(page, server, CREDIT_OFFICE)
     page.locator("header nav").get_by_role("link", name="通报批评").click()
     row = page.locator("#notices tr", has_text=seeded["number"])
-    row.get_by_role("button", name="生成并发布").click()
+    row.get_by_role("link", name="预览、修改并发布").click()
+    # The draft previewed, edited, previewed again; publishing asks first.
+    expect(page.locator("#notice-preview")).to_contain_text("文号在发布时按序编号")
+    page.fill("#notice-edit textarea[name=requirements]", "限三十日内兑现奖励资金并报送整改情况。")
+    page.click("#notice-edit button")
+    expect(page.locator(".messages")).to_contain_text("已保存草稿")
+    expect(page.locator("#notice-preview")).to_contain_text("限三十日内兑现奖励资金")
+    asked: list[str] = []
+
+    def dismiss(dialog: Dialog) -> None:
+        asked.append(dialog.message)
+        dialog.dismiss()
+
+    page.once("dialog", dismiss)
+    page.click("#notice-publish button")
+    expect(page.locator("#notice-status")).to_have_text("待发布")  # dismissed: nothing sent
+    assert asked and "确认发布" in asked[0]
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("#notice-publish button")
     expect(page.locator(".messages")).to_contain_text("已发布通报批评，文号 甘政信通")
 
     page.goto(server.url("/gs/notices/"))
     page.get_by_role("link", name="关于对城关区水务局的通报批评").click()
     expect(page.locator("article.notice")).to_contain_text("拒不履行招商引资协议")
     expect(page.locator("article.notice")).to_contain_text("予以公开通报批评")
+    expect(page.locator("article.notice")).to_contain_text("限三十日内兑现奖励资金")
     response = page.request.get(server.url(f"/gs/notices/{seeded['code']}.pdf"))
     assert response.ok and response.headers["content-type"] == "application/pdf"
     shown = first_page(response.body())

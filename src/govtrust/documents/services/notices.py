@@ -135,9 +135,7 @@ def notice_preview_pdf(*, code: str, actor: User) -> bytes:
     return render(sample, issued_at=context["issued_at"], issuer=actor.unit_label, sample=True)
 
 
-def notice_edit(
-    *, code: str, title: str, requirements: str, version: int, actor: User
-) -> Document:
+def notice_edit(*, code: str, title: str, requirements: str, version: int, actor: User) -> Document:
     """Change a draft's title and requirements; refused once published or if changed since."""
     document = _draft(code, actor)
     title = " ".join(plain(title).split())
