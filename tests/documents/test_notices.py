@@ -17,7 +17,7 @@ from govtrust.core.models import AuditEvent
 from govtrust.directory.models import Department, User
 from govtrust.disclosure.models import Publication
 from govtrust.documents.models import Document, DocumentStatus, NoticeCounter
-from govtrust.documents.services import notices
+from govtrust.documents.services import issue, notices
 from govtrust.documents.services.notices import notice_number_take, notice_publish
 from tests.documents.conftest import first_page, pages_text
 
@@ -128,7 +128,7 @@ def test_numbers_are_consecutive_and_a_rolled_back_publication_leaves_no_gap(
     drafts = [_notice(published, department) for _ in range(4)]
     first = notice_publish(code=drafts[0].code, actor=office)
     # The second fails after its number was taken (writing the file): rolled back whole.
-    real = notices.issue_finish
+    real = issue.issue_finish
 
     def broken(*args: object, **kwargs: object) -> None:
         raise OSError("disk full")
@@ -162,7 +162,7 @@ def test_concurrent_publications_take_every_number_once(
     locked FOR UPDATE; run with DATABASE_URL set)."""
     drafts = [_notice(published, department) for _ in range(8)]
     doomed = drafts[3].code
-    real = notices.issue_finish
+    real = issue.issue_finish
 
     def sometimes(document: Document, pdf: bytes, actor: User) -> None:
         if document.code == doomed:
