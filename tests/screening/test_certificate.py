@@ -116,6 +116,12 @@ def test_a_certificate_issued_again_replaces_the_earlier_one(
     assert current["status"] == "issued" and current["replaces"] == first.code
     assert current["replaced_by"] is None
 
+    staff = Client()
+    staff.force_login(reviewer)
+    page = staff.get(f"/backoffice/screenings/{number}/").content.decode()
+    assert "重新出具审查证明（替代原证明）" in page and 'data-confirm="重新出具审查证明' in page
+    assert page.count('">已被替代</span>') == 1 and "confirm-submit.js" in page
+
     # A third issue replaces the second, never the first again.
     third = screening_certify(number=number, actor=reviewer)
     assert third.replaces == second
