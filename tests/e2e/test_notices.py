@@ -4,6 +4,7 @@ public reads it on the portal and downloads its PDF."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Dialog, Page, expect
@@ -13,6 +14,7 @@ from tests.documents.conftest import first_page
 from tests.e2e.conftest import CLERK, CREDIT_OFFICE, REVIEWER, Server, log_in
 
 pytestmark = pytest.mark.browser
+SCREENSHOT = Path(__file__).resolve().parents[2] / "var" / "screenshots" / "notice-draft.png"
 
 SEED = """
 import datetime, json, sys
@@ -72,6 +74,8 @@ def test_a_notice_is_published_and_read_on_the_portal(page: Page, server: Server
     page.click("#notice-edit button")
     expect(page.locator(".messages")).to_contain_text("已保存草稿")
     expect(page.locator("#notice-preview")).to_contain_text("限三十日内兑现奖励资金")
+    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOT), full_page=True)
     asked: list[str] = []
 
     def dismiss(dialog: Dialog) -> None:

@@ -62,6 +62,19 @@ def seeded(server: Server) -> Iterator[dict[str, str]]:
     server.python(WITHDRAW, found["number"], CREDIT_OFFICE.username)
 
 
+def assert_no_sideways_scroll(page: Page) -> None:
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.wait_for_function("window.innerWidth === 390")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    wide = page.evaluate(
+        """() => [...document.querySelectorAll("body, body *")]
+            .filter(e => e.getBoundingClientRect().right > 391 || e.scrollWidth > 391)
+            .slice(0, 12).map(e => e.tagName + "#" + e.id + "." + e.className + ":"
+                + Math.round(e.getBoundingClientRect().right) + "/" + e.scrollWidth)"""
+    )
+    assert width <= 390, (width, wide)
+
+
 def _drop(page: Page, data: bytes, name: str) -> None:
     """A real drop event on the drop zone, carrying the file (what a person's drag does)."""
     page.evaluate(
@@ -113,9 +126,7 @@ def test_a_pdf_dropped_on_the_verify_page_is_checked_in_the_page(
     page.screenshot(path=str(SCREENSHOTS / "verify-pdf.png"), full_page=True)
 
     # At phone width the page does not scroll sideways (the digest wraps).
-    page.set_viewport_size({"width": 390, "height": 844})
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 390, width
+    assert_no_sideways_scroll(page)
     assert not [e for e in errors if "Content Security Policy" in e], errors
 
 
@@ -168,4 +179,6 @@ def test_the_log_page_checks_an_inclusion_proof_in_the_page(
         expect(result).to_contain_text("✗ 证明不成立")
     # The command-line way is kept under a fold.
     expect(page.locator("details.experts summary")).to_have_text("用命令行核验（专业用户）")
+    # At phone width the page does not scroll sideways (hashes and the signature wrap).
+    assert_no_sideways_scroll(page)
     assert not [e for e in errors if "Content Security Policy" in e], errors
