@@ -12,10 +12,10 @@ from types import MappingProxyType
 import pytest
 import time_machine
 
+from govtrust.core.clock import add_months
 from govtrust.core.models import AuditEvent
 from govtrust.disclosure.models import Publication, PublicationStatus
 from govtrust.disclosure.rules import periods, versions
-from govtrust.disclosure.rules.periods import add_months
 from govtrust.disclosure.rules.versions import NOT_PUBLISHED, RULE_2026, Term
 from govtrust.disclosure.services_periods import publications_reevaluate
 from govtrust.disclosure.tasks import disclosure_daily

@@ -36,3 +36,13 @@ def first_page(data: bytes, png_path: str | None = None) -> FirstPage:
             fonts.add((name.value.decode(errors="replace"), embedded))
     inked = sum(image.histogram()[:200]) / (image.width * image.height)
     return FirstPage(page.get_textpage().get_text_range(), inked, fonts)
+
+
+def pages_text(data: bytes) -> list[str]:
+    """The text of each page, line breaks taken out (a cell's text wraps anywhere)."""
+    assert data.startswith(b"%PDF-")
+    document = pdfium.PdfDocument(data)
+    return [
+        page.get_textpage().get_text_range().replace("\r", "").replace("\n", "")
+        for page in document
+    ]

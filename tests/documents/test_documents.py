@@ -21,7 +21,7 @@ from govtrust.records.services import record_accept, record_create, record_submi
 from govtrust.remedies.services.filing import Filed
 from govtrust.remedies.services.handling import case_act
 from tests.conftest import new_ric, record_payload
-from tests.documents.conftest import first_page
+from tests.documents.conftest import first_page, pages_text
 
 pytestmark = pytest.mark.django_db
 SECRET_FACTS = (
@@ -74,9 +74,12 @@ def test_internal_report_lists_everything_the_public_one_only_what_is_published(
     assert internal["Content-Type"] == "application/pdf"
     document = Document.objects.get(kind="report")
     assert document.title == f"{department.name}政务信用报告"
-    text = first_page(internal.content).text.replace("\r", "").replace("\n", "")
+    text = "".join(pages_text(internal.content))
     expected = (shown.number, hidden.number, "取消荣誉评选资格", filed.case.number, "内部版本")
     assert [item for item in expected if item not in text] == []
+    # Rules are named in Chinese with their version, never by their internal code.
+    assert "依据规则“轻微失信：取消荣誉评选资格6个月（第1版）”" in text, text
+    assert "GOV-" not in text and " v1" not in text
     assert "合同编号 HT-2026-0815" in text
     assert (
         "620102198001010018" not in text and "620102********0018" in text
@@ -122,12 +125,12 @@ def test_criticism_notice_is_drafted_published_after_the_record_and_leaves_with_
 
     client.force_login(office)
     listed = client.get("/backoffice/documents/notices/").content.decode()
-    assert notice.code in listed and "生成并发布" in listed
+    assert notice.code in listed and "预览、修改并发布" in listed
     client.post(f"/backoffice/documents/notices/{notice.code}/publish/", follow=True)
     notice.refresh_from_db()
     assert notice.status == DocumentStatus.ISSUED and notice.sha256
     year = datetime.date.today().year
-    assert notice.content["doc_number"] == f"甘政信通〔{year}〕{notice.pk}号"
+    assert notice.content["doc_number"] == f"甘政信通〔{year}〕1号"
     again = client.post(f"/backoffice/documents/notices/{notice.code}/publish/", follow=True)
     assert "该通报已发布" in again.content.decode()
     measures = client.get(f"/backoffice/measures/{publication.number}/").content.decode()
@@ -171,7 +174,10 @@ def test_a_notice_waits_for_the_record_to_be_published(
     client = Client()
     client.force_login(office)
     listed = client.get("/backoffice/documents/notices/").content.decode()
-    assert notice.code not in listed and "待记录公示后发布" in listed  # no button to press
+    assert f"/notices/{notice.code}/publish/" not in listed  # no button to press
+    assert "待记录公示后发布" in listed
+    draft = client.get(f"/backoffice/documents/notices/{notice.code}/").content.decode()
+    assert "通报批评须在记录公示期内发布" in draft and 'id="notice-publish"' not in draft
     page = client.post(f"/backoffice/documents/notices/{notice.code}/publish/", follow=True)
     assert "通报批评须在记录公示期内发布" in page.content.decode()
     notice.refresh_from_db()

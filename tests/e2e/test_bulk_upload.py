@@ -161,7 +161,7 @@ def test_bulk_upload_shows_progress_reports_bad_rows_and_skips_rows_sent_again(
     expect(page.locator("#import-status")).to_have_text("部分导入")
     message = page.locator("#import-message")
     expect(message).to_contain_text(f"导入{GOOD_ROWS}条")
-    expect(message).to_contain_text(f"{len(BAD_ROWS)}处错误")
+    expect(message).to_contain_text(f"{len(BAD_ROWS)}行，共{len(BAD_ROWS)}处错误")
     assert record_count(server) == before + GOOD_ROWS
     error_rows = page.locator("main table.list tbody tr td:first-child").all_inner_texts()
     assert [int(n) for n in error_rows] == sorted(expected)
@@ -188,7 +188,9 @@ def test_bulk_upload_shows_progress_reports_bad_rows_and_skips_rows_sent_again(
     upload(page, server, mixed)
     follow(page, server)
     expect(page.locator("#import-status")).to_have_text("未导入")
-    expect(page.locator("#import-message")).to_contain_text(f"发现{len(BAD_ROWS)}处错误")
+    expect(page.locator("#import-message")).to_contain_text(
+        f"发现错误：{len(BAD_ROWS)}行，共{len(BAD_ROWS)}处错误"
+    )
     assert record_count(server) == before + GOOD_ROWS
 
     # The corrected file (the bad rows taken out) in the default mode: every row is skipped.

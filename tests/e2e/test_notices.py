@@ -4,6 +4,7 @@ public reads it on the portal and downloads its PDF."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -13,6 +14,7 @@ from tests.documents.conftest import first_page
 from tests.e2e.conftest import CLERK, CREDIT_OFFICE, REVIEWER, Server, confirm, log_in
 
 pytestmark = pytest.mark.browser
+SCREENSHOT = Path(__file__).resolve().parents[2] / "var" / "screenshots" / "notice-draft.png"
 
 SEED = """
 import datetime, json, sys
@@ -65,7 +67,21 @@ def test_a_notice_is_published_and_read_on_the_portal(page: Page, server: Server
     log_in(page, server, CREDIT_OFFICE)
     page.locator("header nav").get_by_role("link", name="通报批评").click()
     row = page.locator("#notices tr", has_text=seeded["number"])
-    row.get_by_role("button", name="生成并发布").click()
+    row.get_by_role("link", name="预览、修改并发布").click()
+    # The draft previewed, edited, previewed again; publishing asks first.
+    expect(page.locator("#notice-preview")).to_contain_text("文号在发布时按序编号")
+    page.fill("#notice-edit textarea[name=requirements]", "限三十日内兑现奖励资金并报送整改情况。")
+    page.click("#notice-edit button")
+    expect(page.locator(".messages")).to_contain_text("已保存草稿")
+    expect(page.locator("#notice-preview")).to_contain_text("限三十日内兑现奖励资金")
+    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOT), full_page=True)
+    page.click("#notice-publish button")
+    asked = page.locator("dialog#confirm-dialog[open]")
+    expect(asked).to_contain_text("确认发布")
+    asked.get_by_role("button", name="取消").click()
+    expect(page.locator("#notice-status")).to_have_text("待发布")  # dismissed: nothing sent
+    page.click("#notice-publish button")
     confirm(page)
     expect(page.locator(".messages")).to_contain_text("已发布通报批评，文号 甘政信通")
 
@@ -73,6 +89,7 @@ def test_a_notice_is_published_and_read_on_the_portal(page: Page, server: Server
     page.get_by_role("link", name="关于对城关区水务局的通报批评").click()
     expect(page.locator("article.notice")).to_contain_text("拒不履行招商引资协议")
     expect(page.locator("article.notice")).to_contain_text("予以公开通报批评")
+    expect(page.locator("article.notice")).to_contain_text("限三十日内兑现奖励资金")
     response = page.request.get(server.url(f"/gs/notices/{seeded['code']}.pdf"))
     assert response.ok and response.headers["content-type"] == "application/pdf"
     shown = first_page(response.body())

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import CREDIT_OFFICE, REVIEWER, Server, log_in
+from tests.e2e.conftest import CREDIT_OFFICE, REVIEWER, Server, confirm, log_in
 
 pytestmark = pytest.mark.browser
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -48,6 +48,7 @@ def test_a_unit_reports_and_the_province_verifies_in_the_matrix(
     page.get_by_role("link", name="三（二）3").click()
     unit = page.locator("section.unit", has_text="兰州市人民政府")
     unit.get_by_role("button", name="核实").click()
+    confirm(page)
     expect(page.locator("section.unit", has_text="兰州市人民政府")).to_contain_text("已核实")
     page.goto(server.url("/backoffice/plan-tasks/?year=2025"))
     expect(lanzhou.locator("[data-state=verified]")).to_have_count(1)

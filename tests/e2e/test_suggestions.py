@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import CREDIT_OFFICE, REVIEWER, Server, log_in
+from tests.e2e.conftest import CREDIT_OFFICE, REVIEWER, Server, confirm, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -34,8 +34,8 @@ def test_register_reply_and_figures(page: Page, server: Server) -> None:
     reply = page.locator("#reply")
     reply.locator("select[name=result]").select_option("A")
     reply.locator("textarea[name=reply]").fill("已建立政务失信记录归集和公示机制，并纳入年度考核。")
-    page.once("dialog", lambda dialog: dialog.accept())
     reply.get_by_role("button", name="提交答复").click()
+    confirm(page)
     expect(page.locator("#state")).to_have_text("已答复")
 
     page.context.clear_cookies()

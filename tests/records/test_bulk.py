@@ -408,3 +408,34 @@ def test_legacy_penalty_kinds_are_read_from_cf_cflb() -> None:
     assert penalty_codes("没收违法所得、没收非法财物") == ["confiscation"]
     assert penalty_codes("责令停产停业") == ["stop_production"]
     assert penalty_codes("") == []
+
+
+def test_message_counts_rows_and_errors_apart(
+    tmp_path: Path, run: Callable[..., ImportBatch]
+) -> None:
+    """GIVEN one row with several errors and one good row
+    WHEN imported keeping the valid rows
+    THEN the message says 1 row, and how many errors in all (not "N处错误的行")."""
+    bad = sheets.row(严重程度="很严重", 失信来源="不知道", 决定日期="昨天")
+    batch = run(sheets.xlsx(tmp_path / "import3.xlsx", [sheets.row(), bad]), mode="valid_rows")
+    assert batch.created_count == 1
+    assert batch.error_count >= 3, batch.errors
+    assert f"有错误的行未导入：1行，共{batch.error_count}处错误" in batch.message, batch.message
+    failed = run(sheets.xlsx(tmp_path / "import4.xlsx", [bad, bad]))
+    assert f"发现错误：2行，共{failed.error_count}处错误，未导入任何记录" in failed.message
+
+
+@pytest.mark.parametrize(
+    ("uploaded", "named"),
+    [
+        ("import3.xlsx", "错误报告-import3.xlsx"),
+        ("import3.xlsx.xlsx", "错误报告-import3.xlsx"),
+        ("城关区.CSV", "错误报告-城关区.xlsx"),
+        ("名单", "错误报告-名单.xlsx"),
+        (".xlsx", "错误报告-导入.xlsx"),
+    ],
+)
+def test_report_is_named_after_the_upload_without_its_extension(uploaded: str, named: str) -> None:
+    from govtrust.records.views_imports import report_name
+
+    assert report_name(uploaded) == named

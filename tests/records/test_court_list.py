@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from govtrust.core.clock import add_months
 from govtrust.core.errors import Forbidden
 from govtrust.directory.models import Department, User
 from govtrust.disclosure.models import Publication, PublicationStatus
-from govtrust.disclosure.rules.periods import add_months
 from govtrust.disclosure.services import publication_publish
 from govtrust.exchange.models import ExchangeNotice
 from govtrust.ledger.models import Leaf

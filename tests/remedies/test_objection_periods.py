@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from govtrust.core.clock import add_months
 from govtrust.core.errors import DomainError
 from govtrust.core.models import AuditEvent
 from govtrust.directory.models import User
 from govtrust.disclosure.models import Publication, PublicationStatus
-from govtrust.disclosure.rules.periods import add_months
 from govtrust.exchange.models import ExchangeNotice
 from govtrust.ledger.models import EventKind, Leaf
 from govtrust.records.models import Record

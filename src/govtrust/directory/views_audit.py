@@ -131,6 +131,8 @@ ACTION_LABELS: dict[str, str] = {
     "measure_rule.revise": "修订措施规则",
     "notice.draft": "起草通报批评",
     "document.issue": "出具文书",
+    "document.supersede": "文书被新出具的文书替代",
+    "notice.edit": "修改通报批评草稿",
     "screening.run": "评优评先信用审查",
     "screening.judge": "复核审查结果",
     "reminders.send": "发送期限提醒",

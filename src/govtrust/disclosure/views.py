@@ -190,5 +190,7 @@ def log_page(request: HttpRequest) -> HttpResponse:
             "public_key": signing.public_key_pem(ledger.LEDGER_KEY),
             "keys": key_chain.log_keys(),
             "log_id": ledger.LOG_ID,
+            # A record's number from its page's link: the proof is checked on arrival.
+            "record_number": request.GET.get("record", "")[:24],
         },
     )

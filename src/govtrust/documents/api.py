@@ -8,13 +8,18 @@ from typing import Literal
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from govtrust.core.http import client_address
 from govtrust.directory.auth import api_user
 from govtrust.documents.downloads import pdf_bytes_response
 from govtrust.documents.models import Document
-from govtrust.documents.services.issue import document_check, document_download, verify_url
+from govtrust.documents.services.issue import (
+    document_check,
+    document_download,
+    replacement,
+    verify_url,
+)
 from govtrust.documents.services.reports import report_issue
 
 staff = Router(tags=["信用报告与文件"])
@@ -25,25 +30,34 @@ class DocumentOut(Schema):
     code: str
     kind: str
     kind_label: str
-    status: str
+    status: str = Field(description="issued 有效；superseded 已被替代；revoked 已撤销")
+    status_label: str
     title: str
     sha256: str
     size: int
     issued_at: datetime.datetime | None
     verify_url: str
+    replaces: str | None = Field(None, description="本文件替代的此前文件的验证码")
+    replaced_by: str | None = Field(None, description="替代本文件的新文件的验证码")
+    replaced_at: datetime.datetime | None = Field(None, description="新文件的出具时间")
 
 
 def _out(document: Document) -> DocumentOut:
+    newer = replacement(document)
     return DocumentOut(
         code=document.code,
         kind=document.kind,
         kind_label=document.get_kind_display(),
         status=document.status,
+        status_label=document.get_status_display(),
         title=document.title,
         sha256=document.sha256,
         size=document.size,
         issued_at=document.issued_at,
         verify_url=verify_url(document.code),
+        replaces=document.replaces.code if document.replaces else None,
+        replaced_by=newer.code if newer else None,
+        replaced_at=newer.issued_at if newer else None,
     )
 
 

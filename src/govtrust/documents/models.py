@@ -27,7 +27,7 @@ class Document(models.Model):
     code = models.CharField("验证码", max_length=24, unique=True)
     kind = models.CharField("文件类型", max_length=16, choices=DocumentKind.choices)
     status = models.CharField(
-        max_length=8, choices=DocumentStatus.choices, default=DocumentStatus.ISSUED
+        max_length=12, choices=DocumentStatus.choices, default=DocumentStatus.ISSUED
     )
     title = models.CharField("标题", max_length=160)
     content = models.JSONField(encoder=DjangoJSONEncoder)
@@ -49,6 +49,11 @@ class Document(models.Model):
     issued_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     version = models.PositiveIntegerField(default=1)  # see documents.workflow
+    # A re-issued document (a screening's certificate issued again) names the one it replaces,
+    # which is then superseded; one-to-one, so a document is replaced once.
+    replaces = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaced_by"
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -56,3 +61,20 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.code}"
+
+
+class NoticeCounter(models.Model):
+    """The last notice number an issuer gave in a year. A publication locks its row (SELECT ...
+    FOR UPDATE on PostgreSQL; SQLite serialises writers) and takes the next number in the same
+    transaction as the notice, so numbers run 1, 2, 3 ... per issuer and year without gaps: a
+    publication rolled back gives its number back with it."""
+
+    # The division code of the issuing government (its credit office): one series per government.
+    issuer = models.CharField("发文单位", max_length=12)
+    year = models.PositiveSmallIntegerField("年度")
+    last = models.PositiveIntegerField("已用到的文号", default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "year"], name="notice_counter_once")
+        ]

@@ -13,7 +13,7 @@ from govtrust.core.http import client_address
 from govtrust.documents.downloads import pdf_response
 from govtrust.documents.models import Document
 from govtrust.documents.selectors import notices_published
-from govtrust.documents.services.issue import code_clean, document_check
+from govtrust.documents.services.issue import code_clean, document_check, replacement
 
 
 @require_GET
@@ -24,7 +24,9 @@ def verify(request: HttpRequest, code: str = "") -> HttpResponse:
     context: dict[str, object] = {"code": code[:24]}
     if code:
         try:
-            context["found"] = document_check(code, address=client_address(request))
+            found = document_check(code, address=client_address(request))
+            context["found"] = found
+            context["replaced_by"] = replacement(found)
         except DomainError as exc:
             context["error"] = exc.detail
             return render(request, "documents/verify.html", context, status=exc.status)

@@ -4,7 +4,7 @@ publish, and the download of any document issued within the user's scope."""
 from __future__ import annotations
 
 import re
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django import forms
 from django.contrib import messages
@@ -13,13 +13,21 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from govtrust.core.errors import DomainError
 from govtrust.directory import lists
-from govtrust.directory.access import attempt, capability_required, staff_user
+from govtrust.directory.access import attempt, capability_required, posted_int, staff_user
 from govtrust.documents.downloads import pdf_bytes_response
 from govtrust.documents.models import DocumentKind, DocumentStatus
 from govtrust.documents.selectors import documents_visible, notices_visible
 from govtrust.documents.services.issue import document_download
-from govtrust.documents.services.notices import notice_publish
+from govtrust.documents.services.notices import (
+    DEFAULT_REQUIREMENTS,
+    notice_edit,
+    notice_get,
+    notice_preview,
+    notice_preview_pdf,
+    notice_publish,
+)
 from govtrust.documents.services.reports import report_issue, subjects_find
 
 
@@ -110,10 +118,66 @@ def notices(request: HttpRequest) -> HttpResponseBase:
     )
 
 
+@require_GET
+@capability_required("notices.publish")
+def notice(request: HttpRequest, code: str) -> HttpResponse:
+    """A notice's page: a draft previewed as it will read (same template as the portal and the
+    PDF), its title and requirements editable, and the publish button behind a confirmation."""
+    user = staff_user(request)
+    document = notice_get(code=code, actor=user)
+    context: dict[str, Any] = {"d": document}
+    try:
+        context["preview"] = notice_preview(document=document, actor=user)
+    except DomainError as exc:
+        context["waiting"] = exc.detail
+    context["requirements"] = document.content.get("requirements") or DEFAULT_REQUIREMENTS
+    return render(request, "documents/notice_staff.html", context)
+
+
+@require_POST
+@capability_required("notices.publish")
+def edit(request: HttpRequest, code: str) -> HttpResponse:
+    done = attempt(
+        request,
+        lambda: notice_edit(
+            code=code,
+            title=request.POST.get("title", ""),
+            requirements=request.POST.get("requirements", ""),
+            version=posted_int(request, "version"),
+            actor=staff_user(request),
+        ),
+    )
+    if done is not None:
+        messages.success(request, "已保存草稿，请核对预览后再发布")
+    return redirect("documents-staff:notice", code=code)
+
+
+@require_GET
+@capability_required("notices.publish")
+def preview_pdf(request: HttpRequest, code: str) -> HttpResponse:
+    try:
+        data = notice_preview_pdf(code=code, actor=staff_user(request))
+    except DomainError as exc:
+        messages.error(request, exc.detail)
+        return redirect("documents-staff:notice", code=code)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = 'inline; filename="preview.pdf"'
+    return response
+
+
 @require_POST
 @capability_required("notices.publish")
 def publish(request: HttpRequest, code: str) -> HttpResponse:
-    done = attempt(request, lambda: notice_publish(code=code, actor=staff_user(request)))
-    if done is not None:
-        messages.success(request, f"已发布通报批评，文号 {done.content['doc_number']}")
+    version = request.POST.get("version", "")
+    done = attempt(
+        request,
+        lambda: notice_publish(
+            code=code,
+            actor=staff_user(request),
+            version=int(version) if version.isdecimal() and len(version) < 19 else None,
+        ),
+    )
+    if done is None:
+        return redirect("documents-staff:notice", code=code)
+    messages.success(request, f"已发布通报批评，文号 {done.content['doc_number']}")
     return redirect("documents-staff:notices")

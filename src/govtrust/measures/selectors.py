@@ -38,7 +38,7 @@ def measures_in_scope(user: User) -> QuerySet[Measure]:
 
 
 def rule_names(pairs: Iterable[tuple[str, int | None]]) -> dict[tuple[str, int | None], str]:
-    """What a person reads for a rule a measure applied: "《title》第 N 版", not its code and
+    """What a person reads for a rule a measure applied: "title（第N版）", not its code and
     version ("GOV-HONOURS-S v1"). `(code, None)` names the code's latest version (screening
     results keep the code only). One query; a code not found is shown as it is."""
     wanted = set(pairs)
@@ -48,8 +48,8 @@ def rule_names(pairs: Iterable[tuple[str, int | None]]) -> dict[tuple[str, int |
     found: dict[tuple[str, int | None], str] = {}
     rules = MeasureRule.objects.filter(code__in=codes).order_by("code", "version")
     for code, version, title in rules.values_list("code", "version", "title"):
-        found[(code, version)] = f"《{title}》第 {version} 版"
-        found[(code, None)] = f"《{title}》"  # the latest version's title, ordered last
+        found[(code, version)] = f"{title}（第{version}版）"
+        found[(code, None)] = title  # the latest version's title, ordered last
     return {key: found.get(key, key[0]) for key in wanted}
 
 

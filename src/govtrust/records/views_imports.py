@@ -86,6 +86,18 @@ def import_detail(request: HttpRequest, pk: str) -> HttpResponse:
     )
 
 
+SHEET_SUFFIXES = (".xlsx", ".xls", ".xlsm", ".ods", ".csv", ".txt")
+
+
+def report_name(uploaded: str) -> str:
+    """错误报告-<the uploaded name without its extensions>.xlsx: `import3.xlsx` and even
+    `import3.xlsx.xlsx` give 错误报告-import3.xlsx."""
+    stem = Path(uploaded).name
+    while suffix := next((s for s in SHEET_SUFFIXES if stem.lower().endswith(s)), ""):
+        stem = stem[: -len(suffix)]
+    return f"错误报告-{stem or '导入'}.xlsx"
+
+
 def report_response(batch: ImportBatch) -> FileResponse:
     """The batch's Excel error report as a download; NotFound when there is none."""
     path = report_file(batch)
@@ -94,7 +106,7 @@ def report_response(batch: ImportBatch) -> FileResponse:
     return FileResponse(
         path.open("rb"),
         as_attachment=True,
-        filename=f"错误报告-{Path(batch.filename).stem}.xlsx",
+        filename=report_name(batch.filename),
         content_type=XLSX,
     )
 

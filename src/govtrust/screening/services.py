@@ -19,9 +19,11 @@ from govtrust.core.masking import mask_ric
 from govtrust.core.text import plain
 from govtrust.directory import policy
 from govtrust.directory.models import User
-from govtrust.documents.models import Document, DocumentKind
+from govtrust.documents.models import Document, DocumentKind, DocumentStatus
 from govtrust.documents.services.issue import document_issue
 from govtrust.ledger.models import Checkpoint
+from govtrust.measures.models import Measure
+from govtrust.measures.selectors import rule_names
 from govtrust.screening.engine import Candidate, Result, judgement_record, screen
 from govtrust.screening.models import Screening
 from govtrust.screening.selectors import counts, pending, screening_get
@@ -225,6 +227,31 @@ def _noted(result: dict[str, Any]) -> bool:
     return bool(result["matches"] or result["dismissed"])
 
 
+def _with_rule_titles(results: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Copies of the results whose matched measures name their rule in Chinese (title and
+    version of the rule that issued them), as a certificate must, never the rule's code."""
+    numbers = {m["record_number"] for r in results for m in r["matches"]}
+    versions: dict[tuple[str, str], int] = {}
+    if numbers:
+        issued = Measure.objects.filter(record__number__in=numbers).values_list(
+            "record__number", "rule_code", "rule_version"
+        )
+        versions = {(number, code): version for number, code, version in issued}
+    titles = rule_names((code, v) for (_n, code), v in versions.items())
+    copied = []
+    for result in results:
+        matches = []
+        for match in result["matches"]:
+            measures = []
+            for measure in match.get("measures", []):
+                version = versions.get((match["record_number"], measure.get("rule", "")))
+                label = titles[(measure["rule"], version)] if version else ""
+                measures.append({**measure, "rule_label": label})
+            matches.append({**match, "measures": measures})
+        copied.append({**result, "matches": matches})
+    return copied
+
+
 def screening_certify(*, number: str, actor: User) -> Document:
     """The certificate (审查证明) of a screening no match of which still awaits review. A list of
     up to FULL_LIST candidates is printed whole; a longer one prints those with findings and
@@ -238,6 +265,12 @@ def screening_certify(*, number: str, actor: User) -> Document:
     listed = screening.results
     if len(listed) > FULL_LIST:
         listed = [result for result in listed if _noted(result)]
+    listed = _with_rule_titles(listed)
+    earlier = (
+        Document.objects.filter(screening=screening, status=DocumentStatus.ISSUED)
+        .order_by("-issued_at", "-pk")
+        .first()
+    )
     content = {
         "screening": {
             "number": screening.number,
@@ -255,6 +288,7 @@ def screening_certify(*, number: str, actor: User) -> Document:
             "counts": counts(screening),
         },
         "results": listed,
+        "matched": sum(len(result["matches"]) for result in listed),
         "total": len(screening.results),
         "unlisted": len(screening.results) - len(listed),
     }
@@ -265,4 +299,5 @@ def screening_certify(*, number: str, actor: User) -> Document:
         division_code=screening.division_code,
         actor=actor,
         screening=screening,
+        replaces=earlier,
     )

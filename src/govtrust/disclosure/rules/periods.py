@@ -20,7 +20,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from govtrust.core.clock import add_months
+from govtrust.core.clock import (
+    add_months as add_months,  # re-exported: callers name the period rules
+)
 from govtrust.disclosure.rules.versions import (
     COURT_EXTENSION_YEARS,
     COURT_GROUNDS,

@@ -60,21 +60,26 @@ def _write(path: Path, data: bytes) -> None:
     os.replace(partial, path)  # never a half-written file under the served name
 
 
-def render(document: Document, *, issued_at: Any, issuer: str) -> bytes:
+def render(document: Document, *, issued_at: Any, issuer: str, sample: bool = False) -> bytes:
+    """The PDF of a document; a `sample` (a draft's preview) is marked 样稿 and carries no
+    verification code or address."""
     url = verify_url(document.code)
     context = {
         **document.content,
         "document": document,
         "kind_label": document.get_kind_display(),
         "verify_url": url,
-        "qr": qr_svg(url),
+        "qr": "" if sample else qr_svg(url),
         "issued_at": issued_at,
         "issuer": issuer,
+        "sample": sample,
     }
     return render_pdf(TEMPLATES[DocumentKind(document.kind)], context)
 
 
-def _finish(document: Document, pdf: bytes, actor: User) -> None:
+def issue_finish(document: Document, pdf: bytes, actor: User) -> None:
+    """Store the rendered file and record the document as issued (inside the caller's
+    transaction)."""
     document.sha256 = hashlib.sha256(pdf).hexdigest()
     document.size = len(pdf)
     document.issued_by = actor
@@ -97,9 +102,24 @@ def document_issue(
     content: dict[str, Any],
     division_code: str,
     actor: User,
+    replaces: Document | None = None,
     **links: Any,
 ) -> Document:
-    """Render, store and record a document; `links` are its record / measure / screening."""
+    """Render, store and record a document; `links` are its record / measure / screening.
+    A document issued to replace an earlier one says so (the earlier one's code and date) and
+    supersedes it in the same transaction: of two re-issues at once, one wins."""
+    if replaces is not None:
+        content = {
+            **content,
+            "replaces": {
+                "code": replaces.code,
+                "issued_at": (
+                    f"{timezone.localtime(replaces.issued_at):%Y年%m月%d日 %H:%M}"
+                    if replaces.issued_at
+                    else ""
+                ),
+            },
+        }
     document = Document(
         code=new_code(),
         kind=kind,
@@ -107,29 +127,28 @@ def document_issue(
         content=content,
         division_code=division_code,
         issued_at=timezone.now(),
+        replaces=replaces,
         **links,
     )
     pdf = render(document, issued_at=document.issued_at, issuer=actor.unit_label)
     with transaction.atomic():
-        _finish(document, pdf, actor)
-    return document
-
-
-def document_publish(*, document: Document, actor: User) -> Document:
-    """Render and issue a drafted document (a criticism notice); it appears on the portal."""
-    document.issued_at = timezone.now()
-    pdf = render(document, issued_at=document.issued_at, issuer=actor.unit_label)
-    with transaction.atomic():
-        transition_apply(
-            Document,
-            pk=document.pk,
-            transition=TRANSITIONS["publish"],
-            state=document.status,
-            version=document.version,
-            conflict="该文件已发布或已撤销",
-        )
-        document.version += 1  # the row is this request's now; the rest is saved with it
-        _finish(document, pdf, actor)
+        if replaces is not None:
+            transition_apply(
+                Document,
+                pk=replaces.pk,
+                transition=TRANSITIONS["supersede"],
+                state=replaces.status,
+                version=replaces.version,
+                conflict="该文件已被替代或撤销，请刷新后重试",
+            )
+            audit_append(
+                actor=actor.username,
+                action="document.supersede",
+                object_type="document",
+                object_id=replaces.code,
+                after={"replaced_by": document.code},
+            )
+        issue_finish(document, pdf, actor)
     return document
 
 
@@ -157,10 +176,22 @@ def document_check(code: str, *, address: str) -> Document:
     code = code_clean(code)
     found = None
     if _CODE.match(code):
-        found = Document.objects.exclude(status=DocumentStatus.DRAFT).filter(code=code).first()
+        found = (
+            Document.objects.exclude(status=DocumentStatus.DRAFT)
+            .select_related("replaces")
+            .filter(code=code)
+            .first()
+        )
     if found is None:
         raise NotFound("未找到该验证码对应的文件，请核对验证码（16位字母和数字）")
     return found
+
+
+def replacement(document: Document) -> Document | None:
+    """The document issued to replace this one, if any (what the verify page and API name)."""
+    if document.status != DocumentStatus.SUPERSEDED:
+        return None
+    return Document.objects.filter(replaces=document).exclude(status=DocumentStatus.DRAFT).first()
 
 
 def document_download(*, code: str, actor: User) -> tuple[Document, bytes]:

@@ -27,7 +27,7 @@ from govtrust.disclosure.services import active_rules
 from govtrust.documents.models import Document, DocumentKind
 from govtrust.documents.selectors import notices_published
 from govtrust.documents.services.issue import document_issue
-from govtrust.measures.models import Measure, MeasureStatus
+from govtrust.measures.models import MeasureStatus
 from govtrust.measures.selectors import rule_names
 from govtrust.records.models import Record
 from govtrust.records.workflow import Status
@@ -140,20 +140,12 @@ def _publication(record: Record) -> str:
     return f"已撤下（{publication.get_withdraw_reason_display() or '—'}）"
 
 
-def _first_of_rule(measures: list[Measure]) -> list[tuple[Measure, bool]]:
-    seen: set[tuple[str, int]] = set()
-    marked = []
-    for m in measures:
-        key = (m.rule_code, m.rule_version)
-        marked.append((m, key not in seen))
-        seen.add(key)
-    return marked
-
-
-def _internal(record: Record, rules: list[CompiledRule]) -> dict[str, Any]:
-    """Free text masked as the portal masks it: facts and descriptions may hold ID numbers."""
+def _internal(
+    record: Record, rules: list[CompiledRule], titles: dict[tuple[str, int | None], str]
+) -> dict[str, Any]:
+    """Free text masked as the portal masks it: facts and descriptions may hold ID numbers.
+    A measure names its rule by its Chinese title and version, never by its internal code."""
     measures = list(record.measures.all())
-    names = rule_names((m.rule_code, m.rule_version) for m in measures)
     return {
         "number": record.number,
         "severity": record.get_severity_display(),
@@ -173,14 +165,12 @@ def _internal(record: Record, rules: list[CompiledRule]) -> dict[str, Any]:
                     if m.ends_on
                     else (f"{m.due_date} 前" if m.due_date else "—")
                 ),
-                # The rule by name, once per rule (its title is long; the record's measures
-                # mostly come from one rule).
-                "rule": names[(m.rule_code, m.rule_version)] if first else "",
+                "rule": titles[(m.rule_code, m.rule_version)],
                 "late": bool(m.submitted_late),
                 "note": m.mitigation_note,
                 "open": m.status in (MeasureStatus.ACTIVE, MeasureStatus.SUBMITTED),
             }
-            for m, first in _first_of_rule(measures)
+            for m in measures
         ],
         "cases": [
             {
@@ -224,7 +214,10 @@ def report_content(subject: Subject, user: User, *, public: bool) -> dict[str, A
     numbers = [r.number for r in records]
     notices = notices_published().filter(record__number__in=numbers) if numbers else []
     rules = active_rules()
-    items = [_public(r) if public else _internal(r, rules) for r in records]
+    titles = rule_names(
+        (m.rule_code, m.rule_version) for r in records if not public for m in r.measures.all()
+    )
+    items = [_public(r) if public else _internal(r, rules, titles) for r in records]
     return {
         "public": public,
         "subject": {

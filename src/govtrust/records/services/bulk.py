@@ -350,6 +350,11 @@ def _run_chunk(
         return import_chunk(chunk, intake)
 
 
+def errors_counted(errors: list[RowError]) -> str:
+    """Rows and errors told apart: one row with five errors is "1行，共5处错误"."""
+    return f"{len({e.row for e in errors})}行，共{len(errors)}处错误"
+
+
 def _finish(batch: ImportBatch, intake: Intake, errors: list[RowError], layout: Layout) -> None:
     batch.legacy = layout.legacy
     if errors:
@@ -367,12 +372,14 @@ def _finish(batch: ImportBatch, intake: Intake, errors: list[RowError], layout: 
     elif batch.mode == ImportMode.VALID_ROWS and intake.created:
         batch.status = ImportStatus.PARTIAL
         batch.message = (
-            f"导入{intake.created}条{skipped}；{len(errors)}处错误的行未导入，请下载错误报告"
+            f"导入{intake.created}条{skipped}；有错误的行未导入：{errors_counted(errors)}，"
+            "请下载错误报告"
         )
     else:
         batch.status = ImportStatus.FAILED
         batch.message = (
-            f"发现{len(errors)}处错误，未导入任何记录{skipped}，请下载错误报告修改后重新上传"
+            f"发现错误：{errors_counted(errors)}，未导入任何记录{skipped}，"
+            "请下载错误报告修改后重新上传"
         )
     _close(batch, intake, errors)
 
