@@ -86,7 +86,9 @@ def test_audit_csv_keeps_hostile_sign_in_names_as_text(
     # The sign-in form folds full-width characters (NFKC): ＝1+1 arrives as =1+1.
     names = sorted("'" + unicodedata.normalize("NFKC", p) for p in PAYLOADS)
     assert sorted(row[2] for row in rows[1:]) == names
-    assert sorted(row[6] for row in rows[1:]) == names
+    # The object column names the account in words ("账号 …"): text, never a formula.
+    accounts = sorted("账号 " + unicodedata.normalize("NFKC", p) for p in PAYLOADS)
+    assert sorted(row[6] for row in rows[1:]) == accounts
     assert all(row[0].isdecimal() for row in rows[1:])
 
 
