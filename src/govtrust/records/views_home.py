@@ -66,6 +66,7 @@ def _figures(user: User, today: Any, horizon: Any) -> dict[str, Any]:
         "sources": {
             "kind": "bar",
             "stack": True,
+            "horizontal": True,
             "categories": by_source.sources,
             "series": [
                 {"name": severity, "data": counts}

@@ -15,6 +15,7 @@ from govtrust.core.audit import audit_append
 from govtrust.core.errors import DomainError, NotFound
 from govtrust.directory import policy
 from govtrust.directory.models import User
+from govtrust.disclosure.freshness import public_changed
 from govtrust.disclosure.selectors import publications_public
 from govtrust.documents.models import Document, DocumentKind, DocumentStatus
 from govtrust.documents.selectors import notices_visible
@@ -75,4 +76,6 @@ def notice_publish(*, code: str, actor: User) -> Document:
         "legal_source": document.measure.legal_source,
         "issuer": actor.unit_label,
     }
-    return document_publish(document=document, actor=actor)
+    published = document_publish(document=document, actor=actor)
+    public_changed()  # the portal home lists the latest notices (a cached public page)
+    return published

@@ -30,7 +30,7 @@
     var option = base(spec);
     var horizontal = !!spec.horizontal;
     var categories = { type: "category", data: spec.categories,
-      axisLabel: { interval: 0, hideOverlap: true, width: narrow(el) ? 90 : 160, overflow: "truncate" } };
+      axisLabel: { interval: 0, hideOverlap: true, width: narrow(el) ? 110 : 160, overflow: "truncate" } };
     var values = { type: "value", minInterval: 1, max: spec.max, axisLabel: { formatter: "{value}" + (spec.valueSuffix || "") } };
     if (horizontal) { categories.inverse = true; option.grid.right = 48; }
     option.xAxis = horizontal ? values : categories;
