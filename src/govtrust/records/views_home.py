@@ -67,6 +67,7 @@ def _figures(user: User, today: Any, horizon: Any) -> dict[str, Any]:
             "kind": "bar",
             "stack": True,
             "horizontal": True,
+            "total": by_source.total,
             "categories": by_source.sources,
             "series": [
                 {"name": severity, "data": counts}

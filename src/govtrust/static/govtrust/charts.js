@@ -75,10 +75,11 @@
       return p.name + "：" + (p.value > 0 ? p.value : 0) + unit(spec);
     };
     option.visualMap = { min: 0, max: max, left: 8, bottom: 8, itemHeight: narrow(el) ? 80 : 120,
-      text: ["多", "少"], calculable: false, inRange: { color: ["#e0e7ff", "#1e3a8a"] } };
+      text: [max + unit(spec), "0"], calculable: false, inRange: { color: ["#e0e7ff", "#1e3a8a"] } };
     option.series = [{ type: "map", map: spec.mapName || "gansu", name: spec.name, data: spec.data,
       roam: false, labelLayout: { hideOverlap: true }, layoutCenter: ["50%", "50%"], layoutSize: "100%",
-      label: { show: !narrow(el), fontSize: 10, color: "#0f172a" },
+      label: { show: !narrow(el), fontSize: 11, color: "#0f172a", textBorderColor: "#fff",
+        textBorderWidth: 2 },
       emphasis: { label: { show: true }, itemStyle: { areaColor: "#f59e0b" } },
       itemStyle: { borderColor: "#fff", borderWidth: 1 } }];
     return option;
@@ -86,10 +87,12 @@
 
   var BUILD = { bar: bar, line: line, pie: pie, map: map };
 
+  // Nothing to draw: no categories or slices, or a total of zero the page says it counted. A
+  // value of 0 (an on-time rate of 0%) is a figure, not emptiness.
   function empty(spec) {
     if (spec.kind === "map") { return false; }
-    if (spec.data) { return spec.data.length === 0; }
-    return !spec.series.some(function (s) { return s.data.some(function (v) { return v; }); });
+    if (spec.total === 0) { return true; }
+    return (spec.data || spec.categories).length === 0;
   }
 
   function draw(el, spec) {
