@@ -1356,7 +1356,8 @@ NO_SCOPE_PAGES = {
     "mfa-verify": "the second factor at sign-in",
     "mfa-setup": "the caller's own second factor",
     "password-change": "the caller's own password",
-    "home": "the caller's own landing page: links chosen by capability, no business data",
+    # Each block asks a selector that reads through policy.within (tests/records/test_home.py).
+    "home": "the caller's own work: blocks chosen by capability, counts within the caller's reach",
     # One account's page and its actions: the security administrator's (the list and the new
     # account form are rows above); their reach is tested in tests/directory/test_accounts.py.
     "account": "tests/directory/test_accounts.py",

@@ -127,18 +127,26 @@ def test_import_page_warns_when_no_worker_has_reported(
     client: Client, clerk: User, tmp_path: Path
 ) -> None:
     """Given a queued import and no worker heartbeat for over a minute,
-    when its clerk opens the import page, then it says in Chinese that the worker is silent;
-    once a worker beats, the warning is gone."""
+    when its clerk opens the import page or the imports list, then each says in Chinese that
+    the worker is silent, and so does the progress the import page polls; once a worker beats,
+    the warning is hidden (the poller shows it again if the worker falls silent)."""
     path = sheets.xlsx(tmp_path / "a.xlsx", [sheets.row()])
     with path.open("rb") as handle:
         batch = import_batch_create(actor=clerk, source=handle, filename=path.name)
     client.force_login(clerk)
     url = f"/records/imports/{batch.pk}/"
     silent = client.get(url).content.decode()
+    silent_list = client.get("/records/imports/").content.decode()
+    progress = f"/api/v1/imports/{batch.pk}"
+    assert client.get(progress).json()["worker_silent"] is True
     heartbeat.beat()
     alive = client.get(url).content.decode()
-    assert 'id="worker-silent"' in silent and "后台处理程序已超过一分钟没有报告" in silent
-    assert 'id="worker-silent"' not in alive
+    assert 'id="worker-silent" class="error" role="alert">' in silent
+    assert "后台处理程序已超过一分钟没有报告" in silent
+    assert 'id="worker-silent"' in silent_list and "排队中" in silent_list
+    assert 'id="worker-silent" class="error" role="alert" hidden>' in alive
+    assert 'id="worker-silent"' not in client.get("/records/imports/").content.decode()
+    assert client.get(progress).json()["worker_silent"] is False
 
 
 def test_system_page_shows_heartbeat_daily_job_and_last_backup(

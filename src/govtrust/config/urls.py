@@ -2,10 +2,10 @@ from django.urls import include, path
 
 from govtrust.config.api import api
 from govtrust.core.health import healthz
-from govtrust.directory import views as directory_views
 from govtrust.directory.views_units import unit_lookup
 from govtrust.disclosure import views_office as disclosure_office
 from govtrust.disclosure import views_versions as disclosure_versions
+from govtrust.records import views_home as records_home
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -13,7 +13,7 @@ urlpatterns = [
     path("gs/units/", unit_lookup, name="unit-lookup"),
     path("accounts/", include("govtrust.directory.urls")),
     path("", include("govtrust.records.urls")),
-    path("backoffice/", directory_views.home, name="home"),
+    path("backoffice/", records_home.home, name="home"),
     path("backoffice/cases/", include("govtrust.remedies.urls_staff")),
     path("backoffice/measures/", include("govtrust.measures.urls")),
     path("backoffice/screenings/", include("govtrust.screening.urls")),

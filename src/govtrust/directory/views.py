@@ -1,29 +1,18 @@
-"""Back-office pages of the administrators: the landing page and the holiday calendar (system
-administrator). The audit log (audit administrator) is in views_audit."""
+"""Back-office pages of the administrators: the holiday calendar (system administrator). The
+landing page (/backoffice/) is records/views_home.py; the audit log is in views_audit."""
 
 from __future__ import annotations
 
 import datetime
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 
 from govtrust.core.errors import DomainError
 from govtrust.core.models import CalendarYear
 from govtrust.core.workdays.services import calendar_year_enter, parse_schedule
 from govtrust.directory.access import capability_required, staff_user
-from govtrust.directory.models import Role
-
-# Each administrator lands on their duty; business roles on the records.
-_HOME: dict[str, str] = {Role.AUDITOR: "audit", Role.SYSADMIN: "system", Role.SECADMIN: "accounts"}
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    return redirect(reverse(_HOME.get(staff_user(request).role, "records:list")))
 
 
 @capability_required("system.manage")

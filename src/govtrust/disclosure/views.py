@@ -19,6 +19,9 @@ from govtrust.core.errors import NotFound
 from govtrust.core.sheets import csv_lines
 from govtrust.directory.models import Division, Level
 from govtrust.disclosure import selectors
+from govtrust.disclosure.charts import summary_charts
+from govtrust.disclosure.selectors_summary import public_summary
+from govtrust.documents.selectors import notices_published
 from govtrust.ledger import key_chain
 from govtrust.ledger import services as ledger
 from govtrust.ledger.models import Checkpoint
@@ -58,6 +61,23 @@ def _choices(filters: selectors.Filters) -> dict[str, Any]:
     }
 
 
+HOME_NOTICES = 5  # the latest notices on the portal home
+
+
+def _home(filters: selectors.Filters, page_number: int) -> dict[str, Any]:
+    """The portal home (no search yet, first page): the summary of what is published, for the
+    charts and the map, and the latest notices. Only public data: the page is cached for
+    everyone (public_cache)."""
+    if filters != selectors.Filters() or page_number != 1:
+        return {}
+    summary = public_summary()
+    return {
+        "summary": summary,
+        "chart_data": summary_charts(summary),
+        "notices": notices_published().select_related(None)[:HOME_NOTICES],
+    }
+
+
 @require_GET
 def portal(request: HttpRequest) -> HttpResponse:
     filters = _filters(request)
@@ -74,6 +94,7 @@ def portal(request: HttpRequest) -> HttpResponse:
             "query": query.urlencode(),
             "checkpoint": Checkpoint.objects.first(),
             **_choices(filters),
+            **_home(filters, page.number),
         },
     )
 

@@ -113,3 +113,39 @@ def ledger_lines(
         )
         for m in measures
     ]
+
+
+@dataclass(frozen=True)
+class RectificationDue:
+    overdue: int  # explanations and rectifications still owed past their deadline
+    due_soon: int  # still owed, due within the window
+    later: int  # still owed, due later
+    awaiting_check: int  # handed in, waiting for the credit office to verify
+    nearest: list[LedgerLine]  # the nearest deadlines still owed, with their countdown
+
+
+def rectification_due(
+    user: User, today: datetime.date, horizon: datetime.date, shown: int = 10
+) -> RectificationDue:
+    """What the units in reach still owe, for the home page's 整改到期 block."""
+    owed = policy.within(
+        Measure.objects.filter(kind__in=REPORTED, status=MeasureStatus.ACTIVE), user
+    )
+    counts = owed.aggregate(
+        overdue=Count("id", filter=Q(due_date__lt=today)),
+        due_soon=Count("id", filter=Q(due_date__gte=today, due_date__lte=horizon)),
+        later=Count("id", filter=Q(due_date__gt=horizon) | Q(due_date__isnull=True)),
+    )
+    waiting = policy.within(
+        Measure.objects.filter(kind__in=REPORTED, status=MeasureStatus.SUBMITTED), user
+    ).count()
+    nearest = owed.select_related(
+        "record__reporting_department", "record__reporting_government"
+    ).order_by("due_date", "id")[:shown]
+    return RectificationDue(
+        overdue=counts["overdue"],
+        due_soon=counts["due_soon"],
+        later=counts["later"],
+        awaiting_check=waiting,
+        nearest=ledger_lines(nearest, today),
+    )

@@ -10,13 +10,15 @@ from django.urls import reverse
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from govtrust.core.heartbeat import worker_silent
 from govtrust.directory.auth import api_user
 from govtrust.records import selectors
-from govtrust.records.models import ImportBatch, ImportMode
+from govtrust.records.models import ImportBatch, ImportMode, ImportStatus
 from govtrust.records.services.bulk import import_batch_create, progress
 from govtrust.records.views_imports import report_response
 
 router = Router(tags=["批量导入"])
+WAITING = frozenset({ImportStatus.PENDING, ImportStatus.RUNNING})
 
 
 class ImportErrorOut(Schema):
@@ -44,6 +46,8 @@ class ImportOut(Schema):
     report_url: str | None
     created_at: datetime.datetime
     finished_at: datetime.datetime | None
+    # Waiting on a worker that has not reported for a minute (core/heartbeat.py): the page says so.
+    worker_silent: bool = False
 
 
 def _out(batch: ImportBatch) -> ImportOut:
@@ -66,6 +70,7 @@ def _out(batch: ImportBatch) -> ImportOut:
         report_url=reverse("api:import_report", args=[batch.pk]) if batch.has_report else None,
         created_at=batch.created_at,
         finished_at=batch.finished_at,
+        worker_silent=batch.status in WAITING and worker_silent(),
     )
 
 

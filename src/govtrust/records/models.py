@@ -299,6 +299,7 @@ class ImportBatch(models.Model):
 class ReminderKind(models.TextChoices):
     DUE_SOON = "due_soon", "即将到期"
     OVERDUE = "overdue", "已逾期"
+    RETURNED = "returned", "已退回"  # a reviewer returned the record; raised again on each return
 
 
 class Reminder(models.Model):

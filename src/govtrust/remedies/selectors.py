@@ -268,3 +268,26 @@ def self_corrections(user: User, record_number: str) -> QuerySet[SelfCorrection]
     if record is None:
         raise NotFound()
     return SelfCorrection.objects.filter(record=record)
+
+
+def cases_by_state(user: User) -> list[dict[str, Any]]:
+    """Cases in reach by kind and state (the credit office's home page): counted as `figures`
+    counts them, every case in reach for those who watch units' performance."""
+    counted = (
+        policy.within(Case.objects.all(), user)
+        if policy.permits(user, "figures.read")
+        else cases_visible(user)
+    )
+    rows = counted.values("kind", "status").annotate(n=Count("id")).order_by("kind", "status")
+    kinds = dict(CaseKind.choices)
+    return [
+        {
+            "kind": row["kind"],
+            "kind_label": kinds.get(row["kind"], row["kind"]),
+            "status": row["status"],
+            "status_label": STATUS_LABELS.get(row["status"], row["status"]),
+            "closed": row["status"] in CLOSED,
+            "count": row["n"],
+        }
+        for row in rows
+    ]

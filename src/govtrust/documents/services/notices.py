@@ -27,6 +27,7 @@ from govtrust.core.lifecycle import transition_apply
 from govtrust.core.text import plain
 from govtrust.directory import policy
 from govtrust.directory.models import User
+from govtrust.disclosure.freshness import public_changed
 from govtrust.disclosure.selectors import publications_public
 from govtrust.documents.models import Document, DocumentKind, DocumentStatus, NoticeCounter
 from govtrust.documents.selectors import notices_visible
@@ -220,4 +221,5 @@ def notice_publish(*, code: str, actor: User, version: int | None = None) -> Doc
         }
         pdf = render(document, issued_at=document.issued_at, issuer=actor.unit_label)
         issue_finish(document, pdf, actor)
+        public_changed()  # the portal home lists the latest notices (a cached public page)
     return document

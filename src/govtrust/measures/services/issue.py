@@ -19,6 +19,7 @@ from govtrust.core.text import plain, plain_data
 from govtrust.core.workdays import add_working_days
 from govtrust.directory import policy
 from govtrust.directory.models import User
+from govtrust.disclosure.freshness import public_changed
 from govtrust.documents.services.notices import notice_drafts
 from govtrust.measures.models import Measure, MeasureKind, MeasureRule, MeasureStatus
 from govtrust.measures.rules.schema import REVISABLE, check_changes
@@ -167,6 +168,7 @@ def measures_lift(*, record: Record, reason: str, on: datetime.date, actor: User
     Measure.objects.bulk_update(measures, ["status", "ends_on", "mitigation_note", "version"])
     if measures:
         generation.bump(generation.RESTRICTIONS)
+        public_changed()  # a lifted measure's notice leaves the portal (its cached home too)
         label = dict(MeasureKind.choices)
         audit_append(
             actor=actor.username,

@@ -88,6 +88,25 @@ def reminders_send(*, today: datetime.date | None = None) -> int:
     return created
 
 
+def reminder_returned(record: Record) -> Reminder:
+    """Tell the reporting unit in its 提醒 list that a reviewer returned one of its records: one
+    reminder per record, raised again (unread, dated now) each time the record is returned.
+    Called by `record_return` inside its transaction, after the transition was applied."""
+    reminder, new = Reminder.objects.get_or_create(
+        record=record,
+        kind=ReminderKind.RETURNED,
+        defaults={
+            "division_code": record.division_code,
+            "department_id": record.reporting_department_id,
+        },
+    )
+    if not new:
+        now = timezone.now()
+        Reminder.objects.filter(pk=reminder.pk).update(created_at=now, read_at=None)
+        reminder.created_at, reminder.read_at = now, None
+    return reminder
+
+
 def reminders_mark_read(*, actor: User) -> int:
     """Mark every unread reminder addressed to the actor's unit (and department) as read; the
     number marked. Reach is the access policy's, as for the list the clerk sees."""

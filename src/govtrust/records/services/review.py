@@ -18,6 +18,7 @@ from govtrust.records.models import Record, RecordEvent
 from govtrust.records.selectors import court_deleted_on, record_get
 from govtrust.records.services.deadlines import on_time
 from govtrust.records.services.intake import raise_if_duplicate, snapshot
+from govtrust.records.services.reminders import reminder_returned
 from govtrust.records.workflow import TRANSITIONS
 
 
@@ -135,7 +136,7 @@ def record_return(
     if not reason:
         raise DomainError("退回时必须填写原因", errors=[("reason", "请填写退回原因")])
     fields = {"reviewed_by": actor, "reviewed_at": timezone.now(), "return_reason": reason}
-    return _transition(
+    returned = _transition(
         record=record,
         actor=actor,
         name="return",
@@ -143,6 +144,8 @@ def record_return(
         version=version,
         note=reason,
     )
+    reminder_returned(returned)
+    return returned
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@
   var bar = document.getElementById("import-progress");
   var count = document.getElementById("import-count");
   var label = document.getElementById("import-status");
+  var silent = document.getElementById("worker-silent");
   function poll() {
     fetch(box.dataset.progressUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (response) { return response.json(); })
@@ -18,6 +19,7 @@
         bar.value = done;
         count.textContent = "已处理 " + done + " / " + total + " 行";
         label.textContent = data.status_label;
+        if (silent) { silent.hidden = !data.worker_silent; }
         if (running.indexOf(data.status) < 0) { window.location.reload(); }
         else { window.setTimeout(poll, 700); }
       })
