@@ -8,6 +8,7 @@ import datetime
 from collections.abc import Callable
 
 import pytest
+from django.db.models import QuerySet
 from django.test import Client
 
 from govtrust.core.clock import add_months
@@ -36,7 +37,34 @@ REPLY = "已将建议纳入年度重点工作，制定了专项方案，明确�
 def test_the_civil_code_decides_month_ends(assigned: str, months: int, due: str) -> None:
     start = datetime.date.fromisoformat(assigned)
     assert add_months(start, months) == datetime.date.fromisoformat(due)
+
+
+@pytest.mark.parametrize(
+    ("assigned", "months", "due"),
+    [
+        ("2026-03-06", 3, "2026-06-08"),  # 2026-06-06 is a Saturday: the next working day
+        ("2025-11-30", 3, "2026-02-28"),  # a Saturday, but a make-up working day (调休)
+        ("2025-07-01", 3, "2025-10-09"),  # 2025-10-01..08 is the National Day holiday
+        ("2026-03-15", 3, "2026-06-15"),  # a working day stays
+    ],
+)
+def test_a_due_date_on_a_rest_day_moves_to_the_day_after(
+    assigned: str, months: int, due: str
+) -> None:
+    """民法典 第二百零三条: a period whose last day is a statutory rest day ends the day after."""
+    start = datetime.date.fromisoformat(assigned)
     assert svc.due_date(start, complex_item=months == 6) == datetime.date.fromisoformat(due)
+
+
+def test_a_racing_registration_is_a_conflict_not_a_crash(
+    office: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two registrations of one number pass the check together; the constraint decides."""
+    suggestion_register(actor=office, data=item_in())
+    monkeypatch.setattr(QuerySet, "exists", lambda self: False)
+    with pytest.raises(Conflict, match="已登记"):
+        suggestion_register(actor=office, data=item_in())
+    assert Suggestion.objects.count() == 1
 
 
 @pytest.fixture
@@ -65,10 +93,10 @@ def item_in(**overrides: object) -> SuggestionIn:
 
 def test_registration_computes_the_due_date_and_refuses_duplicates(office: User) -> None:
     item = suggestion_register(actor=office, data=item_in())
-    assert item.due_date == datetime.date(2026, 2, 28)
+    assert item.due_date == datetime.date(2026, 2, 28)  # a make-up working day (调休)
     assert item.state == SuggestionState.ASSIGNED and item.handler == "城关区人民政府"
     complex_item = suggestion_register(actor=office, data=item_in(number="0124", complex=True))
-    assert complex_item.due_date == datetime.date(2026, 5, 30)
+    assert complex_item.due_date == datetime.date(2026, 6, 1)  # 05-30 is a Saturday
     with pytest.raises(Conflict, match="已登记"):
         suggestion_register(actor=office, data=item_in())
     cppcc = suggestion_register(actor=office, data=item_in(kind="cppcc"))
@@ -144,7 +172,7 @@ def test_a_mis_assigned_item_is_handed_back_in_time_and_reassigned(
     assert moved.handler == "七里河区人民政府" and moved.state == SuggestionState.ASSIGNED
     assert (moved.assigned_on, moved.due_date) == (
         datetime.date(2026, 3, 6),
-        datetime.date(2026, 6, 6),
+        datetime.date(2026, 6, 8),  # 06-06 is a Saturday (民法典 第二百零三条)
     )
     with pytest.raises(NotFound):  # no longer 城关区's
         svc.suggestion_reply(actor=unit, pk=item.pk, version=3, result="A", reply=REPLY)

@@ -9,14 +9,14 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from govtrust.core.audit import audit_append
 from govtrust.core.clock import add_months, plausible, today_beijing
 from govtrust.core.errors import Conflict, DomainError, NotFound
 from govtrust.core.lifecycle import transition_apply
 from govtrust.core.text import plain
-from govtrust.core.workdays.engine import add_working_days
+from govtrust.core.workdays.engine import add_working_days, is_workday
 from govtrust.directory import policy
 from govtrust.directory.models import Department, Government, User
 from govtrust.supervision import rules
@@ -78,8 +78,15 @@ def _handler(
     return government, department
 
 
+def period_end(start: datetime.date, months: int) -> datetime.date:
+    """The last day of `months` calendar months from `start` (民法典 第二百零一、二百零二条),
+    moved to the day after a statutory rest day it falls on (第二百零三条)."""
+    last = add_months(start, months)
+    return last if is_workday(last)[0] else add_working_days(last, 1).due_date
+
+
 def due_date(assigned_on: datetime.date, complex_item: bool) -> datetime.date:
-    return add_months(assigned_on, rules.reply_months(complex_item))
+    return period_end(assigned_on, rules.reply_months(complex_item))
 
 
 @transaction.atomic
@@ -98,23 +105,28 @@ def suggestion_register(*, actor: User, data: SuggestionIn) -> Suggestion:
     if errors:
         raise DomainError(errors[0][1], errors=errors)
     government, department = _handler(actor, data.government_code, data.department_id)
+    duplicate = Conflict(f"{session}第{number}号已登记", errors=[("number", "已登记")])
     if Suggestion.objects.filter(kind=data.kind, session=session, number=number).exists():
-        raise Conflict(f"{session}第{number}号已登记", errors=[("number", "已登记")])
-    item = Suggestion.objects.create(
-        kind=data.kind,
-        session=session,
-        number=number,
-        title=title,
-        proposer=proposer,
-        government=government,
-        department=department,
-        division_code=government.division_id,
-        co_units=co_units,
-        assigned_on=data.assigned_on,
-        complex=data.complex,
-        due_date=due_date(data.assigned_on, data.complex),
-        created_by=actor,
-    )
+        raise duplicate
+    try:
+        with transaction.atomic():  # a second registration racing the first (PostgreSQL)
+            item = Suggestion.objects.create(
+                kind=data.kind,
+                session=session,
+                number=number,
+                title=title,
+                proposer=proposer,
+                government=government,
+                department=department,
+                division_code=government.division_id,
+                co_units=co_units,
+                assigned_on=data.assigned_on,
+                complex=data.complex,
+                due_date=due_date(data.assigned_on, data.complex),
+                created_by=actor,
+            )
+    except IntegrityError as exc:
+        raise duplicate from exc
     _audit(actor, "register", item, after={"due_date": item.due_date.isoformat()})
     return item
 
@@ -256,7 +268,7 @@ def suggestion_feedback(*, actor: User, pk: int, version: int, satisfaction: str
             "unsatisfied",
             version,
             satisfaction=satisfaction,
-            rehandle_due=add_months(today, rules.rehandle_months()),
+            rehandle_due=period_end(today, rules.rehandle_months()),
         )
     else:
         done = _take(actor, pk, "satisfied", version, satisfaction=satisfaction)
