@@ -154,6 +154,22 @@ def test_reply_feedback_and_handling_again(
         svc.suggestion_reply(actor=unit, pk=item.pk, version=5, result="A", reply=REPLY)
 
 
+def test_the_one_who_replied_does_not_record_the_proposers_view(
+    office: User, make_user: Callable[..., User]
+) -> None:
+    """A county credit office may answer for its government and register items; it may not
+    also close its own reply as 满意 (four eyes, as for plan-task reports)."""
+    county = make_user("office_cg", "credit_office", "620102")
+    item = suggestion_register(actor=office, data=item_in())
+    replied = svc.suggestion_reply(actor=county, pk=item.pk, version=1, result="A", reply=REPLY)
+    assert replied.replied_by == county
+    with pytest.raises(Forbidden, match="另一名工作人员"):
+        svc.suggestion_feedback(actor=county, pk=item.pk, version=2, satisfaction="satisfied")
+    assert Suggestion.objects.get(pk=item.pk).state == SuggestionState.REPLIED
+    closed = svc.suggestion_feedback(actor=office, pk=item.pk, version=2, satisfaction="satisfied")
+    assert closed.state == SuggestionState.CLOSED
+
+
 def test_a_mis_assigned_item_is_handed_back_in_time_and_reassigned(
     office: User, unit: User, make_user: Callable[..., User], monkeypatch: pytest.MonkeyPatch
 ) -> None:

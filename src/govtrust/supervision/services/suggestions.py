@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 
 from govtrust.core.audit import audit_append
 from govtrust.core.clock import add_months, plausible, today_beijing
-from govtrust.core.errors import Conflict, DomainError, NotFound
+from govtrust.core.errors import Conflict, DomainError, Forbidden, NotFound
 from govtrust.core.lifecycle import transition_apply
 from govtrust.core.text import plain
 from govtrust.core.workdays.engine import add_working_days, is_workday
@@ -248,6 +248,7 @@ def suggestion_reply(*, actor: User, pk: int, version: int, result: str, reply: 
         reply=reply,
         replied_on=today,
         replied_late=late,
+        replied_by=actor,
     )
     _audit(actor, "reply", done, after={"result": result, "late": late})
     return done
@@ -260,6 +261,9 @@ def suggestion_feedback(*, actor: User, pk: int, version: int, satisfaction: str
     policy.require(actor, "suggestions.manage")
     if satisfaction not in Satisfaction.values:
         raise DomainError("代表委员意见应为满意、基本满意或不满意")
+    item = policy.within(Suggestion.objects.all(), actor).filter(pk=pk).first()
+    if item is not None and item.replied_by_id == actor.pk:
+        raise Forbidden("不能登记对本人答复的意见，须由另一名工作人员登记")
     today = today_beijing()
     if satisfaction == Satisfaction.UNSATISFIED:
         done = _take(
