@@ -109,7 +109,8 @@ def test_registration_computes_the_due_date_and_refuses_duplicates(office: User)
     [
         ({"kind": "senate"}, "类别"),
         ({"title": "  "}, "标题"),
-        ({"assigned_on": datetime.date(2099, 1, 1)}, "交办日期"),
+        ({"assigned_on": datetime.date(2099, 1, 1)}, "交办日期不能晚于今天"),
+        ({"assigned_on": datetime.date(1900, 1, 1)}, "交办日期不在合理范围"),
         ({"government_code": "6205"}, "数据范围"),  # 天水市: outside 兰州市's reach
         ({"government_code": "<script>"}, "承办单位"),
     ],

@@ -100,7 +100,9 @@ def suggestion_register(*, actor: User, data: SuggestionIn) -> Suggestion:
     title = _text(data.title, "title", "标题", 200, errors)
     proposer = _text(data.proposer, "proposer", "提出人", 100, errors)
     co_units = plain(data.co_units).strip()[:200]
-    if not plausible(data.assigned_on) or data.assigned_on > today_beijing():
+    if not plausible(data.assigned_on):
+        errors.append(("assigned_on", "交办日期不在合理范围内，请核对"))
+    elif data.assigned_on > today_beijing():
         errors.append(("assigned_on", "交办日期不能晚于今天"))
     if errors:
         raise DomainError(errors[0][1], errors=errors)
