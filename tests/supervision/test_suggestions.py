@@ -14,7 +14,7 @@ from django.test import Client
 from govtrust.core.clock import add_months
 from govtrust.core.errors import Conflict, DomainError, Forbidden, NotFound
 from govtrust.core.models import AuditEvent
-from govtrust.directory.models import User
+from govtrust.directory.models import Department, User
 from govtrust.supervision import selectors
 from govtrust.supervision.models import Suggestion, SuggestionState
 from govtrust.supervision.services import suggestions as svc
@@ -210,6 +210,23 @@ def test_figures_per_unit(office: User, unit: User, monkeypatch: pytest.MonkeyPa
     (row,) = selectors.suggestion_figures(office, datetime.date(2026, 3, 5))
     assert (row.total, row.due, row.on_time, row.replied) == (3, 2, 1, 2)
     assert (row.on_time_rate, row.satisfaction_rate, row.solved_rate) == ("50%", "50%", "50%")
+
+
+def test_figures_keep_two_units_of_one_name_apart(
+    office: User, make_department: Callable[..., Department]
+) -> None:
+    """Two counties each have a 财政局: the prefecture's figures show two rows, not one."""
+    cg = make_department("620102", "财政局")
+    qlh = make_department("620103", "财政局")
+    suggestion_register(actor=office, data=item_in(number="1", department_id=cg.pk))
+    suggestion_register(
+        actor=office, data=item_in(number="2", government_code="620103", department_id=qlh.pk)
+    )
+    rows = selectors.suggestion_figures(office, datetime.date(2026, 3, 5))
+    assert [(row.unit, row.total) for row in rows] == [
+        ("七里河区人民政府财政局", 1),
+        ("城关区人民政府财政局", 1),
+    ]
 
 
 def test_the_api_registers_and_lists_in_reach(
