@@ -8,6 +8,7 @@ import io
 from collections.abc import Callable
 
 import pytest
+from django.db.models import QuerySet
 from django.test import Client
 
 from govtrust.core.errors import Conflict, DomainError, Forbidden, NotFound
@@ -286,3 +287,19 @@ def test_the_office_assigns_a_groups_departments(
     assert unit.department == health and unit.role == "co" and unit.division_code == "62"
     with pytest.raises(Conflict):
         plan_task_assign(actor=province, group_id=group.pk, department_id=health.pk)
+
+
+def test_a_racing_assignment_is_a_conflict_not_a_crash(
+    plan: None,
+    province: User,
+    make_department: Callable[..., Department],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two assignments of one department pass the check together; the constraint decides."""
+    group = PlanTaskUnit.objects.get(task__code="三（二）2", in_plan="省直各部门")
+    health = make_department("62", "甘肃省卫生健康委员会")
+    plan_task_assign(actor=province, group_id=group.pk, department_id=health.pk)
+    monkeypatch.setattr(QuerySet, "exists", lambda self: False)
+    with pytest.raises(Conflict, match="已是该任务的负责单位"):
+        plan_task_assign(actor=province, group_id=group.pk, department_id=health.pk)
+    assert PlanTaskUnit.objects.filter(department=health).count() == 1

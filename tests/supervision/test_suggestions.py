@@ -8,12 +8,13 @@ import datetime
 from collections.abc import Callable
 
 import pytest
+from django.db.models import QuerySet
 from django.test import Client
 
 from govtrust.core.clock import add_months
 from govtrust.core.errors import Conflict, DomainError, Forbidden, NotFound
 from govtrust.core.models import AuditEvent
-from govtrust.directory.models import User
+from govtrust.directory.models import Department, User
 from govtrust.supervision import selectors
 from govtrust.supervision.models import Suggestion, SuggestionState
 from govtrust.supervision.services import suggestions as svc
@@ -36,7 +37,34 @@ REPLY = "已将建议纳入年度重点工作，制定了专项方案，明确�
 def test_the_civil_code_decides_month_ends(assigned: str, months: int, due: str) -> None:
     start = datetime.date.fromisoformat(assigned)
     assert add_months(start, months) == datetime.date.fromisoformat(due)
+
+
+@pytest.mark.parametrize(
+    ("assigned", "months", "due"),
+    [
+        ("2026-03-06", 3, "2026-06-08"),  # 2026-06-06 is a Saturday: the next working day
+        ("2025-11-30", 3, "2026-02-28"),  # a Saturday, but a make-up working day (调休)
+        ("2025-07-01", 3, "2025-10-09"),  # 2025-10-01..08 is the National Day holiday
+        ("2026-03-15", 3, "2026-06-15"),  # a working day stays
+    ],
+)
+def test_a_due_date_on_a_rest_day_moves_to_the_day_after(
+    assigned: str, months: int, due: str
+) -> None:
+    """民法典 第二百零三条: a period whose last day is a statutory rest day ends the day after."""
+    start = datetime.date.fromisoformat(assigned)
     assert svc.due_date(start, complex_item=months == 6) == datetime.date.fromisoformat(due)
+
+
+def test_a_racing_registration_is_a_conflict_not_a_crash(
+    office: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two registrations of one number pass the check together; the constraint decides."""
+    suggestion_register(actor=office, data=item_in())
+    monkeypatch.setattr(QuerySet, "exists", lambda self: False)
+    with pytest.raises(Conflict, match="已登记"):
+        suggestion_register(actor=office, data=item_in())
+    assert Suggestion.objects.count() == 1
 
 
 @pytest.fixture
@@ -65,10 +93,10 @@ def item_in(**overrides: object) -> SuggestionIn:
 
 def test_registration_computes_the_due_date_and_refuses_duplicates(office: User) -> None:
     item = suggestion_register(actor=office, data=item_in())
-    assert item.due_date == datetime.date(2026, 2, 28)
+    assert item.due_date == datetime.date(2026, 2, 28)  # a make-up working day (调休)
     assert item.state == SuggestionState.ASSIGNED and item.handler == "城关区人民政府"
     complex_item = suggestion_register(actor=office, data=item_in(number="0124", complex=True))
-    assert complex_item.due_date == datetime.date(2026, 5, 30)
+    assert complex_item.due_date == datetime.date(2026, 6, 1)  # 05-30 is a Saturday
     with pytest.raises(Conflict, match="已登记"):
         suggestion_register(actor=office, data=item_in())
     cppcc = suggestion_register(actor=office, data=item_in(kind="cppcc"))
@@ -81,7 +109,8 @@ def test_registration_computes_the_due_date_and_refuses_duplicates(office: User)
     [
         ({"kind": "senate"}, "类别"),
         ({"title": "  "}, "标题"),
-        ({"assigned_on": datetime.date(2099, 1, 1)}, "交办日期"),
+        ({"assigned_on": datetime.date(2099, 1, 1)}, "交办日期不能晚于今天"),
+        ({"assigned_on": datetime.date(1900, 1, 1)}, "交办日期不在合理范围"),
         ({"government_code": "6205"}, "数据范围"),  # 天水市: outside 兰州市's reach
         ({"government_code": "<script>"}, "承办单位"),
     ],
@@ -126,6 +155,22 @@ def test_reply_feedback_and_handling_again(
         svc.suggestion_reply(actor=unit, pk=item.pk, version=5, result="A", reply=REPLY)
 
 
+def test_the_one_who_replied_does_not_record_the_proposers_view(
+    office: User, make_user: Callable[..., User]
+) -> None:
+    """A county credit office may answer for its government and register items; it may not
+    also close its own reply as 满意 (four eyes, as for plan-task reports)."""
+    county = make_user("office_cg", "credit_office", "620102")
+    item = suggestion_register(actor=office, data=item_in())
+    replied = svc.suggestion_reply(actor=county, pk=item.pk, version=1, result="A", reply=REPLY)
+    assert replied.replied_by == county
+    with pytest.raises(Forbidden, match="另一名工作人员"):
+        svc.suggestion_feedback(actor=county, pk=item.pk, version=2, satisfaction="satisfied")
+    assert Suggestion.objects.get(pk=item.pk).state == SuggestionState.REPLIED
+    closed = svc.suggestion_feedback(actor=office, pk=item.pk, version=2, satisfaction="satisfied")
+    assert closed.state == SuggestionState.CLOSED
+
+
 def test_a_mis_assigned_item_is_handed_back_in_time_and_reassigned(
     office: User, unit: User, make_user: Callable[..., User], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -144,7 +189,7 @@ def test_a_mis_assigned_item_is_handed_back_in_time_and_reassigned(
     assert moved.handler == "七里河区人民政府" and moved.state == SuggestionState.ASSIGNED
     assert (moved.assigned_on, moved.due_date) == (
         datetime.date(2026, 3, 6),
-        datetime.date(2026, 6, 6),
+        datetime.date(2026, 6, 8),  # 06-06 is a Saturday (民法典 第二百零三条)
     )
     with pytest.raises(NotFound):  # no longer 城关区's
         svc.suggestion_reply(actor=unit, pk=item.pk, version=3, result="A", reply=REPLY)
@@ -165,6 +210,23 @@ def test_figures_per_unit(office: User, unit: User, monkeypatch: pytest.MonkeyPa
     (row,) = selectors.suggestion_figures(office, datetime.date(2026, 3, 5))
     assert (row.total, row.due, row.on_time, row.replied) == (3, 2, 1, 2)
     assert (row.on_time_rate, row.satisfaction_rate, row.solved_rate) == ("50%", "50%", "50%")
+
+
+def test_figures_keep_two_units_of_one_name_apart(
+    office: User, make_department: Callable[..., Department]
+) -> None:
+    """Two counties each have a 财政局: the prefecture's figures show two rows, not one."""
+    cg = make_department("620102", "财政局")
+    qlh = make_department("620103", "财政局")
+    suggestion_register(actor=office, data=item_in(number="1", department_id=cg.pk))
+    suggestion_register(
+        actor=office, data=item_in(number="2", government_code="620103", department_id=qlh.pk)
+    )
+    rows = selectors.suggestion_figures(office, datetime.date(2026, 3, 5))
+    assert [(row.unit, row.total) for row in rows] == [
+        ("七里河区人民政府财政局", 1),
+        ("城关区人民政府财政局", 1),
+    ]
 
 
 def test_the_api_registers_and_lists_in_reach(

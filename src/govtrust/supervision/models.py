@@ -219,6 +219,10 @@ class Suggestion(models.Model):
     reply = models.TextField("答复内容", blank=True)
     replied_on = models.DateField("答复日期", null=True, blank=True)
     replied_late = models.BooleanField("逾期答复", default=False)
+    # Who answered last: the proposer's view of a reply is recorded by someone else (four eyes).
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     satisfaction = models.CharField(
         "代表委员意见", max_length=12, choices=Satisfaction.choices, blank=True
     )

@@ -200,9 +200,17 @@ class SuggestionFigures:
 
 
 def suggestion_figures(user: User, today: datetime.date) -> list[SuggestionFigures]:
-    rows: dict[str, SuggestionFigures] = {}
-    for item in suggestions_visible(user):
-        row = rows.setdefault(item.handler, SuggestionFigures(item.handler))
+    rows: dict[tuple[int, int | None], SuggestionFigures] = {}
+    items = list(suggestions_visible(user))
+    # One row per unit, not per name: two counties' 财政局 stay apart, named with their government.
+    names: dict[str, set[tuple[int, int | None]]] = {}
+    for item in items:
+        names.setdefault(item.handler, set()).add((item.government_id, item.department_id))
+    for item in items:
+        unit = item.handler
+        if len(names[unit]) > 1 and item.department is not None:
+            unit = f"{item.government.name}{item.department.name}"
+        row = rows.setdefault((item.government_id, item.department_id), SuggestionFigures(unit))
         row.total += 1
         replied = item.replied_on is not None
         if replied or today > item.due_date:
@@ -214,4 +222,4 @@ def suggestion_figures(user: User, today: datetime.date) -> list[SuggestionFigur
         if item.satisfaction:
             row.with_view += 1
             row.satisfied += item.satisfaction != Satisfaction.UNSATISFIED
-    return [rows[name] for name in sorted(rows)]
+    return sorted(rows.values(), key=lambda row: row.unit)

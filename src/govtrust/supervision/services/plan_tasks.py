@@ -292,16 +292,21 @@ def plan_task_assign(*, actor: User, group_id: int, department_id: int) -> PlanT
     )
     if group is None or department is None:
         raise NotFound()
+    already = Conflict(f"{department.name}已是该任务的负责单位")
     if PlanTaskUnit.objects.filter(task=group.task, department=department).exists():
-        raise Conflict(f"{department.name}已是该任务的负责单位")
-    unit = PlanTaskUnit.objects.create(
-        task=group.task,
-        role=group.role,
-        in_plan=group.in_plan,
-        government=department.government,
-        department=department,
-        division_code=department.division_code,
-    )
+        raise already
+    try:
+        with transaction.atomic():  # a second assignment racing the first (PostgreSQL)
+            unit = PlanTaskUnit.objects.create(
+                task=group.task,
+                role=group.role,
+                in_plan=group.in_plan,
+                government=department.government,
+                department=department,
+                division_code=department.division_code,
+            )
+    except IntegrityError as exc:
+        raise already from exc
     audit_append(
         actor=actor.username,
         action="plan_task.assign",

@@ -9,14 +9,14 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from govtrust.core.audit import audit_append
 from govtrust.core.clock import add_months, plausible, today_beijing
-from govtrust.core.errors import Conflict, DomainError, NotFound
+from govtrust.core.errors import Conflict, DomainError, Forbidden, NotFound
 from govtrust.core.lifecycle import transition_apply
 from govtrust.core.text import plain
-from govtrust.core.workdays.engine import add_working_days
+from govtrust.core.workdays.engine import add_working_days, is_workday
 from govtrust.directory import policy
 from govtrust.directory.models import Department, Government, User
 from govtrust.supervision import rules
@@ -78,8 +78,15 @@ def _handler(
     return government, department
 
 
+def period_end(start: datetime.date, months: int) -> datetime.date:
+    """The last day of `months` calendar months from `start` (民法典 第二百零一、二百零二条),
+    moved to the day after a statutory rest day it falls on (第二百零三条)."""
+    last = add_months(start, months)
+    return last if is_workday(last)[0] else add_working_days(last, 1).due_date
+
+
 def due_date(assigned_on: datetime.date, complex_item: bool) -> datetime.date:
-    return add_months(assigned_on, rules.reply_months(complex_item))
+    return period_end(assigned_on, rules.reply_months(complex_item))
 
 
 @transaction.atomic
@@ -93,28 +100,35 @@ def suggestion_register(*, actor: User, data: SuggestionIn) -> Suggestion:
     title = _text(data.title, "title", "标题", 200, errors)
     proposer = _text(data.proposer, "proposer", "提出人", 100, errors)
     co_units = plain(data.co_units).strip()[:200]
-    if not plausible(data.assigned_on) or data.assigned_on > today_beijing():
+    if not plausible(data.assigned_on):
+        errors.append(("assigned_on", "交办日期不在合理范围内，请核对"))
+    elif data.assigned_on > today_beijing():
         errors.append(("assigned_on", "交办日期不能晚于今天"))
     if errors:
         raise DomainError(errors[0][1], errors=errors)
     government, department = _handler(actor, data.government_code, data.department_id)
+    duplicate = Conflict(f"{session}第{number}号已登记", errors=[("number", "已登记")])
     if Suggestion.objects.filter(kind=data.kind, session=session, number=number).exists():
-        raise Conflict(f"{session}第{number}号已登记", errors=[("number", "已登记")])
-    item = Suggestion.objects.create(
-        kind=data.kind,
-        session=session,
-        number=number,
-        title=title,
-        proposer=proposer,
-        government=government,
-        department=department,
-        division_code=government.division_id,
-        co_units=co_units,
-        assigned_on=data.assigned_on,
-        complex=data.complex,
-        due_date=due_date(data.assigned_on, data.complex),
-        created_by=actor,
-    )
+        raise duplicate
+    try:
+        with transaction.atomic():  # a second registration racing the first (PostgreSQL)
+            item = Suggestion.objects.create(
+                kind=data.kind,
+                session=session,
+                number=number,
+                title=title,
+                proposer=proposer,
+                government=government,
+                department=department,
+                division_code=government.division_id,
+                co_units=co_units,
+                assigned_on=data.assigned_on,
+                complex=data.complex,
+                due_date=due_date(data.assigned_on, data.complex),
+                created_by=actor,
+            )
+    except IntegrityError as exc:
+        raise duplicate from exc
     _audit(actor, "register", item, after={"due_date": item.due_date.isoformat()})
     return item
 
@@ -236,6 +250,7 @@ def suggestion_reply(*, actor: User, pk: int, version: int, result: str, reply: 
         reply=reply,
         replied_on=today,
         replied_late=late,
+        replied_by=actor,
     )
     _audit(actor, "reply", done, after={"result": result, "late": late})
     return done
@@ -248,6 +263,9 @@ def suggestion_feedback(*, actor: User, pk: int, version: int, satisfaction: str
     policy.require(actor, "suggestions.manage")
     if satisfaction not in Satisfaction.values:
         raise DomainError("代表委员意见应为满意、基本满意或不满意")
+    item = policy.within(Suggestion.objects.all(), actor).filter(pk=pk).first()
+    if item is not None and item.replied_by_id == actor.pk:
+        raise Forbidden("不能登记对本人答复的意见，须由另一名工作人员登记")
     today = today_beijing()
     if satisfaction == Satisfaction.UNSATISFIED:
         done = _take(
@@ -256,7 +274,7 @@ def suggestion_feedback(*, actor: User, pk: int, version: int, satisfaction: str
             "unsatisfied",
             version,
             satisfaction=satisfaction,
-            rehandle_due=add_months(today, rules.rehandle_months()),
+            rehandle_due=period_end(today, rules.rehandle_months()),
         )
     else:
         done = _take(actor, pk, "satisfied", version, satisfaction=satisfaction)
