@@ -924,6 +924,12 @@ PAGE_WRITES: list[tuple[str, Callable[[World], str], Callable[[World], dict[str,
         in_words(("credit_office",), government_level),
     ),
     (
+        "notice edit",
+        lambda w: f"/backoffice/documents/notices/{w.notice}/edit/",
+        lambda w: {"title": "", "version": "1"},
+        in_words(("credit_office",), government_level),
+    ),
+    (
         "redaction rules page",
         lambda w: "/backoffice/redaction/",
         lambda w: {"action": "preview", "sample": "王伟"},
@@ -982,6 +988,16 @@ PAGES: list[tuple[str, Callable[[World], str], Expect]] = [
     ("reminders", lambda w: "/records/reminders/", only("clerk")),
     ("credit reports page", lambda w: "/backoffice/documents/reports/", figures),
     ("notices page", lambda w: "/backoffice/documents/notices/", figures),
+    (
+        "notice draft page",
+        lambda w: f"/backoffice/documents/notices/{w.notice}/",
+        lambda r, p: government_level(r, p) if r == "credit_office" else 403,
+    ),
+    (
+        "notice sample pdf",
+        lambda w: f"/backoffice/documents/notices/{w.notice}/preview.pdf",
+        lambda r, p: government_level(r, p) if r == "credit_office" else 403,
+    ),
     ("redaction rules page", lambda w: "/backoffice/redaction/", provincial_rules),
     ("publication rules page", lambda w: "/backoffice/publication-rules/", provincial_rules),
     # Lists: scoped by the same selectors as the API's lists (checked object by object there).

@@ -39,7 +39,7 @@ ALLOWED = frozenset(
         "API", "ID", "USCC", "PDF", "CSV", "Excel", "JSON", "SHA", "HMAC", "UTF", "GB", "GBK",
         "RFC", "Ed", "PNG", "JPG", "KB", "MB", "MiB", "xlsx", "xls", "ods", "csv", "UTC",
         # proper names
-        "GovTrust", "Merkle", "Microsoft", "Authenticator", "FreeOTP", "Windows", "Linux",
+        "GovTrust", "Merkle", "Microsoft", "Authenticator", "FreeOTP", "Windows", "Linux", "macOS",
         "Python",
     }
 )  # fmt: skip
@@ -198,6 +198,11 @@ def actions_written() -> set[str]:
     from govtrust.records.workflow import TRANSITIONS as RECORD_STEPS
     from govtrust.remedies.models import CaseKind
     from govtrust.remedies.workflow import TRANSITIONS as CASE_STEPS
+    from govtrust.supervision.workflow import REPORT_TRANSITIONS, SUGGESTION_TRANSITIONS
+
+    # The suggestion services audit each step through one helper: `_audit(actor, "step", ...)`.
+    services = SOURCE / "supervision" / "services" / "suggestions.py"
+    suggestion_steps = set(re.findall(r'_audit\(actor, "([a-z_]+)"', services.read_text("utf-8")))
 
     literal = {
         action
@@ -209,7 +214,11 @@ def actions_written() -> set[str]:
         | {f"case.{kind}.{step}" for kind, step in CASE_STEPS}
         | {f"case.{kind}.file" for kind in CaseKind.values}
         | {"measure.escalate1", "measure.escalate2"}
+        | {"plan_task.escalate1", "plan_task.escalate2"}
+        | {f"plan_report.{name}" for name in REPORT_TRANSITIONS}
+        | {f"suggestion.{step}" for step in suggestion_steps}
     )
+    assert {"hand_back", "reassign", "reply"} <= set(SUGGESTION_TRANSITIONS) & suggestion_steps
     patterns = {
         pattern
         for path in SOURCE.rglob("*.py")
@@ -221,6 +230,9 @@ def actions_written() -> set[str]:
         "case.{case.kind}.{step.name}",
         "case.{case.kind}.file",
         "measure.escalate{level}",
+        "plan_task.escalate{level}",
+        "plan_report.{name}",
+        "suggestion.{step}",
     }
     return literal | built
 

@@ -320,16 +320,17 @@ def test_measures_list_filters_by_kind_and_unit_and_exports_in_scope(
 
 def test_notices_filter_by_state_and_export_in_scope(client: Client, world: World) -> None:
     _login(client, world.office)
-    key = r"<tr><td>([^<]+)</td><td><a href=\"/backoffice/measures/"
+    key = (
+        r"<tr><td>(?:<a href=\"[^\"]+\">)?([^<]+)(?:</a>)?</td><td><a href=\"/backoffice/measures/"
+    )
     shown = listed(client, "/backoffice/documents/notices/", key)
     assert shown, "drafts are listed by default"
     _header, rows = exported(client, "/backoffice/documents/notices/")
     assert [r[0] for r in rows] == shown and {r[2] for r in rows} == {"待发布"}
     publication_publish(record=world.accepted[0], actor=world.office)
-    assert (
-        "发布后即编号、出具PDF并在门户公开"
-        in client.get("/backoffice/documents/notices/").content.decode()
-    )
+    # A publishable draft opens its page: previewed and edited there, published behind a
+    # confirmation (documents/notice_staff.html).
+    assert "预览、修改并发布" in client.get("/backoffice/documents/notices/").content.decode()
     issued = listed(client, "/backoffice/documents/notices/", key, status="issued")
     assert issued == []
     _login(client, world.office_far)

@@ -50,7 +50,10 @@ def test_api_upload_then_follow(
     assert body["errors"] == [
         {"row": 5, "field": "domain", "label": "领域", "message": body["errors"][0]["message"]}
     ]
-    assert "政府采购（procurement）" in body["errors"][0]["message"]
+    # An import's messages name the choices as people read them, without internal codes
+    # (issue 14: "取值应为：轻微（minor）…" was a finding).
+    message = body["errors"][0]["message"]
+    assert "政府采购" in message and "procurement" not in message
     report = client.get(body["report_url"], headers=headers)
     assert report.status_code == 200 and report["Content-Type"].startswith(
         "application/vnd.openxmlformats"

@@ -8,12 +8,12 @@ from typing import Any, ClassVar
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from govtrust.core.errors import DomainError
+from govtrust.core.errors import DomainError, NotFound
 from govtrust.directory import lists
 from govtrust.directory.access import attempt, capability_required, posted_int, staff_user
 from govtrust.documents.downloads import pdf_bytes_response
@@ -157,6 +157,8 @@ def edit(request: HttpRequest, code: str) -> HttpResponse:
 def preview_pdf(request: HttpRequest, code: str) -> HttpResponse:
     try:
         data = notice_preview_pdf(code=code, actor=staff_user(request))
+    except NotFound as exc:  # out of reach: not found, never a redirect that names it
+        raise Http404(exc.detail) from exc
     except DomainError as exc:
         messages.error(request, exc.detail)
         return redirect("documents-staff:notice", code=code)
