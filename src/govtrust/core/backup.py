@@ -187,7 +187,10 @@ def _backup_create(destination: Path, passphrase: str, actor: str) -> BackupRepo
                 info.size, info.mtime, info.mode = len(data), int(timezone.now().timestamp()), 0o600
                 tar.addfile(info, io.BytesIO(data))
             for name, path in parts:
-                tar.add(str(path), arcname=name, recursive=False)
+                # Read through the open file, so a symbolic link under var/ is stored as the
+                # content the manifest lists (tar.add would store the link, which restore refuses).
+                with path.open("rb") as handle:
+                    tar.addfile(tar.gettarinfo(arcname=name, fileobj=handle), handle)
         os.chmod(partial, 0o600)
         os.replace(partial, destination)
     size = destination.stat().st_size
