@@ -6,6 +6,7 @@ harmless (import_batch_run takes only a pending batch)."""
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 from django.core.cache import cache
@@ -41,3 +42,27 @@ def test_a_pending_upload_whose_queue_entry_was_lost_is_queued_again(
     batch.refresh_from_db()
     assert batch.status == "succeeded", batch.message
     assert ImportBatch.objects.filter(pk=batch.pk, status="pending").count() == 0
+
+
+def test_an_upload_is_kept_when_the_queue_refuses_it(
+    tmp_path: object,
+    clerk: User,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """Given the queue down (the enqueue raises) when an upload commits, then the upload does
+    not fail (its row is committed: a 500 would make the clerk send it again), and the batch is
+    left pending for imports_requeue_lost."""
+    from govtrust.records import tasks
+
+    class Refusing:
+        def enqueue(self, *args: object) -> None:
+            raise ConnectionError("redis down")
+
+    monkeypatch.setattr(tasks, "run_import", Refusing())
+    path = sheets.xlsx(tmp_path / "refused.xlsx", [sheets.row()])  # type: ignore[operator]
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, path.open("rb") as handle:
+        batch = import_batch_create(actor=clerk, source=handle, filename=path.name)
+    assert len(callbacks) == 1
+    batch.refresh_from_db()
+    assert batch.status == "pending"

@@ -135,7 +135,9 @@ def import_batch_create(
         if queue:
             from govtrust.records.tasks import run_import  # tasks import this module
 
-            transaction.on_commit(lambda: run_import.enqueue(str(batch.pk)))
+            # robust: the batch is committed whatever the queue says; if it refuses (Redis
+            # down), the error is logged and imports_requeue_lost queues the batch later.
+            transaction.on_commit(lambda: run_import.enqueue(str(batch.pk)), robust=True)
     return batch
 
 
