@@ -13,7 +13,8 @@ The database is copied first: a file written after it is harmless extra, and fil
 added under random names, so every row the copy holds finds its file.
 
 Restore checks the manifest's signature, then every member against the manifest, before it writes
-anything, and refuses a database that already has tables.
+anything, and refuses a database that already has tables. It writes the keys and files first and
+the database last, in one transaction, so a restore killed part-way can be run again.
 """
 
 from __future__ import annotations
@@ -186,7 +187,10 @@ def _backup_create(destination: Path, passphrase: str, actor: str) -> BackupRepo
                 info.size, info.mtime, info.mode = len(data), int(timezone.now().timestamp()), 0o600
                 tar.addfile(info, io.BytesIO(data))
             for name, path in parts:
-                tar.add(str(path), arcname=name, recursive=False)
+                # Read through the open file, so a symbolic link under var/ is stored as the
+                # content the manifest lists (tar.add would store the link, which restore refuses).
+                with path.open("rb") as handle:
+                    tar.addfile(tar.gettarinfo(arcname=name, fileobj=handle), handle)
         os.chmod(partial, 0o600)
         os.replace(partial, destination)
     size = destination.stat().st_size
@@ -401,12 +405,15 @@ def backup_restore(*, source: Path, passphrase: str) -> dict[str, Any]:
             raise DomainError("备份中的密钥文件名无效")
         _require_empty_database()
         parts = manifest["parts"]
-        _restore_database(tar, manifest["database"], parts[manifest["database"]]["size"])
+        # Keys and files first, the database last (one transaction: pg_restore
+        # --single-transaction, SQLite's journalled backup): a restore killed before the end
+        # leaves the database empty, so the same command can simply be run again.
         for name, data in keys.items():
             _write_private(_var() / name, data)
         for name, entry in parts.items():
             if name.startswith("files/"):
                 _copy(tar, name, entry["size"], _var() / name.removeprefix("files/"))
+        _restore_database(tar, manifest["database"], parts[manifest["database"]]["size"])
     audit_append(
         actor="cli",
         action="backup.restore",

@@ -56,10 +56,12 @@ def _enqueue_daily() -> None:
 
 
 def _recover_imports() -> None:
-    from govtrust.records.services.bulk import imports_recover_stale
+    from govtrust.records.services.bulk import imports_recover_stale, imports_requeue_lost
 
     for batch in imports_recover_stale():
         log.warning("import %s was stale and is marked failed: %s", batch.pk, batch.message)
+    for batch in imports_requeue_lost():
+        log.warning("import %s was still pending and is queued again", batch.pk)
 
 
 def _backup_if_due() -> None:

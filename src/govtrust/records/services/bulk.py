@@ -135,7 +135,9 @@ def import_batch_create(
         if queue:
             from govtrust.records.tasks import run_import  # tasks import this module
 
-            transaction.on_commit(lambda: run_import.enqueue(str(batch.pk)))
+            # robust: the batch is committed whatever the queue says; if it refuses (Redis
+            # down), the error is logged and imports_requeue_lost queues the batch later.
+            transaction.on_commit(lambda: run_import.enqueue(str(batch.pk)), robust=True)
     return batch
 
 
@@ -176,6 +178,32 @@ def imports_recover_stale(*, now: datetime.datetime | None = None) -> list[Impor
             if done is not None:
                 recovered.append(done)
     return recovered
+
+
+def imports_requeue_lost(*, now: datetime.datetime | None = None) -> list[ImportBatch]:
+    """Batches still "pending" GOVTRUST_IMPORT_STALE_AFTER seconds after upload: their queue
+    entry may be lost (the queue refused the on-commit enqueue, or Redis restarted without its
+    data), so each is queued again, at most once per that period (a shared-cache mark), so a
+    merely long queue gets one extra entry per batch, not one a minute. A batch run twice is
+    harmless: import_batch_run takes only a pending batch."""
+    from govtrust.records.tasks import run_import  # tasks import this module
+
+    now = now or timezone.now()
+    seconds = int(settings.GOVTRUST_IMPORT_STALE_AFTER)
+    waiting = ImportBatch.objects.filter(
+        status=ImportStatus.PENDING, created_at__lt=now - datetime.timedelta(seconds=seconds)
+    )
+    requeued = []
+    for batch in waiting:
+        mark = f"govtrust:import:requeued:{batch.pk}"
+        if cache.add(mark, 1, seconds):
+            try:
+                run_import.enqueue(str(batch.pk))
+            except Exception:
+                cache.delete(mark)  # look again next minute
+                raise
+            requeued.append(batch)
+    return requeued
 
 
 @transaction.atomic
