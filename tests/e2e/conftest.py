@@ -120,10 +120,10 @@ class Server:
         """The code the account's authenticator shows now, never one already used: a second
         sign-in in the same 30 seconds takes the next step (within the accepted drift)."""
         secret, last = self.authenticators[username]
-        step = max(totp.step_at() - totp.DRIFT, last + 1)
-        if step > totp.step_at() + totp.DRIFT:
+        # Wait while the next unused step is beyond the drift ahead of now (a third sign-in in
+        # the same minute): after one step's wait it may still be; never reuse `last`.
+        while (step := max(totp.step_at() - totp.DRIFT, last + 1)) > totp.step_at() + totp.DRIFT:
             time.sleep(totp.STEP)
-            step = totp.step_at()
         self.authenticators[username][1] = step
         return totp.code_at(secret, step)
 

@@ -79,9 +79,11 @@ def upload(page: Page, server: Server, path: Path, mode: str | None = None) -> N
     page.goto(server.url("/records/imports/"))
     page.set_input_files("input[name=file]", str(path))
     if mode is None:
-        expect(page.locator("select[name=mode]")).to_have_value(DEFAULT_MODE)
+        expect(page.locator("form[method=post] select[name=mode]").first).to_have_value(
+            DEFAULT_MODE
+        )
     else:
-        page.select_option("select[name=mode]", mode)
+        page.locator("form[method=post] select[name=mode]").first.select_option(mode)
     page.get_by_role("button", name="上传并校验").click()
     expect(page).to_have_url(IMPORT_PATH)
     expect(page.locator("#import-progress")).to_be_visible()

@@ -103,7 +103,8 @@ overdue = record_create(data=payload(50, "620102", 60, "general", "penalty"), ac
 returned = record_submit(record=record_create(data=payload(51, "620102", 30, "general",
     "penalty"), actor=clerk), actor=clerk)
 returned = record_return(record=returned, actor=reviewer, reason=reason)
-queued = record_submit(record=record_create(data=payload(52, "620102", 2, "general", "breach"),
+# Decided long ago, so it heads the queue (ordered by due date) whatever other modules queued.
+queued = record_submit(record=record_create(data=payload(52, "620102", 1500, "general", "breach"),
     actor=clerk), actor=clerk)
 print(json.dumps({"published": published, "overdue": overdue.number,
     "returned": returned.number, "queued": queued.number}))

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from govtrust.core.identifiers import compose_ric
-from tests.e2e.conftest import CLERK, CREDIT_OFFICE, REVIEWER, Server, log_in
+from tests.e2e.conftest import CLERK, CREDIT_OFFICE, REVIEWER, Server, confirm, log_in
 from tests.e2e.test_review_flow import log_out
 
 pytestmark = pytest.mark.browser
@@ -28,6 +28,11 @@ from govtrust.ledger.services import checkpoint_sign
 from govtrust.records.schemas import RecordIn
 from govtrust.records.services import record_accept, record_create, record_submit
 
+from govtrust.records.models import Record
+found = Record.objects.filter(decision_number="城纪处〔2026〕9号").first()
+if found is not None:  # seeded already by another module on this shared server
+    print(json.dumps({"number": found.number}))
+    raise SystemExit
 clerk, reviewer, office = (User.objects.get(username=name) for name in sys.argv[1:4])
 day = (timezone.localdate() - datetime.timedelta(days=20)).isoformat()
 data = RecordIn.model_validate({
@@ -106,6 +111,7 @@ def test_objection_is_filed_followed_and_upheld_through_the_pages(
     page.fill("#act-uphold input[name=new_facts]", RIGHT_FACTS)
     page.fill("#act-uphold textarea[name=reason]", "经核实，金额有误，予以更正")
     page.click("#act-uphold button")
+    confirm(page)  # a closing decision asks first
     expect(page.locator("#case-status")).to_have_text("异议成立")
     log_out(page)
 

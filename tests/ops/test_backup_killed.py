@@ -27,14 +27,15 @@ import django
 django.setup()
 from govtrust.core import backup
 
-real_add = tarfile.TarFile.add
+real_addfile = tarfile.TarFile.addfile
 
-def slow_add(self, *args, **kwargs):
-    real_add(self, *args, **kwargs)
+def slow_addfile(self, *args, **kwargs):
+    real_addfile(self, *args, **kwargs)
+    self.fileobj.flush()  # the member is on disk when the kill comes
     print("WRITING", flush=True)
     time.sleep(600)
 
-tarfile.TarFile.add = slow_add
+tarfile.TarFile.addfile = slow_addfile
 backup.backup_create(destination=Path(sys.argv[1]), passphrase=sys.argv[2])
 """
 

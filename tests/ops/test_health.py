@@ -163,7 +163,7 @@ def test_system_page_shows_heartbeat_daily_job_and_last_backup(
         page = client.get("/accounts/system/").content.decode()
     assert "运行中" in page
     assert "最近一次完成" in page
-    assert "最近一次：2026-11-29 10:30:00 · 2.0\xa0KB" in page  # Beijing time
+    assert "最近一次：2026-11-29 10:30:00（北京时间） · 2.0\xa0KB" in page  # Beijing time
 
 
 def test_system_page_says_when_backups_are_off_and_the_worker_is_silent(
@@ -173,7 +173,7 @@ def test_system_page_says_when_backups_are_off_and_the_worker_is_silent(
     then it says scheduled backups are off and the worker has not reported."""
     client.force_login(make_user("sys", "sysadmin", "62"))
     page = client.get("/accounts/system/").content.decode()
-    assert "未开启（设置 GOVTRUST_BACKUP_DIR" in page
+    assert "未开启（设置 <code>GOVTRUST_BACKUP_DIR</code>" in page
     assert "秒没有报告" in page
 
 
