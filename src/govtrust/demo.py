@@ -9,7 +9,6 @@ thing a seeding script may do that a service never does.
 from __future__ import annotations
 
 import datetime
-import io
 import random
 import secrets
 from collections.abc import Callable
@@ -19,15 +18,14 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from govtrust.core.clock import today_beijing
 from govtrust.core.identifiers import compose_ric, compose_uscc
 from govtrust.core.protect import decrypt
+from govtrust.demo_cases import cases_demo, notices_demo
 from govtrust.demo_rules import PENALTY_SETS, special_cases
 from govtrust.directory import totp
 from govtrust.directory.models import CivilServant, Department, Government, Role, User
 from govtrust.directory.services import civil_servant_create, department_create, user_create
 from govtrust.directory.services_mfa import mfa_required, totp_begin, totp_confirm
-from govtrust.disclosure.models import Publication
 from govtrust.disclosure.rules.periods import Decision, minimum_class
 from govtrust.disclosure.services import publications_publish_bulk
 from govtrust.ledger.services import checkpoint_sign
@@ -349,8 +347,8 @@ def demo_load(
     if first_run:
         _records(rng, records, progress)
         _publish(progress)
-        _cases(progress)
-        _notices(progress)
+        cases_demo(progress, DEMO_UNITS)
+        notices_demo(progress)
         plan_tasks_demo(progress)
     return logins
 
@@ -367,98 +365,6 @@ def _publish(progress: Callable[[str], None]) -> None:
         f"已公示 {len(outcome.published)} 条（{len(outcome.refused)} 条不予公示："
         "轻微、纪律处分与问责仅内部使用，或公示期已满）"
     )
-
-
-def _cases(progress: Callable[[str], None]) -> None:
-    """An objection being verified, a fresh one, an approved repair and two reports (one
-    anonymous), so the queue and the portal's status line have something to show."""
-    from govtrust.remedies.services.filing import Contact, objection_file, report_file
-    from govtrust.remedies.services.handling import case_act
-
-    office = User.objects.get(username="creditoffice")
-    published = list(Publication.objects.order_by("-id")[:2])
-    for n, publication in enumerate(published):
-        filed = objection_file(
-            record_number=publication.number,
-            applicant_role="subject",
-            contact=Contact("张明", f"1380000{n:04d}"),
-            fields=["facts"],
-            content="公示的失信事实与处理决定书记载不一致，相关款项已于决定前支付。",
-            files=[],
-            address=f"demo-{n}",
-        )
-        if n == 0:
-            case_act(number=filed.case.number, action="accept", actor=office, version=1)
-    for n, government in enumerate(Government.objects.filter(division_id__in=DEMO_UNITS)[:2]):
-        report_file(
-            government_id=government.pk,
-            department_id=None,
-            anonymous=n == 0,
-            contact=None if n == 0 else Contact("李华", "13900001111"),
-            content="招商引资协议约定的奖励资金至今未兑现，企业多次反映无果。",
-            files=[],
-            address=f"demo-report-{n}",
-        )
-    _repair(office, exclude=[p.pk for p in published])
-    progress("已生成异议、信用修复、投诉举报演示案件 5 件")
-
-
-def _repair(office: User, exclude: list[int]) -> None:
-    """A repaired record: its minimum period over, the repair approved, so its publication has
-    ended, the exchange is told and its measures are lifted (issue 12)."""
-    from govtrust.remedies.services.filing import Contact, repair_apply
-    from govtrust.remedies.services.handling import case_act
-
-    candidate = (
-        Publication.objects.filter(
-            status="published",
-            minimum_end__lt=today_beijing(),
-            record__measures__status="active",
-        )
-        .exclude(pk__in=exclude)
-        .exclude(source_type="debtor_list")
-        .order_by("id")
-        .first()
-    )
-    if candidate is None:
-        return
-    filed = repair_apply(
-        record_number=candidate.number,
-        contact=Contact("王芳", "13700002222"),
-        content="已足额支付拖欠款项并完成整改，主要负责人已作书面检查。",
-        signer=candidate.record.subject_name,
-        commitment_signed=True,
-        # A minimal PDF standing for the payment voucher.
-        files=[("付款凭证.pdf", io.BytesIO(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"))],
-        address="demo-repair",
-    )
-    case_act(
-        number=filed.case.number,
-        action="approve",
-        actor=office,
-        version=1,
-        reason="法定责任已履行完毕，整改到位，准予信用修复",
-    )
-
-
-def _notices(progress: Callable[[str], None], count: int = 3) -> None:
-    """The credit office publishes a few of the drafted criticism notices, so the portal's
-    通报批评 page has something to show."""
-    from govtrust.core.errors import DomainError
-    from govtrust.documents.selectors import notices_visible
-    from govtrust.documents.services.notices import notice_publish
-
-    office = User.objects.get(username="creditoffice")
-    drafts = notices_visible(office).filter(status="draft", record__publication__status="published")
-    published = 0
-    for notice in drafts.order_by("id")[:count]:
-        try:
-            notice_publish(code=notice.code, actor=office)
-        except DomainError as exc:  # e.g. no CJK font on this machine: the demo goes on
-            progress(f"未能发布通报批评：{exc.detail}")
-            return
-        published += 1
-    progress(f"已发布通报批评 {published} 份")
 
 
 def _real_name(rng: random.Random) -> str:
