@@ -303,3 +303,14 @@ def test_a_racing_assignment_is_a_conflict_not_a_crash(
     with pytest.raises(Conflict, match="已是该任务的负责单位"):
         plan_task_assign(actor=province, group_id=group.pk, department_id=health.pk)
     assert PlanTaskUnit.objects.filter(department=health).count() == 1
+
+
+def test_only_a_provincial_department_is_named_for_a_provincial_group(
+    plan: None, province: User, make_department: Callable[..., Department]
+) -> None:
+    """省直各部门 are the province's departments: a prefecture's bureau is not one of them."""
+    group = PlanTaskUnit.objects.get(task__code="三（二）2", in_plan="省直各部门")
+    bureau = make_department("6201", "兰州市财政局")
+    with pytest.raises(NotFound):
+        plan_task_assign(actor=province, group_id=group.pk, department_id=bureau.pk)
+    assert not PlanTaskUnit.objects.filter(department=bureau).exists()

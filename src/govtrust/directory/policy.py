@@ -29,7 +29,7 @@ from django.db.models import Model, Q, QuerySet
 
 from govtrust.core.errors import Forbidden, NotFound
 from govtrust.core.prefix import prefix_range
-from govtrust.directory.models import Division, Role, User
+from govtrust.directory.models import Department, Division, Role, User
 
 M = TypeVar("M", bound=Model)
 
@@ -389,6 +389,12 @@ def answerable_q(user: User, *, division: str, department: str) -> Q:
     if user.department_id is not None:
         wanted |= own_government & Q(**{department: user.department_id})
     return wanted
+
+
+def provincial_departments(user: User) -> QuerySet[Department]:
+    """The provincial government's departments within the user's reach: those the provincial
+    credit office may name for a group the plan lists only as a group (省直各部门, 有关部门)."""
+    return within(Department.objects.all(), user).filter(division_code=PROVINCE)
 
 
 def addressed_to(qs: QuerySet[M], user: User) -> QuerySet[M]:

@@ -74,7 +74,7 @@ def task(request: HttpRequest, task_id: int) -> HttpResponse:
         form = "" if unit.pk not in answerable else "folded" if cell in WAITING else "open"
         units.append((unit, cell, form))
     assignable = (
-        policy.within(Department.objects.all(), user).filter(division_code=policy.PROVINCE)
+        policy.provincial_departments(user)
         if policy.permits(user, "plan_tasks.verify")
         else Department.objects.none()
     )

@@ -285,7 +285,7 @@ def plan_task_assign(*, actor: User, group_id: int, department_id: int) -> PlanT
         .first()
     )
     department = (
-        policy.within(Department.objects.all(), actor)
+        policy.provincial_departments(actor)
         .filter(pk=department_id)
         .select_related("government")
         .first()
