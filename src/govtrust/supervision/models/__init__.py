@@ -1,0 +1,34 @@
+"""The supervision app's models, one module per area of plan 三 and 四; each new area adds
+its module here."""
+
+from govtrust.supervision.models.plan_tasks import (
+    PlanEscalation,
+    PlanTask,
+    PlanTaskUnit,
+    ProgressReport,
+    ReportAttachment,
+    ReportState,
+    UnitRole,
+)
+from govtrust.supervision.models.suggestions import (
+    ResultCode,
+    Satisfaction,
+    Suggestion,
+    SuggestionKind,
+    SuggestionState,
+)
+
+__all__ = [
+    "PlanEscalation",
+    "PlanTask",
+    "PlanTaskUnit",
+    "ProgressReport",
+    "ReportAttachment",
+    "ReportState",
+    "ResultCode",
+    "Satisfaction",
+    "Suggestion",
+    "SuggestionKind",
+    "SuggestionState",
+    "UnitRole",
+]
