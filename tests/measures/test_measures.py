@@ -9,12 +9,13 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from govtrust.core.clock import add_months
 from govtrust.core.errors import DomainError, Forbidden
 from govtrust.core.models import AuditEvent
 from govtrust.core.workdays.services import calendar_year_enter, parse_schedule
 from govtrust.directory.models import User
 from govtrust.measures.models import Measure, MeasureRule
-from govtrust.measures.services import add_months, measure_rule_revise
+from govtrust.measures.services import measure_rule_revise
 from govtrust.records.models import Record
 from govtrust.remedies.services.followup import self_correction_record
 from tests.conftest import new_uscc

@@ -1,7 +1,6 @@
 """Every write to measures and measure rules goes through these services."""
 
 from govtrust.measures.services.issue import (
-    add_months,
     measure_rule_revise,
     measures_issue,
     measures_lift,
@@ -15,7 +14,6 @@ from govtrust.measures.services.rectification import (
 )
 
 __all__ = [
-    "add_months",
     "measure_rule_revise",
     "measures_issue",
     "measures_lift",

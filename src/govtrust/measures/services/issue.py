@@ -3,7 +3,6 @@ rule catalogue revised by the credit office. Every write is audited in its trans
 
 from __future__ import annotations
 
-import calendar
 import datetime
 from typing import Any
 
@@ -13,6 +12,7 @@ from django.utils import timezone
 
 from govtrust.core import generation
 from govtrust.core.audit import audit_append
+from govtrust.core.clock import add_months
 from govtrust.core.errors import DomainError, NotFound
 from govtrust.core.lifecycle import transition_apply
 from govtrust.core.text import plain, plain_data
@@ -25,13 +25,6 @@ from govtrust.measures.models import Measure, MeasureKind, MeasureRule, MeasureS
 from govtrust.measures.rules.schema import REVISABLE, check_changes
 from govtrust.measures.workflow import TRANSITIONS
 from govtrust.records.models import Record
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """Same day `months` later (the month's last day when it has fewer days)."""
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def rules_in_force(day: datetime.date) -> list[MeasureRule]:
