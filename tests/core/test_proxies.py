@@ -105,3 +105,10 @@ def test_a_direct_client_claiming_https_is_still_redirected(
         monkeypatch.delenv("GOVTRUST_TRUSTED_PROXIES")
         trusted_networks.cache_clear()
     assert proxied.status_code == 200
+
+
+def test_a_malformed_trusted_proxy_names_the_bad_entry() -> None:
+    from django.core.exceptions import ImproperlyConfigured
+
+    with pytest.raises(ImproperlyConfigured, match=r"“10\.0\.0\.300”不是有效的地址或网段"):
+        trusted_networks("10.0.0.1, 10.0.0.300")

@@ -21,6 +21,7 @@ import os
 from collections.abc import Callable
 from functools import cache
 
+from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -29,9 +30,17 @@ Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 @cache
 def trusted_networks(setting: str | None = None) -> tuple[Network, ...]:
     raw = os.environ.get("GOVTRUST_TRUSTED_PROXIES", "") if setting is None else setting
-    return tuple(
-        ipaddress.ip_network(part.strip(), strict=False) for part in raw.split(",") if part.strip()
-    )
+    networks = []
+    for part in filter(None, (part.strip() for part in raw.split(","))):
+        try:
+            networks.append(ipaddress.ip_network(part, strict=False))
+        except ValueError:
+            # a typo here must stop start-up with a readable message, not a bare traceback
+            raise ImproperlyConfigured(
+                f"GOVTRUST_TRUSTED_PROXIES 中的“{part}”不是有效的地址或网段"
+                "（例如 10.0.0.1 或 10.0.0.0/8，多个用英文逗号分隔）"
+            ) from None
+    return tuple(networks)
 
 
 def _trusted(address: str, networks: tuple[Network, ...]) -> bool:
