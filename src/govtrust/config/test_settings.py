@@ -21,7 +21,12 @@ DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  
 GOVTRUST_REPLICA_READS = False
 # Each test has its own database but the same var/: public pages are cached in memory, and
 # tests/conftest.py empties that cache before every test.
+# The default cache is never a developer's Redis (REDIS_URL), whose state outlives a test run
+# (schedule claims at fixed times, throttles); the Redis tests bring their own, flushed database.
 CACHES = {
-    **CACHES,  # noqa: F405
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache"),  # noqa: F405
+    },
     "public": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "public"},
 }
