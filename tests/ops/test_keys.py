@@ -42,3 +42,22 @@ def test_data_and_log_keys_are_not_rotated_yet(tmp_path: Path, name: str) -> Non
         signing_key_rotate(name=name)
     assert "暂不支持" in exc.value.detail
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_rotation_whose_audit_fails_keeps_the_old_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Given an exchange key, when the rotation's audit event cannot be written, then the error
+    reaches the caller and the old key is still the one in use, with no retired copy left."""
+    from govtrust.core import key_rotation
+
+    def broken(**_: object) -> None:
+        raise RuntimeError("audit store away")
+
+    monkeypatch.setattr(key_rotation, "audit_append", broken)
+    with override_settings(VAR_DIR=tmp_path):
+        old_pem = signing.public_key_pem("exchange")
+        with pytest.raises(RuntimeError):
+            signing_key_rotate(name="exchange")
+        assert signing.public_key_pem("exchange") == old_pem
+        assert not list(tmp_path.glob("exchange-retired-*"))

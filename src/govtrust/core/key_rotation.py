@@ -40,13 +40,20 @@ def _rotate(name: str, actor: str) -> str:
     if retired.exists():
         raise DomainError("一秒内不能轮换两次，请稍后再试")
     os.replace(path, retired)
-    new_id = signing.key_id(signing.private_key(name).public_key())
-    audit_append(
-        actor=actor,
-        action="key.rotate",
-        object_type="signing_key",
-        object_id=name,
-        before={"key_id": old_id},
-        after={"key_id": new_id, "retired_file": retired.name},
-    )
+    try:
+        new_id = signing.key_id(signing.private_key(name).public_key())
+        audit_append(
+            actor=actor,
+            action="key.rotate",
+            object_type="signing_key",
+            object_id=name,
+            before={"key_id": old_id},
+            after={"key_id": new_id, "retired_file": retired.name},
+        )
+    except BaseException:
+        # the transaction rolls the audit back; the files must follow, or the platform would sign
+        # with a key no audit event announced
+        path.unlink(missing_ok=True)
+        os.replace(retired, path)
+        raise
     return signing.public_key_pem(name)
