@@ -81,10 +81,6 @@ ALLOWED: dict[str, tuple[frozenset[str], str]] = {
         frozenset({"issued_by"}),
         "the caller's own reports among those already in reach (documents_visible)",
     ),
-    "records/selectors.py::records_visible": (
-        frozenset({"created_by"}),
-        "to move: drafts are their filers' unfinished work",
-    ),
     # Who is told: the recipients of reminders and escalations (addressed_to decides the reads).
     "records/services/reminders.py::_recipients": (
         frozenset({"role", "unit_id", "department_id", "department"}),

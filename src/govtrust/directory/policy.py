@@ -407,3 +407,20 @@ def addressed_to(qs: QuerySet[M], user: User) -> QuerySet[M]:
     if own is not None:
         wanted &= Q(**{owner.department: own}) if owner.department else Q(pk__in=[])
     return qs.filter(wanted)
+
+
+# ---- named rules the older modules asked for themselves ----------------------------------
+
+
+def drafts_hidden(records: QuerySet[M], user: User, *, draft: str) -> QuerySet[M]:
+    """Drafts (status `draft`) are their filers' unfinished work: those who file records read
+    the drafts within their reach (`within`); anyone else only a draft of their own making."""
+    if permits(user, "records.file"):
+        return records
+    return records.filter(~Q(status=draft) | Q(created_by=user))
+
+
+def reveals(user: User, government_id: int, department_id: int | None) -> bool:
+    """Whether the user may read the full citizen IDs in what this unit reported (a record, an
+    upload's error report): the reporting unit's own clerks and reviewers alone (PIPL art. 51)."""
+    return permits(user, "records.reveal") and is_reporting_unit(user, government_id, department_id)

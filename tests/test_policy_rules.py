@@ -1,0 +1,120 @@
+"""The named rules the older modules once decided themselves, now in directory/policy.py: each
+answered on the pages and the API for the own unit (allowed), another unit and another role
+(refused). The table of tests/test_access_policy.py answers the rest, role by position."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from govtrust.core.errors import Forbidden
+from govtrust.directory import policy
+from govtrust.directory.models import User
+from govtrust.directory.services import token_create
+from govtrust.records.models import Record
+from govtrust.records.schemas import RecordIn
+from govtrust.records.selectors_stats import unit_figures
+from govtrust.records.services import record_accept, record_create, record_submit
+from tests.conftest import TODAY, government, record_payload
+
+pytestmark = pytest.mark.django_db
+
+BUREAU, SCHOOLS = "城关区财政局", "城关区教育局"  # departments A and B of 城关区 (620102)
+
+
+def _api(user: User) -> dict[str, Any]:
+    return {"HTTP_AUTHORIZATION": f"Bearer {token_create(user=user)}"}
+
+
+def _page(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _record(clerk: User, reviewer: User | None = None) -> Record:
+    """A record of the clerk's department, a draft unless a reviewer accepts it."""
+    bureau = clerk.department
+    assert bureau is not None
+    day = str(TODAY - datetime.timedelta(days=30))
+    data = RecordIn.model_validate(
+        record_payload(
+            subject_kind="department",
+            subject_name=bureau.name,
+            subject_identifier=bureau.uscc,
+            decision_date=day,
+            arose_on=day,
+        )
+    )
+    record = record_create(data=data, actor=clerk)
+    if reviewer is None:
+        return record
+    return record_accept(record=record_submit(record=record, actor=clerk), actor=reviewer)
+
+
+# ---- policy.drafts_hidden: a draft is its filers' unfinished work ------------------------
+
+
+def test_a_draft_is_read_by_its_units_clerks_alone(make_user: Callable[..., User]) -> None:
+    """GIVEN a draft of 城关区财政局 THEN its other clerk reads it on the page, the API and in
+    the API's list; a clerk of 城关区教育局 or of 七里河区, and the bureau's own reviewer and
+    城关区's credit office get 404 and do not find it listed."""
+    author = make_user("clerk_draft", "clerk", "620102", BUREAU)
+    draft = _record(author)
+    readers = {
+        make_user("clerk_draft_2", "clerk", "620102", BUREAU): 200,
+        make_user("clerk_draft_b", "clerk", "620102", SCHOOLS): 404,
+        make_user("clerk_draft_sib", "clerk", "620103"): 404,
+        make_user("reviewer_draft", "reviewer", "620102", BUREAU): 404,
+        make_user("office_draft", "credit_office", "620102"): 404,
+    }
+    for user, expected in readers.items():
+        assert _page(user).get(f"/records/{draft.pk}/").status_code == expected, user
+        api = Client()
+        assert api.get(f"/api/v1/records/{draft.pk}", **_api(user)).status_code == expected
+        listed = api.get("/api/v1/records", **_api(user)).json()["items"]
+        assert (draft.number in {r["number"] for r in listed}) == (expected == 200), user
+
+
+# ---- policy.reveals: full citizen IDs for the reporting unit alone -----------------------
+
+
+def test_full_identifiers_are_revealed_to_the_reporting_unit_alone(
+    make_user: Callable[..., User],
+) -> None:
+    """The record's page offers the full ID only to the reporting unit's clerks and reviewers
+    (the upload's error report asks the same rule: the table's import-report rows)."""
+    bureau = government("620102").pk
+    own = make_user("clerk_reveal", "clerk", "620102", BUREAU)
+    department = own.department_id
+    assert policy.reveals(own, bureau, department)
+    assert policy.reveals(
+        make_user("reviewer_reveal", "reviewer", "620102", BUREAU), bureau, department
+    )
+    assert not policy.reveals(
+        make_user("clerk_reveal_b", "clerk", "620102", SCHOOLS), bureau, department
+    )
+    assert not policy.reveals(make_user("clerk_reveal_sib", "clerk", "620103"), bureau, department)
+    assert not policy.reveals(
+        make_user("office_reveal", "credit_office", "620102"), bureau, department
+    )
+
+
+# ---- unit_figures: the selector refuses as the dashboard does -----------------------------
+
+
+def test_the_unit_figures_are_refused_to_whom_the_dashboard_refuses(
+    make_user: Callable[..., User],
+) -> None:
+    clerk = make_user("clerk_uf", "clerk", "620102", BUREAU)
+    start, end = TODAY.replace(month=1, day=1), TODAY
+    assert _page(clerk).get("/records/dashboard/").status_code == 403
+    with pytest.raises(Forbidden):
+        unit_figures(user=clerk, start=start, end=end)
+    reviewer = make_user("reviewer_uf", "reviewer", "620102")
+    assert _page(reviewer).get("/records/dashboard/").status_code == 200
+    assert unit_figures(user=reviewer, start=start, end=end) == []
