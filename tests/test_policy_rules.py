@@ -5,6 +5,7 @@ answered on the pages and the API for the own unit (allowed), another unit and a
 from __future__ import annotations
 
 import datetime
+import io
 from collections.abc import Callable
 from typing import Any
 
@@ -15,10 +16,12 @@ from govtrust.core.errors import Forbidden
 from govtrust.directory import policy
 from govtrust.directory.models import User
 from govtrust.directory.services import token_create
+from govtrust.disclosure.services import publication_publish
 from govtrust.records.models import Record
 from govtrust.records.schemas import RecordIn
 from govtrust.records.selectors_stats import unit_figures
 from govtrust.records.services import record_accept, record_create, record_submit
+from govtrust.remedies.services.filing import Contact, objection_file
 from tests.conftest import TODAY, government, record_payload
 
 pytestmark = pytest.mark.django_db
@@ -102,6 +105,61 @@ def test_full_identifiers_are_revealed_to_the_reporting_unit_alone(
     assert not policy.reveals(
         make_user("office_reveal", "credit_office", "620102"), bureau, department
     )
+
+
+# ---- policy.cases_counted: the figures count what the queue lists ------------------------
+
+
+@pytest.fixture
+def objection(make_user: Callable[..., User]) -> str:
+    """An objection to a published record of 城关区财政局."""
+    clerk = make_user("clerk_case", "clerk", "620102", BUREAU)
+    record = _record(clerk, make_user("reviewer_case_gov", "reviewer", "620102"))
+    publication = publication_publish(
+        record=record, actor=make_user("office_case_gs", "credit_office", "62")
+    )
+    return objection_file(
+        record_number=publication.number,
+        applicant_role="subject",
+        contact=Contact("王伟", "13812345678"),
+        fields=["facts"],
+        content="公示的失信事实与处罚决定书不一致，款项已于决定前付清。",
+        files=[("证明.pdf", io.BytesIO(b"%PDF-1.4\n%%EOF\n"))],
+        address="203.0.113.9",
+    ).case.number
+
+
+def _received(rows: list[dict[str, Any]]) -> int:
+    return sum(row["received"] for row in rows)
+
+
+def test_case_figures_count_what_each_reader_handles_or_watches(
+    make_user: Callable[..., User], objection: str
+) -> None:
+    """Finding: a department's reviewer saw the objection to its records in its queue while the
+    queue page's figures and the API counted nothing (the figures took `within`, which gives a
+    department no case). Now both count what the queue lists; another department, another
+    unit count nothing; the inspector counts on the API and is refused the queue page."""
+    year = {"start": f"{TODAY.year - 1}-01-01", "end": f"{TODAY.year + 1}-12-31"}
+    readers = {  # user -> (API count, queue page: status, count)
+        make_user("reviewer_fig", "reviewer", "620102", BUREAU): (1, 200, 1),
+        make_user("clerk_fig", "clerk", "620102", BUREAU): (1, 200, 1),
+        make_user("reviewer_fig_b", "reviewer", "620102", SCHOOLS): (0, 200, 0),
+        make_user("office_fig", "credit_office", "620102"): (1, 200, 1),
+        make_user("office_fig_sib", "credit_office", "620103"): (0, 200, 0),
+        make_user("inspector_fig", "inspector", "620102"): (1, 403, 0),
+    }
+    for user, (counted, status, shown) in readers.items():
+        answer = Client().get("/api/v1/cases-figures", year, **_api(user))
+        assert answer.status_code == 200
+        assert _received(answer.json()) == counted, user
+        page = _page(user).get("/backoffice/cases/")
+        assert page.status_code == status, user
+        if status == 200:
+            assert _received(page.context["figures"]) == shown, user
+            assert (objection in page.content.decode()) == bool(shown), user
+    admin = make_user("sysadmin_fig", "sysadmin", "620102")
+    assert Client().get("/api/v1/cases-figures", year, **_api(admin)).status_code == 403
 
 
 # ---- unit_figures: the selector refuses as the dashboard does -----------------------------

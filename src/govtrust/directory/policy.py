@@ -424,3 +424,13 @@ def reveals(user: User, government_id: int, department_id: int | None) -> bool:
     """Whether the user may read the full citizen IDs in what this unit reported (a record, an
     upload's error report): the reporting unit's own clerks and reviewers alone (PIPL art. 51)."""
     return permits(user, "records.reveal") and is_reporting_unit(user, government_id, department_id)
+
+
+def cases_counted(cases: QuerySet[M], user: User, *, objection: str) -> QuerySet[M]:
+    """The remedy cases a user's figures count: every case in reach for those who watch units'
+    performance (figures.read) and act for a whole government; for anyone else the cases they
+    handle (`cases_in_reach`), so a department's reviewer counts what its queue lists (the
+    objections to its department's records), not nothing: no case's office is a department."""
+    if permits(user, "figures.read") and _department(user) is None:
+        return within(cases, user)
+    return cases_in_reach(cases, user, objection=objection)
