@@ -17,12 +17,14 @@ from govtrust.directory import policy
 from govtrust.directory.models import User
 from govtrust.directory.services import token_create
 from govtrust.disclosure.services import publication_publish
+from govtrust.documents.models import Document
+from govtrust.documents.services.reports import report_issue
 from govtrust.records.models import Record
 from govtrust.records.schemas import RecordIn
 from govtrust.records.selectors_stats import unit_figures
 from govtrust.records.services import record_accept, record_create, record_submit
 from govtrust.remedies.services.filing import Contact, objection_file
-from tests.conftest import TODAY, government, record_payload
+from tests.conftest import TODAY, government, new_uscc, record_payload
 
 pytestmark = pytest.mark.django_db
 
@@ -160,6 +162,38 @@ def test_case_figures_count_what_each_reader_handles_or_watches(
             assert (objection in page.content.decode()) == bool(shown), user
     admin = make_user("sysadmin_fig", "sysadmin", "620102")
     assert Client().get("/api/v1/cases-figures", year, **_api(admin)).status_code == 403
+
+
+# ---- policy.report_division: who reads a credit report -----------------------------------
+
+
+def test_a_credit_report_is_filed_where_its_version_says(make_user: Callable[..., User]) -> None:
+    """兰州市's credit office issues 城关区's internal and public reports: the internal one is
+    read by 兰州市's reviewer (page and API) and not by 城关区's; the public one by 城关区's
+    reviewer and not by 七里河区's, nor by the administrators."""
+    chengguan = government("620102")
+    chengguan.uscc = new_uscc("620102")
+    chengguan.save(update_fields=["uscc"])
+    issuer = make_user("office_rep", "credit_office", "6201")
+    internal = report_issue(kind="government", pk=chengguan.pk, public=False, actor=issuer)
+    public = report_issue(kind="government", pk=chengguan.pk, public=True, actor=issuer)
+    assert (internal.division_code, public.division_code) == ("6201", "620102")
+    parent = make_user("reviewer_rep_lz", "reviewer", "6201")
+    own = make_user("reviewer_rep_cg", "reviewer", "620102")
+    sibling = make_user("reviewer_rep_qlh", "reviewer", "620103")
+    auditor = make_user("auditor_rep", "auditor", "620102")
+    expected: dict[tuple[Document, User], int] = {
+        (internal, parent): 200,
+        (internal, own): 404,
+        (public, own): 200,
+        (public, sibling): 404,
+        (public, auditor): 403,
+    }
+    for (document, user), status in expected.items():
+        page = _page(user).get(f"/backoffice/documents/{document.code}.pdf")
+        assert page.status_code == status, (document.kind, user)
+        api = Client().get(f"/api/v1/documents/{document.code}.pdf", **_api(user))
+        assert api.status_code == status, (document.kind, user)
 
 
 # ---- unit_figures: the selector refuses as the dashboard does -----------------------------

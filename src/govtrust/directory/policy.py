@@ -434,3 +434,12 @@ def cases_counted(cases: QuerySet[M], user: User, *, objection: str) -> QuerySet
     if permits(user, "figures.read") and _department(user) is None:
         return within(cases, user)
     return cases_in_reach(cases, user, objection=objection)
+
+
+def report_division(actor: User, subject_division: str, *, public: bool) -> str:
+    """The division a credit report is filed under, which decides who reads it (OWNERS:
+    documents.document). The internal version lists the records its issuer reaches, so it is
+    filed under the issuer's division: only those who reach that reach every record it names (a
+    report issued by the province must not be read at the subject's county). The public version
+    holds only what the portal shows and stays with the subject."""
+    return subject_division if public else actor.scope_code
