@@ -81,15 +81,6 @@ ALLOWED: dict[str, tuple[frozenset[str], str]] = {
         frozenset({"issued_by"}),
         "the caller's own reports among those already in reach (documents_visible)",
     ),
-    # Who is told: the recipients of reminders and escalations (addressed_to decides the reads).
-    "records/services/reminders.py::_recipients": (
-        frozenset({"role", "unit_id", "department_id", "department"}),
-        "the clerks a reminder is sent to",
-    ),
-    "remedies/services/reminders.py::_recipients": (
-        frozenset({"role", "unit_id", "unit", "division_id"}),
-        "the handlers a case reminder is sent to",
-    ),
     # Command line and demo seeds: no user, no reach.
     "cli.py::_unit": (frozenset({"division_id", "government"}), "set-up on the command line"),
     "demo.py::*": (SCOPE_FIELDS | {PREFIX}, "demo seeds"),

@@ -10,7 +10,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.test import Client
+import time_machine
+from django.core import mail
+from django.test import Client, override_settings
 
 from govtrust.core.errors import Forbidden
 from govtrust.directory import policy
@@ -23,7 +25,10 @@ from govtrust.records.models import Record
 from govtrust.records.schemas import RecordIn
 from govtrust.records.selectors_stats import unit_figures
 from govtrust.records.services import record_accept, record_create, record_submit
+from govtrust.records.services.reminders import reminders_send
+from govtrust.remedies.models import Case
 from govtrust.remedies.services.filing import Contact, objection_file
+from govtrust.remedies.services.reminders import _recipients
 from tests.conftest import TODAY, government, new_uscc, record_payload
 
 pytestmark = pytest.mark.django_db
@@ -210,3 +215,56 @@ def test_the_unit_figures_are_refused_to_whom_the_dashboard_refuses(
     reviewer = make_user("reviewer_uf", "reviewer", "620102")
     assert _page(reviewer).get("/records/dashboard/").status_code == 200
     assert unit_figures(user=reviewer, start=start, end=end) == []
+
+
+# ---- policy.reporting_unit_accounts, policy.accounts_reaching: who is told ---------------
+
+
+def _with_email(user: User) -> User:
+    user.email = f"{user.username}@example.gov.cn"
+    user.save(update_fields=["email"])
+    return user
+
+
+@override_settings(GOVTRUST_EMAIL_ENABLED=True)
+@time_machine.travel(datetime.datetime(2025, 10, 20, 9, tzinfo=datetime.UTC), tick=False)
+def test_a_records_deadline_is_told_to_its_reporting_units_clerks_alone(
+    make_user: Callable[..., User],
+) -> None:
+    """Finding: a reminder of 城关区人民政府's own record (no department) was mailed to every
+    clerk of 城关区, 城关区财政局's too, who cannot open it (404). Now to the government's own
+    clerks only; a department's record to that department's clerks and the government's."""
+    own = _with_email(make_user("clerk_mail", "clerk", "620102"))
+    bureau = _with_email(make_user("clerk_mail_a", "clerk", "620102", BUREAU))
+    _with_email(make_user("clerk_mail_b", "clerk", "620102", SCHOOLS))
+    _with_email(make_user("clerk_mail_sib", "clerk", "620103"))
+    _with_email(make_user("reviewer_mail", "reviewer", "620102"))
+    record = record_create(data=RecordIn.model_validate(record_payload()), actor=own)
+    assert reminders_send(today=datetime.date(2025, 10, 20)) == 1
+    assert [m.to for m in mail.outbox] == [[own.email]]
+    assert _page(bureau).get(f"/records/{record.pk}/").status_code == 404
+    record_create(data=RecordIn.model_validate(record_payload()), actor=bureau)
+    assert reminders_send(today=datetime.date(2025, 10, 20)) == 1
+    assert sorted(mail.outbox[-1].to) == sorted([own.email, bureau.email])
+
+
+def test_a_case_is_told_to_the_offices_that_reach_it(make_user: Callable[..., User]) -> None:
+    """Finding: reminders of 兰州新区's cases went to 兰州市's credit office by the code's
+    prefix, though 兰州新区 answers to the province (兰州市's office gets 404 on the case).
+    And an objection to verify went to every department of the reporting government."""
+    office = {
+        code: _with_email(make_user(f"office_mail_{code}", "credit_office", code))
+        for code in ("62", "6201", "620171", "620102", "620103")
+    }
+    xinqu = Case(kind="report", status="received", division_code="620171")
+    assert _recipients(xinqu) == sorted([office["62"].email, office["620171"].email])
+    chengguan = Case(kind="report", status="received", division_code="620102")
+    expected = [office[code].email for code in ("62", "6201", "620102")]
+    assert _recipients(chengguan) == sorted(expected)
+    clerk = _with_email(make_user("clerk_obj_mail", "clerk", "620102", BUREAU))
+    reviewer = _with_email(make_user("reviewer_obj_mail", "reviewer", "620102"))
+    _with_email(make_user("clerk_obj_mail_b", "clerk", "620102", SCHOOLS))
+    _with_email(make_user("inspector_obj_mail", "inspector", "620102"))
+    record = _record(clerk)
+    objection = Case(kind="objection", status="verifying", division_code="62", record=record)
+    assert _recipients(objection) == sorted([clerk.email, reviewer.email])

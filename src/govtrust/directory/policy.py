@@ -443,3 +443,37 @@ def report_division(actor: User, subject_division: str, *, public: bool) -> str:
     report issued by the province must not be read at the subject's county). The public version
     holds only what the portal shows and stays with the subject."""
     return subject_division if public else actor.scope_code
+
+
+# ---- who is told: the accounts an object reaches -----------------------------------------
+
+
+def _acts_for(department_id: int | None) -> Q:
+    """Accounts acting for an object owned by this department (None: by no department): those
+    not bound to a department, and a department's clerks and reviewers only for their own."""
+    bound = Q(role__in=DEPARTMENT_BOUND) & Q(department__isnull=False)
+    return ~bound | Q(department_id=department_id) if department_id is not None else ~bound
+
+
+def accounts_reaching(obj: Model, capability: str) -> QuerySet[User]:
+    """`reaches` over accounts: those holding `capability` that reach `obj` (reminders name it
+    to them). The governments of its division's lineage, so 兰州新区's objects are told to the
+    province and not to 兰州市; a department's clerks and reviewers for their department's."""
+    owner = _owner(type(obj))
+    department = _value(obj, owner.department) if owner.department else None
+    governments = lineage(_value(obj, owner.division))
+    return User.objects.filter(
+        _acts_for(department),
+        role__in=roles_for(capability),
+        unit__division_id__in=governments,
+    )
+
+
+def reporting_unit_accounts(
+    government_id: int, department_id: int | None, capability: str
+) -> QuerySet[User]:
+    """`is_reporting_unit` over accounts: those holding `capability` in the unit that reported
+    (told of its own duties: a record's deadline, an objection to verify)."""
+    return User.objects.filter(
+        _acts_for(department_id), role__in=roles_for(capability), unit_id=government_id
+    )
