@@ -407,3 +407,73 @@ def addressed_to(qs: QuerySet[M], user: User) -> QuerySet[M]:
     if own is not None:
         wanted &= Q(**{owner.department: own}) if owner.department else Q(pk__in=[])
     return qs.filter(wanted)
+
+
+# ---- named rules the older modules asked for themselves ----------------------------------
+
+
+def drafts_hidden(records: QuerySet[M], user: User, *, draft: str) -> QuerySet[M]:
+    """Drafts (status `draft`) are their filers' unfinished work: those who file records read
+    the drafts within their reach (`within`); anyone else only a draft of their own making."""
+    if permits(user, "records.file"):
+        return records
+    return records.filter(~Q(status=draft) | Q(created_by=user))
+
+
+def reveals(user: User, government_id: int, department_id: int | None) -> bool:
+    """Whether the user may read the full citizen IDs in what this unit reported (a record, an
+    upload's error report): the reporting unit's own clerks and reviewers alone (PIPL art. 51)."""
+    return permits(user, "records.reveal") and is_reporting_unit(user, government_id, department_id)
+
+
+def cases_counted(cases: QuerySet[M], user: User, *, objection: str) -> QuerySet[M]:
+    """The remedy cases a user's figures count: every case in reach for those who watch units'
+    performance (figures.read) and act for a whole government; for anyone else the cases they
+    handle (`cases_in_reach`), so a department's reviewer counts what its queue lists (the
+    objections to its department's records), not nothing: no case's office is a department."""
+    if permits(user, "figures.read") and _department(user) is None:
+        return within(cases, user)
+    return cases_in_reach(cases, user, objection=objection)
+
+
+def report_division(actor: User, subject_division: str, *, public: bool) -> str:
+    """The division a credit report is filed under, which decides who reads it (OWNERS:
+    documents.document). The internal version lists the records its issuer reaches, so it is
+    filed under the issuer's division: only those who reach that reach every record it names (a
+    report issued by the province must not be read at the subject's county). The public version
+    holds only what the portal shows and stays with the subject."""
+    return subject_division if public else actor.scope_code
+
+
+# ---- who is told: the accounts an object reaches -----------------------------------------
+
+
+def _acts_for(department_id: int | None) -> Q:
+    """Accounts acting for an object owned by this department (None: by no department): those
+    not bound to a department, and a department's clerks and reviewers only for their own."""
+    bound = Q(role__in=DEPARTMENT_BOUND) & Q(department__isnull=False)
+    return ~bound | Q(department_id=department_id) if department_id is not None else ~bound
+
+
+def accounts_reaching(obj: Model, capability: str) -> QuerySet[User]:
+    """`reaches` over accounts: those holding `capability` that reach `obj` (reminders name it
+    to them). The governments of its division's lineage, so 兰州新区's objects are told to the
+    province and not to 兰州市; a department's clerks and reviewers for their department's."""
+    owner = _owner(type(obj))
+    department = _value(obj, owner.department) if owner.department else None
+    governments = lineage(_value(obj, owner.division))
+    return User.objects.filter(
+        _acts_for(department),
+        role__in=roles_for(capability),
+        unit__division_id__in=governments,
+    )
+
+
+def reporting_unit_accounts(
+    government_id: int, department_id: int | None, capability: str
+) -> QuerySet[User]:
+    """`is_reporting_unit` over accounts: those holding `capability` in the unit that reported
+    (told of its own duties: a record's deadline, an objection to verify)."""
+    return User.objects.filter(
+        _acts_for(department_id), role__in=roles_for(capability), unit_id=government_id
+    )

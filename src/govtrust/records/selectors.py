@@ -42,9 +42,7 @@ def records_visible(user: User) -> QuerySet[Record]:
     - reviewers, credit office, inspectors: not other units' drafts, which are unfinished work.
     The three administrators see no business data (等保 separation of duties).
     """
-    qs = policy.within(Record.objects.all(), user)
-    if not policy.permits(user, "records.file"):  # drafts are their filers' unfinished work
-        qs = qs.filter(~Q(status=Status.DRAFT) | Q(created_by=user))
+    qs = policy.drafts_hidden(policy.within(Record.objects.all(), user), user, draft=Status.DRAFT)
     return qs.select_related("reporting_government", "reporting_department")
 
 
@@ -70,9 +68,7 @@ def import_report_read(*, user: User, pk: uuid.UUID | str) -> ImportBatch:
     numbers included, so only the unit that uploaded it may read it (as only it may reveal an
     ID, PIPL art. 51), and each download is audited."""
     batch = import_batch_get(user=user, pk=pk)
-    if not policy.permits(user, "records.reveal") or not policy.is_reporting_unit(
-        user, batch.unit_id, batch.department_id
-    ):
+    if not policy.reveals(user, batch.unit_id, batch.department_id):
         raise Forbidden("错误报告含上传文件中的完整证件号码，只有上传单位可以下载")
     audit_append(
         actor=user.username,

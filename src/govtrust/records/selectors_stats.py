@@ -33,7 +33,9 @@ class UnitFigures:
 
 def _counted(user: User) -> QuerySet[Record]:
     """Every record in scope, drafts included: the figures count unsubmitted drafts (that is
-    what "overdue" means) without showing their content to anyone outside the unit."""
+    what "overdue" means) without showing their content to anyone outside the unit; read by
+    those who watch units' performance, as the dashboard page refuses anyone else."""
+    policy.require(user, "figures.read")
     return policy.within(Record.objects.all(), user)
 
 

@@ -75,11 +75,7 @@ def figures(user: User, start: datetime.date, end: datetime.date) -> list[dict[s
     """Per handling unit (division) and kind: received, closed on time, overdue, upheld."""
     today = timezone.localdate()
     # Figures are counts: those who watch units' performance count every case in reach.
-    counted = (
-        policy.within(Case.objects.all(), user)
-        if policy.permits(user, "figures.read")
-        else cases_visible(user)
-    )
+    counted = policy.cases_counted(Case.objects.all(), user, objection=CaseKind.OBJECTION)
     rows: list[dict[str, Any]] = list(
         counted.filter(received_at__date__gte=start, received_at__date__lte=end)
         .values("division_code", "kind")
@@ -273,11 +269,7 @@ def self_corrections(user: User, record_number: str) -> QuerySet[SelfCorrection]
 def cases_by_state(user: User) -> list[dict[str, Any]]:
     """Cases in reach by kind and state (the credit office's home page): counted as `figures`
     counts them, every case in reach for those who watch units' performance."""
-    counted = (
-        policy.within(Case.objects.all(), user)
-        if policy.permits(user, "figures.read")
-        else cases_visible(user)
-    )
+    counted = policy.cases_counted(Case.objects.all(), user, objection=CaseKind.OBJECTION)
     rows = counted.values("kind", "status").annotate(n=Count("id")).order_by("kind", "status")
     kinds = dict(CaseKind.choices)
     return [

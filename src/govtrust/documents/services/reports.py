@@ -248,10 +248,6 @@ def report_issue(*, kind: str, pk: int, public: bool, actor: User) -> Document:
         kind=DocumentKind.PUBLIC_REPORT if public else DocumentKind.REPORT,
         title=f"{subject.name}{label}",
         content=report_content(subject, actor, public=public),
-        # The internal version lists the records the issuer reaches, so it is filed under the
-        # issuer's division: only those who reach that reach every record it names (a report
-        # issued by the province must not be read at the subject's county). The public version
-        # holds only what the portal shows and stays with the subject.
-        division_code=subject.division_code if public else actor.scope_code,
+        division_code=policy.report_division(actor, subject.division_code, public=public),
         actor=actor,
     )

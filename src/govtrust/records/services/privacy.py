@@ -15,10 +15,7 @@ from govtrust.records.selectors import record_get
 
 def can_reveal(*, record: Record, actor: User) -> bool:
     return (
-        policy.permits(actor, "records.reveal")
-        and policy.is_reporting_unit(
-            actor, record.reporting_government_id, record.reporting_department_id
-        )
+        policy.reveals(actor, record.reporting_government_id, record.reporting_department_id)
         and record.subject_ric_cipher is not None
     )
 

@@ -8,13 +8,12 @@ import datetime
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from govtrust.core.audit import audit_append
 from govtrust.core.workdays import add_working_days
 from govtrust.directory import policy
-from govtrust.directory.models import Role, User
+from govtrust.directory.models import User
 from govtrust.records.models import Record, Reminder, ReminderKind
 from govtrust.records.workflow import EDITABLE
 
@@ -22,13 +21,13 @@ DUE_SOON_WORKING_DAYS = 2
 
 
 def _recipients(record: Record) -> list[str]:
-    clerks = User.objects.filter(
-        role=Role.CLERK, unit_id=record.reporting_government_id, is_active=True
-    ).exclude(email="")
-    if record.reporting_department_id is not None:
-        clerks = clerks.filter(
-            Q(department_id=record.reporting_department_id) | Q(department__isnull=True)
+    clerks = (
+        policy.reporting_unit_accounts(
+            record.reporting_government_id, record.reporting_department_id, "records.file"
         )
+        .filter(is_active=True)
+        .exclude(email="")
+    )
     return sorted(clerks.values_list("email", flat=True))
 
 

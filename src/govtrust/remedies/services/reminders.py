@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from govtrust.core.audit import audit_append
 from govtrust.core.workdays import add_working_days
-from govtrust.directory.models import Role, User
+from govtrust.directory import policy
 from govtrust.remedies.models import Case, CaseReminder
 from govtrust.remedies.workflow import CLOSED, STATUS_LABELS
 
@@ -21,12 +21,12 @@ DUE_SOON_WORKING_DAYS = 1
 
 def _recipients(case: Case) -> list[str]:
     if case.kind == "objection" and case.status == "verifying" and case.record is not None:
-        users = User.objects.filter(
-            role__in=[Role.CLERK, Role.REVIEWER], unit_id=case.record.reporting_government_id
+        record = case.record
+        users = policy.reporting_unit_accounts(
+            record.reporting_government_id, record.reporting_department_id, "unit.respond"
         )
     else:
-        prefixes = [case.division_code[:n] for n in range(2, len(case.division_code) + 1, 2)]
-        users = User.objects.filter(role=Role.CREDIT_OFFICE, unit__division_id__in=prefixes)
+        users = policy.accounts_reaching(case, "cases.office")
     return sorted(users.filter(is_active=True).exclude(email="").values_list("email", flat=True))
 
 
