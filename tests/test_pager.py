@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.template import engines
 from django.test import RequestFactory
 
-from govtrust.core.templatetags.paging import page_window
+from govtrust.core.templatetags.paging import page_window, page_window_more
 
 
 def test_the_window_shows_first_last_and_neighbours_with_gaps() -> None:
@@ -46,3 +46,31 @@ def test_without_a_request_the_one_named_filter_is_kept() -> None:
     single = Paginator(list(range(5)), 50).get_page(1)
     html = template.render({"page": single, "value": ""})
     assert "共 5 条" in html and "page=" not in html and "跳至" not in html
+
+
+def test_the_capped_window_never_shows_a_last_page_it_cannot_vouch_for() -> None:
+    assert page_window_more(1, 50) == [1, 2, 3, None]
+    assert page_window_more(6, 50) == [1, None, 4, 5, 6, 7, 8, None]
+    assert page_window_more(48, 50) == [1, None, 46, 47, 48, 49, 50]
+    assert page_window_more(50, 50) == [1, None, 48, 49, 50]
+    assert page_window_more(1, 2) == [1, 2]
+
+
+def test_a_capped_count_pages_with_more_than_n_and_no_total() -> None:
+    """GIVEN a list counted up to a cap of 1,000 rows (50 pages of 20) with more beyond it
+    WHEN its pager is rendered in "more" mode on page 1 and on the last reachable page
+    THEN it says 超过 1000 条 and the page number without a total, shows 1 2 3 … 下一页 (no 50),
+    keeps the filters, and on page 50 says only the first 1,000 are listed, with no next link."""
+    template = engines["django"].from_string("{% load paging %}{% pager page more=True %}")
+    request = RequestFactory().get("/", {"q": "张"})
+    rows = list(range(1000))
+    html = template.render({"page": Paginator(rows, 20).get_page(1)}, request)
+    assert '<span class="count">超过 1000 条 · 第 1 页</span>' in html
+    assert "共 " not in html and "/50" not in html
+    assert 'href="?q=%E5%BC%A0&amp;page=3"' in html and "page=50" not in html
+    assert html.count('class="gap"') == 1
+    assert 'href="?q=%E5%BC%A0&amp;page=2" rel="next" id="next-page">下一页' in html
+    assert "只列出前" not in html
+    last = template.render({"page": Paginator(rows, 20).get_page(50)}, request)
+    assert 'rel="next"' not in last and "只列出前 1000 条，请缩小查询范围" in last
+    assert 'name="page" min="1" max="50"' in last and "（最多 50 页）" in last

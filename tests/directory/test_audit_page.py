@@ -47,6 +47,24 @@ def _event(**fields: Any) -> AuditEvent:
     return audit_append(**(values | fields))
 
 
+def test_the_action_filter_takes_the_words_the_page_shows(auditor: Client) -> None:
+    """GIVEN a login, a failed login, a logout and a record created
+    WHEN the auditor types 登录 (what the page shows) or 登录失败 into 操作, or a code's start
+    THEN 登录 finds the three sign-in events, 登录失败 only the failure, and record. the
+    record's event, as before."""
+    for action in ("auth.login", "auth.login_failed", "auth.logout", "record.create"):
+        _event(action=action)
+
+    def actions(typed: str) -> list[str]:
+        return [row[3] for row in _export(auditor, action=typed)[1:]]
+
+    # (the auditor's own sign-in is a login too)
+    assert set(actions("登录")) == {"auth.login", "auth.login_failed", "auth.logout"}
+    assert actions("登录失败") == ["auth.login_failed"]
+    assert actions("record.") == ["record.create"]
+    assert actions("没有这种操作") == []
+
+
 def test_each_filter_narrows_the_page(auditor: Client) -> None:
     """Given events of different operators, actions, objects and addresses,
     when the auditor filters by each, then only the matching events are listed."""

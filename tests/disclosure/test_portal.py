@@ -59,6 +59,10 @@ def test_search_page_filters_and_pages(
     published(25, subject_name="张敏")
     page = client.get("/", {"q": "张敏"}).content.decode()
     assert "共找到 25 条" in page and 'id="next-page"' in page
+    # Numbered pages and a jump box that keeps the query (the shared pager).
+    assert '<span class="count">共 25 条 · 第 1/2 页</span>' in page
+    assert 'href="?q=%E5%BC%A0%E6%95%8F&amp;page=2">2</a>' in page
+    assert '<input type="hidden" name="q" value="张敏">' in page and "跳至第" in page
     second = client.get("/", {"q": "张敏", "page": "2"}).content.decode()
     assert second.count('class="card result"') == 5
     assert "共找到 0 条" in client.get("/", {"severity": "serious"}).content.decode()

@@ -301,7 +301,8 @@ def test_relevance_orders_small_match_sets_and_newest_first_beyond_the_rank_limi
     page = client.get("/api/v1/public/records", {"q": "工程款"}).json()
     assert (page["count"], page["more"], len(page["items"])) == (2, True, 3)
     html = client.get("/", {"q": "工程款"}).content.decode()
-    assert "共找到 2+ 条" in html
+    assert "找到超过 2 条公示中的记录" in html and "共找到" not in html
+    assert '<span class="count">超过 2 条 · 第 1 页</span>' in html
 
 
 @pytest.mark.parametrize(

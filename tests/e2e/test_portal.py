@@ -423,9 +423,10 @@ def test_filters_by_severity_domain_and_area(page: Page, server: Server, portal:
 
 def test_paging_shows_every_publication_once(page: Page, server: Server, portal: Portal) -> None:
     """GIVEN more published records than fit on one page (20)
-    WHEN a visitor opens the portal with no query and follows 下一页
+    WHEN a visitor opens the portal with no query, follows 下一页, then jumps to page 1
     THEN the count is every publication; page 1 has 20 results and a next link; page 2 has the
-    rest and none; no record is on both pages and together they are all the publications.
+    rest and none; no record is on both pages and together they are all the publications; the
+    jump box lands on page 1 again.
     """
     page.goto(server.url("/"))
     total = shown_count(page)
@@ -441,6 +442,12 @@ def test_paging_shows_every_publication_once(page: Page, server: Server, portal:
     assert set(first) | set(second) == set(portal.published)
     expect(page.locator("#next-page")).to_have_count(0)
     expect(page.locator("nav.pager a[rel=prev]")).to_be_visible()
+    # The numbered pager's jump box (which keeps the query) goes back to page 1.
+    expect(page.locator("nav.pager .count")).to_contain_text(f"共 {total} 条 · 第 2/2 页")
+    page.locator("nav.pager .jump input[name=page]").fill("1")
+    with page.expect_navigation():
+        page.locator("nav.pager .jump button").click()
+    assert result_numbers(page) == first
 
 
 def test_record_page_shows_period_authority_and_a_verifiable_proof(
