@@ -103,7 +103,7 @@ def test_plan_scope_team_and_checklist(office: User, team: list[User]) -> None:
     assert all(clause.startswith("方案") for _, clause in items)  # each with the plan's clause
     assert inspection.members.get(leader=True).user == team[0]
     event = AuditEvent.objects.filter(action="inspection.plan").get()
-    assert event.after["targets"] == ["6201", "620171"]
+    assert (event.after or {})["targets"] == ["6201", "620171"]
     assert ACTION_LABELS["inspection.plan"] == "制定专项督导计划"
 
 
@@ -113,7 +113,10 @@ def test_the_province_inspects_prefectures_a_prefecture_its_counties(
     with pytest.raises(DomainError, match="下一级政府"):
         plan(office, team, ("620102",))  # a county: 兰州市's to inspect
     lz_office = make_user("office_lz", "credit_office", "6201")
-    lz_team = [make_user("insp_lz1", "inspector", "6201"), make_user("insp_lz2", "inspector", "6201")]
+    lz_team = [
+        make_user("insp_lz1", "inspector", "6201"),
+        make_user("insp_lz2", "inspector", "6201"),
+    ]
     with pytest.raises(DomainError, match="下一级政府"):
         plan(lz_office, lz_team, ("620171",))  # 兰州新区 answers to the province
     with pytest.raises(DomainError, match="本级政府的督查员"):
@@ -192,7 +195,10 @@ def test_inspectors_act_within_their_own_inspection_only(
     finding = record(team[0], inspection)
     other = make_user("insp_c", "inspector", "62")  # the province's, on no team
     lz_office = make_user("office_lz", "credit_office", "6201")
-    lz_team = [make_user("insp_lz1", "inspector", "6201"), make_user("insp_lz2", "inspector", "6201")]
+    lz_team = [
+        make_user("insp_lz1", "inspector", "6201"),
+        make_user("insp_lz2", "inspector", "6201"),
+    ]
     county = plan(lz_office, lz_team, ("620102",))
     ts = make_user("insp_ts", "inspector", "6205")  # another 市州's inspector
     for outsider in (other, ts, lz_team[0]):
@@ -320,14 +326,21 @@ def test_the_api_plans_lists_and_refuses_outsiders(
     assert [i["id"] for i in client.get("/api/v1/inspections").json()] == [body["id"]]
     finding = client.post(
         f"/api/v1/inspections/{body['id']}/findings",
-        {"government_code": "6205", "facts": FACTS, "severity": "major", "requirement": REQUIREMENT},
+        {
+            "government_code": "6205",
+            "facts": FACTS,
+            "severity": "major",
+            "requirement": REQUIREMENT,
+        },
         content_type="application/json",
     )
     assert finding.status_code == 201, finding.content
     assert finding.json()["rectify_working_days"] == 20
     fid = finding.json()["id"]
     own = client.post(
-        f"/api/v1/inspection-findings/{fid}/confirm", {"version": 1}, content_type="application/json"
+        f"/api/v1/inspection-findings/{fid}/confirm",
+        {"version": 1},
+        content_type="application/json",
     )
     assert own.status_code == 403
 
@@ -352,7 +365,9 @@ def test_the_api_plans_lists_and_refuses_outsiders(
         assert step.status_code == 404
     client.force_login(team[1])
     ok = client.post(
-        f"/api/v1/inspection-findings/{fid}/confirm", {"version": 1}, content_type="application/json"
+        f"/api/v1/inspection-findings/{fid}/confirm",
+        {"version": 1},
+        content_type="application/json",
     )
     assert ok.status_code == 200 and ok.json()["state"] == "rectifying"
     ts_office = make_user("office_ts", "credit_office", "6205")
