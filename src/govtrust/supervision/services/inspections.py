@@ -512,7 +512,7 @@ def finding_deadlines_recompute() -> int:
     confirmation day (registered with the working-day engine, as the records, cases and
     measures apps register theirs)."""
     changed = 0
-    running = Finding.objects.select_for_update().filter(
+    running = Finding.objects.select_for_update(of=("self",)).filter(
         state__in=(FindingState.RECTIFYING, FindingState.ANSWERED), confirmed_on__isnull=False
     )
     for finding in running.select_related("inspection", "target__government", "department"):
