@@ -48,6 +48,7 @@ from govtrust.screening.engine import Candidate
 from govtrust.screening.models import Screening
 from govtrust.screening.services import screening_run
 from govtrust.supervision.models import PlanTaskUnit
+from govtrust.supervision.services import inspections as inspection_svc
 from govtrust.supervision.services.plan_tasks import plan_tasks_load, progress_report_submit
 from govtrust.supervision.services.suggestions import SuggestionIn, suggestion_register
 from tests.conftest import TODAY, government, new_uscc, record_payload
@@ -87,6 +88,11 @@ class World:
     plan_report: int  # its 2025 progress report, by 兰州市's credit office, with a PDF
     plan_attachment: int
     suggestion: int  # a deputy's suggestion assigned to 城关区人民政府 ("own_unit")
+    # 兰州市's inspection of 城关区, its team 兰州市's inspector ("parent") and one more, and a
+    # finding about 城关区人民政府 recorded by the first, with a PDF
+    inspection: int
+    finding: int
+    finding_attachment: int
 
 
 @pytest.fixture
@@ -215,7 +221,37 @@ def world(make_user: Callable[..., User], make_department: Callable[..., Departm
         plan_report=plan_report.pk,
         plan_attachment=plan_report.attachments.get().pk,
         suggestion=suggestion.pk,
+        **_inspection(users, make_user),
     )
+
+
+def _inspection(
+    users: dict[tuple[str, str], User], make_user: Callable[..., User]
+) -> dict[str, int]:
+    inspector = users["inspector", "parent"]
+    inspection = inspection_svc.inspection_plan(
+        actor=users["credit_office", "parent"],
+        data=inspection_svc.InspectionIn(
+            title="城关区政务诚信专项督导",
+            period_start=TODAY,
+            period_end=TODAY + datetime.timedelta(days=30),
+            target_codes=["620102"],
+            inspector_ids=[inspector.pk, make_user("inspector_lz_b", "inspector", "6201").pk],
+        ),
+    )
+    finding = inspection_svc.finding_record(
+        actor=inspector,
+        inspection_id=inspection.pk,
+        data=inspection_svc.FindingIn(
+            target_code="620102", facts="失信记录逾期报送", severity="general", requirement="补报"
+        ),
+        files=[("佐证.pdf", _pdf())],
+    )
+    return {
+        "inspection": inspection.pk,
+        "finding": finding.pk,
+        "finding_attachment": finding.attachments.get().pk,
+    }
 
 
 def _far_record(make_user: Callable[..., User]) -> Record:
@@ -395,6 +431,43 @@ def answers_suggestion(role: str, position: str) -> int:
     return 404
 
 
+def inspection_reads(role: str, position: str) -> int:
+    """兰州市's inspection of 城关区 and its finding: its team's inspector ("parent") alone of the
+    inspectors; other staff where 兰州市 (the organiser) or 城关区 (the inspected) is reached,
+    a department's clerks and reviewers not (they read findings named to their department)."""
+    if role == "inspector":
+        return 200 if position == "parent" else 404
+    return government_level(role, position)
+
+
+def inspection_report(role: str, position: str) -> int:
+    """The inspection's report names every finding: the organiser's office and the team only."""
+    if role in ADMINS:
+        return 403
+    return 200 if position == "parent" and role in ("credit_office", "inspector") else 404
+
+
+def plans_inspection(role: str, position: str) -> int:
+    """Any credit office plans (an empty title: 400, nothing stored); others 403."""
+    return 400 if role == "credit_office" else 403
+
+
+def inspects(role: str, position: str) -> int:
+    """The team's steps: inspectors only (others 403), the team's inspector ("parent") refused
+    in words (400: a bad body), any other inspector 404."""
+    if role != "inspector":
+        return 403
+    return 400 if position == "parent" else 404
+
+
+def concludes(role: str, position: str) -> int:
+    """Ending the inspection: the organiser's office alone (refused in words, 302: a finding is
+    open); other credit offices 404; other roles 403."""
+    if role != "credit_office":
+        return 403
+    return 302 if position == "parent" else 404
+
+
 def provincial_only(role: str, position: str) -> int:
     """The provincial credit office's steps: no position of the table is the province."""
     return 403
@@ -418,6 +491,14 @@ API: list[
     ("get", "case", lambda w: f"/api/v1/cases/{w.case_number}", None, cases),
     ("get", "plan tasks", lambda w: "/api/v1/plan-tasks", None, figures),
     ("get", "suggestions", lambda w: "/api/v1/suggestions", None, figures),
+    (
+        "get",
+        "inspections",
+        lambda w: "/api/v1/inspections",
+        None,
+        lambda r, p: 403 if r in ADMINS else 200,
+    ),
+    ("get", "inspection", lambda w: f"/api/v1/inspections/{w.inspection}", None, inspection_reads),
     ("get", "plan reports", lambda w: f"/api/v1/plan-tasks/{w.plan_task}/reports", None, figures),
     (
         "get",
@@ -651,6 +732,36 @@ def _tomorrow() -> str:
 
 WRITES: list[Write] = [
     Write(
+        "inspection-plan",
+        lambda w: "/api/v1/inspections",
+        lambda w: {
+            "title": "",
+            "period_start": str(TODAY),
+            "period_end": str(TODAY),
+            "target_codes": ["620102"],
+            "inspector_ids": [],
+        },
+        plans_inspection,
+    ),
+    Write(
+        "finding-record",
+        lambda w: f"/api/v1/inspections/{w.inspection}/findings",
+        lambda w: {"government_code": "620102", "facts": "", "severity": "x", "requirement": ""},
+        inspects,
+    ),
+    Write(
+        "finding-withdraw",
+        lambda w: f"/api/v1/inspection-findings/{w.finding}/withdraw",
+        lambda w: {"version": 1, "reason": ""},
+        inspects,
+    ),
+    Write(
+        "finding-answer",
+        lambda w: f"/api/v1/inspection-findings/{w.finding}/answer",
+        lambda w: {"version": 1, "answer": ""},
+        answers_suggestion,  # the inspected government's, as the suggestion assigned to it
+    ),
+    Write(
         "suggestion-register",
         lambda w: "/api/v1/suggestions",
         lambda w: {
@@ -773,6 +884,30 @@ def _edit_form(world: World) -> dict[str, Any]:
 
 
 PAGE_WRITES: list[tuple[str, Callable[[World], str], Callable[[World], dict[str, Any]], Expect]] = [
+    (
+        "inspection plan",
+        lambda w: "/backoffice/inspections/plan",
+        lambda w: {"title": "", "target_codes": "620102"},
+        lambda r, p: 302 if plans_inspection(r, p) == 400 else 403,
+    ),
+    (
+        "finding record",
+        lambda w: f"/backoffice/inspections/{w.inspection}/findings",
+        lambda w: {"target_code": "620102", "facts": "", "severity": "x"},
+        lambda r, p: 302 if inspects(r, p) == 400 else inspects(r, p),
+    ),
+    (
+        "finding answer",
+        lambda w: f"/backoffice/inspections/findings/{w.finding}/answer",
+        lambda w: {"version": "1", "answer": ""},
+        lambda r, p: 302 if answers_suggestion(r, p) == 400 else answers_suggestion(r, p),
+    ),
+    (
+        "inspection conclude",
+        lambda w: f"/backoffice/inspections/{w.inspection}/conclude",
+        lambda w: {"version": "1"},
+        concludes,
+    ),
     (
         "suggestion register",
         lambda w: "/backoffice/suggestions/register",
@@ -951,6 +1086,19 @@ PAGE_WRITES: list[tuple[str, Callable[[World], str], Callable[[World], dict[str,
 
 
 PAGES: list[tuple[str, Callable[[World], str], Expect]] = [
+    ("inspections", lambda w: "/backoffice/inspections/", only(*BUSINESS)),
+    ("inspection", lambda w: f"/backoffice/inspections/{w.inspection}/", inspection_reads),
+    ("finding", lambda w: f"/backoffice/inspections/findings/{w.finding}/", inspection_reads),
+    (
+        "finding attachment",
+        lambda w: f"/backoffice/inspections/attachments/{w.finding_attachment}",
+        inspection_reads,
+    ),
+    (
+        "inspection report",
+        lambda w: f"/backoffice/inspections/{w.inspection}/report.pdf",
+        inspection_report,
+    ),
     ("suggestions", lambda w: "/backoffice/suggestions/", figures),
     ("suggestion", lambda w: f"/backoffice/suggestions/{w.suggestion}/", government_level),
     ("plan tasks", lambda w: "/backoffice/plan-tasks/", figures),

@@ -27,7 +27,8 @@ def test_demo_covers_the_domain_and_is_repeatable(directory: None) -> None:
     }
     for login in logins:
         assert User.objects.get(username=login.username).check_password(login.password)
-    records = Record.objects.all()
+    # The demo inspection's serious finding is one more record: a draft of its own (below).
+    records = Record.objects.exclude(decision_number__startswith="专项督导")
     assert records.count() == 120
     assert set(records.values_list("source_type", flat=True)) == set(SourceType.values)
     assert set(records.values_list("domain", flat=True)) == set(Domain.values)
@@ -75,6 +76,21 @@ def test_demo_covers_the_domain_and_is_repeatable(directory: None) -> None:
     assert not published.filter(source_type__in=["discipline", "accountability"]).exists()
     assert not published.filter(severity="minor", record__minor_published=False).exists()
 
+    # One inspection round with findings in every state, the serious one a draft record.
+    from govtrust.supervision.models import Finding, Inspection
+
+    assert Inspection.objects.count() == 1
+    assert set(Finding.objects.values_list("state", flat=True)) == {
+        "recorded",
+        "rectifying",
+        "answered",
+        "closed",
+        "withdrawn",
+    }
+    draft = Finding.objects.get(draft_record__isnull=False).draft_record
+    assert draft is not None and draft.status == "draft" and draft.severity == "serious"
+
     again = demo_load(records=120)
-    assert Record.objects.count() == 120  # a second run adds nothing...
+    assert Record.objects.count() == 121  # a second run adds nothing...
+    assert Inspection.objects.count() == 1 and Finding.objects.count() == 6
     assert again[0].password != logins[0].password  # ...but renews the passwords

@@ -43,6 +43,7 @@ from govtrust.records.schemas import RecordIn
 from govtrust.records.services import record_accept, record_create, record_return, record_submit
 from govtrust.records.services.deadlines import on_time
 from govtrust.supervision.demo import plan_tasks_demo
+from govtrust.supervision.demo_inspections import inspections_demo
 
 DEMO_UNITS = ["62", "6201", "620102", "620103", "620171", "6205", "620502", "6209", "620982"]
 DEPARTMENTS = [
@@ -210,6 +211,7 @@ def _users(governments: dict[str, Government]) -> list[tuple[str, str, str, str 
         ("reviewer_jiuquan", Role.REVIEWER, "6209", None),
         ("creditoffice", Role.CREDIT_OFFICE, "62", "甘肃省发展和改革委员会"),
         ("inspector", Role.INSPECTOR, "62", None),
+        ("inspector2", Role.INSPECTOR, "62", None),  # an inspection's second pair of eyes
         ("sysadmin", Role.SYSADMIN, "62", None),
         ("secadmin", Role.SECADMIN, "62", None),
         ("auditor", Role.AUDITOR, "62", None),
@@ -350,6 +352,7 @@ def demo_load(
         cases_demo(progress, DEMO_UNITS)
         notices_demo(progress)
         plan_tasks_demo(progress)
+    inspections_demo(progress)  # idempotent: also added to a demo loaded before it existed
     return logins
 
 

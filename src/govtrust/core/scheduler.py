@@ -45,12 +45,13 @@ def _enqueue_daily() -> None:
     from govtrust.measures.tasks import rectifications_escalate_daily
     from govtrust.records.tasks import send_reminders
     from govtrust.remedies.tasks import case_reminders
-    from govtrust.supervision.tasks import plan_tasks_escalate_daily
+    from govtrust.supervision.tasks import inspection_reminders_daily, plan_tasks_escalate_daily
 
     send_reminders.enqueue()
     case_reminders.enqueue()
     rectifications_escalate_daily.enqueue()
     plan_tasks_escalate_daily.enqueue()
+    inspection_reminders_daily.enqueue()
     audit_seal_scheduled.enqueue()  # before the checkpoint that anchors it
     disclosure_daily.enqueue()
 

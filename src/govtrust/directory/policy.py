@@ -29,7 +29,7 @@ from django.db.models import Model, Q, QuerySet
 
 from govtrust.core.errors import Forbidden, NotFound
 from govtrust.core.prefix import prefix_range
-from govtrust.directory.models import Department, Division, Role, User
+from govtrust.directory.models import Department, Division, Government, Role, User
 
 M = TypeVar("M", bound=Model)
 
@@ -106,6 +106,14 @@ CAPABILITIES: dict[str, Capability] = {
     "suggestions.manage": _can(Role.CREDIT_OFFICE, refusal="建议提案由信用主管部门登记和督办"),
     "suggestions.answer": _can(
         Role.CLERK, Role.REVIEWER, Role.CREDIT_OFFICE, refusal="由承办单位答复建议提案"
+    ),
+    # Inspections (专项督导): a credit office plans one of the governments directly below its
+    # own (inspection_targets); its team's inspectors record, confirm and close findings
+    # (inspections_in_reach); the inspected government answers (answerable_q).
+    "inspections.plan": _can(Role.CREDIT_OFFICE, refusal="专项督导由信用主管部门组织"),
+    "inspections.inspect": _can(Role.INSPECTOR, refusal="由督导组的督查员办理"),
+    "inspections.answer": _can(
+        Role.CLERK, Role.REVIEWER, Role.CREDIT_OFFICE, refusal="由被督导单位答复整改情况"
     ),
     # Province-wide rules: the provincial credit office alone revises them.
     "rules.revise": _can(
@@ -297,6 +305,11 @@ OWNERS: dict[str, Owner] = {
     "supervision.plantaskunit": Owner("division_code", "department_id"),
     "supervision.progressreport": Owner("task_unit__division_code", "task_unit__department_id"),
     "supervision.suggestion": Owner("division_code", "department_id"),  # the handling unit
+    # An inspection belongs to its organiser; a finding to the inspected government (and the
+    # department named answerable for it); a reminder of a finding to the same unit.
+    "supervision.inspection": Owner("division_code", None),
+    "supervision.finding": Owner("division_code", "department_id"),
+    "supervision.findingreminder": Owner("division_code", "finding__department_id"),
 }
 
 
@@ -476,4 +489,76 @@ def reporting_unit_accounts(
     (told of its own duties: a record's deadline, an objection to verify)."""
     return User.objects.filter(
         _acts_for(department_id), role__in=roles_for(capability), unit_id=government_id
+    )
+
+
+# ---- inspections (专项督导) -----------------------------------------------------------------
+
+
+def inspection_targets(user: User) -> QuerySet[Government]:
+    """The governments a credit office may inspect: those directly below its own (the province:
+    the 市州 governments and 兰州新区; a 市州: its counties); none for anyone else."""
+    if not permits(user, "inspections.plan") or _department(user) is not None:
+        return Government.objects.none()
+    below = [
+        code
+        for code in within(Government.objects.all(), user).values_list("division_id", flat=True)
+        if code != user.scope_code and supervisor(code) == user.scope_code
+    ]
+    return Government.objects.filter(division_id__in=below).order_by("division_id")
+
+
+def inspectors_for(user: User) -> QuerySet[User]:
+    """The inspectors a credit office may put on its inspection's team: its own government's."""
+    if not permits(user, "inspections.plan"):
+        return User.objects.none()
+    return User.objects.filter(role=Role.INSPECTOR, unit_id=user.unit_id, is_active=True)
+
+
+def inspections_in_reach(qs: QuerySet[M], user: User) -> QuerySet[M]:
+    """The inspections a user reads: an inspector those whose team it is on, nothing else; any
+    other business user those its government organised within reach, and those inspecting a
+    government in its reach (a department's account: none, it reads its findings)."""
+    require(user, "business.read")
+    if user.role == Role.INSPECTOR:
+        return qs.filter(division_q(user), members__user=user)
+    if _department(user) is not None:
+        return qs.none()
+    return qs.filter(division_q(user) | Q(targets__in=_targets_reached(user))).distinct()
+
+
+def _targets_reached(user: User) -> Any:
+    from govtrust.supervision.models import InspectionTarget
+
+    return InspectionTarget.objects.filter(division_q(user)).values("pk")
+
+
+def findings_in_reach(qs: QuerySet[M], user: User) -> QuerySet[M]:
+    """The findings a user reads: an inspector those of its team's inspections; the inspected
+    unit and those above it the findings about it (`within`); the organiser those it recorded."""
+    require(user, "business.read")
+    if user.role == Role.INSPECTOR:
+        return qs.filter(
+            division_q(user, "inspection__division_code"), inspection__members__user=user
+        )
+    if _department(user) is not None:
+        return within(qs, user)
+    return qs.filter(division_q(user) | division_q(user, "inspection__division_code"))
+
+
+def inspection_acting(user: User, inspection: Model) -> bool:
+    """Whether a user acts on this inspection as its team: an inspector on it."""
+    return (
+        permits(user, "inspections.inspect")
+        and inspections_in_reach(type(inspection)._default_manager.all(), user)
+        .filter(pk=inspection.pk)
+        .exists()
+    )
+
+
+def inspection_organising(user: User, inspection: Model) -> bool:
+    """Whether a user acts on this inspection as its organiser: the credit office of the
+    government that planned it."""
+    return (
+        permits(user, "inspections.plan") and _value(inspection, "division_code") == user.scope_code
     )

@@ -128,6 +128,18 @@ ACTION_LABELS: dict[str, str] = {
     "suggestion.reassign": "建议提案重新交办",
     "suggestion.reply": "答复建议提案",
     "suggestion.feedback": "登记代表委员意见",
+    "inspection.plan": "制定专项督导计划",
+    "inspection.conclude": "结束专项督导",
+    "inspection.report": "生成专项督导报告",
+    "finding.record": "记录督导发现问题",
+    "finding.confirm": "确认督导发现问题",
+    "finding.withdraw": "撤销督导发现问题",
+    "finding.answer": "答复督导问题整改情况",
+    "finding.close": "核验销号督导问题",
+    "finding.return": "退回督导问题重新整改",
+    "finding.draft": "督导问题转为失信记录草稿",
+    "finding.deadline_recompute": "督导问题整改期限随节假日安排重算",
+    "finding.remind": "督导问题整改期限提醒",
     "measure_rule.revise": "修订措施规则",
     "notice.draft": "起草通报批评",
     "document.issue": "出具文书",
@@ -177,6 +189,7 @@ OBJECT_LABELS: dict[str, str] = {
     "measure": "惩戒措施",
     "notice": "通报批评",
     "redaction_rule": "遮蔽规则",
+    "inspection": "专项督导",
 }
 # Actors that are not accounts (the system's own jobs), in words.
 ACTOR_LABELS: dict[str, str] = {

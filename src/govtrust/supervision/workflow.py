@@ -11,7 +11,12 @@ from __future__ import annotations
 
 from govtrust.core.lifecycle import Transition, transitions
 from govtrust.directory.policy import roles_for
-from govtrust.supervision.models import ReportState, SuggestionState
+from govtrust.supervision.models import (
+    FindingState,
+    InspectionState,
+    ReportState,
+    SuggestionState,
+)
 
 _SUBMITTED = frozenset({ReportState.SUBMITTED})
 
@@ -65,5 +70,62 @@ SUGGESTION_TRANSITIONS = transitions(
         _REPLIED,
         SuggestionState.REHANDLING,
         roles_for("suggestions.manage"),
+    ),
+)
+
+
+# An inspection's finding (专项督导):
+#
+#     recorded ──confirm (a second inspector)──> rectifying ──answer──> answered
+#        └──withdraw──> withdrawn                    ^                     │
+#                                                    └──return (reason)────┤
+#                                                                          └──close──> closed
+#
+# An inspector of the team records it; another member confirms it (four eyes, as plan-task
+# reports are verified by someone other than who filed them), which starts the rectification
+# clock; the inspected government answers; a member other than the recorder closes it or
+# returns it for more rectification.
+_RECORDED = frozenset({FindingState.RECORDED})
+_ANSWERED = frozenset({FindingState.ANSWERED})
+FINDING_TRANSITIONS = transitions(
+    Transition(
+        "confirm", "确认", _RECORDED, FindingState.RECTIFYING, roles_for("inspections.inspect")
+    ),
+    Transition(
+        "withdraw",
+        "撤销",
+        _RECORDED,
+        FindingState.WITHDRAWN,
+        roles_for("inspections.inspect"),
+        needs_reason=True,
+    ),
+    Transition(
+        "answer",
+        "答复整改情况",
+        frozenset({FindingState.RECTIFYING}),
+        FindingState.ANSWERED,
+        roles_for("inspections.answer"),
+    ),
+    Transition(
+        "close", "核验销号", _ANSWERED, FindingState.CLOSED, roles_for("inspections.inspect")
+    ),
+    Transition(
+        "return",
+        "退回重新整改",
+        _ANSWERED,
+        FindingState.RECTIFYING,
+        roles_for("inspections.inspect"),
+        needs_reason=True,
+    ),
+)
+
+# An inspection is underway until its organiser concludes it, once no finding is open.
+INSPECTION_TRANSITIONS = transitions(
+    Transition(
+        "conclude",
+        "结束督导",
+        frozenset({InspectionState.UNDERWAY}),
+        InspectionState.CONCLUDED,
+        roles_for("inspections.plan"),
     ),
 )

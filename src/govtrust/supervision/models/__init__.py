@@ -1,6 +1,18 @@
 """The supervision app's models, one module per area of plan 三 and 四; each new area adds
 its module here."""
 
+from govtrust.supervision.models.inspections import (
+    ChecklistItem,
+    Finding,
+    FindingAttachment,
+    FindingReminder,
+    FindingSeverity,
+    FindingState,
+    Inspection,
+    InspectionMember,
+    InspectionState,
+    InspectionTarget,
+)
 from govtrust.supervision.models.plan_tasks import (
     PlanEscalation,
     PlanTask,
@@ -19,6 +31,16 @@ from govtrust.supervision.models.suggestions import (
 )
 
 __all__ = [
+    "ChecklistItem",
+    "Finding",
+    "FindingAttachment",
+    "FindingReminder",
+    "FindingSeverity",
+    "FindingState",
+    "Inspection",
+    "InspectionMember",
+    "InspectionState",
+    "InspectionTarget",
     "PlanEscalation",
     "PlanTask",
     "PlanTaskUnit",
