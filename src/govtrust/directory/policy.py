@@ -107,6 +107,14 @@ CAPABILITIES: dict[str, Capability] = {
     "suggestions.answer": _can(
         Role.CLERK, Role.REVIEWER, Role.CREDIT_OFFICE, refusal="由承办单位答复建议提案"
     ),
+    # Integrity training (诚信教育): a unit's staff register the courses and sessions it holds and
+    # the attendance of the civil servants in reach; the catalogue and figures are read in reach.
+    "training.manage": _can(
+        Role.CLERK,
+        Role.REVIEWER,
+        Role.CREDIT_OFFICE,
+        refusal="由组织培训的单位登记培训和参训情况",
+    ),
     # Province-wide rules: the provincial credit office alone revises them.
     "rules.revise": _can(
         Role.CREDIT_OFFICE, refusal="措施规则由省级信用主管部门修订", provincial=True
@@ -297,6 +305,12 @@ OWNERS: dict[str, Owner] = {
     "supervision.plantaskunit": Owner("division_code", "department_id"),
     "supervision.progressreport": Owner("task_unit__division_code", "task_unit__department_id"),
     "supervision.suggestion": Owner("division_code", "department_id"),  # the handling unit
+    # Integrity training: courses and sessions belong to their organiser; an attendance to the
+    # civil servant's unit (copied when registered); an attendance list to the unit that sent it.
+    "supervision.trainingcourse": Owner("division_code", "department_id"),
+    "supervision.trainingsession": Owner("division_code", "department_id"),
+    "supervision.trainingattendance": Owner("division_code", "department_id"),
+    "supervision.trainingimport": Owner("division_code", "department_id"),
 }
 
 

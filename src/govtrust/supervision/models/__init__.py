@@ -17,6 +17,14 @@ from govtrust.supervision.models.suggestions import (
     SuggestionKind,
     SuggestionState,
 )
+from govtrust.supervision.models.training import (
+    TrainingAttendance,
+    TrainingCourse,
+    TrainingImport,
+    TrainingImportState,
+    TrainingMode,
+    TrainingSession,
+)
 
 __all__ = [
     "PlanEscalation",
@@ -30,5 +38,11 @@ __all__ = [
     "Suggestion",
     "SuggestionKind",
     "SuggestionState",
+    "TrainingAttendance",
+    "TrainingCourse",
+    "TrainingImport",
+    "TrainingImportState",
+    "TrainingMode",
+    "TrainingSession",
     "UnitRole",
 ]
