@@ -134,6 +134,7 @@ ACTION_LABELS: dict[str, str] = {
     "training.import": "导入参训名单",
     "training.import_refused": "参训名单有误未导入",
     "training.coverage_export": "导出诚信教育覆盖率",
+    "training.import_report_download": "下载参训名单错误报告",
     "measure_rule.revise": "修订措施规则",
     "notice.draft": "起草通报批评",
     "document.issue": "出具文书",

@@ -16,8 +16,9 @@ from decimal import Decimal
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 
+from govtrust.core.audit import audit_append
 from govtrust.core.clock import today_beijing
-from govtrust.core.errors import DomainError
+from govtrust.core.errors import DomainError, Forbidden, NotFound
 from govtrust.directory import policy
 from govtrust.directory.models import CivilServant, Department, Government, User
 from govtrust.supervision.models import (
@@ -70,6 +71,7 @@ def sessions_visible(user: User) -> QuerySet[TrainingSession]:
             present=Count("attendances", filter=Q(attendances__attended=True)),
             listed=Count("attendances"),
         )
+        .order_by("-held_on", "code")  # Meta.ordering does not reach a grouped query
     )
 
 
@@ -85,6 +87,34 @@ def attendance_of(user: User, session: TrainingSession) -> QuerySet[TrainingAtte
 
 def imports_visible(user: User) -> QuerySet[TrainingImport]:
     return policy.within(TrainingImport.objects.all(), user).select_related("created_by")
+
+
+def may_read_report(user: User, batch: TrainingImport) -> bool:
+    """The unit that sent the list (its staff who register training) reads its error report."""
+    return policy.permits(user, "training.manage") and policy.is_reporting_unit(
+        user, batch.created_by.unit_id, batch.department_id
+    )
+
+
+def import_report_read(user: User, pk: int) -> TrainingImport:
+    """An attendance list's error report for download. It repeats the rows as sent, full ID
+    numbers included, so only the unit that sent the list may read it (as only a record's
+    reporting unit may reveal an ID, PIPL art. 51), and each download is audited."""
+    batch = imports_visible(user).filter(pk=pk).first()
+    if batch is None:
+        raise NotFound()
+    if not may_read_report(user, batch):
+        raise Forbidden("错误报告含名单中的完整身份证号码，只有导入单位可以下载")
+    if batch.report is None:
+        raise NotFound("没有错误报告")
+    audit_append(
+        actor=user.username,
+        action="training.import_report_download",
+        object_type="training_import",
+        object_id=batch.pk,
+        after={"filename": batch.filename},
+    )
+    return batch
 
 
 def _year_q(prefix: str, year: int) -> Q:

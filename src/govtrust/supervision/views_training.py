@@ -14,12 +14,14 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from govtrust.core.audit import audit_append
 from govtrust.core.clock import today_beijing
+from govtrust.core.errors import Forbidden, NotFound
 from govtrust.core.sheets import workbook, write_cells
 from govtrust.directory import lists
 from govtrust.directory.access import attempt, capability_required, posted_int, staff_user
@@ -175,17 +177,24 @@ def _batch(request: HttpRequest, pk: int) -> Any:
 @require_GET
 @capability_required("business.read")
 def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "supervision/training/import.html", {"batch": _batch(request, pk)})
+    batch = _batch(request, pk)
+    may_download = selectors.may_read_report(staff_user(request), batch)
+    return render(
+        request, "supervision/training/import.html", {"batch": batch, "download": may_download}
+    )
 
 
 @require_GET
 @capability_required("business.read")
 def import_report(request: HttpRequest, pk: int) -> FileResponse:
-    batch = _batch(request, pk)
-    if batch.report is None:
-        raise Http404("没有错误报告")
+    try:
+        batch = selectors.import_report_read(staff_user(request), pk)
+    except NotFound as exc:
+        raise Http404(exc.detail) from exc
+    except Forbidden as exc:
+        raise PermissionDenied(exc.detail) from exc
     stem = Path(batch.filename).stem or "参训名单"
-    return lists.xlsx_response(io.BytesIO(bytes(batch.report)), f"错误报告-{stem}.xlsx")
+    return lists.xlsx_response(io.BytesIO(bytes(batch.report or b"")), f"错误报告-{stem}.xlsx")
 
 
 @require_GET
