@@ -49,6 +49,7 @@ from govtrust.screening.models import Screening
 from govtrust.screening.services import screening_run
 from govtrust.supervision.models import PlanTaskUnit
 from govtrust.supervision.services import inspections as inspection_svc
+from govtrust.supervision.services import training as training_svc
 from govtrust.supervision.services.plan_tasks import plan_tasks_load, progress_report_submit
 from govtrust.supervision.services.suggestions import SuggestionIn, suggestion_register
 from tests.conftest import TODAY, government, new_uscc, record_payload
@@ -93,6 +94,8 @@ class World:
     inspection: int
     finding: int
     finding_attachment: int
+    training: int  # a training session held by 城关区财政局 ("own_dept")
+    training_import: int  # an attendance list 城关区财政局's clerk sent, refused, with a report
 
 
 @pytest.fixture
@@ -202,6 +205,7 @@ def world(make_user: Callable[..., User], make_department: Callable[..., Departm
             assigned_on=TODAY - datetime.timedelta(days=30),
         ),
     )
+    training, training_import = _training(users["clerk", "own_dept"])
     return World(
         record=record,
         measure=measure,
@@ -221,6 +225,8 @@ def world(make_user: Callable[..., User], make_department: Callable[..., Departm
         plan_report=plan_report.pk,
         plan_attachment=plan_report.attachments.get().pk,
         suggestion=suggestion.pk,
+        training=training,
+        training_import=training_import,
         **_inspection(users, make_user),
     )
 
@@ -252,6 +258,24 @@ def _inspection(
         "finding": finding.pk,
         "finding_attachment": finding.attachments.get().pk,
     }
+
+
+def _training(clerk: User) -> tuple[int, int]:
+    """A session of 城关区财政局 and an attendance list its clerk sent (refused: unknown
+    session), whose error report repeats the list's rows."""
+    course = training_svc.course_create(actor=clerk, code="ZWCX-01", title="政务诚信")
+    session = training_svc.session_create(
+        actor=clerk,
+        data=training_svc.SessionIn(
+            course_id=course.pk, code="CZ-01", mode="online", held_on=TODAY, hours="2"
+        ),
+    )
+    text = "场次编号,姓名,身份证号码\nNO-SUCH,王伟,620102198001011234\n".encode()
+    batch = training_svc.attendance_import(
+        actor=clerk, source=io.BytesIO(text), filename="名单.csv"
+    )
+    assert batch.report is not None
+    return session.pk, batch.pk
 
 
 def _far_record(make_user: Callable[..., User]) -> Record:
@@ -468,6 +492,32 @@ def concludes(role: str, position: str) -> int:
     return 302 if position == "parent" else 404
 
 
+def registers_training(role: str, position: str) -> int:
+    """A unit's clerks, reviewers and credit office register its training (a bad body: 400,
+    nothing stored); inspectors and administrators 403."""
+    return 400 if role in ("clerk", "reviewer", "credit_office") else 403
+
+
+def records_attendance(role: str, position: str) -> int:
+    """Attendance at 城关区财政局's session: those who register training and reach it (an
+    empty list: 400); others in reach 403 before any look-up, the rest 404."""
+    if role in ADMINS or role == "inspector":
+        return 403
+    return 400 if reads(role, position) == 200 else 404
+
+
+def training_report(role: str, position: str) -> int:
+    """The error report of 城关区财政局's attendance list repeats full ID numbers: the sending
+    unit's staff who register training (城关区's own accounts and the bureau's), as for the
+    records import's report; others who reach the list 403."""
+    answer = reads(role, position)
+    if answer != 200:
+        return answer
+    if role == "inspector" or position == "parent":
+        return 403
+    return 200
+
+
 def provincial_only(role: str, position: str) -> int:
     """The provincial credit office's steps: no position of the table is the province."""
     return 403
@@ -499,6 +549,22 @@ API: list[
         lambda r, p: 403 if r in ADMINS else 200,
     ),
     ("get", "inspection", lambda w: f"/api/v1/inspections/{w.inspection}", None, inspection_reads),
+    ("get", "training courses", lambda w: "/api/v1/training-courses", None, figures),
+    ("get", "trainings", lambda w: "/api/v1/trainings", None, figures),
+    (
+        "get",
+        "training attendance",
+        lambda w: f"/api/v1/trainings/{w.training}/attendance",
+        None,
+        reads,
+    ),
+    (
+        "get",
+        "training coverage",
+        lambda w: f"/api/v1/training-coverage?year={TODAY.year}",
+        None,
+        figures,
+    ),
     ("get", "plan reports", lambda w: f"/api/v1/plan-tasks/{w.plan_task}/reports", None, figures),
     (
         "get",
@@ -762,6 +828,30 @@ WRITES: list[Write] = [
         answers_suggestion,  # the inspected government's, as the suggestion assigned to it
     ),
     Write(
+        "training-course",
+        lambda w: "/api/v1/training-courses",
+        lambda w: {"code": "K-9", "title": ""},
+        registers_training,
+    ),
+    Write(
+        "training-session",
+        lambda w: "/api/v1/trainings",
+        lambda w: {
+            "course_id": 0,
+            "code": "X-9",
+            "mode": "online",
+            "held_on": str(TODAY),
+            "hours": 0,
+        },
+        registers_training,
+    ),
+    Write(
+        "training-attendance",
+        lambda w: f"/api/v1/trainings/{w.training}/attendance",
+        lambda w: [],  # type: ignore[arg-type,return-value]
+        records_attendance,
+    ),
+    Write(
         "suggestion-register",
         lambda w: "/api/v1/suggestions",
         lambda w: {
@@ -907,6 +997,24 @@ PAGE_WRITES: list[tuple[str, Callable[[World], str], Callable[[World], dict[str,
         lambda w: f"/backoffice/inspections/{w.inspection}/conclude",
         lambda w: {"version": "1"},
         concludes,
+    ),
+    (
+        "training course",
+        lambda w: "/backoffice/training/courses/new",
+        lambda w: {"code": "K-9", "title": ""},
+        lambda r, p: 302 if registers_training(r, p) == 400 else 403,  # refused in words
+    ),
+    (
+        "training session",
+        lambda w: "/backoffice/training/sessions/new",
+        lambda w: {"course_id": "0", "code": "X-9", "mode": "online", "hours": "0"},
+        lambda r, p: 302 if registers_training(r, p) == 400 else 403,
+    ),
+    (
+        "training list upload",
+        lambda w: "/backoffice/training/import",
+        lambda w: {"file": _not_a_workbook()},
+        lambda r, p: 302 if registers_training(r, p) == 400 else 403,
     ),
     (
         "suggestion register",
@@ -1099,6 +1207,17 @@ PAGES: list[tuple[str, Callable[[World], str], Expect]] = [
         lambda w: f"/backoffice/inspections/{w.inspection}/report.pdf",
         inspection_report,
     ),
+    ("training", lambda w: "/backoffice/training/", figures),
+    ("training session", lambda w: f"/backoffice/training/sessions/{w.training}/", reads),
+    ("training import", lambda w: f"/backoffice/training/imports/{w.training_import}/", reads),
+    (
+        "training import report",
+        lambda w: f"/backoffice/training/imports/{w.training_import}/report",
+        training_report,
+    ),
+    ("training template", lambda w: "/backoffice/training/import/template", only(*HANDLERS)),
+    ("training coverage", lambda w: "/backoffice/training/coverage", figures),
+    ("training handbook", lambda w: "/backoffice/training/handbook", figures),
     ("suggestions", lambda w: "/backoffice/suggestions/", figures),
     ("suggestion", lambda w: f"/backoffice/suggestions/{w.suggestion}/", government_level),
     ("plan tasks", lambda w: "/backoffice/plan-tasks/", figures),

@@ -44,6 +44,7 @@ from govtrust.records.services import record_accept, record_create, record_retur
 from govtrust.records.services.deadlines import on_time
 from govtrust.supervision.demo import plan_tasks_demo
 from govtrust.supervision.demo_inspections import inspections_demo
+from govtrust.supervision.demo_training import training_demo
 
 DEMO_UNITS = ["62", "6201", "620102", "620103", "620171", "6205", "620502", "6209", "620982"]
 DEPARTMENTS = [
@@ -353,6 +354,7 @@ def demo_load(
         notices_demo(progress)
         plan_tasks_demo(progress)
     inspections_demo(progress)  # idempotent: also added to a demo loaded before it existed
+    training_demo(progress)  # idempotent: also adds the training to an earlier demo
     return logins
 
 

@@ -29,6 +29,7 @@ from govtrust.remedies.api import staff as remedies_staff
 from govtrust.screening.api import router as screening_router
 from govtrust.supervision.api import router as supervision_router
 from govtrust.supervision.api_inspections import router as inspections_router
+from govtrust.supervision.api_training import router as training_router
 
 
 class Renderer(JSONRenderer):
@@ -57,6 +58,7 @@ api.add_router("/", documents_staff)
 api.add_router("/", documents_public)
 api.add_router("/", supervision_router)
 api.add_router("/", inspections_router)
+api.add_router("/", training_router)
 
 
 def _error(

@@ -21,6 +21,7 @@ urlpatterns = [
     path("backoffice/plan-tasks/", include("govtrust.supervision.urls")),
     path("backoffice/suggestions/", include("govtrust.supervision.urls_suggestions")),
     path("backoffice/inspections/", include("govtrust.supervision.urls_inspections")),
+    path("backoffice/training/", include("govtrust.supervision.urls_training")),
     path("backoffice/publish/", disclosure_office.publish, name="publish"),
     path(
         "backoffice/publication-rules/",

@@ -115,6 +115,14 @@ CAPABILITIES: dict[str, Capability] = {
     "inspections.answer": _can(
         Role.CLERK, Role.REVIEWER, Role.CREDIT_OFFICE, refusal="由被督导单位答复整改情况"
     ),
+    # Integrity training (诚信教育): a unit's staff register the courses and sessions it holds and
+    # the attendance of the civil servants in reach; the catalogue and figures are read in reach.
+    "training.manage": _can(
+        Role.CLERK,
+        Role.REVIEWER,
+        Role.CREDIT_OFFICE,
+        refusal="由组织培训的单位登记培训和参训情况",
+    ),
     # Province-wide rules: the provincial credit office alone revises them.
     "rules.revise": _can(
         Role.CREDIT_OFFICE, refusal="措施规则由省级信用主管部门修订", provincial=True
@@ -310,6 +318,12 @@ OWNERS: dict[str, Owner] = {
     "supervision.inspection": Owner("division_code", None),
     "supervision.finding": Owner("division_code", "department_id"),
     "supervision.findingreminder": Owner("division_code", "finding__department_id"),
+    # Integrity training: courses and sessions belong to their organiser; an attendance to the
+    # civil servant's unit (copied when registered); an attendance list to the unit that sent it.
+    "supervision.trainingcourse": Owner("division_code", "department_id"),
+    "supervision.trainingsession": Owner("division_code", "department_id"),
+    "supervision.trainingattendance": Owner("division_code", "department_id"),
+    "supervision.trainingimport": Owner("division_code", "department_id"),
 }
 
 

@@ -29,6 +29,14 @@ from govtrust.supervision.models.suggestions import (
     SuggestionKind,
     SuggestionState,
 )
+from govtrust.supervision.models.training import (
+    TrainingAttendance,
+    TrainingCourse,
+    TrainingImport,
+    TrainingImportState,
+    TrainingMode,
+    TrainingSession,
+)
 
 __all__ = [
     "ChecklistItem",
@@ -52,5 +60,11 @@ __all__ = [
     "Suggestion",
     "SuggestionKind",
     "SuggestionState",
+    "TrainingAttendance",
+    "TrainingCourse",
+    "TrainingImport",
+    "TrainingImportState",
+    "TrainingMode",
+    "TrainingSession",
     "UnitRole",
 ]
