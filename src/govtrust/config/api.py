@@ -28,6 +28,7 @@ from govtrust.remedies.api import public as remedies_public
 from govtrust.remedies.api import staff as remedies_staff
 from govtrust.screening.api import router as screening_router
 from govtrust.supervision.api import router as supervision_router
+from govtrust.supervision.api_evaluation import router as evaluation_router
 
 
 class Renderer(JSONRenderer):
@@ -55,6 +56,7 @@ api.add_router("/", screening_router)
 api.add_router("/", documents_staff)
 api.add_router("/", documents_public)
 api.add_router("/", supervision_router)
+api.add_router("/", evaluation_router)
 
 
 def _error(

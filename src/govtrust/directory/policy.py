@@ -107,6 +107,11 @@ CAPABILITIES: dict[str, Capability] = {
     "suggestions.answer": _can(
         Role.CLERK, Role.REVIEWER, Role.CREDIT_OFFICE, refusal="由承办单位答复建议提案"
     ),
+    # Third-party evaluation: a credit office registers evaluators and commissions and uploads
+    # the evaluator's scores; business roles read them in reach (OWNERS).
+    "evaluations.manage": _can(
+        Role.CREDIT_OFFICE, refusal="第三方评估由信用主管部门登记评估机构和上传评估结果"
+    ),
     # Province-wide rules: the provincial credit office alone revises them.
     "rules.revise": _can(
         Role.CREDIT_OFFICE, refusal="措施规则由省级信用主管部门修订", provincial=True
@@ -297,6 +302,11 @@ OWNERS: dict[str, Owner] = {
     "supervision.plantaskunit": Owner("division_code", "department_id"),
     "supervision.progressreport": Owner("task_unit__division_code", "task_unit__department_id"),
     "supervision.suggestion": Owner("division_code", "department_id"),  # the handling unit
+    # Third-party evaluation: the commissioning credit office's division; no department owns it
+    # (a department's own staff do not read the evaluators' files).
+    "supervision.evaluator": Owner("division_code", None),
+    "supervision.evaluationcommission": Owner("division_code", None),
+    "supervision.scoresheet": Owner("commission__division_code", None),
 }
 
 

@@ -1,6 +1,14 @@
 """The supervision app's models, one module per area of plan 三 and 四; each new area adds
 its module here."""
 
+from govtrust.supervision.models.evaluation import (
+    EvaluatedUnit,
+    EvaluationCommission,
+    EvaluationIndicator,
+    EvaluationScore,
+    Evaluator,
+    ScoreSheet,
+)
 from govtrust.supervision.models.plan_tasks import (
     PlanEscalation,
     PlanTask,
@@ -19,6 +27,11 @@ from govtrust.supervision.models.suggestions import (
 )
 
 __all__ = [
+    "EvaluatedUnit",
+    "EvaluationCommission",
+    "EvaluationIndicator",
+    "EvaluationScore",
+    "Evaluator",
     "PlanEscalation",
     "PlanTask",
     "PlanTaskUnit",
@@ -27,6 +40,7 @@ __all__ = [
     "ReportState",
     "ResultCode",
     "Satisfaction",
+    "ScoreSheet",
     "Suggestion",
     "SuggestionKind",
     "SuggestionState",
