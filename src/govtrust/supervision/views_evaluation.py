@@ -21,8 +21,10 @@ from govtrust.directory.access import attempt, capability_required, posted_int, 
 from govtrust.directory.lists import xlsx_response
 from govtrust.supervision import selectors_evaluation as selectors
 from govtrust.supervision.services import evaluation as svc
+from govtrust.supervision.services.refusals import refusal_path, refusal_store
 
-REFUSAL = "evaluation_refusal"  # the session key of the last refused upload's report
+REFUSAL = "evaluation_refusal"  # the session key of the last refused upload's errors
+REPORT_KEY = "evaluation_report"  # [commission, token] of its error report
 SHOWN_PROBLEMS = 50
 
 
@@ -90,7 +92,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     current = sheets[0] if sheets else None
     indicators, table = selectors.score_table(current) if current else ([], [])
     refusal = request.session.get(REFUSAL)
-    if refusal and refusal.get("commission") != pk:
+    if refusal and refusal.get("commission") == pk:  # shown once; the report stays downloadable
+        request.session.pop(REFUSAL)
+        request.session[REPORT_KEY] = [pk, refusal["token"]]
+    else:
         refusal = None
     return render(
         request,
@@ -129,7 +134,7 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
         request.session[REFUSAL] = {
             "commission": pk,
             "detail": exc.detail,
-            "token": svc.refusal_store(exc.report),
+            "token": refusal_store(exc.report),
             "problems": exc.problems[:SHOWN_PROBLEMS],
             "more": max(len(exc.problems) - SHOWN_PROBLEMS, 0),
         }
@@ -148,9 +153,9 @@ def upload(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @capability_required("evaluations.manage")
 def refusal_report(request: HttpRequest, pk: int) -> FileResponse:
-    refusal = request.session.get(REFUSAL) or {}
-    path = svc.refusal_path(str(refusal.get("token", "")))
-    if path is None or refusal.get("commission") != pk:
+    commission, token = request.session.get(REPORT_KEY) or [0, ""]
+    path = refusal_path(str(token))
+    if path is None or commission != pk:
         raise Http404("错误报告已失效，请重新上传")
     return xlsx_response(path.open("rb"), "评估结果错误报告.xlsx")
 

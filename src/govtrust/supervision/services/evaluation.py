@@ -448,20 +448,3 @@ __all__ = [
     "scores_upload",
     "sheet_read",
 ]
-
-
-def refusal_store(report: bytes) -> str:
-    """Keep a refused sheet's error report for its uploader to download: a random token (held
-    in the uploader's session), never the refused file itself."""
-    folder = _folder() / "reports"
-    folder.mkdir(exist_ok=True)
-    token = secrets.token_hex(16)
-    (folder / f"{token}.xlsx").write_bytes(report)
-    return token
-
-
-def refusal_path(token: str) -> Path | None:
-    if len(token) != 32 or not all(ch in "0123456789abcdef" for ch in token):
-        return None
-    path = _folder() / "reports" / f"{token}.xlsx"
-    return path if path.is_file() else None
