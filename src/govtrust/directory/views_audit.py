@@ -129,6 +129,7 @@ ACTION_LABELS: dict[str, str] = {
     "suggestion.reply": "答复建议提案",
     "suggestion.feedback": "登记代表委员意见",
     "suggestion.import": "导入建议提案交办清单",
+    "plan_task.due_recompute": "重算任务年度报告期限",
     "evaluation.evaluator_register": "登记第三方评估机构",
     "evaluation.commission_register": "登记第三方评估委托",
     "evaluation.scores_upload": "导入第三方评估结果",

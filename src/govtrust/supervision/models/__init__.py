@@ -11,6 +11,7 @@ from govtrust.supervision.models.evaluation import (
 )
 from govtrust.supervision.models.plan_tasks import (
     PlanEscalation,
+    PlanReportDue,
     PlanTask,
     PlanTaskUnit,
     ProgressReport,
@@ -33,6 +34,7 @@ __all__ = [
     "EvaluationScore",
     "Evaluator",
     "PlanEscalation",
+    "PlanReportDue",
     "PlanTask",
     "PlanTaskUnit",
     "ProgressReport",
