@@ -42,7 +42,7 @@ from govtrust.records.models import (
 from govtrust.records.schemas import RecordIn
 from govtrust.records.services import record_accept, record_create, record_return, record_submit
 from govtrust.records.services.deadlines import on_time
-from govtrust.supervision.demo import plan_tasks_demo
+from govtrust.supervision.demo import evaluation_demo, plan_tasks_demo, suggestions_demo
 
 DEMO_UNITS = ["62", "6201", "620102", "620103", "620171", "6205", "620502", "6209", "620982"]
 DEPARTMENTS = [
@@ -350,6 +350,8 @@ def demo_load(
         cases_demo(progress, DEMO_UNITS)
         notices_demo(progress)
         plan_tasks_demo(progress)
+    suggestions_demo(progress)  # idempotent: each adds its data once
+    evaluation_demo(progress)
     return logins
 
 
