@@ -42,7 +42,7 @@ from govtrust.records.models import (
 from govtrust.records.schemas import RecordIn
 from govtrust.records.services import record_accept, record_create, record_return, record_submit
 from govtrust.records.services.deadlines import on_time
-from govtrust.supervision.demo import plan_tasks_demo
+from govtrust.supervision.demo import evaluation_demo, plan_tasks_demo, suggestions_demo
 from govtrust.supervision.demo_inspections import inspections_demo
 from govtrust.supervision.demo_training import training_demo
 
@@ -355,6 +355,8 @@ def demo_load(
         plan_tasks_demo(progress)
     inspections_demo(progress)  # idempotent: also added to a demo loaded before it existed
     training_demo(progress)  # idempotent: also adds the training to an earlier demo
+    suggestions_demo(progress)  # idempotent: each adds its data once
+    evaluation_demo(progress)
     return logins
 
 

@@ -6,17 +6,21 @@ from __future__ import annotations
 import datetime
 import io
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.db.models import QuerySet
 from django.test import Client
 
+from govtrust.core.clock import today_beijing
 from govtrust.core.errors import Conflict, DomainError, Forbidden, NotFound
 from govtrust.core.models import AuditEvent
+from govtrust.core.workdays.services import ScheduleDay, calendar_year_enter
 from govtrust.directory.models import Department, User
 from govtrust.supervision import rules, selectors
 from govtrust.supervision.models import (
     PlanEscalation,
+    PlanReportDue,
     PlanTask,
     PlanTaskUnit,
     ProgressReport,
@@ -314,3 +318,67 @@ def test_only_a_provincial_department_is_named_for_a_provincial_group(
     with pytest.raises(NotFound):
         plan_task_assign(actor=province, group_id=group.pk, department_id=bureau.pk)
     assert not PlanTaskUnit.objects.filter(department=bureau).exists()
+
+
+# ---- a unit's start date; the yearly due date on the working-day calendar -----------------
+
+
+def test_a_unit_assigned_later_is_not_escalated_for_past_periods(
+    plan: None, province: User, make_department: Callable[..., Department]
+) -> None:
+    health = make_department("62", "甘肃省卫生健康委员会")
+    continuous = PlanTaskUnit.objects.get(task__code="三（二）2", in_plan="省直各部门")
+    with_deadline = PlanTaskUnit.objects.get(task__code="三（三）2", government=None)
+    units = [
+        plan_task_assign(actor=province, group_id=group.pk, department_id=health.pk)
+        for group in (continuous, with_deadline)
+    ]
+    assert units[0].starts_on == today_beijing()
+    PlanTaskUnit.objects.filter(pk__in=[u.pk for u in units]).update(
+        starts_on=datetime.date(2026, 3, 2)
+    )
+    plan_tasks_escalate(today=TODAY)
+    assert not PlanEscalation.objects.filter(task_unit__in=units).exists()
+    assert PlanEscalation.objects.filter(period="2025").exists()  # the plan's own units are
+    unit = PlanTaskUnit.objects.get(pk=units[0].pk)
+    assert selectors.cell_state(unit.task, [], 2025, TODAY, unit.starts_on) == selectors.NOT_YET
+    assert selectors.cell_state(unit.task, [], 2026, TODAY, unit.starts_on) == selectors.OPEN
+    late = PlanTaskUnit.objects.get(pk=units[1].pk)
+    # The deadline (2017-12-31) had passed: completion is due by the 2026 yearly report day.
+    assert selectors.unit_deadline(late.task, late.starts_on) == rules.yearly_due(2026)
+    assert selectors.cell_state(late.task, [], 2025, TODAY, late.starts_on) == selectors.OPEN
+    plan_tasks_escalate(today=datetime.date(2027, 2, 10))
+    periods = set(
+        PlanEscalation.objects.filter(task_unit__in=units).values_list("task_unit", "period")
+    )
+    assert periods == {(units[0].pk, "2026"), (units[1].pk, "done")}
+
+
+def test_the_yearly_due_date_moves_off_rest_days(plan: None, settings: Any) -> None:
+    settings.GOVTRUST_PLAN_REPORT_DUE = "01-01"
+    assert rules.nominal_due(2024) == datetime.date(2025, 1, 1)
+    assert rules.yearly_due(2024) == datetime.date(2025, 1, 2)  # 元旦 -> the next working day
+    settings.GOVTRUST_PLAN_REPORT_DUE = "01-31"
+    assert rules.computed_due(2026) == (datetime.date(2027, 2, 1), True)  # a Sunday; 2027 unknown
+    assert rules.computed_due(2021) == (datetime.date(2022, 2, 7), False)  # 春节 2022-01-31..02-06
+
+
+def test_the_yearly_due_date_is_recomputed_when_the_calendar_changes(plan: None) -> None:
+    plan_tasks_escalate(today=datetime.date(2026, 12, 1))  # the daily job stores the due dates
+    stored = PlanReportDue.objects.get(year=2026)
+    assert (stored.due_date, stored.provisional) == (datetime.date(2027, 2, 1), True)
+    calendar_year_enter(
+        year=2027,
+        days=[ScheduleDay(datetime.date(2027, 2, 1), False, "测试：休息日")],
+        source="国办发明电〔2026〕测试号",
+        actor_name="sysadmin",
+        actor_id=None,
+    )
+    stored.refresh_from_db()
+    assert (stored.due_date, stored.provisional) == (datetime.date(2027, 2, 2), False)
+    assert rules.yearly_due(2026) == datetime.date(2027, 2, 2)
+    event = AuditEvent.objects.get(action="plan_task.due_recompute")
+    assert (event.before, event.after) == (
+        {"due_date": "2027-02-01"},
+        {"due_date": "2027-02-02", "provisional": False},
+    )

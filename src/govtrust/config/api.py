@@ -28,6 +28,7 @@ from govtrust.remedies.api import public as remedies_public
 from govtrust.remedies.api import staff as remedies_staff
 from govtrust.screening.api import router as screening_router
 from govtrust.supervision.api import router as supervision_router
+from govtrust.supervision.api_evaluation import router as evaluation_router
 from govtrust.supervision.api_inspections import router as inspections_router
 from govtrust.supervision.api_training import router as training_router
 
@@ -59,6 +60,7 @@ api.add_router("/", documents_public)
 api.add_router("/", supervision_router)
 api.add_router("/", inspections_router)
 api.add_router("/", training_router)
+api.add_router("/", evaluation_router)
 
 
 def _error(

@@ -22,6 +22,7 @@ urlpatterns = [
     path("backoffice/suggestions/", include("govtrust.supervision.urls_suggestions")),
     path("backoffice/inspections/", include("govtrust.supervision.urls_inspections")),
     path("backoffice/training/", include("govtrust.supervision.urls_training")),
+    path("backoffice/evaluations/", include("govtrust.supervision.urls_evaluation")),
     path("backoffice/publish/", disclosure_office.publish, name="publish"),
     path(
         "backoffice/publication-rules/",

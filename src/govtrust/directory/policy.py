@@ -123,6 +123,11 @@ CAPABILITIES: dict[str, Capability] = {
         Role.CREDIT_OFFICE,
         refusal="由组织培训的单位登记培训和参训情况",
     ),
+    # Third-party evaluation: a credit office registers evaluators and commissions and uploads
+    # the evaluator's scores; business roles read them in reach (OWNERS).
+    "evaluations.manage": _can(
+        Role.CREDIT_OFFICE, refusal="第三方评估由信用主管部门登记评估机构和上传评估结果"
+    ),
     # Province-wide rules: the provincial credit office alone revises them.
     "rules.revise": _can(
         Role.CREDIT_OFFICE, refusal="措施规则由省级信用主管部门修订", provincial=True
@@ -324,6 +329,11 @@ OWNERS: dict[str, Owner] = {
     "supervision.trainingsession": Owner("division_code", "department_id"),
     "supervision.trainingattendance": Owner("division_code", "department_id"),
     "supervision.trainingimport": Owner("division_code", "department_id"),
+    # Third-party evaluation: the commissioning credit office's division; no department owns it
+    # (a department's own staff do not read the evaluators' files).
+    "supervision.evaluator": Owner("division_code", None),
+    "supervision.evaluationcommission": Owner("division_code", None),
+    "supervision.scoresheet": Owner("commission__division_code", None),
 }
 
 

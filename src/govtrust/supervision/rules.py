@@ -13,6 +13,8 @@ import datetime
 
 from django.conf import settings
 
+from govtrust.core.workdays.engine import add_working_days, is_workday
+
 DONE_PERCENT = 100  # a report at 100 % says the task is completed
 
 # 本地政策: a continuous task's report for year Y is due on this day of year Y+1
@@ -26,11 +28,38 @@ DEFAULT_ESCALATE_AFTER_WORKING_DAYS = 5
 FIRST_YEAR = 2017  # the plan was issued on 2017-06-28
 
 
-def yearly_due(year: int) -> datetime.date:
-    """The day a continuous task's report for `year` is due (local policy, configurable)."""
+def nominal_due(year: int) -> datetime.date:
+    """The configured day a continuous task's report for `year` is due (local policy)."""
     text = str(getattr(settings, "GOVTRUST_PLAN_REPORT_DUE", DEFAULT_REPORT_DUE))
     month, day = (int(part) for part in text.split("-"))
     return datetime.date(year + 1, month, day)
+
+
+def computed_due(year: int) -> tuple[datetime.date, bool]:
+    """The configured day, moved to the next working day when it is a rest day (as a period's
+    last day is, 民法典 第二百零三条), by the working-day calendar (core/workdays); with whether
+    that calendar is still provisional for the year."""
+    nominal = nominal_due(year)
+    workday, provisional = is_workday(nominal)
+    if workday:
+        return nominal, provisional
+    moved = add_working_days(nominal, 1)
+    return moved.due_date, moved.provisional
+
+
+def yearly_due(year: int) -> datetime.date:
+    """The day a continuous task's report for `year` is due: as stored (recomputed when the
+    calendar changes, services/plan_tasks.plan_report_dues_recompute), or computed now."""
+    from govtrust.supervision.models import PlanReportDue  # models import nothing of this
+
+    stored = PlanReportDue.objects.filter(year=year).values_list("due_date", flat=True).first()
+    return stored if stored is not None else computed_due(year)[0]
+
+
+def late_start_due(starts_on: datetime.date) -> datetime.date:
+    """本地政策: a unit assigned to a task after the task's deadline reports its completion by
+    the next yearly reporting day (that of the year it was assigned in), not at once."""
+    return yearly_due(starts_on.year)
 
 
 def escalate_after() -> int:

@@ -38,25 +38,42 @@ RETURNED = Cell("returned", "已退回", "bad")
 OVERDUE = Cell("overdue", "逾期", "bad")
 OPEN = Cell("open", "未到期", "")
 UNASSIGNED = Cell("unassigned", "待指定", "")  # a group the plan names, no department yet
+NOT_YET = Cell("not_yet", "尚未负责", "")  # a unit assigned after that year
 CELLS = (DONE, VERIFIED, SUBMITTED, RETURNED, OVERDUE, OPEN)
 
 
+def unit_deadline(task: PlanTask, starts_on: datetime.date) -> datetime.date | None:
+    """A unit's completion deadline on a task with one: the task's, or for a unit assigned after
+    it, the next yearly reporting day (rules.late_start_due)."""
+    if task.deadline is None:
+        return None
+    return task.deadline if starts_on <= task.deadline else rules.late_start_due(starts_on)
+
+
 def cell_state(
-    task: PlanTask, reports: list[ProgressReport], year: int, today: datetime.date
+    task: PlanTask,
+    reports: list[ProgressReport],
+    year: int,
+    today: datetime.date,
+    starts_on: datetime.date | None = None,
 ) -> Cell:
     """Where one unit stands on one task: a task with a deadline is judged on completion (a
-    verified report at 100 %), a continuous one on its report for `year`."""
+    verified report at 100 %), a continuous one on its report for `year`. `starts_on`: from
+    when the unit answers for the task (a unit assigned later is not overdue for before)."""
+    starts_on = starts_on or datetime.date(rules.FIRST_YEAR, 6, 28)
     if task.deadline is not None:
         if any(
             r.state == ReportState.VERIFIED and r.percent == rules.DONE_PERCENT for r in reports
         ):
             return DONE
         relevant = reports
-        due = task.deadline
+        due = unit_deadline(task, starts_on) or task.deadline
     else:
         relevant = [r for r in reports if r.year == year]
         if any(r.state == ReportState.VERIFIED for r in relevant):
             return VERIFIED
+        if year < starts_on.year and not relevant:
+            return NOT_YET
         due = rules.yearly_due(year)
     if any(r.state == ReportState.SUBMITTED for r in relevant):
         return SUBMITTED
@@ -131,7 +148,7 @@ def matrix(user: User, year: int, today: datetime.date) -> Matrix:
         if unit.government_id is None:  # a group reports nothing itself
             row.cells[unit.task_id] = (unit, UNASSIGNED)
             continue
-        cell = cell_state(unit.task, list(unit.reports.all()), year, today)
+        cell = cell_state(unit.task, list(unit.reports.all()), year, today, unit.starts_on)
         row.cells[unit.task_id] = (unit, cell)
         totals[cell.key] += 1
     return Matrix(

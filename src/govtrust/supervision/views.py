@@ -39,7 +39,10 @@ def overview(request: HttpRequest) -> HttpResponse:
     today = today_beijing()
     year = _year(request, selectors.default_year(today))
     mine = [
-        (unit, selectors.cell_state(unit.task, list(unit.reports.all()), year, today))
+        (
+            unit,
+            selectors.cell_state(unit.task, list(unit.reports.all()), year, today, unit.starts_on),
+        )
         for unit in selectors.units_answerable(user)
     ]
     grid = selectors.matrix(user, year, today) if policy.permits(user, "figures.read") else None
@@ -69,7 +72,7 @@ def task(request: HttpRequest, task_id: int) -> HttpResponse:
     answerable = {u.pk for u in selectors.units_answerable(user).filter(task=found)}
     units = []
     for unit in selectors.task_units(user, found):
-        cell = selectors.cell_state(found, list(unit.reports.all()), year, today)
+        cell = selectors.cell_state(found, list(unit.reports.all()), year, today, unit.starts_on)
         # The unit's form: open when a report is wanted, folded when one waits or the task is done.
         form = "" if unit.pk not in answerable else "folded" if cell in WAITING else "open"
         units.append((unit, cell, form))

@@ -1,6 +1,14 @@
 """The supervision app's models, one module per area of plan 三 and 四; each new area adds
 its module here."""
 
+from govtrust.supervision.models.evaluation import (
+    EvaluatedUnit,
+    EvaluationCommission,
+    EvaluationIndicator,
+    EvaluationScore,
+    Evaluator,
+    ScoreSheet,
+)
 from govtrust.supervision.models.inspections import (
     ChecklistItem,
     Finding,
@@ -15,6 +23,7 @@ from govtrust.supervision.models.inspections import (
 )
 from govtrust.supervision.models.plan_tasks import (
     PlanEscalation,
+    PlanReportDue,
     PlanTask,
     PlanTaskUnit,
     ProgressReport,
@@ -40,6 +49,11 @@ from govtrust.supervision.models.training import (
 
 __all__ = [
     "ChecklistItem",
+    "EvaluatedUnit",
+    "EvaluationCommission",
+    "EvaluationIndicator",
+    "EvaluationScore",
+    "Evaluator",
     "Finding",
     "FindingAttachment",
     "FindingReminder",
@@ -50,6 +64,7 @@ __all__ = [
     "InspectionState",
     "InspectionTarget",
     "PlanEscalation",
+    "PlanReportDue",
     "PlanTask",
     "PlanTaskUnit",
     "ProgressReport",
@@ -57,6 +72,7 @@ __all__ = [
     "ReportState",
     "ResultCode",
     "Satisfaction",
+    "ScoreSheet",
     "Suggestion",
     "SuggestionKind",
     "SuggestionState",

@@ -3,6 +3,8 @@ progress reports, and the escalation of overdue ones (plan 三(一)1, 四)."""
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 
@@ -52,6 +54,9 @@ class PlanTaskUnit(models.Model):
     )
     # The answering unit's division, copied so scope filters need no join ("" for a group).
     division_code = models.CharField(max_length=12, db_index=True, blank=True)
+    # From when the unit answers for the task: the plan's date for the units it names, the day
+    # of assignment for a department assigned later (it is not overdue for periods before).
+    starts_on = models.DateField("负责起始日期", default=datetime.date(2017, 6, 28))
 
     class Meta:
         ordering = ["task__position", "role", "division_code", "id"]
@@ -159,3 +164,16 @@ class PlanEscalation(models.Model):
     def label(self) -> str:
         told = "已提醒本单位" if self.level == 1 else "已通报上级政府"
         return f"{told}（{self.period_label}逾期）"
+
+
+class PlanReportDue(models.Model):
+    """The day a continuous task's yearly report is due: the configured day moved off a rest
+    day by the working-day calendar (rules.yearly_due), stored so a change of the calendar is
+    recomputed and audited (plan_report_dues_recompute)."""
+
+    year = models.PositiveSmallIntegerField(unique=True)
+    due_date = models.DateField()
+    provisional = models.BooleanField(default=False)  # the calendar of that year not yet known
+
+    class Meta:
+        ordering = ["year"]

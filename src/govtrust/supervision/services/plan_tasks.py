@@ -27,12 +27,14 @@ from govtrust.remedies.services.evidence import check_uploads, file_store
 from govtrust.supervision import rules
 from govtrust.supervision.models import (
     PlanEscalation,
+    PlanReportDue,
     PlanTask,
     PlanTaskUnit,
     ProgressReport,
     ReportAttachment,
     ReportState,
 )
+from govtrust.supervision.selectors import unit_deadline
 from govtrust.supervision.workflow import REPORT_TRANSITIONS
 
 TEXT_MAX = 4000
@@ -304,6 +306,7 @@ def plan_task_assign(*, actor: User, group_id: int, department_id: int) -> PlanT
                 government=department.government,
                 department=department,
                 division_code=department.division_code,
+                starts_on=today_beijing(),  # not overdue for the periods before it answered
             )
     except IntegrityError as exc:
         raise already from exc
@@ -323,12 +326,11 @@ def _overdue(
     """The period a unit is overdue for, with its due date, or None."""
     task = unit.task
     if task.deadline is not None:
-        return (
-            None if (unit.pk, "done") in done or today <= task.deadline else ("done", task.deadline)
-        )
+        due = unit_deadline(task, unit.starts_on) or task.deadline
+        return None if (unit.pk, "done") in done or today <= due else ("done", due)
     year = rules.latest_due_year(today)
-    if year < rules.FIRST_YEAR or (unit.pk, str(year)) in done:
-        return None
+    if year < max(rules.FIRST_YEAR, unit.starts_on.year) or (unit.pk, str(year)) in done:
+        return None  # a unit assigned after the year is not answerable for it
     return str(year), rules.yearly_due(year)
 
 
@@ -337,6 +339,7 @@ def plan_tasks_escalate(*, today: datetime.date | None = None) -> int:
     configured working days) a notice to the government above it, once per level and period.
     A report waiting for verification counts as handed in."""
     today = today or today_beijing()
+    plan_report_dues_store(today)
     handed_in = (ReportState.SUBMITTED, ReportState.VERIFIED)
     done: set[tuple[int, str]] = set()
     for unit_id, year, percent in ProgressReport.objects.filter(state__in=handed_in).values_list(
@@ -371,3 +374,40 @@ def plan_tasks_escalate(*, today: datetime.date | None = None) -> int:
                 after={"unit": unit.name, "period": period, "due": due.isoformat(), "told": told},
             )
     return created
+
+
+def plan_report_dues_store(today: datetime.date | None = None) -> int:
+    """Store the yearly due dates up to this year's report (the daily job does it first): each
+    computed once from the calendar, then kept and recomputed when the calendar changes."""
+    today = today or today_beijing()
+    created = 0
+    for year in range(rules.FIRST_YEAR, today.year + 1):
+        due, provisional = rules.computed_due(year)
+        _row, made = PlanReportDue.objects.get_or_create(
+            year=year, defaults={"due_date": due, "provisional": provisional}
+        )
+        created += made
+    return created
+
+
+@transaction.atomic
+def plan_report_dues_recompute() -> int:
+    """Registered with the working-day engine (apps.py): a year's schedule entered or a day
+    corrected moves the yearly due dates that fall on it; each change audited."""
+    changed = 0
+    for row in PlanReportDue.objects.select_for_update():
+        due, provisional = rules.computed_due(row.year)
+        if (due, provisional) == (row.due_date, row.provisional):
+            continue
+        before = row.due_date.isoformat()
+        PlanReportDue.objects.filter(pk=row.pk).update(due_date=due, provisional=provisional)
+        audit_append(
+            actor="system",
+            action="plan_task.due_recompute",
+            object_type="plan_task",
+            object_id=f"{row.year}年度报告",
+            before={"due_date": before},
+            after={"due_date": due.isoformat(), "provisional": provisional},
+        )
+        changed += 1
+    return changed
