@@ -303,7 +303,7 @@ def test_draft_failure_leaves_the_breach_and_a_manual_draft(
     file_promise: Callable[..., Filed], verifier: User, accused: User
 ) -> None:
     case = file_promise().case
-    Government.objects.filter(pk=case.target_government_id).update(uscc=None)
+    Government.objects.filter(pk=case.target_government_id or 0).update(uscc=None)
     act(case, verifier, "accept")
     act(case, verifier, "found", reason="属实")
     case = act(case, accused, "decline", reason="拒绝", ground="refuse")
@@ -311,7 +311,7 @@ def test_draft_failure_leaves_the_breach_and_a_manual_draft(
     assert case.status == "breached" and case.draft_record is None
     with pytest.raises(DomainError, match="统一社会信用代码"):
         report_to_draft(number=case.number, actor=verifier)
-    Government.objects.filter(pk=case.target_government_id).update(uscc=new_uscc("620102"))
+    Government.objects.filter(pk=case.target_government_id or 0).update(uscc=new_uscc("620102"))
     with pytest.raises(Forbidden):
         report_to_draft(number=case.number, actor=accused)
     record = report_to_draft(number=case.number, actor=verifier)
@@ -343,6 +343,7 @@ def test_rectification_deadline_recomputed_with_its_own_period(
     case = file_promise().case
     act(case, verifier, "accept")
     case = act(case, verifier, "found", reason="属实", rectify_days=12)
+    assert case.due_date is not None
     Case.objects.filter(pk=case.pk).update(
         due_date=case.due_date + datetime.timedelta(days=40), due_provisional=True
     )
