@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from govtrust.core.errors import Conflict, DomainError, Forbidden, NotFound
@@ -387,3 +388,129 @@ def test_public_progress_shows_the_four_stages(
     assert [s.state for s in view["progress"]] == ["done", "done", "done", "done"]
     assert view["promise"]["breached"] and view["promise"]["verdict_label"] == "属实"
     assert view["progress"][3].state_label == "违约失信"
+
+
+def test_api_files_follows_and_handles(
+    units: dict[str, Government], verifier: User, accused: User, client: Client
+) -> None:
+    filed = client.post(
+        "/api/v1/public/promises",
+        {
+            "government_id": units["620102"].pk,
+            "category": "arrears",
+            "promise_kind": "contract",
+            "firm_name": "兰州金城建设工程有限公司",
+            "firm_uscc": FIRM,
+            "amount": "380000",
+            "contact_name": "张三",
+            "contact_phone": "13812340000",
+            "content": "2021年竣工的道路工程尾款38万元至今未付，审计结算早已完成。",
+        },
+    )
+    assert filed.status_code == 201, filed.content
+    number, code = filed.json()["number"], filed.json()["query_code"]
+    bad = client.post(
+        "/api/v1/public/promises",
+        {
+            "government_id": units["620102"].pk,
+            "category": "arrears",
+            "promise_kind": "contract",
+            "firm_name": "某公司",
+            "firm_uscc": "123",
+            "contact_name": "张三",
+            "contact_phone": "13812340000",
+            "content": "2021年竣工的道路工程尾款至今未付。",
+        },
+    )
+    assert bad.status_code == 400 and "firm_uscc" in str(bad.json())
+    client.force_login(verifier)
+    queue = client.get("/api/v1/cases?kind=promise").json()["items"]
+    assert [(q["number"], q["category"], q["verdict"]) for q in queue] == [(number, "arrears", "")]
+    detail = client.get(f"/api/v1/cases/{number}").json()
+    assert detail["promise"]["verifier_name"] == units["6201"].name
+    assert [a["name"] for a in detail["actions"]] == ["accept", "refuse"]
+    for body in (
+        {"action": "accept", "version": 1},
+        {"action": "found", "version": 2, "reason": "属实", "rectify_days": 10},
+    ):
+        answer = client.post(
+            f"/api/v1/cases/{number}/actions", body, content_type="application/json"
+        )
+        assert answer.status_code == 200, answer.content
+    assert answer.json()["verdict"] == "founded"
+    client.force_login(accused)
+    detail = client.get(f"/api/v1/cases/{number}").json()
+    assert detail["contact_phone"] == "" and [a["name"] for a in detail["actions"]] == [
+        "rectify",
+        "decline",
+    ]
+    declined = client.post(
+        f"/api/v1/cases/{number}/actions",
+        {
+            "action": "decline",
+            "version": 3,
+            "reason": "原负责人已调离",
+            "ground": "official_change",
+        },
+        content_type="application/json",
+    )
+    assert declined.status_code == 200 and declined.json()["status"] == "breached"
+    assert declined.json()["draft_record"]
+    followed = client.post(
+        "/api/v1/public/cases/follow",
+        {"number": number, "code": code},
+        content_type="application/json",
+    ).json()
+    assert followed["promise"]["breached"] and followed["promise"]["verdict"] == "founded"
+    client.force_login(verifier)
+    year = timezone.localdate().year
+    founded = client.get(f"/api/v1/promises-founded?year={year}").json()
+    assert founded[0]["founded"] == 1 and founded[0]["breached"] == 1
+    assert client.get("/api/v1/promises-founded?year=99999").status_code == 400
+
+
+def test_staff_page_offers_each_side_its_steps(
+    file_promise: Callable[..., Filed], verifier: User, accused: User, client: Client
+) -> None:
+    case = file_promise().case
+    client.force_login(accused)
+    page = client.get(f"/backoffice/cases/{case.number}/").content.decode()
+    assert "甘肃陇原新材料有限公司" in page and 'id="act-accept"' not in page
+    assert "13912345678" not in page
+    client.force_login(verifier)
+    page = client.get(f"/backoffice/cases/{case.number}/").content.decode()
+    assert 'id="act-accept"' in page and "13912345678" in page
+    act(case, verifier, "accept")
+    answer = client.post(
+        f"/backoffice/cases/{case.number}/act/",
+        {"action": "found", "version": 2, "reason": "属实", "rectify_days": "abc"},
+    )
+    assert answer.status_code == 302
+    assert Case.objects.get(pk=case.pk).status == "verifying"
+    client.force_login(accused)
+    act(case, verifier, "found", reason="属实")
+    page = client.get(f"/backoffice/cases/{case.number}/").content.decode()
+    assert 'id="act-decline"' in page and "政府换届" in page
+
+
+def test_public_form_two_steps(units: dict[str, Government], client: Client) -> None:
+    page = client.get(f"/gs/promise/?government_id={units['620102'].pk}").content.decode()
+    assert 'id="promise-form"' in page and "1103号" in page
+    refused = client.post(
+        "/gs/promise/",
+        {
+            "government_id": units["620102"].pk,
+            "category": "arrears",
+            "promise_kind": "contract",
+            "firm_name": "兰州金城建设工程有限公司",
+            "firm_uscc": FIRM,
+            "amount": "",
+            "contact_name": "张三",
+            "contact_phone": "13812340000",
+            "content": "2021年竣工的道路工程尾款至今未付，审计结算早已完成。",
+        },
+    )
+    assert refused.status_code == 400
+    assert "拖欠账款须填写拖欠金额" in refused.content.decode()
+    assert "兰州金城建设工程有限公司" in refused.content.decode()  # the form comes back filled
+    assert not Case.objects.exists()

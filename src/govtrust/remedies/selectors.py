@@ -12,7 +12,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from govtrust.core.audit import audit_append
-from govtrust.core.errors import NotFound
+from govtrust.core.errors import DomainError, NotFound
 from govtrust.core.protect import decrypt
 from govtrust.core.workdays import working_days_left
 from govtrust.core.workdays.engine import Calendar
@@ -55,7 +55,9 @@ def queue(user: User, *, kind: str = "", open_only: bool = True) -> QuerySet[Cas
         qs = qs.filter(kind=kind)
     if open_only:
         qs = qs.exclude(status__in=CLOSED)
-    return qs.order_by(F("due_date").asc(nulls_last=True), "received_at", "id")
+    return qs.select_related("promise").order_by(
+        F("due_date").asc(nulls_last=True), "received_at", "id"
+    )
 
 
 def queue_lines(cases: Iterable[Case]) -> list[QueueLine]:
@@ -387,6 +389,8 @@ def promises_founded_per_unit(user: User, year: int) -> list[dict[str, Any]]:
     in `year` (Beijing time), and of them those that ended 违约失信 and those performed. Counted
     over every complaint in the reader's reach (policy.within), as `figures` counts."""
     policy.require(user, "figures.read")
+    if not 1990 <= year <= 2100:
+        raise DomainError("年度不合理", errors=[("year", "1990至2100")])
     start = timezone.make_aware(datetime.datetime(year, 1, 1))
     end = timezone.make_aware(datetime.datetime(year + 1, 1, 1))
     rows = (

@@ -30,7 +30,13 @@ from govtrust.remedies.models import Case, CaseEvent, CaseKind
 from govtrust.remedies.rules import repair_exchange_days
 from govtrust.remedies.services import promises
 from govtrust.remedies.services.common import clock_start, status_line_refresh
-from govtrust.remedies.workflow import CLOSED, STATUS_LABELS, CaseTransition, transition
+from govtrust.remedies.workflow import (
+    CLOSED,
+    STATUS_LABELS,
+    CaseTransition,
+    available,
+    transition,
+)
 
 LABELS = {"office": "信用主管部门", "provider": "数据提供单位", **promises.LABELS}
 
@@ -53,6 +59,21 @@ def may_see(user: User, case: Case) -> bool:
     if policy.permits(user, "cases.office"):
         return policy.reaches(user, case)
     return case.kind == CaseKind.OBJECTION and is_provider(user, case)
+
+
+def actions_for(user: User, case: Case) -> list[CaseTransition]:
+    """The steps to offer `user` on a case: of a broken-promise complaint, only those its side
+    takes (the body above or the accused unit), and 逾期未整改 only once the deadline passed."""
+    steps = available(case)
+    if case.kind != CaseKind.PROMISE:
+        return steps
+    today = timezone.localdate()
+    return [
+        t
+        for t in steps
+        if promises.may_take(user, case, t)
+        and (t.name != "default" or (case.due_date is not None and case.due_date < today))
+    ]
 
 
 def _authorise(user: User, case: Case, step: CaseTransition) -> None:

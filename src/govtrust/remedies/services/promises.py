@@ -184,6 +184,16 @@ def _draft(case: Case, actor: User, why: str) -> Record:
     return record
 
 
+def may_take_draft(user: User, case: Case) -> bool:
+    """Whether to offer `user` the manual draft of a breach (the automatic one failed)."""
+    return (
+        case.kind == "promise"
+        and case.status == "breached"
+        and case.draft_record_id is None
+        and policy.promise_verifier(user, case.promise.verifier_id)
+    )
+
+
 def promise_draft(case: Case, actor: User) -> Record:
     """The verifying body drafts the record of a breach whose automatic draft failed."""
     if not policy.promise_verifier(actor, case.promise.verifier_id):
