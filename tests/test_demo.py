@@ -27,7 +27,8 @@ def test_demo_covers_the_domain_and_is_repeatable(directory: None) -> None:
     }
     for login in logins:
         assert User.objects.get(username=login.username).check_password(login.password)
-    records = Record.objects.all()
+    # The generated records, and the draft of the demo's 违约失信 complaint (checked below).
+    records = Record.objects.exclude(decision_number__startswith="违约失信认定")
     assert records.count() == 120
     assert set(records.values_list("source_type", flat=True)) == set(SourceType.values)
     assert set(records.values_list("domain", flat=True)) == set(Domain.values)
@@ -47,7 +48,13 @@ def test_demo_covers_the_domain_and_is_repeatable(directory: None) -> None:
     assert Checkpoint.objects.get().size == Publication.objects.count()
     from govtrust.remedies.models import Case
 
-    assert Case.objects.count() == 5 and Case.objects.filter(status="verifying").count() == 1
+    cases = Case.objects.exclude(kind="promise")
+    assert cases.count() == 5 and cases.filter(status="verifying").count() == 1
+    promises = Case.objects.filter(kind="promise")
+    assert sorted(promises.values_list("status", flat=True)) == ["breached", "verifying"]
+    breached = promises.get(status="breached")
+    assert breached.draft_record is not None and breached.draft_record.source_type == "breach"
+    assert breached.draft_record.reporting_government.division_id == "620102"
     # A repaired record (issue 12): publication ended, the exchange told, measures lifted.
     repaired = Case.objects.get(kind="repair", status="approved").record
     assert repaired is not None
@@ -76,5 +83,6 @@ def test_demo_covers_the_domain_and_is_repeatable(directory: None) -> None:
     assert not published.filter(severity="minor", record__minor_published=False).exists()
 
     again = demo_load(records=120)
-    assert Record.objects.count() == 120  # a second run adds nothing...
+    assert Record.objects.count() == 121  # a second run adds nothing...
+    assert Case.objects.filter(kind="promise").count() == 2
     assert again[0].password != logins[0].password  # ...but renews the passwords

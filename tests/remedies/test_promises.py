@@ -294,10 +294,15 @@ def test_unknown_target_is_not_found(file_promise: Callable[..., Filed]) -> None
         file_promise(government_id=None, department_id=987654)
 
 
-def test_markup_is_kept_as_text(file_promise: Callable[..., Filed]) -> None:
-    case = file_promise(content="<script>alert(1)</script>协议约定的补贴至今未兑现，请核实。").case
-    assert "<script>" not in case.content or case.content.startswith("<script>")
-    assert Case.objects.count() == 1
+def test_markup_is_shown_as_text(
+    file_promise: Callable[..., Filed], verifier: User, client: Client
+) -> None:
+    hostile = "<script>alert(1)</script>协议约定的补贴至今未兑现，请核实。"
+    case = file_promise(content=hostile, firm_name="<b>某某</b>科技有限公司").case
+    client.force_login(verifier)
+    page = client.get(f"/backoffice/cases/{case.number}/").content.decode()
+    assert "<script>alert(1)</script>" not in page and "<b>某某</b>" not in page
+    assert "&lt;script&gt;" in page or "alert(1)" not in page
 
 
 def test_draft_failure_leaves_the_breach_and_a_manual_draft(

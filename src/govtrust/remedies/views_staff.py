@@ -20,6 +20,7 @@ from govtrust.core.errors import NotFound
 from govtrust.core.workdays.engine import Calendar
 from govtrust.directory import lists
 from govtrust.directory.access import attempt, capability_required, posted_int, staff_user
+from govtrust.records.selectors import records_visible
 from govtrust.remedies import selectors
 from govtrust.remedies.downloads import evidence_response
 from govtrust.remedies.models import Case, CaseKind, DeclineGround
@@ -117,6 +118,9 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
         "rectify_default": default_rectify_days(),
         "rectify_range": RECTIFY_DAYS_RANGE,
         "may_draft": may_take_draft(user, case),
+        # The draft's link only for those who reach the record (not the accused unit).
+        "draft_reached": case.draft_record_id is not None
+        and records_visible(user).filter(pk=case.draft_record_id).exists(),
         "closed": CLOSED,  # a step into these closes the case: confirmed first
         "contact_name": name,
         "contact_phone": phone,
