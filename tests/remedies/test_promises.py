@@ -16,6 +16,7 @@ from govtrust.core.errors import Conflict, DomainError, Forbidden, NotFound
 from govtrust.core.identifiers import compose_uscc
 from govtrust.directory.models import Department, Government, User
 from govtrust.records.models import Record
+from govtrust.records.selectors import records_visible
 from govtrust.remedies import selectors
 from govtrust.remedies.models import Case, CaseKind
 from govtrust.remedies.services.deadlines import case_deadlines_recompute
@@ -138,6 +139,10 @@ def test_founded_and_declined_for_a_change_of_government_drafts_a_record(
     assert record.amount == Decimal("125.0100")  # 万元
     assert "政府换届" in record.outcome and "1103号" in record.basis
     assert record.events.get(action="create").note == case.number
+    # The verifying officer completes it; the accused unit cannot read, edit or delete it.
+    assert record.created_by == verifier
+    assert records_visible(verifier).filter(pk=record.pk).exists()
+    assert not records_visible(accused).filter(pk=record.pk).exists()
     assert case.promise.decline_ground == "government_change"
 
 

@@ -171,7 +171,11 @@ def _draft(case: Case, actor: User, why: str) -> Record:
             "arose_on": day.isoformat(),
         }
     )
-    record = record_create(data=data, actor=actor, origin=case.number, reporting_unit=verifier)
+    # The draft is the verifying body's: created in the name of its officer who found the
+    # complaint founded (the accused unit, which declined, must not own or edit it), so that
+    # officer reads and completes it; the case's audit event names who set it off.
+    drafter = actor if policy.promise_verifier(actor, verifier.pk) else _founder(case) or actor
+    record = record_create(data=data, actor=drafter, origin=case.number, reporting_unit=verifier)
     Case.objects.filter(pk=case.pk).update(draft_record=record, version=F("version") + 1)
     case.draft_record, case.version = record, case.version + 1
     audit_append(
@@ -179,9 +183,15 @@ def _draft(case: Case, actor: User, why: str) -> Record:
         action="case.promise.draft",
         object_type="case",
         object_id=case.number,
-        after={"record": record.number},
+        after={"record": record.number, "drafter": drafter.username},
     )
     return record
+
+
+def _founder(case: Case) -> User | None:
+    """The verifying body's officer who found the complaint founded."""
+    event = case.events.filter(action="found").select_related("actor").order_by("-at").first()
+    return event.actor if event is not None else None
 
 
 def may_take_draft(user: User, case: Case) -> bool:
