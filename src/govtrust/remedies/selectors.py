@@ -73,6 +73,11 @@ def queue_line(case: Case, calendar: Calendar | None = None) -> QueueLine:
     return QueueLine(case, left)
 
 
+# Cases whose filer was found right: an objection upheld, a repair approved, a report or a
+# broken-promise complaint found founded (whatever came of the rectification).
+UPHELD = ("upheld", "approved", "substantiated", "rectifying", "reviewing", "performed", "breached")
+
+
 def figures(user: User, start: datetime.date, end: datetime.date) -> list[dict[str, Any]]:
     """Per handling unit (division) and kind: received, closed on time, overdue, upheld."""
     today = timezone.localdate()
@@ -91,7 +96,7 @@ def figures(user: User, start: datetime.date, end: datetime.date) -> list[dict[s
             overdue=Count(
                 "id", filter=Q(late=True) | Q(closed_at__isnull=True, due_date__lt=today)
             ),
-            upheld=Count("id", filter=Q(status__in=["upheld", "approved", "substantiated"])),
+            upheld=Count("id", filter=Q(status__in=UPHELD)),
         )
         .order_by("division_code", "kind")
     )
