@@ -582,6 +582,13 @@ API: list[
         None,
         figures,
     ),
+    (
+        "get",
+        "promises-founded",
+        lambda w: "/api/v1/promises-founded?year=2026",
+        None,
+        lambda role, _position: 200 if role in ("reviewer", "credit_office", "inspector") else 403,
+    ),
     ("get", "measure-rules", lambda w: "/api/v1/measure-rules", None, figures),
     (
         "post",

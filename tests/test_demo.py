@@ -27,8 +27,11 @@ def test_demo_covers_the_domain_and_is_repeatable(directory: None) -> None:
     }
     for login in logins:
         assert User.objects.get(username=login.username).check_password(login.password)
-    # The demo inspection's serious finding is one more record: a draft of its own (below).
-    records = Record.objects.exclude(decision_number__startswith="专项督导")
+    # The generated records, without the drafts the demo's serious inspection finding and its
+    # 违约失信 complaint make (both checked below).
+    records = Record.objects.exclude(decision_number__startswith="专项督导").exclude(
+        decision_number__startswith="违约失信认定"
+    )
     assert records.count() == 120
     assert set(records.values_list("source_type", flat=True)) == set(SourceType.values)
     assert set(records.values_list("domain", flat=True)) == set(Domain.values)
@@ -48,7 +51,13 @@ def test_demo_covers_the_domain_and_is_repeatable(directory: None) -> None:
     assert Checkpoint.objects.get().size == Publication.objects.count()
     from govtrust.remedies.models import Case
 
-    assert Case.objects.count() == 5 and Case.objects.filter(status="verifying").count() == 1
+    cases = Case.objects.exclude(kind="promise")
+    assert cases.count() == 5 and cases.filter(status="verifying").count() == 1
+    promises = Case.objects.filter(kind="promise")
+    assert sorted(promises.values_list("status", flat=True)) == ["breached", "verifying"]
+    breached = promises.get(status="breached")
+    assert breached.draft_record is not None and breached.draft_record.source_type == "breach"
+    assert breached.draft_record.reporting_government.division_id == "620102"
     # A repaired record (issue 12): publication ended, the exchange told, measures lifted.
     repaired = Case.objects.get(kind="repair", status="approved").record
     assert repaired is not None
@@ -93,4 +102,5 @@ def test_demo_covers_the_domain_and_is_repeatable(directory: None) -> None:
     again = demo_load(records=120)
     assert Record.objects.count() == 121  # a second run adds nothing...
     assert Inspection.objects.count() == 1 and Finding.objects.count() == 6
+    assert Case.objects.filter(kind="promise").count() == 2
     assert again[0].password != logins[0].password  # ...but renews the passwords

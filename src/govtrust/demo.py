@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from govtrust.core.identifiers import compose_ric, compose_uscc
 from govtrust.core.protect import decrypt
-from govtrust.demo_cases import cases_demo, notices_demo
+from govtrust.demo_cases import cases_demo, notices_demo, promises_demo
 from govtrust.demo_rules import PENALTY_SETS, special_cases
 from govtrust.directory import totp
 from govtrust.directory.models import CivilServant, Department, Government, Role, User
@@ -211,6 +211,8 @@ def _users(governments: dict[str, Government]) -> list[tuple[str, str, str, str 
         ("reviewer_tianshui", Role.REVIEWER, "6205", None),
         ("reviewer_jiuquan", Role.REVIEWER, "6209", None),
         ("creditoffice", Role.CREDIT_OFFICE, "62", "甘肃省发展和改革委员会"),
+        # 城关区's credit office: verifies complaints about the district's departments.
+        ("creditoffice_chengguan", Role.CREDIT_OFFICE, "620102", None),
         ("inspector", Role.INSPECTOR, "62", None),
         ("inspector2", Role.INSPECTOR, "62", None),  # an inspection's second pair of eyes
         ("sysadmin", Role.SYSADMIN, "62", None),
@@ -351,6 +353,7 @@ def demo_load(
         _records(rng, records, progress)
         _publish(progress)
         cases_demo(progress, DEMO_UNITS)
+        promises_demo(progress)
         notices_demo(progress)
         plan_tasks_demo(progress)
     inspections_demo(progress)  # idempotent: also added to a demo loaded before it existed

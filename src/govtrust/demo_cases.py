@@ -101,3 +101,87 @@ def notices_demo(progress: Callable[[str], None], count: int = 3) -> None:
             return
         published += 1
     progress(f"已发布通报批评 {published} 份")
+
+
+DEMO_FIRMS = (
+    # (name, USCC body) — a firm's code: 9 (市场监管) 1 (企业), 城关区.
+    ("兰州陇原新材料科技有限公司", "MA7K2Q3R"),
+    ("甘肃金城路桥建设有限公司", "MA71LX5N"),
+)
+
+
+def promises_demo(progress: Callable[[str], None]) -> None:
+    """Two broken-promise complaints about 城关区财政局 (发改财金〔2023〕1103号), verified by
+    城关区人民政府's credit office: one founded, then declined citing the change of government
+    (违约失信, a draft record for 城关区人民政府); one accepted and being verified. Idempotent:
+    a firm that has complained already is not filed again."""
+    from govtrust.core.identifiers import compose_uscc
+    from govtrust.directory.models import Department
+    from govtrust.remedies.models import PromiseComplaint
+    from govtrust.remedies.services.filing import Contact, promise_file
+    from govtrust.remedies.services.handling import case_act
+
+    department = Department.objects.filter(name="城关区财政局").first()
+    verifier = User.objects.filter(username="creditoffice_chengguan").first()
+    answerer = User.objects.filter(username="clerk").first()
+    if department is None or verifier is None or answerer is None:
+        return
+    stories = (
+        (
+            "industry",
+            "policy",
+            "",
+            "2022年区政府产业扶持政策承诺的设备购置补贴120万元，经申报审核公示后至今未拨付。",
+        ),
+        (
+            "arrears",
+            "contract",
+            "3860000",
+            "2021年竣工验收的市政道路工程，合同约定审计结算后60日内付清尾款，至今拖欠386万元。",
+        ),
+    )
+    filed_now = 0
+    for n, ((name, body), (category, kind, amount, content)) in enumerate(
+        zip(DEMO_FIRMS, stories, strict=True)
+    ):
+        uscc = compose_uscc("91", "620102", body)
+        if PromiseComplaint.objects.filter(firm_uscc=uscc).exists():
+            continue
+        case = promise_file(
+            government_id=None,
+            department_id=department.pk,
+            category=category,
+            promise_kind=kind,
+            firm_name=name,
+            firm_uscc=uscc,
+            amount=amount,
+            promised_on="2022-04-18" if n == 0 else "2020-09-01",
+            contact=Contact("陈立", f"1390931{n:04d}"),
+            content=content,
+            files=[],
+            address=f"demo-promise-{n}",
+        ).case
+        filed_now += 1
+        case_act(number=case.number, action="accept", actor=verifier, version=1)
+        if n:
+            continue
+        case_act(
+            number=case.number,
+            action="found",
+            actor=verifier,
+            version=2,
+            reason="经核实，该企业符合补贴条件，补贴资金未拨付属实，责令限期整改。",
+            rectify_days=20,
+        )
+        case_act(
+            number=case.number,
+            action="decline",
+            actor=answerer,
+            version=3,
+            reason="该补贴系上届政府承诺，本届政府换届后不再执行。",
+            ground="government_change",
+        )
+    if filed_now:
+        progress(
+            f"已生成违约失信投诉演示案件 {filed_now} 件（其中 1 件认定违约失信并生成记录草稿）"
+        )

@@ -338,6 +338,10 @@ for _clock in (
     "GOVTRUST_OBJECTION_VERIFY_DAYS",
     "GOVTRUST_REPAIR_DECIDE_DAYS",
     "GOVTRUST_REPORT_REPLY_DAYS",
+    "GOVTRUST_PROMISE_ACCEPT_DAYS",
+    "GOVTRUST_PROMISE_VERIFY_DAYS",
+    "GOVTRUST_PROMISE_RECTIFY_DAYS",
+    "GOVTRUST_PROMISE_REVIEW_DAYS",
 ):
     if os.environ.get(_clock, "").isdigit():
         globals()[_clock] = int(os.environ[_clock])

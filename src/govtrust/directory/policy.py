@@ -128,6 +128,15 @@ CAPABILITIES: dict[str, Capability] = {
     "evaluations.manage": _can(
         Role.CREDIT_OFFICE, refusal="第三方评估由信用主管部门登记评估机构和上传评估结果"
     ),
+    # Complaints that a government or department broke a promise to a firm (发改财金〔2023〕1103号
+    # 二（二）): the body above the accused unit verifies (its credit office, promise_verifier);
+    # the accused unit itself answers (promise_accused).
+    "promises.verify": _can(
+        Role.CREDIT_OFFICE, refusal="由被投诉单位的上级机关（其信用主管部门）核实认定"
+    ),
+    "promises.answer": _can(
+        Role.CLERK, Role.REVIEWER, Role.CREDIT_OFFICE, refusal="由被投诉单位答复和整改"
+    ),
     # Province-wide rules: the provincial credit office alone revises them.
     "rules.revise": _can(
         Role.CREDIT_OFFICE, refusal="措施规则由省级信用主管部门修订", provincial=True
@@ -245,7 +254,11 @@ def _detached(code: str) -> list[str]:
 
 def covers(user: User, division_code: str) -> bool:
     """Whether a division lies within the user's government's reach (departments aside)."""
-    code = user.scope_code
+    return covers_code(user.scope_code, division_code)
+
+
+def covers_code(code: str, division_code: str) -> bool:
+    """Whether a division lies within the reach of the government of division `code`."""
     if not division_code.startswith(code):
         return False
     return not any(division_code.startswith(root) for root in _detached(code))
@@ -350,12 +363,16 @@ def within(qs: QuerySet[M], user: User) -> QuerySet[M]:
     """The objects of `qs` the user reaches: the division subtree, narrowed to the user's
     department for a department's account; the administrators reach none (403)."""
     require(user, "business.read")
-    owner = _owner(qs.model)
+    return qs.filter(_reach_q(qs.model, user))
+
+
+def _reach_q(model: type[Model], user: User) -> Q:
+    owner = _owner(model)
     wanted = division_q(user, owner.division)
     own = _department(user)
     if own is not None:
         wanted &= Q(**{owner.department: own}) if owner.department else Q(pk__in=[])
-    return qs.filter(wanted)
+    return wanted
 
 
 def _value(obj: Model, path: str) -> Any:
@@ -398,21 +415,71 @@ def reporting_unit_q(user: User, *, government: str, department: str) -> Q:
     return wanted & Q(**{department: own}) if own is not None else wanted
 
 
-def cases_in_reach(cases: QuerySet[M], user: User, *, objection: str) -> QuerySet[M]:
-    """The remedy cases (objections, repairs, reports) a case handler may read, from all of
-    `cases`: the credit office every case in its scope; a reporting unit the objections (kind
-    `objection`) to its own records, which it verifies; anyone else is refused."""
+def cases_in_reach(
+    cases: QuerySet[M], user: User, *, objection: str, promise: str = "promise"
+) -> QuerySet[M]:
+    """The remedy cases (objections, repairs, reports, broken-promise complaints) a case handler
+    may read, from all of `cases`: the credit office every case in its scope (a complaint's
+    scope is the verifying body's division); a reporting unit the objections (kind `objection`)
+    to its own records, which it verifies; an accused unit the complaints (kind `promise`)
+    against itself, which it answers; anyone else is refused."""
     require(user, "cases.handle")
-    if permits(user, "cases.office"):
-        return within(cases, user)
-    return cases.filter(
-        reporting_unit_q(
-            user,
-            government="record__reporting_government_id",
-            department="record__reporting_department_id",
-        ),
-        kind=objection,
+    accused = Q(kind=promise) & promise_accused_q(
+        user, government="target_government_id", department="target_department_id"
     )
+    if permits(user, "cases.office"):
+        return cases.filter(_reach_q(cases.model, user) | accused)
+    return cases.filter(
+        (
+            reporting_unit_q(
+                user,
+                government="record__reporting_government_id",
+                department="record__reporting_department_id",
+            )
+            & Q(kind=objection)
+        )
+        | accused
+    )
+
+
+def promise_verifier(user: User, verifier_government_id: int) -> bool:
+    """The body above the accused unit, which verifies a broken-promise complaint and decides
+    (发改财金〔2023〕1103号 二（二）“转交至被投诉主体的上级部门或主管部门开展核实认定”): the
+    credit office of that government, not of another government, however high."""
+    return permits(user, "promises.verify") and user.unit_id == verifier_government_id
+
+
+def promise_accused(user: User, government_id: int | None, department_id: int | None) -> bool:
+    """The accused unit, which answers the complaint (rectifies or declines): a department's own
+    clerks and reviewers; a government's staff who act for the whole government (its credit
+    office, and clerks and reviewers bound to no department). Never another unit."""
+    if not permits(user, "promises.answer") or user.unit_id != government_id:
+        return False
+    own = _department(user)
+    if department_id is None:
+        return own is None
+    return own == department_id
+
+
+def promise_accused_q(user: User, *, government: str, department: str) -> Q:
+    """`promise_accused` as a filter over the paths to the accused government and department."""
+    if not permits(user, "promises.answer"):
+        return Q(pk__in=[])
+    own = _department(user)
+    wanted = Q(**{government: user.unit_id})
+    if own is None:
+        return wanted & Q(**{f"{department}__isnull": True})
+    return wanted & Q(**{department: own})
+
+
+def promise_verifying_body(division_code: str, department: bool) -> str | None:
+    """The division of the body above an accused unit: a department answers to its own
+    government; a government to the government above it (兰州新区 to the province, ANSWERS_TO).
+    None for the provincial government, whose superior is outside the platform."""
+    if department:
+        return division_code
+    above = supervisor(division_code)
+    return None if above == division_code else above
 
 
 def answerable_q(user: User, *, division: str, department: str) -> Q:

@@ -30,7 +30,12 @@ BEIJING = zoneinfo.ZoneInfo("Asia/Shanghai")
 ZONE_LABEL = "北京时间 UTC+8"
 PAGE_SIZE = 50
 
-_CASE_KINDS = {"objection": "异议", "repair": "信用修复", "report": "举报"}
+_CASE_KINDS = {
+    "objection": "异议",
+    "repair": "信用修复",
+    "report": "举报",
+    "promise": "违约失信投诉",
+}
 _CASE_STEPS = {
     "file": "提交",
     "accept": "受理",
@@ -42,6 +47,14 @@ _CASE_STEPS = {
     "substantiate": "认定属实",
     "unsubstantiate": "认定不属实",
     "draft": "转为失信记录草稿",
+    "found": "核实属实、责令整改",
+    "unfound": "核实不属实",
+    "rectify": "报告整改完成",
+    "decline": "不予整改（认定违约失信）",
+    "default": "逾期未整改（认定违约失信）",
+    "confirm": "确认整改履约",
+    "deny": "整改不到位（认定违约失信）",
+    "draft_failed": "自动生成失信记录草稿未成功",
 }
 # The actions services write (grep "action=" in src), in words an auditor reads. An action not
 # listed is shown by its code only.
@@ -180,7 +193,7 @@ OUTCOME_LABELS = {"success": "成功", "failure": "失败"}
 OBJECT_LABELS: dict[str, str] = {
     "record": "失信记录",
     "user": "账号",
-    "case": "异议、修复或举报案件",
+    "case": "异议、修复、举报或违约失信投诉案件",
     "screening": "信用审查",
     "redaction_change": "遮蔽规则变更",
     "publication_rule_version": "公示规则版本",

@@ -4,6 +4,7 @@ Parse, call a service or selector, render; the rules live in the services."""
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 from typing import Any, Literal
 
 from django.db import transaction
@@ -16,17 +17,19 @@ from govtrust.core.paging import Page, PageQuery, page_of
 from govtrust.directory.auth import api_user
 from govtrust.remedies import selectors
 from govtrust.remedies.downloads import evidence_response
+from govtrust.remedies.models import Case, CaseKind
 from govtrust.remedies.services.filing import (
     Contact,
     Files,
     objection_file,
+    promise_file,
     repair_apply,
     report_file,
 )
 from govtrust.remedies.services.followup import report_to_draft, self_correction_record
-from govtrust.remedies.services.handling import case_act
+from govtrust.remedies.services.handling import actions_for, case_act
 from govtrust.remedies.services.tracking import case_follow
-from govtrust.remedies.workflow import STATUS_LABELS, available
+from govtrust.remedies.workflow import STATUS_LABELS
 
 public = Router(tags=["异议、修复与投诉举报（公众）"], auth=None)
 staff = Router(tags=["异议、修复与投诉举报（办理）"])
@@ -51,6 +54,24 @@ class StepOut(Schema):
     note: str
 
 
+class PromiseOut(Schema):
+    """What a broken-promise complaint adds (发改财金〔2023〕1103号)."""
+
+    category: str
+    category_label: str
+    promise_kind: str
+    promise_kind_label: str
+    firm_name: str
+    amount: Decimal | None
+    verifier_name: str
+    verdict: str  # "" / founded / unfounded
+    verdict_label: str
+    rectify_days: int | None
+    decline_ground: str
+    decline_ground_label: str
+    breached: bool
+
+
 class PublicCase(Schema):
     number: str
     kind: str
@@ -64,6 +85,7 @@ class PublicCase(Schema):
     closed_at: datetime.datetime | None
     outcome_reason: str
     corrections: list[dict[str, Any]]
+    promise: PromiseOut | None = None
     steps: list[StepOut]
 
 
@@ -162,6 +184,50 @@ def report_create(
     )
 
 
+@public.post(
+    "/public/promises",
+    response={201: Filed},
+    summary="企业投诉政府违约失信（发改财金〔2023〕1103号）",
+)
+def promise_create(
+    request: HttpRequest,
+    category: Form[str],
+    promise_kind: Form[str],
+    firm_name: Form[str],
+    firm_uscc: Form[str],
+    contact_name: Form[str],
+    contact_phone: Form[str],
+    content: Form[str],
+    government_id: Form[int | None] = None,
+    department_id: Form[int | None] = None,
+    amount: Form[str] = "",
+    promised_on: Form[str] = "",
+    files: File[list[UploadedFile]] = None,  # type: ignore[assignment]
+    website: Form[str] = "",
+) -> Status[Filed]:
+    """Forwarded at once to the body above the accused unit, which verifies it. `category`:
+    procurement 政府采购, bidding 招标投标, investment 招商引资, ppp 政府和社会资本合作, industry
+    产业扶持, gov_investment 政府投资, arrears 拖欠账款 (`amount` in 元 required), other 其他;
+    `promise_kind`: contract 合同约定 / policy 政策承诺."""
+    return _filed(
+        promise_file(
+            government_id=government_id,
+            department_id=department_id,
+            category=category,
+            promise_kind=promise_kind,
+            firm_name=firm_name,
+            firm_uscc=firm_uscc,
+            amount=amount[:40],
+            promised_on=promised_on[:20],
+            contact=Contact(contact_name, contact_phone),
+            content=content,
+            files=uploads(files),
+            address=client_address(request),
+            honeypot=website,
+        )
+    )
+
+
 @public.post("/public/cases/follow", response=PublicCase, summary="凭受理编号和查询码查询进度")
 def case_follow_api(request: HttpRequest, body: FollowIn) -> dict[str, Any]:
     case = case_follow(number=body.number, code=body.code, address=client_address(request))
@@ -181,6 +247,8 @@ class QueueOut(Schema):
     overdue: bool
     late: bool
     version: int
+    category: str  # a broken-promise complaint's field; "" for the other kinds
+    verdict: str  # its verification: "" / founded / unfounded
 
 
 class CaseDetail(QueueOut):
@@ -194,14 +262,24 @@ class CaseDetail(QueueOut):
     outcome_reason: str
     corrections: list[dict[str, Any]]
     draft_record: str
+    promise: PromiseOut | None
     actions: list[dict[str, str]]
     evidence: list[dict[str, Any]]
     steps: list[StepOut]
 
 
+def _promise_fields(case: Case) -> tuple[str, str]:
+    if case.kind != CaseKind.PROMISE:
+        return "", ""
+    return case.promise.category, case.promise.verdict
+
+
 def _queue_out(line: selectors.QueueLine) -> QueueOut:
     c = line.case
+    category, verdict = _promise_fields(c)
     return QueueOut(
+        category=category,
+        verdict=verdict,
         number=c.number,
         kind=c.kind,
         kind_label=c.get_kind_display(),
@@ -221,7 +299,7 @@ def _queue_out(line: selectors.QueueLine) -> QueueOut:
 def case_queue(
     request: HttpRequest,
     paging: Query[PageQuery],
-    kind: Literal["", "objection", "repair", "report"] = "",
+    kind: Literal["", "objection", "repair", "report", "promise"] = "",
     open_only: bool = True,
 ) -> Page[QueueOut]:
     cases = selectors.queue(api_user(request), kind=kind, open_only=open_only)
@@ -253,7 +331,8 @@ def case_detail(request: HttpRequest, number: str) -> CaseDetail:
         outcome_reason=case.outcome_reason,
         corrections=case.corrections,
         draft_record=case.draft_record.number if case.draft_record else "",
-        actions=[{"name": t.name, "label": t.label, "by": t.by} for t in available(case)],
+        promise=view["promise"],
+        actions=[{"name": t.name, "label": t.label, "by": t.by} for t in actions_for(user, case)],
         evidence=[
             {"id": e.pk, "label": e.label, "kind": e.kind, "size": e.size, "sha256": e.sha256}
             for e in case.evidence.all()
@@ -268,6 +347,8 @@ class ActionIn(Schema):
     reason: str = ""
     changes: dict[str, str] = {}
     withdraw: bool = False
+    rectify_days: int | None = None  # a complaint found founded: the rectification period
+    ground: str = ""  # a complaint's accused unit declining: DeclineGround
 
 
 @staff.post("/cases/{number}/actions", response=CaseDetail, summary="办理（受理、决定、核实）")
@@ -280,6 +361,8 @@ def case_action(request: HttpRequest, number: str, body: ActionIn) -> CaseDetail
         reason=body.reason,
         changes=body.changes,
         withdraw=body.withdraw,
+        rectify_days=body.rectify_days,
+        ground=body.ground[:30],
     )
     return case_detail(request, number)
 
@@ -307,6 +390,26 @@ class FiguresQuery(Schema):
 @staff.get("/cases-figures", response=list[dict[str, Any]], summary="各单位办理情况")
 def case_figures(request: HttpRequest, query: Query[FiguresQuery]) -> list[dict[str, Any]]:
     return selectors.figures(api_user(request), query.start, query.end)
+
+
+class PromiseUnitOut(Schema):
+    government_id: int | None
+    department_id: int | None
+    unit_name: str
+    division_code: str
+    year: int
+    founded: int
+    breached: int
+    performed: int
+
+
+@staff.get(
+    "/promises-founded",
+    response=list[PromiseUnitOut],
+    summary="各单位经核实属实的违约失信投诉（年度考核读取）",
+)
+def promises_founded(request: HttpRequest, year: int) -> list[dict[str, Any]]:
+    return selectors.promises_founded_per_unit(api_user(request), year)
 
 
 class CorrectionOut(Schema):

@@ -19,6 +19,8 @@ class CaseKind(models.TextChoices):
     OBJECTION = "objection", "异议申请"
     REPAIR = "repair", "信用修复申请"
     REPORT = "report", "投诉举报"
+    # A firm's complaint that a government or department broke a promise (发改财金〔2023〕1103号).
+    PROMISE = "promise", "违约失信投诉"
 
 
 class Case(models.Model):
@@ -156,3 +158,66 @@ class CaseReminder(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["case", "due_date", "kind"], name="case_reminder_once")
         ]
+
+
+class PromiseCategory(models.TextChoices):
+    """The fields 发改财金〔2023〕1103号 names for complaints of breach (domain.md §8), and unpaid
+    amounts (its 三（一） counts 拖欠账款 in the government's credit record)."""
+
+    PROCUREMENT = "procurement", "政府采购"
+    BIDDING = "bidding", "招标投标"
+    INVESTMENT = "investment", "招商引资"
+    PPP = "ppp", "政府和社会资本合作"
+    INDUSTRY = "industry", "产业扶持"
+    GOV_INVESTMENT = "gov_investment", "政府投资"
+    ARREARS = "arrears", "拖欠账款"
+    OTHER = "other", "其他"
+
+
+class PromiseKind(models.TextChoices):
+    CONTRACT = "contract", "合同约定"
+    POLICY = "policy", "政策承诺"
+
+
+class DeclineGround(models.TextChoices):
+    """Why the accused unit does not rectify. Every one of them is 违约失信: refusing (1103号
+    二（二）“拒不整改的”), and reorganisation or a change of officials or of government
+    (1103号 二（二）“以机构调整、人员变动等理由不履约的”; 优化营商环境条例第三十一条)."""
+
+    REFUSE = "refuse", "拒不整改"
+    GOVERNMENT_CHANGE = "government_change", "政府换届"
+    REORGANISATION = "reorganisation", "机构调整或职能调整"
+    OFFICIAL_CHANGE = "official_change", "领导或责任人更替（新官不理旧账）"
+    DIVISION_CHANGE = "division_change", "行政区划调整"
+    OTHER = "other", "其他理由"
+
+
+class PromiseComplaint(models.Model):
+    """What a broken-promise complaint adds to its case: the firm, the promise, the body above
+    the accused unit that verifies it (its division is the case's `division_code`), the verdict
+    and, when founded, the rectification."""
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="promise")
+    category = models.CharField("领域", max_length=16, choices=PromiseCategory.choices)
+    promise_kind = models.CharField("承诺类型", max_length=10, choices=PromiseKind.choices)
+    firm_name = models.CharField("企业名称", max_length=120)
+    firm_uscc = models.CharField("企业统一社会信用代码", max_length=18, db_index=True)
+    amount = models.DecimalField(
+        "涉及金额（元）", max_digits=16, decimal_places=2, null=True, blank=True
+    )
+    promised_on = models.DateField("签订或承诺日期", null=True, blank=True)
+    # The accused unit's division (a department's government's): the per-unit figures.
+    accused_division_code = models.CharField(max_length=12, db_index=True)
+    verifier = models.ForeignKey(
+        Government, on_delete=models.PROTECT, related_name="+", verbose_name="核实认定机关"
+    )
+    verdict = models.CharField("核实结论", max_length=12, blank=True)  # founded / unfounded
+    founded_at = models.DateTimeField("认定属实时间", null=True, blank=True, db_index=True)
+    rectify_days = models.PositiveSmallIntegerField("整改期限（工作日）", null=True, blank=True)
+    decline_ground = models.CharField(
+        "不整改理由", max_length=20, choices=DeclineGround.choices, blank=True
+    )
+    breached_at = models.DateTimeField("认定违约失信时间", null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["accused_division_code", "founded_at"])]

@@ -45,6 +45,33 @@ CLOCKS: dict[tuple[str, str], Clock] = {
         "修复审查",
         f"收到信用修复申请之日起10个工作日内作出是否准予修复的决定（{LOCAL}）",
     ),
+    # Broken-promise complaints: 发改财金〔2023〕1103号 二（二） asks for forwarding "第一时间"
+    # and rectification "立即", with no figure: every period here is local policy.
+    ("promise", "received"): Clock(
+        5,
+        "GOVTRUST_PROMISE_ACCEPT_DAYS",
+        "受理",
+        f"上级机关收到转交的违约失信投诉后5个工作日内决定是否受理（{LOCAL}）",
+    ),
+    ("promise", "verifying"): Clock(
+        15,
+        "GOVTRUST_PROMISE_VERIFY_DAYS",
+        "核实认定",
+        f"受理后15个工作日内核实认定（发改财金〔2023〕1103号 二（二）；期限为{LOCAL}）",
+    ),
+    ("promise", "rectifying"): Clock(
+        30,
+        "GOVTRUST_PROMISE_RECTIFY_DAYS",
+        "整改",
+        "经核实属实的，被投诉单位在认定机关确定的期限内整改（发改财金〔2023〕1103号 二（二）"
+        f"“立即推动整改”；默认30个工作日，{LOCAL}）",
+    ),
+    ("promise", "reviewing"): Clock(
+        10,
+        "GOVTRUST_PROMISE_REVIEW_DAYS",
+        "整改核验",
+        f"被投诉单位报告整改完成后10个工作日内核验（{LOCAL}）",
+    ),
     ("report", "received"): Clock(
         15,
         "GOVTRUST_REPORT_REPLY_DAYS",
@@ -60,6 +87,9 @@ def repair_exchange_days() -> int:
     without a figure verified here)."""
     return int(getattr(settings, "GOVTRUST_REPAIR_EXCHANGE_DAYS", 3))
 
+
+# The rectification period the verifying body may set, in working days (本地政策).
+RECTIFY_DAYS_RANGE = (1, 250)
 
 # Sources whose records are not repaired by the credit office: a court list ends by the court.
 NOT_REPAIRABLE = {

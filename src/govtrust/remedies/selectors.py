@@ -12,7 +12,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from govtrust.core.audit import audit_append
-from govtrust.core.errors import NotFound
+from govtrust.core.errors import DomainError, NotFound
 from govtrust.core.protect import decrypt
 from govtrust.core.workdays import working_days_left
 from govtrust.core.workdays.engine import Calendar
@@ -55,7 +55,9 @@ def queue(user: User, *, kind: str = "", open_only: bool = True) -> QuerySet[Cas
         qs = qs.filter(kind=kind)
     if open_only:
         qs = qs.exclude(status__in=CLOSED)
-    return qs.order_by(F("due_date").asc(nulls_last=True), "received_at", "id")
+    return qs.select_related("promise").order_by(
+        F("due_date").asc(nulls_last=True), "received_at", "id"
+    )
 
 
 def queue_lines(cases: Iterable[Case]) -> list[QueueLine]:
@@ -69,6 +71,11 @@ def queue_line(case: Case, calendar: Calendar | None = None) -> QueueLine:
         return QueueLine(case, None)
     left = working_days_left(timezone.localdate(), case.due_date, calendar=calendar)
     return QueueLine(case, left)
+
+
+# Cases whose filer was found right: an objection upheld, a repair approved, a report or a
+# broken-promise complaint found founded (whatever came of the rectification).
+UPHELD = ("upheld", "approved", "substantiated", "rectifying", "reviewing", "performed", "breached")
 
 
 def figures(user: User, start: datetime.date, end: datetime.date) -> list[dict[str, Any]]:
@@ -85,7 +92,7 @@ def figures(user: User, start: datetime.date, end: datetime.date) -> list[dict[s
             overdue=Count(
                 "id", filter=Q(late=True) | Q(closed_at__isnull=True, due_date__lt=today)
             ),
-            upheld=Count("id", filter=Q(status__in=["upheld", "approved", "substantiated"])),
+            upheld=Count("id", filter=Q(status__in=UPHELD)),
         )
         .order_by("division_code", "kind")
     )
@@ -122,7 +129,11 @@ def contact_of(case: Case, user: User) -> tuple[str, str]:
     """(name, phone) as `user` may see them: only the credit office handling the case reads the
     filer's details, and each such read is audited (PIPL art. 51; 等保 8.1.4.3); others, and
     anonymous reports, get nothing."""
-    if not policy.permits(user, "cases.office"):
+    if case.kind == CaseKind.PROMISE:
+        # The firm's contact: the verifying body only, never the unit it complains about.
+        if not policy.promise_verifier(user, case.promise.verifier_id):
+            return "", ""
+    elif not policy.permits(user, "cases.office"):
         return "", ""
     if case.contact_phone_cipher is None or case.contact_name_cipher is None:
         return "", case.contact_phone_masked
@@ -152,7 +163,8 @@ def public_case(case: Case) -> dict[str, Any]:
         "outcome_reason": case.outcome_reason,
         "corrections": case.corrections,
         "effects": repair_effects(case),
-        "progress": progress(case),
+        "promise": promise_view(case),
+        "progress": promise_progress(case) if case.kind == CaseKind.PROMISE else progress(case),
         "steps": [
             {
                 "at": e.at,
@@ -282,4 +294,132 @@ def cases_by_state(user: User) -> list[dict[str, Any]]:
             "count": row["n"],
         }
         for row in rows
+    ]
+
+
+def promise_view(case: Case) -> dict[str, Any] | None:
+    """A broken-promise complaint's own facts, as the filer and the staff read them."""
+    if case.kind != CaseKind.PROMISE:
+        return None
+    complaint = case.promise
+    return {
+        "category": complaint.category,
+        "category_label": complaint.get_category_display(),
+        "promise_kind": complaint.promise_kind,
+        "promise_kind_label": complaint.get_promise_kind_display(),
+        "firm_name": complaint.firm_name,
+        "firm_uscc": complaint.firm_uscc,
+        "amount": complaint.amount,
+        "promised_on": complaint.promised_on,
+        "verifier_name": complaint.verifier.name,
+        "verdict": complaint.verdict,
+        "verdict_label": VERDICT_LABELS.get(complaint.verdict, "尚未认定"),
+        "rectify_days": complaint.rectify_days,
+        "decline_ground": complaint.decline_ground,
+        "decline_ground_label": complaint.get_decline_ground_display()
+        if complaint.decline_ground
+        else "",
+        "breached": case.status == "breached",
+    }
+
+
+VERDICT_LABELS = {"founded": "属实", "unfounded": "不属实"}
+# The stage of each open status of a complaint: 受理, 核实认定, 整改, 办结.
+_PROMISE_STAGE = {"received": 0, "verifying": 1, "rectifying": 2, "reviewing": 2}
+
+
+def promise_progress(case: Case) -> list[Step]:
+    """The filer's step bar for a broken-promise complaint: 受理 (the body above decides to take
+    it up), 核实认定, 整改 (only when founded), 办结; the current one with its deadline."""
+    events = list(case.events.all())
+
+    def reached(*statuses: str) -> datetime.datetime | None:
+        return next((e.at for e in events if e.to_status in statuses), None)
+
+    closed = case.status in CLOSED
+    stage = 3 if closed else _PROMISE_STAGE.get(case.status, 0)
+    skipped = {
+        "refused": {1, 2},
+        "unfounded": {2},
+    }.get(case.status, set())
+    done_at = [
+        reached("verifying") or (case.closed_at if case.status == "refused" else None),
+        reached("rectifying", "unfounded"),
+        reached("reviewing", "breached") if case.status != "breached" else reached("breached"),
+        case.closed_at,
+    ]
+    today = timezone.localdate()
+    clock = CLOCKS.get((case.kind, case.status))
+    steps: list[Step] = []
+    for index, label in enumerate(("受理", "核实认定", "整改", "办结")):
+        if index in skipped:
+            state = "skipped"
+        elif index < stage or (closed and index == 3):
+            state = "done"
+        elif index == stage:
+            state = "current"
+        else:
+            state = "todo"
+        step = Step(
+            label, state, _STATE_LABELS[state], at=done_at[index] if state == "done" else None
+        )
+        if index == 0 and case.status == "refused":
+            step = dataclasses.replace(step, state_label="不予受理")
+        if index == 2 and case.status == "breached":
+            step = dataclasses.replace(step, state_label="拒不整改，违约失信")
+        if index == 3 and closed:
+            step = dataclasses.replace(step, state_label=STATUS_LABELS[case.status])
+        if state == "current" and case.due_date is not None:
+            step = dataclasses.replace(
+                step,
+                due=case.due_date,
+                days_left=working_days_left(today, case.due_date),
+                source=clock.source if clock else "",
+                due_label=clock.label if clock else "当前环节",
+            )
+        steps.append(step)
+    return steps
+
+
+def promises_founded_per_unit(user: User, year: int) -> list[dict[str, Any]]:
+    """For the annual assessment: per accused unit, the broken-promise complaints found founded
+    in `year` (Beijing time), and of them those that ended 违约失信 and those performed. Counted
+    over every complaint in the reader's reach (policy.within), as `figures` counts."""
+    policy.require(user, "figures.read")
+    if not 1990 <= year <= 2100:
+        raise DomainError("年度不合理", errors=[("year", "1990至2100")])
+    start = timezone.make_aware(datetime.datetime(year, 1, 1))
+    end = timezone.make_aware(datetime.datetime(year + 1, 1, 1))
+    rows = (
+        policy.within(Case.objects.all(), user)
+        .filter(
+            kind=CaseKind.PROMISE,
+            promise__founded_at__gte=start,
+            promise__founded_at__lt=end,
+        )
+        .values(
+            "target_government_id",
+            "target_department_id",
+            "target_name",
+            "promise__accused_division_code",
+        )
+        .annotate(
+            founded=Count("id"),
+            breached=Count("id", filter=Q(status="breached")),
+            performed=Count("id", filter=Q(status="performed")),
+        )
+        .order_by("promise__accused_division_code", "target_name")
+    )
+    return [
+        {
+            "government_id": r["target_government_id"],
+            "department_id": r["target_department_id"],
+            "unit_name": r["target_name"],
+            "division_code": r["promise__accused_division_code"],
+            "year": year,
+            "founded": r["founded"],
+            "breached": r["breached"],
+            "performed": r["performed"],
+        }
+        for r in rows
     ]

@@ -18,7 +18,8 @@ from govtrust.directory.models import Department, Government
 from govtrust.directory.widgets import UnitField
 from govtrust.disclosure.rules.periods import repair_opens
 from govtrust.disclosure.selectors import publication_public_get
-from govtrust.remedies.models import CaseKind
+from govtrust.remedies.models import CaseKind, PromiseCategory, PromiseKind
+from govtrust.remedies.rules import CLOCKS
 from govtrust.remedies.selectors import public_case
 from govtrust.remedies.services.evidence import MAX_FILES, clean_label
 from govtrust.remedies.services.filing import (
@@ -27,6 +28,7 @@ from govtrust.remedies.services.filing import (
     Filed,
     commitment_text,
     objection_file,
+    promise_file,
     repair_apply,
     report_file,
 )
@@ -216,6 +218,52 @@ def report(request: HttpRequest) -> HttpResponse:
             files=files,
             address=client_address(request),
             honeypot=request.POST.get("website", ""),
+        ),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def promise(request: HttpRequest) -> HttpResponse:
+    """A firm's complaint that a government or department broke a contract or a policy promise
+    (发改财金〔2023〕1103号). Step 1 picks the accused unit as the report form does; step 2 names
+    the firm, the promise and what was broken. It goes to the body above the accused unit."""
+    template = "remedies/promise.html"
+    choice, government, department_id = _target(request)
+    context: dict[str, Any] = {
+        "choice": choice,
+        "government": government,
+        "department_id": department_id,
+        "departments": (
+            Department.objects.filter(government=government).only("id", "name")
+            if government
+            else []
+        ),
+        "categories": PromiseCategory.choices,
+        "kinds": PromiseKind.choices,
+        "max_files": MAX_FILES,
+        "clocks": [CLOCKS[("promise", s)] for s in ("received", "verifying", "rectifying")],
+    }
+    if request.method == "GET":
+        return render(request, template, context)
+    post = request.POST
+    return _submit(
+        request,
+        template,
+        context,
+        lambda files: promise_file(
+            government_id=government.pk if government else None,
+            department_id=_int(post.get("department_id")),
+            category=post.get("category", ""),
+            promise_kind=post.get("promise_kind", ""),
+            firm_name=post.get("firm_name", ""),
+            firm_uscc=post.get("firm_uscc", ""),
+            amount=post.get("amount", "")[:40],
+            promised_on=post.get("promised_on", "")[:20],
+            contact=_contact(request),
+            content=post.get("content", ""),
+            files=files,
+            address=client_address(request),
+            honeypot=post.get("website", ""),
         ),
     )
 

@@ -20,13 +20,16 @@ from govtrust.core.errors import NotFound
 from govtrust.core.workdays.engine import Calendar
 from govtrust.directory import lists
 from govtrust.directory.access import attempt, capability_required, posted_int, staff_user
+from govtrust.records.selectors import records_visible
 from govtrust.remedies import selectors
 from govtrust.remedies.downloads import evidence_response
-from govtrust.remedies.models import Case, CaseKind
+from govtrust.remedies.models import Case, CaseKind, DeclineGround
+from govtrust.remedies.rules import RECTIFY_DAYS_RANGE
 from govtrust.remedies.services.filing import CORRECTION_OPTIONS, OBJECTION_FIELDS
 from govtrust.remedies.services.followup import report_to_draft
-from govtrust.remedies.services.handling import case_act
-from govtrust.remedies.workflow import CLOSED, STATUS_LABELS, available
+from govtrust.remedies.services.handling import actions_for, case_act
+from govtrust.remedies.services.promises import default_rectify_days, may_take_draft
+from govtrust.remedies.workflow import CLOSED, STATUS_LABELS
 
 
 def _closed(rows: QuerySet[Case], state: str) -> QuerySet[Case]:
@@ -109,7 +112,15 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
         "line": selectors.queue_line(case),
         "view": selectors.public_case(case),
         "label": STATUS_LABELS[case.status],
-        "actions": available(case),
+        "actions": actions_for(user, case),
+        "promise": selectors.promise_view(case),
+        "grounds": DeclineGround.choices,
+        "rectify_default": default_rectify_days(),
+        "rectify_range": RECTIFY_DAYS_RANGE,
+        "may_draft": may_take_draft(user, case),
+        # The draft's link only for those who reach the record (not the accused unit).
+        "draft_reached": case.draft_record_id is not None
+        and records_visible(user).filter(pk=case.draft_record_id).exists(),
         "closed": CLOSED,  # a step into these closes the case: confirmed first
         "contact_name": name,
         "contact_phone": phone,
@@ -118,6 +129,15 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
         "evidence": list(case.evidence.all()),
     }
     return render(request, "remedies/case.html", context)
+
+
+def _days(value: str) -> int | None:
+    """The rectification period typed in; anything not a small whole number is passed on as
+    out of range, so the service refuses it with its message (never a 500)."""
+    value = value.strip()
+    if not value:
+        return None
+    return int(value) if value.isdecimal() and len(value) < 6 else -1
 
 
 @require_POST
@@ -139,6 +159,8 @@ def act(request: HttpRequest, number: str) -> HttpResponse:
             reason=post.get("reason", ""),
             changes=changes,
             withdraw=post.get("withdraw") == "on",
+            rectify_days=_days(post.get("rectify_days", "")),
+            ground=post.get("ground", "")[:30],
         ),
     )
     if case is not None:

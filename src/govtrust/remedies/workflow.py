@@ -1,4 +1,4 @@
-"""The three kinds of case as state machines, declared once.
+"""The four kinds of case as state machines, declared once.
 
     objection  received ─accept→ verifying ─uphold→ upheld      (record corrected or withdrawn)
                    │                  └──dismiss→ dismissed
@@ -8,9 +8,18 @@
     report     received ─accept→ handling ─substantiate→ substantiated (→ a draft record)
                    │                 └─unsubstantiate→ unsubstantiated
                    └─refuse→ refused
+    promise    received ─accept→ verifying ─found→ rectifying ─rectify→ reviewing
+                   │                  │                 │                   ├─confirm→ performed
+                   │                  │                 │                   └─deny→ breached
+                   │                  │                 ├─decline→ breached   (→ a draft record)
+                   │                  │                 └─default→ breached   (deadline passed)
+                   │                  └─unfound→ unfounded
+                   └─refuse→ refused
 
 `office` steps belong to the credit office whose scope holds the case; `provider` steps to the
-unit that reported the record (two-stage review of objections, domain.md §5).
+unit that reported the record (two-stage review of objections, domain.md §5). A broken-promise
+complaint (发改财金〔2023〕1103号 二（二）) is verified by the body above the accused unit
+(`verifier`: its credit office) and answered by the accused unit itself (`accused`).
 """
 
 from __future__ import annotations
@@ -35,10 +44,27 @@ STATUS_LABELS = {
     "rejected": "不予修复",
     "substantiated": "经查属实",
     "unsubstantiated": "经查不属实",
+    "rectifying": "整改中",
+    "reviewing": "整改核验中",
+    "unfounded": "经核实不属实",
+    "performed": "已整改履约",
+    "breached": "违约失信",
 }
 CLOSED = frozenset(
-    {"refused", "upheld", "dismissed", "approved", "rejected", "substantiated", "unsubstantiated"}
+    {
+        "refused",
+        "upheld",
+        "dismissed",
+        "approved",
+        "rejected",
+        "substantiated",
+        "unsubstantiated",
+        "unfounded",
+        "performed",
+        "breached",
+    }
 )
+Actor = Literal["office", "provider", "verifier", "accused"]
 
 
 @dataclass(frozen=True)
@@ -47,10 +73,15 @@ class CaseTransition(Transition):
     credit office whose scope holds the case, or the unit that reported the record."""
 
     kind: str = field(kw_only=True)
-    by: Literal["office", "provider"] = field(kw_only=True)
+    by: Actor = field(kw_only=True)
 
 
-_ROLES = {"office": roles_for("cases.office"), "provider": roles_for("unit.respond")}
+_ROLES = {
+    "office": roles_for("cases.office"),
+    "provider": roles_for("unit.respond"),
+    "verifier": roles_for("promises.verify"),
+    "accused": roles_for("promises.answer"),
+}
 
 
 def _step(
@@ -59,7 +90,7 @@ def _step(
     kind: str,
     source: str,
     target: str,
-    by: Literal["office", "provider"],
+    by: Actor,
     needs_reason: bool = True,
 ) -> CaseTransition:
     return CaseTransition(
@@ -80,6 +111,17 @@ TRANSITIONS: dict[tuple[str, str], CaseTransition] = {
         _step("refuse", "不予受理", "report", "received", "refused", "office"),
         _step("substantiate", "经查属实", "report", "handling", "substantiated", "office"),
         _step("unsubstantiate", "经查不属实", "report", "handling", "unsubstantiated", "office"),
+        _step("accept", "受理", "promise", "received", "verifying", "verifier", False),
+        _step("refuse", "不予受理", "promise", "received", "refused", "verifier"),
+        _step("found", "核实属实，责令整改", "promise", "verifying", "rectifying", "verifier"),
+        _step("unfound", "核实不属实", "promise", "verifying", "unfounded", "verifier"),
+        _step("rectify", "报告整改完成", "promise", "rectifying", "reviewing", "accused"),
+        _step("decline", "不予整改", "promise", "rectifying", "breached", "accused"),
+        _step(
+            "default", "逾期未整改，认定违约失信", "promise", "rectifying", "breached", "verifier"
+        ),
+        _step("confirm", "整改到位，确认履约", "promise", "reviewing", "performed", "verifier"),
+        _step("deny", "整改不到位，认定违约失信", "promise", "reviewing", "breached", "verifier"),
     )
 }
 

@@ -73,7 +73,9 @@ class SubjectDirectory:
         self.people = {p.ric_digest: p for p in CivilServant.objects.filter(ric_digest__in=digests)}
 
 
-def subject_fields(data: RecordIn, actor: User, directory: SubjectDirectory) -> dict[str, Any]:
+def subject_fields(
+    data: RecordIn, actor: User, directory: SubjectDirectory, *, scope: str | None = None
+) -> dict[str, Any]:
     """Snapshot the subject and link it to the directory where it is known there.
 
     A known subject outside the reporting unit's scope is refused: each government records the
@@ -114,7 +116,7 @@ def subject_fields(data: RecordIn, actor: User, directory: SubjectDirectory) -> 
             if department is not None:
                 fields["subject_department"], division = department, department.division_code
                 registered = department.name
-    if division is not None and not policy.covers(actor, division):
+    if division is not None and not policy.covers_code(scope or actor.scope_code, division):
         raise DomainError(
             "该主体不在本单位管辖范围内",
             errors=[("subject_identifier", "该主体属于其他地区或单位，应由其所在单位报送")],
@@ -208,23 +210,35 @@ def snapshot_of(values: Mapping[str, Any] | _Attributes) -> dict[str, Any]:
 
 
 @transaction.atomic
-def record_create(*, data: RecordIn, actor: User, origin: str = "") -> Record:
+def record_create(
+    *, data: RecordIn, actor: User, origin: str = "", reporting_unit: Government | None = None
+) -> Record:
     """Record a draft for the actor's unit; its reporting due date is computed at once.
-    `origin` names a substantiated report the draft comes from: its credit office may create it."""
-    if not policy.permits(actor, "records.file") and not (
+    `origin` names a substantiated report the draft comes from: its credit office may create it.
+    `reporting_unit`, with `origin` only, is the unit the draft is recorded for when it is not
+    the actor's: the body that verified a broken-promise complaint, whose accused unit declined
+    to rectify (the remedies service has authorised the step through the policy); its staff
+    complete and submit the draft, not the accused unit."""
+    if reporting_unit is not None:
+        if not origin:
+            raise Forbidden("只有由投诉转来的记录草稿可以记在其他单位名下")
+        scope, government, department = reporting_unit.division_id, reporting_unit, None
+    elif not policy.permits(actor, "records.file") and not (
         origin and policy.permits(actor, "cases.office")
     ):
         raise Forbidden("只有填报员可以录入失信记录")
+    else:
+        scope, government, department = actor.scope_code, actor.unit, actor.department
     fields = {
-        **subject_fields(data, actor, SubjectDirectory([data])),
+        **subject_fields(data, actor, SubjectDirectory([data]), scope=scope),
         **decision_fields(data, reporting_deadline(data.arose_on)),
     }
     raise_if_duplicate(fields["subject_key"], fields["decision_key"])
     record = Record(
-        number=next_numbers(actor.scope_code)[0],
-        reporting_government=actor.unit,
-        reporting_department=actor.department,
-        division_code=actor.scope_code,
+        number=next_numbers(scope)[0],
+        reporting_government=government,
+        reporting_department=department,
+        division_code=scope,
         created_by=actor,
         **fields,
     )

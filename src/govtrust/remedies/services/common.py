@@ -13,7 +13,12 @@ from govtrust.disclosure.models import Publication
 from govtrust.remedies.models import Case, CaseKind
 from govtrust.remedies.rules import CLOCKS
 
-PREFIXES = {CaseKind.OBJECTION: "YY", CaseKind.REPAIR: "XF", CaseKind.REPORT: "JB"}
+PREFIXES = {
+    CaseKind.OBJECTION: "YY",
+    CaseKind.REPAIR: "XF",
+    CaseKind.REPORT: "JB",
+    CaseKind.PROMISE: "WY",
+}
 # No 0/O, 1/I/L: read aloud over the phone and typed from paper.
 _ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
@@ -39,11 +44,24 @@ def code_matches(case: Case, code: str) -> bool:
     return hmac.compare_digest(case.code_digest, code_digest(case.number, code))
 
 
+def clock_days(case: Case, status: str) -> int | None:
+    """Working days of the clock of `status`: the rectification period the verifying body set
+    for a founded complaint, otherwise the rule's (rules.CLOCKS); None when it has no clock."""
+    clock = CLOCKS.get((case.kind, status))
+    if clock is None:
+        return None
+    if case.kind == CaseKind.PROMISE and status == "rectifying":
+        days = case.promise.rectify_days
+        if days:
+            return int(days)
+    return clock.days
+
+
 def clock_start(case: Case, status: str, today: datetime.date) -> None:
     """Start the clock of `status` if it has one; a closed case has none."""
-    clock = CLOCKS.get((case.kind, status))
-    if clock is not None:
-        deadline = add_working_days(today, clock.days)
+    days = clock_days(case, status)
+    if days is not None:
+        deadline = add_working_days(today, days)
         case.due_date, case.due_provisional = deadline.due_date, deadline.provisional
 
 

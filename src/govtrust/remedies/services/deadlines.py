@@ -10,7 +10,7 @@ from django.utils import timezone
 from govtrust.core.audit import audit_append
 from govtrust.core.workdays import add_working_days
 from govtrust.remedies.models import Case
-from govtrust.remedies.rules import CLOCKS
+from govtrust.remedies.services.common import clock_days
 from govtrust.remedies.workflow import CLOSED
 
 
@@ -25,12 +25,12 @@ def case_deadlines_recompute() -> int:
         .prefetch_related("events")
     )
     for case in cases:
-        clock = CLOCKS.get((case.kind, case.status))
-        if clock is None:
+        days = clock_days(case, case.status)
+        if days is None:
             continue
         steps = [e.at for e in case.events.all() if e.to_status == case.status]
         began = timezone.localdate(max(steps) if steps else case.received_at)
-        deadline = add_working_days(began, clock.days)
+        deadline = add_working_days(began, days)
         before = {"due_date": case.due_date, "provisional": case.due_provisional}
         if (deadline.due_date, deadline.provisional) == (case.due_date, case.due_provisional):
             continue

@@ -11,6 +11,7 @@ import datetime
 import hashlib
 import re
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 
 from django.db import transaction
@@ -20,16 +21,25 @@ from django.utils import timezone
 from govtrust.core import throttle
 from govtrust.core.audit import audit_append
 from govtrust.core.errors import DomainError, NotFound, Throttled
+from govtrust.core.identifiers import check_uscc
 from govtrust.core.masking import mask_phone
 from govtrust.core.protect import encrypt, lookup_digest
 from govtrust.core.text import plain
+from govtrust.directory import policy
 from govtrust.directory.models import Department, Government
 from govtrust.disclosure.models import Publication
 from govtrust.disclosure.rules.periods import repair_opens
 from govtrust.disclosure.selectors import publications_public
 from govtrust.records.models import CourtGround, PenaltyKind, Procedure, SafetyArea, Severity
 from govtrust.remedies import rules
-from govtrust.remedies.models import Case, CaseEvent, CaseKind
+from govtrust.remedies.models import (
+    Case,
+    CaseEvent,
+    CaseKind,
+    PromiseCategory,
+    PromiseComplaint,
+    PromiseKind,
+)
 from govtrust.remedies.services.common import (
     clock_start,
     code_digest,
@@ -346,3 +356,147 @@ def report_file(
         **data,
     )
     return _create(case, files, "举报人", {"target": name, "anonymous": anonymous})
+
+
+def _promise_target(
+    government_id: int | None, department_id: int | None
+) -> tuple[Government, Department | None, Government]:
+    """The accused unit and the body above it that verifies (policy.promise_verifying_body)."""
+    department: Department | None = None
+    if department_id:
+        department = (
+            Department.objects.select_related("government").filter(pk=department_id).first()
+        )
+        if department is None:
+            raise NotFound("未找到被投诉的部门")
+        government = department.government
+    elif government_id:
+        found = Government.objects.filter(pk=government_id).first()
+        if found is None:
+            raise NotFound("未找到被投诉的政府")
+        government = found
+    else:
+        raise DomainError("请选择被投诉的政府或部门", errors=[("government_id", "必选")])
+    above = policy.promise_verifying_body(government.division_id, department is not None)
+    verifier = Government.objects.filter(division_id=above).first() if above else None
+    if verifier is None:
+        raise DomainError(
+            "对甘肃省人民政府的违约失信投诉，其上级机关不在本平台，请通过国家有关渠道反映",
+            errors=[("government_id", "请选择省政府的部门或下级政府")],
+        )
+    return government, department, verifier
+
+
+def _amount(value: str, *, required: bool) -> Decimal | None:
+    text = value.strip().replace(",", "").replace("，", "")
+    if not text:
+        if required:
+            raise DomainError("拖欠账款须填写拖欠金额", errors=[("amount", "必填（元）")])
+        return None
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        raise DomainError("金额应为数字（元）", errors=[("amount", "例如 1250000.00")]) from None
+    if not amount.is_finite() or amount <= 0 or amount >= Decimal("1e13"):
+        raise DomainError("金额应大于0且不超过一万亿元", errors=[("amount", "金额不合理")])
+    if amount != amount.quantize(Decimal("0.01")):
+        raise DomainError("金额最多保留两位小数（元、角、分）", errors=[("amount", "最多两位小数")])
+    return amount
+
+
+def _promised_on(value: str) -> datetime.date | None:
+    if not value.strip():
+        return None
+    try:
+        day = datetime.date.fromisoformat(value.strip()[:10])
+    except ValueError:
+        raise DomainError(
+            "日期格式应为 年-月-日", errors=[("promised_on", "例如 2023-05-01")]
+        ) from None
+    if day > timezone.localdate() or day.year < 1980:
+        raise DomainError("签订或承诺日期不合理", errors=[("promised_on", "不能晚于今天")])
+    return day
+
+
+def _firm(name: str, uscc: str) -> tuple[str, str]:
+    name = plain(name).strip()
+    errors = []
+    if not 2 <= len(name) <= 120:
+        errors.append(("firm_name", "请填写企业全称（2至120字）"))
+    checked = check_uscc(uscc)
+    if not checked.valid:
+        errors.append(("firm_uscc", checked.message))
+    elif checked.normalized[0] == "1":  # 机构编制 registers organs: a government is no complainant
+        errors.append(("firm_uscc", "投诉人应为企业等经营主体，不能是机关"))
+    if errors:
+        raise DomainError("企业信息有误", errors=errors)
+    return name, checked.normalized
+
+
+def promise_file(
+    *,
+    government_id: int | None,
+    department_id: int | None,
+    category: str,
+    promise_kind: str,
+    firm_name: str,
+    firm_uscc: str,
+    amount: str,
+    promised_on: str,
+    contact: Contact,
+    content: str,
+    files: Files,
+    address: str,
+    honeypot: str = "",
+) -> Filed:
+    """A firm complains that a government or department broke a contract or a policy promise
+    (发改财金〔2023〕1103号 二（一）). It goes at once to the body above the accused unit, which
+    verifies it (二（二）“第一时间转交至被投诉主体的上级部门或主管部门开展核实认定”). Named, never
+    anonymous: the verifying body must be able to reach the firm."""
+    data = _contact(contact, required=True)
+    _guard(address, honeypot)
+    name, uscc = _firm(firm_name, firm_uscc)
+    if category not in PromiseCategory.values:
+        raise DomainError("请选择领域", errors=[("category", "从列出的领域中选择")])
+    if promise_kind not in PromiseKind.values:
+        raise DomainError("请选择承诺类型", errors=[("promise_kind", "合同约定或政策承诺")])
+    money = _amount(amount, required=category == PromiseCategory.ARREARS)
+    day = _promised_on(promised_on)
+    government, department, verifier = _promise_target(government_id, department_id)
+    _open_cases(data["contact_key"], Q(target_government=government, kind=CaseKind.PROMISE))
+    text = _text(content)
+    check_uploads(files)
+    accused_name = department.name if department else government.name
+    case = Case(
+        number=new_number(CaseKind.PROMISE, timezone.localdate()),
+        kind=CaseKind.PROMISE,
+        status="received",
+        target_government=government,
+        target_department=department,
+        target_name=accused_name,
+        division_code=verifier.division_id,  # the verifying body's scope (policy.OWNERS)
+        applicant_role="firm",
+        content=text,
+        **data,
+    )
+    with transaction.atomic():
+        filed = _create(
+            case,
+            files,
+            "投诉企业",
+            {"target": accused_name, "verifier": verifier.name, "category": category},
+        )
+        PromiseComplaint.objects.create(
+            case=filed.case,
+            category=category,
+            promise_kind=promise_kind,
+            firm_name=name,
+            firm_uscc=uscc,
+            amount=money,
+            promised_on=day,
+            accused_division_code=department.division_code
+            if department
+            else government.division_id,
+            verifier=verifier,
+        )
+    return filed

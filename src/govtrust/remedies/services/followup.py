@@ -21,6 +21,7 @@ from govtrust.remedies.models import Case, CaseKind, CorrectionKind, SelfCorrect
 from govtrust.remedies.services.evidence import check_uploads, evidence_store
 from govtrust.remedies.services.filing import Files
 from govtrust.remedies.services.handling import may_see
+from govtrust.remedies.services.promises import promise_draft
 
 
 @transaction.atomic
@@ -31,6 +32,8 @@ def report_to_draft(*, number: str, actor: User) -> Record:
     # so (403) rather than that the case is not found.
     policy.require(actor, "cases.office")
     case = Case.objects.filter(number=number[:24]).first()
+    if case is not None and case.kind == CaseKind.PROMISE and may_see(actor, case):
+        return promise_draft(case, actor)  # a breach whose automatic draft did not succeed
     if case is None or case.kind != CaseKind.REPORT or not may_see(actor, case):
         raise NotFound()
     if case.status != "substantiated":

@@ -28,10 +28,17 @@ from govtrust.records.models import Record
 from govtrust.records.services.corrections import record_correct
 from govtrust.remedies.models import Case, CaseEvent, CaseKind
 from govtrust.remedies.rules import repair_exchange_days
+from govtrust.remedies.services import promises
 from govtrust.remedies.services.common import clock_start, status_line_refresh
-from govtrust.remedies.workflow import CLOSED, STATUS_LABELS, CaseTransition, transition
+from govtrust.remedies.workflow import (
+    CLOSED,
+    STATUS_LABELS,
+    CaseTransition,
+    available,
+    transition,
+)
 
-LABELS = {"office": "信用主管部门", "provider": "数据提供单位"}
+LABELS = {"office": "信用主管部门", "provider": "数据提供单位", **promises.LABELS}
 
 
 def is_provider(user: User, case: Case) -> bool:
@@ -47,17 +54,37 @@ def is_provider(user: User, case: Case) -> bool:
 
 
 def may_see(user: User, case: Case) -> bool:
+    if case.kind == CaseKind.PROMISE:
+        return promises.may_see(user, case)
     if policy.permits(user, "cases.office"):
         return policy.reaches(user, case)
     return case.kind == CaseKind.OBJECTION and is_provider(user, case)
 
 
+def actions_for(user: User, case: Case) -> list[CaseTransition]:
+    """The steps to offer `user` on a case: of a broken-promise complaint, only those its side
+    takes (the body above or the accused unit), and 逾期未整改 only once the deadline passed."""
+    steps = available(case)
+    if case.kind != CaseKind.PROMISE:
+        return steps
+    today = timezone.localdate()
+    return [
+        t
+        for t in steps
+        if promises.may_take(user, case, t)
+        and (t.name != "default" or (case.due_date is not None and case.due_date < today))
+    ]
+
+
 def _authorise(user: User, case: Case, step: CaseTransition) -> None:
     if not may_see(user, case):
         raise NotFound()
-    allowed = (
-        policy.permits(user, "cases.office") if step.by == "office" else is_provider(user, case)
-    )
+    if step.by in ("verifier", "accused"):
+        allowed = promises.may_take(user, case, step)
+    elif step.by == "office":
+        allowed = policy.permits(user, "cases.office")
+    else:
+        allowed = is_provider(user, case)
     if not allowed:
         raise Forbidden(f"“{step.label}”由{LABELS[step.by]}办理")
 
@@ -135,9 +162,13 @@ def case_act(
     reason: str = "",
     changes: dict[str, Any] | None = None,
     withdraw: bool = False,
+    rectify_days: int | None = None,
+    ground: str = "",
 ) -> Case:
     """Take step `action` on case `number`, as loaded at `version` (a concurrent step by someone
-    else is refused, not overwritten)."""
+    else is refused, not overwritten). A broken-promise complaint's verifier sets the
+    rectification period (`rectify_days`) when it finds the complaint founded; its accused unit
+    names the `ground` (DeclineGround) when it declines to rectify."""
     policy.require(actor, "cases.handle")  # a role that handles no case: 403, like reading one
     case = Case.objects.select_related("record").filter(number=number[:24]).first()
     if case is None or not may_see(actor, case):
@@ -151,6 +182,10 @@ def case_act(
     reason = reason.strip()[:2000]
     if step.needs_reason and len(reason) < 2:
         raise DomainError("请填写处理意见或理由", errors=[("reason", "必填")])
+    if case.kind == CaseKind.PROMISE:
+        promises.step_check(
+            case, step, rectify_days=rectify_days, ground=ground, today=timezone.localdate()
+        )
     # The step is claimed before its effects: of two people acting at once, the second changes
     # nothing (the UPDATE names the state and version read; the rest is saved below).
     transition_apply(
@@ -168,6 +203,11 @@ def case_act(
         _uphold(case, actor, reason, changes or {}, withdraw)
     elif step.name == "approve":
         _approve_repair(case, actor)
+    promise_audit = (
+        promises.step_apply(case, step, rectify_days=rectify_days, ground=ground, at=at)
+        if case.kind == CaseKind.PROMISE
+        else {}
+    )
     case.status, case.version = step.target, case.version + 1
     case.late = case.late or not on_time
     if step.target in CLOSED:
@@ -201,6 +241,9 @@ def case_act(
             "due": answered,
             "corrections": case.corrections,
             "withdraw": withdraw,
+            **promise_audit,
         },
     )
+    if case.kind == CaseKind.PROMISE and step.target == "breached":
+        promises.breach_draft(case, actor, step)
     return case

@@ -13,13 +13,33 @@ from django.utils import timezone
 from govtrust.core.audit import audit_append
 from govtrust.core.workdays import add_working_days
 from govtrust.directory import policy
+from govtrust.directory.models import Role, User
 from govtrust.remedies.models import Case, CaseReminder
 from govtrust.remedies.workflow import CLOSED, STATUS_LABELS
 
 DUE_SOON_WORKING_DAYS = 1
 
 
+def _promise_recipients(case: Case) -> list[User]:
+    """A complaint's current side: the accused unit while it rectifies, otherwise the body above
+    that verifies (policy.promise_accused / promise_verifier)."""
+    if case.status == "rectifying":
+        users = User.objects.filter(unit_id=case.target_government_id)
+        return [
+            u
+            for u in users
+            if policy.promise_accused(u, case.target_government_id, case.target_department_id)
+        ]
+    verifier = case.promise.verifier_id
+    return [
+        u for u in User.objects.filter(unit_id=verifier) if policy.promise_verifier(u, verifier)
+    ]
+
+
 def _recipients(case: Case) -> list[str]:
+    if case.kind == "promise":
+        found = _promise_recipients(case)
+        return sorted(u.email for u in found if u.is_active and u.email)
     if case.kind == "objection" and case.status == "verifying" and case.record is not None:
         record = case.record
         users = policy.reporting_unit_accounts(
