@@ -13,7 +13,7 @@ from django.utils import timezone
 from govtrust.core.audit import audit_append
 from govtrust.core.workdays import add_working_days
 from govtrust.directory import policy
-from govtrust.directory.models import Role, User
+from govtrust.directory.models import User
 from govtrust.remedies.models import Case, CaseReminder
 from govtrust.remedies.workflow import CLOSED, STATUS_LABELS
 
