@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import json
 import random
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -72,7 +73,9 @@ def small_system(k: str = "2") -> dict[str, Any]:
     }
 
 
-def unit(key: str, group: str, reported: int, on_time: int, court: int, entered: str | None):
+def unit(
+    key: str, group: str, reported: int, on_time: int, court: int, entered: str | None
+) -> dict[str, Any]:
     row: dict[str, Any] = {
         "key": key,
         "name": key,
@@ -144,18 +147,18 @@ def test_without_shrinkage_a_small_unit_keeps_its_raw_rate() -> None:
 
 
 def test_formula_dishonesty_weighted_and_satisfaction() -> None:
-    raw = {name: engine.Decimal(0) for name in engine.formula_inputs()}
-    raw.update(records_serious=engine.Decimal(2), records_general=engine.Decimal(3))
-    raw.update(records_minor=engine.Decimal(4))
-    params = {"serious": engine.Decimal(3), "general": engine.Decimal(1)}
-    params["minor"] = engine.Decimal("0.5")
-    assert engine.FORMULAS["dishonesty_weighted"].fn(raw, params) == (engine.Decimal(11), None)
-    raw.update(suggestions_satisfied=engine.Decimal(3), suggestions_basic=engine.Decimal(2))
-    raw.update(suggestions_unsatisfied=engine.Decimal(1))
-    p = {"satisfied": engine.Decimal(1), "basic": engine.Decimal("0.6")}
-    p["unsatisfied"] = engine.Decimal(0)
+    raw = {name: Decimal(0) for name in engine.formula_inputs()}
+    raw.update(records_serious=Decimal(2), records_general=Decimal(3))
+    raw.update(records_minor=Decimal(4))
+    params = {"serious": Decimal(3), "general": Decimal(1)}
+    params["minor"] = Decimal("0.5")
+    assert engine.FORMULAS["dishonesty_weighted"].fn(raw, params) == (Decimal(11), None)
+    raw.update(suggestions_satisfied=Decimal(3), suggestions_basic=Decimal(2))
+    raw.update(suggestions_unsatisfied=Decimal(1))
+    p = {"satisfied": Decimal(1), "basic": Decimal("0.6")}
+    p["unsatisfied"] = Decimal(0)
     ok, n = engine.FORMULAS["suggestions_satisfaction"].fn(raw, p)
-    assert (ok, n) == (engine.Decimal("4.2"), engine.Decimal(6))
+    assert (ok, n) == (Decimal("4.2"), Decimal(6))
 
 
 def test_shipped_system_is_valid_and_sums_to_100() -> None:

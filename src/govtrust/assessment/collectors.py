@@ -139,7 +139,9 @@ def reporting(ctx: Context) -> Counts:
     """Records first submitted this year by the unit, and those submitted on time (within the
     period counted from the day the information arose: 7 working days, records.due_date)."""
     rows = (
-        Record.objects.filter(first_submitted_at__gte=ctx.start_at, first_submitted_at__lt=ctx.end_at)
+        Record.objects.filter(
+            first_submitted_at__gte=ctx.start_at, first_submitted_at__lt=ctx.end_at
+        )
         .values_list("reporting_government_id", "reporting_department_id")
         .annotate(
             reported=Count("id", filter=Q(on_time__isnull=False)),
@@ -214,14 +216,10 @@ def suggestions(ctx: Context) -> Counts:
         .values_list("government_id", "department_id")
         .annotate(
             suggestions_due=Count("id"),
-            suggestions_on_time=Count(
-                "id", filter=Q(replied_on__isnull=False, replied_late=False)
-            ),
+            suggestions_on_time=Count("id", filter=Q(replied_on__isnull=False, replied_late=False)),
             suggestions_satisfied=Count("id", filter=Q(satisfaction=Satisfaction.SATISFIED)),
             suggestions_basic=Count("id", filter=Q(satisfaction=Satisfaction.BASIC)),
-            suggestions_unsatisfied=Count(
-                "id", filter=Q(satisfaction=Satisfaction.UNSATISFIED)
-            ),
+            suggestions_unsatisfied=Count("id", filter=Q(satisfaction=Satisfaction.UNSATISFIED)),
         )
         .order_by()
     )

@@ -40,7 +40,11 @@ Q6, Q4, Q2 = Decimal("0.000001"), Decimal("0.0001"), Decimal("0.01")
 _CONTEXT = Context(prec=28, rounding=ROUND_HALF_UP)
 
 # Entered indicators name who may enter them; the platform maps these to roles (policy.py).
-ENTERERS = {"inspector": "督查员", "evaluator": "第三方评估机构（由信用办录入）", "office": "信用办"}
+ENTERERS = {
+    "inspector": "督查员",
+    "evaluator": "第三方评估机构（由信用办录入）",
+    "office": "信用办",
+}
 NORMALISATIONS = ("rate", "deduct", "score")
 
 
@@ -143,7 +147,9 @@ FORMULAS: dict[str, Formula] = {
             raw["suggestions_satisfied"] * p["satisfied"]
             + raw["suggestions_basic"] * p["basic"]
             + raw["suggestions_unsatisfied"] * p["unsatisfied"],
-            raw["suggestions_satisfied"] + raw["suggestions_basic"] + raw["suggestions_unsatisfied"],
+            raw["suggestions_satisfied"]
+            + raw["suggestions_basic"]
+            + raw["suggestions_unsatisfied"],
         ),
     ),
     "plan_tasks_reported": Formula(
@@ -232,15 +238,14 @@ def validate_system(system: Mapping[str, Any]) -> list[str]:
                     _number(leaf["normalise"][key], f"{where}的 {key}", errors)
         declared = _number(dimension.get("weight", leaf_sum), f"维度“{name}”的权重", errors)
         if declared is not None and declared != leaf_sum:
-            errors.append(
-                f"维度“{name}”的权重为{_s(declared)}，但其下指标权重之和为{_s(leaf_sum)}"
-            )
+            errors.append(f"维度“{name}”的权重为{_s(declared)}，但其下指标权重之和为{_s(leaf_sum)}")
         total += leaf_sum
     if total != HUNDRED:
         errors.append(f"全部指标权重之和须为100，现为{_s(total)}")
     bands = system.get("grades") or []
-    mins = [_number(b.get("min"), f"等次“{b.get('name')}”的分数线", errors) for b in bands]
-    if not bands or any(m is None for m in mins):
+    found = [_number(b.get("min"), f"等次“{b.get('name')}”的分数线", errors) for b in bands]
+    mins = [m for m in found if m is not None]
+    if not bands or len(mins) != len(found):
         errors.append("等次分数线缺失")
     elif mins != sorted(mins, reverse=True) or mins[-1] != ZERO or len(set(mins)) != len(mins):
         errors.append("等次分数线须从高到低排列、互不相同，且最低一档为0")
@@ -261,7 +266,9 @@ def leaves(system: Mapping[str, Any]) -> list[dict[str, Any]]:
     found = []
     for dimension in system["dimensions"]:
         for leaf in dimension["indicators"]:
-            found.append({**leaf, "dimension": dimension["code"], "dimension_name": dimension["name"]})
+            found.append(
+                {**leaf, "dimension": dimension["code"], "dimension_name": dimension["name"]}
+            )
     return found
 
 
@@ -301,9 +308,7 @@ def _peer_means(
             acc = sums.setdefault((unit["group"], leaf["code"]), [ZERO, ZERO])
             acc[0] += ok
             acc[1] += n or ZERO
-    return {
-        key: ((_q(ok / n, Q6) if n > 0 else ONE), n) for key, (ok, n) in sorted(sums.items())
-    }
+    return {key: ((_q(ok / n, Q6) if n > 0 else ONE), n) for key, (ok, n) in sorted(sums.items())}
 
 
 def _indicator(

@@ -26,12 +26,12 @@ from govtrust.ledger import services as ledger
 
 DATA = Path(__file__).parent / "data"
 SHIPPED = ("indicators-v1.json",)
-GOVERNMENT_LEVELS = {
+GOVERNMENT_LEVELS: dict[str, str] = {
     DivisionLevel.PREFECTURE: Level.PREFECTURE,
     DivisionLevel.COUNTY: Level.COUNTY,
     DivisionLevel.TOWNSHIP: Level.TOWNSHIP,
 }
-DEPARTMENT_LEVELS = {
+DEPARTMENT_LEVELS: dict[str, str] = {
     DivisionLevel.PROVINCE: Level.DEPARTMENT_PROVINCE,
     DivisionLevel.PREFECTURE: Level.DEPARTMENT_PREFECTURE,
     DivisionLevel.COUNTY: Level.DEPARTMENT_COUNTY,
@@ -66,7 +66,7 @@ def system_for(year: int) -> IndicatorSystem:
         system_load(data)
     system = IndicatorSystem.objects.filter(year__lte=year).order_by("-year", "-version").first()
     if system is None:
-        raise DomainError(f"{year}年没有适用的考评指标体系", status=422)
+        raise DomainError(f"{year}年没有适用的考评指标体系")
     return system
 
 
@@ -83,7 +83,7 @@ def units() -> tuple[list[Unit], collectors.Context]:
     """Every assessed unit (governments below the province, every department), two queries."""
     found: list[Unit] = []
     governments = Government.objects.filter(division__level__in=list(GOVERNMENT_LEVELS))
-    for pk, code, name, level in governments.values_list(
+    for _pk, code, name, level in governments.values_list(
         "id", "division_id", "name", "division__level"
     ):
         found.append(Unit(f"g:{code}", name, GOVERNMENT_LEVELS[level], code, None))
@@ -95,9 +95,7 @@ def units() -> tuple[list[Unit], collectors.Context]:
         label = name if level == DivisionLevel.PROVINCE else f"{government}{name}"
         found.append(Unit(f"d:{pk}", label[:80], DEPARTMENT_LEVELS[level], code, pk))
         ctx.departments[pk] = f"d:{pk}"
-    ctx.governments = {
-        pk: f"g:{code}" for pk, code in governments.values_list("id", "division_id")
-    }
+    ctx.governments = {pk: f"g:{code}" for pk, code in governments.values_list("id", "division_id")}
     found.sort(key=lambda u: u.key)
     return found, ctx
 
@@ -175,7 +173,7 @@ def assessment_run(*, year: int, actor: User | None = None, actor_name: str = ""
     if actor is not None:
         policy.require(actor, "assessment.run")
     if not 2000 <= year <= 2100:
-        raise DomainError("年度无效", errors=[("year", "请填写四位年份，如 2026")], status=422)
+        raise DomainError("年度无效", errors=[("year", "请填写四位年份，如 2026")])
     system = system_for(year)
     inputs, assessed = inputs_build(year, system)
     results = engine.compute(inputs)
@@ -294,9 +292,8 @@ def entered_value_set(
     target = _unit_for(unit_key)
     if target is None:
         errors.append(("unit_key", "考评对象不存在"))
-    if errors:
-        raise DomainError("录入内容有误，未保存", errors=errors, status=422)
-    assert target is not None
+    if errors or target is None:
+        raise DomainError("录入内容有误，未保存", errors=errors)
     entry = EnteredValue(
         year=year,
         unit_key=unit_key,
@@ -333,7 +330,7 @@ def _unit_for(key: str) -> Unit | None:
         government = Government.objects.filter(division_id=ident).select_related("division").first()
         if government is None or government.division.level not in GOVERNMENT_LEVELS:
             return None
-        level = GOVERNMENT_LEVELS[DivisionLevel(government.division.level)]
+        level = GOVERNMENT_LEVELS[government.division.level]
         return Unit(key, government.name, level, government.division_id, None)
     if kind == "d" and ident.isdigit():
         department = Department.objects.filter(pk=int(ident)).first()

@@ -31,7 +31,8 @@ def sign(inputs: dict[str, Any], results: dict[str, dict[str, Any]]) -> dict[str
     }
     signed = signing.sign(KEY, body)
     # What was signed is the canonical text; the stored form round-trips to the same text.
-    return json.loads(engine.canonical(signed))
+    stored: dict[str, Any] = json.loads(engine.canonical(signed))
+    return stored
 
 
 @dataclass
@@ -79,7 +80,5 @@ def verify(text: str, public_pem: str | None = None) -> Verification:
         report.problems.append(f"无法由快照输入重算：{exc!r}")
         return report
     report.units = len(recomputed)
-    report.problems += engine.differences(
-        document.get("results") or [], engine.summary(recomputed)
-    )
+    report.problems += engine.differences(document.get("results") or [], engine.summary(recomputed))
     return report

@@ -12,6 +12,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
 
+from govtrust.assessment.api import router as assessment_router
 from govtrust.core.api import router as tools_router
 from govtrust.core.errors import DomainError, Throttled
 from govtrust.core.validation import translate
@@ -55,6 +56,7 @@ api.add_router("/", screening_router)
 api.add_router("/", documents_staff)
 api.add_router("/", documents_public)
 api.add_router("/", supervision_router)
+api.add_router("/", assessment_router)
 
 
 def _error(
