@@ -66,6 +66,8 @@ def digest(value: Any) -> str:
 
 
 def _dec(value: Any) -> Decimal:
+    if type(value) is int:
+        return Decimal(value)
     if isinstance(value, float):  # floats never enter: their decimal expansion is not stable
         raise TypeError("浮点数不能作为考评输入，请使用字符串形式的小数")
     return Decimal(str(value))
@@ -287,59 +289,86 @@ def _raw(unit: Mapping[str, Any]) -> dict[str, Decimal]:
     return {name: _dec(given.get(name, 0)) for name in formula_inputs()}
 
 
-def _params(leaf: Mapping[str, Any]) -> dict[str, Decimal]:
-    return {key: _dec(value) for key, value in (leaf.get("params") or {}).items()}
+@dataclass(frozen=True)
+class _Leaf:
+    """An indicator's constants, converted once per computation."""
+
+    code: str
+    mode: str
+    weight: Decimal
+    weight_text: str
+    formula: Formula | None
+    params: dict[str, Decimal]
+    floor: Decimal
+    per_item: Decimal
+    missing: Decimal
+
+
+def _prepare(leaf: Mapping[str, Any]) -> _Leaf:
+    norm = leaf.get("normalise") or {}
+    weight = _dec(leaf["weight"])
+    return _Leaf(
+        code=leaf["code"],
+        mode=leaf["mode"],
+        weight=weight,
+        weight_text=_s(weight),
+        formula=FORMULAS[leaf["formula"]] if leaf["mode"] == "computed" else None,
+        params={key: _dec(value) for key, value in (leaf.get("params") or {}).items()},
+        floor=_dec(norm.get("floor", "0")),
+        per_item=_dec(norm.get("per_item", "0")),
+        missing=_q(_dec(leaf.get("missing", "1")), Q6),
+    )
 
 
 def _peer_means(
-    system: Mapping[str, Any], units: list[Mapping[str, Any]], raws: dict[str, dict[str, Decimal]]
+    tree: list[_Leaf], units: list[Mapping[str, Any]], raws: dict[str, dict[str, Decimal]]
 ) -> dict[tuple[str, str], tuple[Decimal, Decimal]]:
     """(group, indicator) -> (pooled mean m, Σn) for every rate indicator."""
     sums: dict[tuple[str, str], list[Decimal]] = {}
-    rate_leaves = [
-        leaf
-        for leaf in leaves(system)
-        if leaf["mode"] == "computed" and FORMULAS[leaf["formula"]].kind == "rate"
-    ]
+    rate_leaves = [leaf for leaf in tree if leaf.formula and leaf.formula.kind == "rate"]
     for unit in units:
         raw = raws[unit["key"]]
         for leaf in rate_leaves:
-            ok, n = FORMULAS[leaf["formula"]].fn(raw, _params(leaf))
-            acc = sums.setdefault((unit["group"], leaf["code"]), [ZERO, ZERO])
+            assert leaf.formula is not None  # noqa: S101 - filtered above, for the type checker
+            ok, n = leaf.formula.fn(raw, leaf.params)
+            acc = sums.setdefault((unit["group"], leaf.code), [ZERO, ZERO])
             acc[0] += ok
             acc[1] += n or ZERO
     return {key: ((_q(ok / n, Q6) if n > 0 else ONE), n) for key, (ok, n) in sorted(sums.items())}
 
 
+_NOT_ENTERED = "未录入，按未录入得分率计（本地政策）"
+
+
 def _indicator(
-    leaf: Mapping[str, Any],
+    leaf: _Leaf,
     unit: Mapping[str, Any],
     raw: Mapping[str, Decimal],
     peers: Mapping[tuple[str, str], tuple[Decimal, Decimal]],
     k: Decimal,
 ) -> dict[str, Any]:
-    weight = _dec(leaf["weight"])
-    norm = leaf["normalise"]
-    row: dict[str, Any] = {"code": leaf["code"], "weight": _s(weight), "mode": leaf["mode"]}
-    if leaf["mode"] == "entered":
-        entered = (unit.get("entered") or {}).get(leaf["code"])
+    weight = leaf.weight
+    row: dict[str, Any] = {"code": leaf.code, "weight": leaf.weight_text, "mode": leaf.mode}
+    formula = leaf.formula
+    if formula is None:
+        entered = (unit.get("entered") or {}).get(leaf.code)
         if entered is None:
-            fraction = _q(_dec(leaf.get("missing", "1")), Q6)
-            row.update(value=None, note="未录入，按未录入得分率计（本地政策）")
+            fraction = leaf.missing
+            row.update(value=None, note=_NOT_ENTERED)
         else:
             value = min(max(_dec(entered), ZERO), HUNDRED)
             fraction = _q(value / HUNDRED, Q6)
             row.update(value=_s(value))
     else:
-        formula = FORMULAS[leaf["formula"]]
-        value, n = formula.fn(raw, _params(leaf))
-        row["inputs"] = {name: _s(raw[name]) for name in formula.inputs}
+        value, n = formula.fn(raw, leaf.params)
+        given = unit.get("inputs") or {}
+        row["inputs"] = {name: given.get(name, 0) for name in formula.inputs}
         if formula.kind == "rate":
-            mean, _pool = peers[(unit["group"], leaf["code"])]
+            mean, _pool = peers[(unit["group"], leaf.code)]
             n = n or ZERO
             rate = _q(value / n, Q6) if n > 0 else None
             adjusted = _q((value + k * mean) / (n + k), Q6) if n + k > 0 else mean
-            floor = _dec(norm.get("floor", "0"))
+            floor = leaf.floor
             fraction = _q(min(max((adjusted - floor) / (ONE - floor), ZERO), ONE), Q6)
             row.update(
                 value=_s(rate) if rate is not None else None,
@@ -349,10 +378,9 @@ def _indicator(
                 shrink_weight=_s(_q(n / (n + k), Q6) if n + k > 0 else ZERO),
             )
         else:
-            per_item = _dec(norm["per_item"])
-            points = max(weight - value * per_item, ZERO)
+            points = max(weight - value * leaf.per_item, ZERO)
             fraction = _q(points / weight, Q6)
-            row.update(value=_s(value), deduction=_s(_q(value * per_item, Q4)))
+            row.update(value=_s(value), deduction=_s(_q(value * leaf.per_item, Q4)))
     row["fraction"] = _s(fraction)
     row["points"] = _s(_q(weight * fraction, Q4))
     return row
@@ -366,8 +394,8 @@ def compute(inputs: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
         k = _dec((system.get("shrinkage") or {}).get("k", "0"))
         units = sorted(inputs["units"], key=lambda u: u["key"])
         raws = {unit["key"]: _raw(unit) for unit in units}
-        peers = _peer_means(system, units, raws)
-        tree = leaves(system)
+        tree = [_prepare(leaf) for leaf in leaves(system)]
+        peers = _peer_means(tree, units, raws)
         results: dict[str, dict[str, Any]] = {}
         for unit in units:
             rows = [_indicator(leaf, unit, raws[unit["key"]], peers, k) for leaf in tree]
