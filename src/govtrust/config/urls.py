@@ -20,6 +20,7 @@ urlpatterns = [
     path("backoffice/documents/", include("govtrust.documents.urls_staff")),
     path("backoffice/plan-tasks/", include("govtrust.supervision.urls")),
     path("backoffice/suggestions/", include("govtrust.supervision.urls_suggestions")),
+    path("backoffice/assessment/", include("govtrust.assessment.urls")),
     path("backoffice/publish/", disclosure_office.publish, name="publish"),
     path(
         "backoffice/publication-rules/",
