@@ -395,6 +395,19 @@ def answers_suggestion(role: str, position: str) -> int:
     return 404
 
 
+def snapshot_reads(role: str, position: str) -> int:
+    """An assessment's full snapshot: the credit office and inspectors (none run: 404)."""
+    return 404 if role in ("credit_office", "inspector") else 403
+
+
+def enters_score(role: str, position: str) -> int:
+    """A score entered for 城关区人民政府 (a bad value: 400, nothing stored) by inspectors and
+    the credit office reaching it; others 403; out of reach 404."""
+    if role not in ("credit_office", "inspector"):
+        return 403
+    return 404 if position in ("sibling", "child") else 400
+
+
 def provincial_only(role: str, position: str) -> int:
     """The provincial credit office's steps: no position of the table is the province."""
     return 403
@@ -418,6 +431,20 @@ API: list[
     ("get", "case", lambda w: f"/api/v1/cases/{w.case_number}", None, cases),
     ("get", "plan tasks", lambda w: "/api/v1/plan-tasks", None, figures),
     ("get", "suggestions", lambda w: "/api/v1/suggestions", None, figures),
+    (
+        "get",
+        "assessment results",
+        lambda w: "/api/v1/assessments/2026/results?level=county",
+        None,
+        figures,
+    ),
+    (
+        "get",
+        "assessment snapshot",
+        lambda w: "/api/v1/assessments/2026/snapshot",
+        None,
+        snapshot_reads,
+    ),
     ("get", "plan reports", lambda w: f"/api/v1/plan-tasks/{w.plan_task}/reports", None, figures),
     (
         "get",
@@ -651,6 +678,18 @@ def _tomorrow() -> str:
 
 WRITES: list[Write] = [
     Write(
+        "assessment-enter",
+        lambda w: "/api/v1/assessments/2026/entries",
+        lambda w: {
+            "unit": "g:620102",
+            "indicator": "D1.3",
+            "value": "abc",
+            "evidence": "督查通报",
+            "entered_as": "inspector",
+        },
+        enters_score,
+    ),
+    Write(
         "suggestion-register",
         lambda w: "/api/v1/suggestions",
         lambda w: {
@@ -773,6 +812,12 @@ def _edit_form(world: World) -> dict[str, Any]:
 
 
 PAGE_WRITES: list[tuple[str, Callable[[World], str], Callable[[World], dict[str, Any]], Expect]] = [
+    (
+        "assessment run",
+        lambda w: "/backoffice/assessment/run",
+        lambda w: {"year": "2026"},
+        provincial_only,
+    ),
     (
         "suggestion register",
         lambda w: "/backoffice/suggestions/register",
@@ -952,6 +997,12 @@ PAGE_WRITES: list[tuple[str, Callable[[World], str], Callable[[World], dict[str,
 
 PAGES: list[tuple[str, Callable[[World], str], Expect]] = [
     ("suggestions", lambda w: "/backoffice/suggestions/", figures),
+    ("assessment results", lambda w: "/backoffice/assessment/?year=2026", figures),
+    (
+        "assessment explain",
+        lambda w: "/backoffice/assessment/2026/g:620102/",
+        lambda r, p: 403 if r in ADMINS else 404,
+    ),
     ("suggestion", lambda w: f"/backoffice/suggestions/{w.suggestion}/", government_level),
     ("plan tasks", lambda w: "/backoffice/plan-tasks/", figures),
     ("plan task", lambda w: f"/backoffice/plan-tasks/{w.plan_task}/", figures),

@@ -218,3 +218,7 @@ def test_differences_name_what_changed() -> None:
     altered[0]["total"] = "99.00"
     assert engine.differences(altered, summary) == ["g:1：总分不符（快照 99.00，重算 77.00）"]
     assert engine.differences(summary[1:], summary) == ["g:1：快照未列出该单位的结果"]
+
+
+def test_every_input_has_a_chinese_label() -> None:
+    assert set(engine.formula_inputs()) <= set(engine.INPUT_LABELS)

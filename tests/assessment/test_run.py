@@ -275,3 +275,20 @@ def test_entered_scores_with_evidence(
             evidence="x",
             entered_as="inspector",
         )
+
+
+def test_api_enters_a_score(make_user: Callable[..., User], client: Client) -> None:
+    inspector = make_user("inspector_api", "inspector", "62")
+    client.force_login(inspector)
+    url = f"/api/v1/assessments/{YEAR}/entries"
+    body = {
+        "unit": "g:6201",
+        "indicator": "D1.3",
+        "value": "88",
+        "evidence": "督查通报",
+        "entered_as": "inspector",
+    }
+    made = client.post(url, body, content_type="application/json")
+    assert made.status_code == 201 and made.json()["value"] == "88.00"
+    bad = client.post(url, {**body, "value": "abc"}, content_type="application/json")
+    assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == "value"

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from govtrust.assessment.selectors import results_visible, snapshot_latest
+from govtrust.assessment.services import entered_value_set
 from govtrust.directory.auth import api_user
 
 router = Router(tags=["年度考评"])
@@ -49,3 +50,37 @@ def snapshot(request: HttpRequest, year: int) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="assessment-{year}-snapshot.json"'
     response["X-Snapshot-SHA256"] = run.sha256
     return response
+
+
+class EntryIn(Schema):
+    unit: str  # g:<division code> or d:<department id>
+    indicator: str  # an entered indicator's code, e.g. D1.3
+    value: str  # 0-100
+    evidence: str
+    entered_as: str  # inspector / evaluator / office
+
+
+class EntryOut(Schema):
+    id: int
+    unit: str
+    indicator: str
+    value: str
+
+
+@router.post(
+    "/assessments/{year}/entries", response={201: EntryOut}, summary="录入考评指标得分（附依据）"
+)
+def enter(request: HttpRequest, year: int, payload: EntryIn) -> Status:
+    entry = entered_value_set(
+        actor=api_user(request),
+        year=year,
+        unit_key=payload.unit,
+        indicator=payload.indicator,
+        value=payload.value,
+        evidence=payload.evidence,
+        entered_as=payload.entered_as,
+    )
+    out = EntryOut(
+        id=entry.pk, unit=entry.unit_key, indicator=entry.indicator, value=str(entry.value)
+    )
+    return Status(201, out)

@@ -163,6 +163,27 @@ FORMULAS: dict[str, Formula] = {
 }
 
 
+INPUT_LABELS: dict[str, str] = {
+    "records_serious": "严重失信记录",
+    "records_general": "一般失信记录",
+    "records_minor": "轻微失信记录",
+    "court_list_pending": "失信被执行人记录",
+    "reported": "首次报送",
+    "reported_on_time": "按时报送",
+    "rectifications_due": "到期限期整改",
+    "rectified_on_time": "按期提交整改",
+    "cases_closed": "办结异议和投诉举报",
+    "cases_on_time": "未逾期办结",
+    "suggestions_due": "答复期限届满的建议提案",
+    "suggestions_on_time": "按期答复",
+    "suggestions_satisfied": "满意",
+    "suggestions_basic": "基本满意",
+    "suggestions_unsatisfied": "不满意",
+    "plan_tasks": "负责的方案任务",
+    "plan_tasks_reported": "已报告进展的任务",
+}
+
+
 def formula_inputs() -> list[str]:
     """Every raw input field some formula reads, sorted."""
     return sorted({name for f in FORMULAS.values() for name in f.inputs})

@@ -270,6 +270,22 @@ def entered_value_set(
 ) -> EnteredValue:
     """Enter (or correct, as a new row) a score for an entered indicator, with evidence."""
     policy.require(actor, "assessment.enter")
+    target = _unit_for(unit_key)
+    if target is None:
+        raise DomainError(
+            "考评对象不存在", errors=[("unit", "请填写 g:行政区划代码 或 d:部门编号")]
+        )
+    entry = EnteredValue(
+        year=year,
+        unit_key=unit_key,
+        indicator=indicator,
+        evidence=evidence.strip(),
+        entered_as=entered_as,
+        division_code=target.division_code,
+        department_id=target.department_id,
+        entered_by=actor,
+    )
+    policy.require_reach(actor, entry)  # outside reach: not found, before any other answer
     system = system_for(year)
     leaf = next((x for x in engine.leaves(system.data) if x["code"] == indicator), None)
     errors: list[tuple[str, str]] = []
@@ -287,25 +303,11 @@ def entered_value_set(
     except (InvalidOperation, ValueError):
         errors.append(("value", "得分须为0到100之间的数字"))
         number = Decimal(0)
-    if not evidence.strip():
+    if not entry.evidence:
         errors.append(("evidence", "请填写依据（文件、报告或发现问题的编号）"))
-    target = _unit_for(unit_key)
-    if target is None:
-        errors.append(("unit_key", "考评对象不存在"))
-    if errors or target is None:
+    if errors:
         raise DomainError("录入内容有误，未保存", errors=errors)
-    entry = EnteredValue(
-        year=year,
-        unit_key=unit_key,
-        indicator=indicator,
-        value=number.quantize(Decimal("0.01")),
-        evidence=evidence.strip(),
-        entered_as=entered_as,
-        division_code=target.division_code,
-        department_id=target.department_id,
-        entered_by=actor,
-    )
-    policy.require_reach(actor, entry)
+    entry.value = number.quantize(Decimal("0.01"))
     with transaction.atomic():
         entry.save()
         audit_append(

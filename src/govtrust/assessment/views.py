@@ -115,6 +115,10 @@ def explain(request: HttpRequest, year: int, unit_key: str) -> HttpResponse:
                     "row": row,
                     "formula": formula.label if formula else "",
                     "links": _links(row, subject) if row else [],
+                    "inputs": [
+                        (engine.INPUT_LABELS.get(name, name), value)
+                        for name, value in (row.get("inputs") or {}).items()
+                    ],
                 }
             )
         points = sum(float(r["row"].get("points", 0)) for r in rows)
