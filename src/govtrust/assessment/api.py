@@ -70,7 +70,7 @@ class EntryOut(Schema):
 @router.post(
     "/assessments/{year}/entries", response={201: EntryOut}, summary="录入考评指标得分（附依据）"
 )
-def enter(request: HttpRequest, year: int, payload: EntryIn) -> Status:
+def enter(request: HttpRequest, year: int, payload: EntryIn) -> Status[EntryOut]:
     entry = entered_value_set(
         actor=api_user(request),
         year=year,
