@@ -121,6 +121,7 @@ def test_collectors_read_the_year_in_bulk(year_data: dict[str, Any]) -> None:
     assert (chengguan["reported"], chengguan["reported_on_time"]) == (3, 2)
     finance = rows[f"d:{year_data['finance'].pk}"]
     assert finance["inputs"]["records_minor"] == 1 and finance["group"] == "department-county"
+    assert finance["name"] == "城关区财政局"  # its own name already says where it is
     assert rows["g:6201"]["group"] == "prefecture" and rows["g:620171"]["group"] == "prefecture"
     assert sum(1 for u in inputs["units"] if u["group"] == "prefecture") == 15
 

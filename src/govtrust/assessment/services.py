@@ -92,7 +92,12 @@ def units() -> tuple[list[Unit], collectors.Context]:
     )
     ctx = collectors.Context(year=0)
     for pk, name, code, level, government in departments:
-        label = name if level == DivisionLevel.PROVINCE else f"{government}{name}"
+        place = government.removesuffix("人民政府").removesuffix("管理委员会")
+        label = (
+            name
+            if level == DivisionLevel.PROVINCE or name.startswith(place)
+            else (f"{place}{name}")
+        )
         found.append(Unit(f"d:{pk}", label[:80], DEPARTMENT_LEVELS[level], code, pk))
         ctx.departments[pk] = f"d:{pk}"
     ctx.governments = {pk: f"g:{code}" for pk, code in governments.values_list("id", "division_id")}
