@@ -518,6 +518,19 @@ def training_report(role: str, position: str) -> int:
     return 200
 
 
+def snapshot_reads(role: str, position: str) -> int:
+    """An assessment's full snapshot: the credit office and inspectors (none run: 404)."""
+    return 404 if role in ("credit_office", "inspector") else 403
+
+
+def enters_score(role: str, position: str) -> int:
+    """A score entered for 城关区人民政府 (a bad value: 400, nothing stored) by inspectors and
+    the credit office reaching it; others 403; out of reach 404."""
+    if role not in ("credit_office", "inspector"):
+        return 403
+    return 404 if position in ("sibling", "child") else 400
+
+
 def provincial_only(role: str, position: str) -> int:
     """The provincial credit office's steps: no position of the table is the province."""
     return 403
@@ -564,6 +577,20 @@ API: list[
         lambda w: f"/api/v1/training-coverage?year={TODAY.year}",
         None,
         figures,
+    ),
+    (
+        "get",
+        "assessment results",
+        lambda w: "/api/v1/assessments/2026/results?level=county",
+        None,
+        figures,
+    ),
+    (
+        "get",
+        "assessment snapshot",
+        lambda w: "/api/v1/assessments/2026/snapshot",
+        None,
+        snapshot_reads,
     ),
     ("get", "plan reports", lambda w: f"/api/v1/plan-tasks/{w.plan_task}/reports", None, figures),
     (
@@ -859,6 +886,18 @@ WRITES: list[Write] = [
         records_attendance,
     ),
     Write(
+        "assessment-enter",
+        lambda w: "/api/v1/assessments/2026/entries",
+        lambda w: {
+            "unit": "g:620102",
+            "indicator": "D1.3",
+            "value": "abc",
+            "evidence": "督查通报",
+            "entered_as": "inspector",
+        },
+        enters_score,
+    ),
+    Write(
         "suggestion-register",
         lambda w: "/api/v1/suggestions",
         lambda w: {
@@ -1022,6 +1061,12 @@ PAGE_WRITES: list[tuple[str, Callable[[World], str], Callable[[World], dict[str,
         lambda w: "/backoffice/training/import",
         lambda w: {"file": _not_a_workbook()},
         lambda r, p: 302 if registers_training(r, p) == 400 else 403,
+    ),
+    (
+        "assessment run",
+        lambda w: "/backoffice/assessment/run",
+        lambda w: {"year": "2026"},
+        provincial_only,
     ),
     (
         "suggestion register",
@@ -1226,6 +1271,12 @@ PAGES: list[tuple[str, Callable[[World], str], Expect]] = [
     ("training coverage", lambda w: "/backoffice/training/coverage", figures),
     ("training handbook", lambda w: "/backoffice/training/handbook", figures),
     ("suggestions", lambda w: "/backoffice/suggestions/", figures),
+    ("assessment results", lambda w: "/backoffice/assessment/?year=2026", figures),
+    (
+        "assessment explain",
+        lambda w: "/backoffice/assessment/2026/g:620102/",
+        lambda r, p: 403 if r in ADMINS else 404,
+    ),
     ("suggestion", lambda w: f"/backoffice/suggestions/{w.suggestion}/", government_level),
     ("plan tasks", lambda w: "/backoffice/plan-tasks/", figures),
     ("plan task", lambda w: f"/backoffice/plan-tasks/{w.plan_task}/", figures),

@@ -30,6 +30,9 @@ govtrust verify [CHECKPOINT.json] [--url URL] [--deep]
                                     --deep rebuilds every leaf, node and checkpoint from the
                                     database and names the first record that no longer matches;
                                     both verify commands also compare with the witness file
+govtrust assessment run --year YYYY | snapshot --year YYYY [--out F] | verify FILE [--pubkey PEM]
+                                    runs the annual integrity assessment; writes a run's signed
+                                    snapshot; recomputes every score from a snapshot alone
 govtrust audit verify|seal          recomputes the audit chain and checks it against the signed
                                     heads, reports the first event that differs; seal signs now
 """
@@ -42,6 +45,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+from govtrust.assessment import cli as assessment_cli
 from govtrust.cli_integrity import cmd_audit, cmd_verify
 
 
@@ -463,6 +467,7 @@ def build_parser() -> argparse.ArgumentParser:
     audit = sub.add_parser("audit", help="审计链")
     audit.add_argument("action", choices=["verify", "seal"], help="seal：立即签名审计链头")
     audit.set_defaults(func=cmd_audit)
+    assessment_cli.add_parser(sub)
     return parser
 
 

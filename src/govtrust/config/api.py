@@ -12,6 +12,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
 
+from govtrust.assessment.api import router as assessment_router
 from govtrust.core.api import router as tools_router
 from govtrust.core.errors import DomainError, Throttled
 from govtrust.core.validation import translate
@@ -61,6 +62,7 @@ api.add_router("/", supervision_router)
 api.add_router("/", inspections_router)
 api.add_router("/", training_router)
 api.add_router("/", evaluation_router)
+api.add_router("/", assessment_router)
 
 
 def _error(

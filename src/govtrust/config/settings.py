@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "govtrust.screening",
     "govtrust.documents",
     "govtrust.supervision",
+    "govtrust.assessment",
 ]
 
 MIDDLEWARE = [

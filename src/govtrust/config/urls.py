@@ -23,6 +23,7 @@ urlpatterns = [
     path("backoffice/inspections/", include("govtrust.supervision.urls_inspections")),
     path("backoffice/training/", include("govtrust.supervision.urls_training")),
     path("backoffice/evaluations/", include("govtrust.supervision.urls_evaluation")),
+    path("backoffice/assessment/", include("govtrust.assessment.urls")),
     path("backoffice/publish/", disclosure_office.publish, name="publish"),
     path(
         "backoffice/publication-rules/",

@@ -147,6 +147,18 @@ CAPABILITIES: dict[str, Capability] = {
     "redaction.edit": _can(
         Role.CREDIT_OFFICE, refusal="脱敏规则由省级信用主管部门修订", provincial=True
     ),
+    # The annual assessment (plan 三(二)4): the provincial credit office runs it; inspectors and
+    # the office enter the scores of entered indicators; every business role reads results in
+    # reach (a unit its own); the full snapshot (every unit's inputs) the office and inspectors.
+    "assessment.run": _can(
+        Role.CREDIT_OFFICE, refusal="年度考评由省级信用主管部门运行", provincial=True
+    ),
+    "assessment.enter": _can(
+        Role.INSPECTOR, Role.CREDIT_OFFICE, refusal="考评录入指标由督查员或信用主管部门录入"
+    ),
+    "assessment.snapshot": _can(
+        Role.CREDIT_OFFICE, Role.INSPECTOR, refusal="考评输入快照由信用主管部门或督查员查看"
+    ),
     # The three administrators' own duties, disjoint.
     "accounts.manage": _can(Role.SECADMIN, refusal="只有安全管理员可以管理账号"),
     "audit.read": _can(Role.AUDITOR, refusal="由审计管理员查阅审计日志"),
@@ -347,7 +359,22 @@ OWNERS: dict[str, Owner] = {
     "supervision.evaluator": Owner("division_code", None),
     "supervision.evaluationcommission": Owner("division_code", None),
     "supervision.scoresheet": Owner("commission__division_code", None),
+    # The assessed unit: a government's staff read their own and those below; a department's
+    # account its department's.
+    "assessment.result": Owner("division_code", "department_id"),
+    "assessment.enteredvalue": Owner("division_code", "department_id"),
 }
+
+# Who an assessment score may be entered as (assessment engine.ENTERERS): inspectors their
+# findings; the credit office its own and, on their behalf, the third-party evaluators'.
+ENTERS_AS: dict[str, frozenset[str]] = {
+    Role.INSPECTOR: frozenset({"inspector"}),
+    Role.CREDIT_OFFICE: frozenset({"office", "evaluator", "inspector"}),
+}
+
+
+def may_enter_as(user: User, enterer: str) -> bool:
+    return permits(user, "assessment.enter") and enterer in ENTERS_AS.get(user.role, frozenset())
 
 
 def _owner(model: type[Model]) -> Owner:

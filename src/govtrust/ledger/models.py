@@ -54,6 +54,7 @@ class EventKind(models.TextChoices):
     WITHDRAW = "withdraw", "撤下"
     AUDIT_HEAD = "audit-head", "审计链头"
     KEY_ROTATE = "key-rotate", "签名密钥轮换"
+    ASSESSMENT = "assessment", "年度考评快照"
 
 
 class Leaf(models.Model):

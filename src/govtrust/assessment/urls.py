@@ -1,0 +1,11 @@
+from django.urls import path
+
+from govtrust.assessment import views
+
+app_name = "assessment"
+
+urlpatterns = [
+    path("", views.results, name="results"),
+    path("run", views.run, name="run"),
+    path("<int:year>/<str:unit_key>/", views.explain, name="explain"),
+]

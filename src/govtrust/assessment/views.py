@@ -1,0 +1,137 @@
+"""Back-office pages of the annual assessment: results by level with the run button (the
+provincial credit office), and each unit's explanation from its total down to the records."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from govtrust.assessment import engine, selectors, services
+from govtrust.assessment.models import Level, Run
+from govtrust.core.clock import today_beijing
+from govtrust.directory.access import attempt, capability_required, posted_int, staff_user
+
+LEVEL_LABELS = {
+    "prefecture": "市州（含兰州新区）",
+    "county": "县市区",
+    "township": "乡镇街道",
+    "department": "部门（按所属政府层级分组排名）",
+}
+
+
+def _year(request: HttpRequest) -> int:
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        year = today_beijing().year
+    return year if 2000 <= year <= 2100 else today_beijing().year
+
+
+@require_GET
+@capability_required("business.read")
+def results(request: HttpRequest) -> HttpResponse:
+    user = staff_user(request)
+    year = _year(request)
+    level = request.GET.get("level", "prefecture")
+    if level not in selectors.LEVELS:
+        level = "prefecture"
+    rows = selectors.results_visible(user, year=year, level=level)
+    run = Run.objects.filter(year=year).order_by("-number").first()
+    return render(
+        request,
+        "assessment/results.html",
+        {
+            "year": year,
+            "level": level,
+            "levels": LEVEL_LABELS,
+            "group_labels": dict(Level.choices),
+            "rows": rows[:500],
+            "count": rows.count(),
+            "run": run,
+            "system": services.system_for(year),
+        },
+    )
+
+
+@require_POST
+@capability_required("assessment.run")
+def run(request: HttpRequest) -> HttpResponse:
+    year = posted_int(request, "year") or today_beijing().year
+    done = attempt(request, lambda: services.assessment_run(year=year, actor=staff_user(request)))
+    if done is not None:
+        messages.success(
+            request,
+            f"{year}年度考评第{done.number}次运行完成：考评单位{done.units}个，"
+            f"新版本结果{done.changed}个，快照已签名并记入透明日志第{done.leaf_index}号叶子。",
+        )
+    return redirect(f"{reverse('assessment:results')}?year={year}")
+
+
+def _links(row: dict[str, Any], subject: str) -> list[tuple[str, str]]:
+    """Where the records and cases behind an indicator are listed (each list applies the
+    viewer's own scope)."""
+    records = reverse("records:list")
+    code = row["code"]
+    if code == "D1.1":
+        query = urlencode({"q": subject, "status": "accepted"})
+        return [("本单位为主体的已入库失信记录", f"{records}?{query}")]
+    if code == "D1.2":
+        query = urlencode({"q": subject, "status": "accepted", "source_type": "debtor_list"})
+        return [("失信被执行人记录", f"{records}?{query}")]
+    if code == "D3.1":
+        return [("措施与整改", reverse("sanctions:list"))]
+    if code == "D3.2":
+        return [("异议和投诉举报", reverse("remedies-staff:queue"))]
+    if code in ("D3.3", "D4.2"):
+        return [("建议提案", reverse("suggestions:list"))]
+    if code == "D3.4":
+        return [("督办任务", reverse("supervision:overview"))]
+    return []
+
+
+@require_GET
+@capability_required("business.read")
+def explain(request: HttpRequest, year: int, unit_key: str) -> HttpResponse:
+    user = staff_user(request)
+    result = selectors.result_explained(user, year=year, unit_key=unit_key)
+    system = result.run.system.data
+    by_code = {row["code"]: row for row in result.detail}
+    subject = result.department.name if result.department else result.name
+    dimensions = []
+    for dimension in system["dimensions"]:
+        rows = []
+        for leaf in dimension["indicators"]:
+            row = by_code.get(leaf["code"], {})
+            formula = engine.FORMULAS.get(leaf.get("formula", ""))
+            rows.append(
+                {
+                    "leaf": leaf,
+                    "row": row,
+                    "formula": formula.label if formula else "",
+                    "links": _links(row, subject) if row else [],
+                    "inputs": [
+                        (engine.INPUT_LABELS.get(name, name), value)
+                        for name, value in (row.get("inputs") or {}).items()
+                    ],
+                }
+            )
+        points = sum(float(r["row"].get("points", 0)) for r in rows)
+        dimensions.append({"dimension": dimension, "rows": rows, "points": f"{points:.2f}"})
+    return render(
+        request,
+        "assessment/explain.html",
+        {
+            "result": result,
+            "year": year,
+            "dimensions": dimensions,
+            "group_label": dict(Level.choices).get(result.level, result.level),
+            "k": (system.get("shrinkage") or {}).get("k"),
+            "grades": system["grades"],
+        },
+    )
