@@ -368,6 +368,7 @@ def server(var_dir: Path, shape: Shape) -> Iterator[tuple[int, int]]:
             command, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
         try:
+            share_autogroup(process.pid)
             wait_until_ready(port, process, log_path)
             yield port, process.pid
         finally:
@@ -377,6 +378,18 @@ def server(var_dir: Path, shape: Shape) -> Iterator[tuple[int, int]]:
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)  # the session it was started in
                 process.wait(timeout=10)
+
+
+def share_autogroup(pid: int) -> None:
+    """Give the server's session the scheduling weight of ours. The server runs in a session of
+    its own (to stop it with its workers), and Linux weighs each session's autogroup as one:
+    without this, a run started at `nice -n -15` under the bench lock (bench/README.md) had its
+    clients at that priority and its server at the default, queueing behind every other
+    session on the shared cores (the figures before 30 Nov 2026). A no-op where autogroups are
+    off or the nice cannot be set."""
+    with contextlib.suppress(OSError, ValueError, IndexError):
+        nice = Path("/proc/self/autogroup").read_text().split()[-1]
+        Path(f"/proc/{pid}/autogroup").write_text(nice)
 
 
 def wait_until_ready(port: int, process: subprocess.Popen[bytes], log_path: Path) -> None:
@@ -880,6 +893,10 @@ def main() -> int:
     )
     shapes = [Shape(2), Shape(4), Shape(2, 4)][: args.shapes or (1 if args.quick else 3)]
     shapes.append(Shape(2, cached=True))  # the main shape again, with the response cache
+    if not args.quick:
+        # Not the shipped shape (`govtrust serve` runs sync workers, which close every
+        # connection): threads keep connections alive, as nginx's upstream `keepalive` asks.
+        shapes.append(Shape(2, 4, cached=True))
 
     started = time.perf_counter()
     var_dir = Path(tempfile.mkdtemp(prefix="govtrust-bench-search-"))
