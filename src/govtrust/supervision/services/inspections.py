@@ -49,6 +49,7 @@ from govtrust.supervision.workflow import FINDING_TRANSITIONS, INSPECTION_TRANSI
 STALE = "该问题已被他人处理，请刷新后重试"
 TEXT_MAX = 4000
 MAX_PERIOD_DAYS = 366
+MAX_ID = 2**31  # an account id beyond any the database holds (SQLite cannot even compare it)
 Files = list[tuple[str, IO[bytes]]]
 
 # A finding confirmed and not withdrawn: the deadline runs or has run.
@@ -116,7 +117,8 @@ def inspection_plan(*, actor: User, data: InspectionIn) -> Inspection:
         errors.append(
             ("target_codes", "被督导单位应为本级政府直接管辖的下一级政府（省：各市州和兰州新区）")
         )
-    team = {u.pk: u for u in policy.inspectors_for(actor).filter(pk__in=data.inspector_ids)}
+    ids = [pk for pk in data.inspector_ids if 0 < pk < MAX_ID]  # others match no account
+    team = {u.pk: u for u in policy.inspectors_for(actor).filter(pk__in=ids)}
     if not data.inspector_ids:
         errors.append(("inspector_ids", "请选择督导组成员"))
     elif len(team) != len(set(data.inspector_ids)):
