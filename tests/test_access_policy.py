@@ -16,6 +16,7 @@ import io
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -50,6 +51,12 @@ from govtrust.screening.services import screening_run
 from govtrust.supervision.models import PlanTaskUnit
 from govtrust.supervision.services import inspections as inspection_svc
 from govtrust.supervision.services import training as training_svc
+from govtrust.supervision.services.evaluation import (
+    IndicatorIn,
+    commission_register,
+    evaluator_register,
+    scores_upload,
+)
 from govtrust.supervision.services.plan_tasks import plan_tasks_load, progress_report_submit
 from govtrust.supervision.services.suggestions import SuggestionIn, suggestion_register
 from tests.conftest import TODAY, government, new_uscc, record_payload
@@ -89,6 +96,9 @@ class World:
     plan_report: int  # its 2025 progress report, by 兰州市's credit office, with a PDF
     plan_attachment: int
     suggestion: int  # a deputy's suggestion assigned to 城关区人民政府 ("own_unit")
+    evaluator: int  # a third-party evaluator registered by 兰州市's credit office ("parent")
+    evaluation: int  # its commission for 2025, evaluating 城关区人民政府
+    evaluation_sheet: int  # the commission's accepted score sheet
     # 兰州市's inspection of 城关区, its team 兰州市's inspector ("parent") and one more, and a
     # finding about 城关区人民政府 recorded by the first, with a PDF
     inspection: int
@@ -206,6 +216,23 @@ def world(make_user: Callable[..., User], make_department: Callable[..., Departm
         ),
     )
     training, training_import = _training(users["clerk", "own_dept"])
+    evaluator = evaluator_register(
+        actor=users["credit_office", "parent"], name="某评估公司", uscc=new_uscc("620100")
+    )
+    evaluation = commission_register(
+        actor=users["credit_office", "parent"],
+        evaluator_id=evaluator.pk,
+        year=2025,
+        scope="各县区政府政务诚信建设情况",
+        indicators=[IndicatorIn("信用信息归集", Decimal(0), Decimal(100))],
+        units=["620102"],
+    )
+    sheet = scores_upload(
+        actor=users["credit_office", "parent"],
+        commission_id=evaluation.pk,
+        filename="得分.csv",
+        source=io.BytesIO("被评估单位,评估指标,得分\n620102,信用信息归集,90\n".encode()),
+    )
     return World(
         record=record,
         measure=measure,
@@ -225,6 +252,9 @@ def world(make_user: Callable[..., User], make_department: Callable[..., Departm
         plan_report=plan_report.pk,
         plan_attachment=plan_report.attachments.get().pk,
         suggestion=suggestion.pk,
+        evaluator=evaluator.pk,
+        evaluation=evaluation.pk,
+        evaluation_sheet=sheet.pk,
         training=training,
         training_import=training_import,
         **_inspection(users, make_user),
@@ -531,6 +561,27 @@ def enters_score(role: str, position: str) -> int:
     return 404 if position in ("sibling", "child") else 400
 
 
+def office_only(role: str, position: str) -> int:
+    """A credit office's own page or refusal in words (any position); others 403."""
+    return 400 if role == "credit_office" else 403
+
+
+def evaluation_reads(role: str, position: str) -> int:
+    """The commission of 兰州市's credit office: read by the business staff of 兰州市 (owned by
+    no department, so a department's staff below do not reach it); 404 elsewhere."""
+    if role in ADMINS:
+        return 403
+    return 200 if position == "parent" else 404
+
+
+def evaluation_writes(role: str, position: str) -> int:
+    """A credit office's step on 兰州市's commission: 400 (a bad body) in reach, 404 outside;
+    others 403 before any look-up."""
+    if role != "credit_office":
+        return 403
+    return 400 if position == "parent" else 404
+
+
 def provincial_only(role: str, position: str) -> int:
     """The provincial credit office's steps: no position of the table is the province."""
     return 403
@@ -554,6 +605,9 @@ API: list[
     ("get", "case", lambda w: f"/api/v1/cases/{w.case_number}", None, cases),
     ("get", "plan tasks", lambda w: "/api/v1/plan-tasks", None, figures),
     ("get", "suggestions", lambda w: "/api/v1/suggestions", None, figures),
+    ("get", "evaluators", lambda w: "/api/v1/evaluators", None, figures),
+    ("get", "evaluations", lambda w: "/api/v1/evaluations", None, figures),
+    ("get", "evaluation scores", lambda w: "/api/v1/evaluation-scores?year=2025", None, figures),
     (
         "get",
         "inspections",
@@ -832,6 +886,31 @@ def _tomorrow() -> str:
 
 WRITES: list[Write] = [
     Write(
+        "evaluator-register",
+        lambda w: "/api/v1/evaluators",
+        lambda w: {"name": "某评估公司", "uscc": "123"},
+        office_only,
+    ),
+    Write(
+        "evaluation-register",
+        lambda w: "/api/v1/evaluations",
+        lambda w: {
+            "evaluator_id": w.evaluator,
+            "year": 2025,
+            "scope": "",
+            "indicators": [],
+            "units": [],
+        },
+        evaluation_writes,
+    ),
+    Write(
+        "evaluation-scores-upload",
+        lambda w: f"/api/v1/evaluations/{w.evaluation}/scores",
+        lambda w: {"file": SimpleUploadedFile("得分.xlsx", b"not a workbook")},
+        evaluation_writes,
+        multipart=True,
+    ),
+    Write(
         "inspection-plan",
         lambda w: "/api/v1/inspections",
         lambda w: {
@@ -1020,6 +1099,30 @@ def _edit_form(world: World) -> dict[str, Any]:
 
 
 PAGE_WRITES: list[tuple[str, Callable[[World], str], Callable[[World], dict[str, Any]], Expect]] = [
+    (
+        "evaluator register",
+        lambda w: "/backoffice/evaluations/evaluators",
+        lambda w: {"name": "某评估公司", "uscc": "123"},
+        lambda r, p: 302 if r == "credit_office" else 403,
+    ),
+    (
+        "evaluation register",
+        lambda w: "/backoffice/evaluations/commissions",
+        lambda w: {"evaluator_id": str(w.evaluator), "year": "2025", "scope": ""},
+        lambda r, p: 302 if evaluation_writes(r, p) == 400 else evaluation_writes(r, p),
+    ),
+    (
+        "evaluation upload",
+        lambda w: f"/backoffice/evaluations/{w.evaluation}/upload",
+        lambda w: {"file": SimpleUploadedFile("得分.xlsx", b"not a workbook")},
+        lambda r, p: 302 if evaluation_writes(r, p) == 400 else evaluation_writes(r, p),
+    ),
+    (
+        "suggestion list import",
+        lambda w: "/backoffice/suggestions/import",
+        lambda w: {"kind": "deputy", "session": "第一次会议", "file": _not_a_workbook()},
+        lambda r, p: 302 if r == "credit_office" else 403,
+    ),
     (
         "inspection plan",
         lambda w: "/backoffice/inspections/plan",
@@ -1271,6 +1374,33 @@ PAGES: list[tuple[str, Callable[[World], str], Expect]] = [
     ("training coverage", lambda w: "/backoffice/training/coverage", figures),
     ("training handbook", lambda w: "/backoffice/training/handbook", figures),
     ("suggestions", lambda w: "/backoffice/suggestions/", figures),
+    (
+        "suggestion list template",
+        lambda w: "/backoffice/suggestions/import/template.xlsx",
+        lambda r, p: 200 if r == "credit_office" else 403,
+    ),
+    (
+        "suggestion list refusal",  # no refused list in this session: nothing to download
+        lambda w: "/backoffice/suggestions/import/refusal.xlsx",
+        lambda r, p: 404 if r == "credit_office" else 403,
+    ),
+    ("evaluations", lambda w: "/backoffice/evaluations/", figures),
+    ("evaluation", lambda w: f"/backoffice/evaluations/{w.evaluation}/", evaluation_reads),
+    (
+        "evaluation template",
+        lambda w: f"/backoffice/evaluations/{w.evaluation}/template.xlsx",
+        evaluation_reads,
+    ),
+    (
+        "evaluation sheet",
+        lambda w: f"/backoffice/evaluations/{w.evaluation}/sheets/{w.evaluation_sheet}",
+        evaluation_reads,
+    ),
+    (
+        "evaluation refusal",  # no refused upload in this session: nothing to download
+        lambda w: f"/backoffice/evaluations/{w.evaluation}/refusal.xlsx",
+        lambda r, p: 404 if r == "credit_office" else 403,
+    ),
     ("assessment results", lambda w: "/backoffice/assessment/?year=2026", figures),
     (
         "assessment explain",

@@ -56,10 +56,12 @@ def cell_state(
     year: int,
     today: datetime.date,
     starts_on: datetime.date | None = None,
+    yearly: datetime.date | None = None,
 ) -> Cell:
     """Where one unit stands on one task: a task with a deadline is judged on completion (a
     verified report at 100 %), a continuous one on its report for `year`. `starts_on`: from
-    when the unit answers for the task (a unit assigned later is not overdue for before)."""
+    when the unit answers for the task (a unit assigned later is not overdue for before);
+    `yearly`: `year`'s due date when the caller has it already (a matrix asks once)."""
     starts_on = starts_on or datetime.date(rules.FIRST_YEAR, 6, 28)
     if task.deadline is not None:
         if any(
@@ -74,7 +76,7 @@ def cell_state(
             return VERIFIED
         if year < starts_on.year and not relevant:
             return NOT_YET
-        due = rules.yearly_due(year)
+        due = yearly or rules.yearly_due(year)
     if any(r.state == ReportState.SUBMITTED for r in relevant):
         return SUBMITTED
     if today > due:
@@ -142,13 +144,14 @@ def matrix(user: User, year: int, today: datetime.date) -> Matrix:
     """Tasks as columns, answerable units as rows, each cell the unit's state on the task."""
     rows: dict[tuple[int, str, str], Column] = {}
     totals: dict[str, int] = defaultdict(int)
+    yearly = rules.yearly_due(year)
     for unit in units_in_reach(user):
         key = _row_key(unit)
         row = rows.setdefault(key, Column(unit.name, _KINDS[key[0]]))
         if unit.government_id is None:  # a group reports nothing itself
             row.cells[unit.task_id] = (unit, UNASSIGNED)
             continue
-        cell = cell_state(unit.task, list(unit.reports.all()), year, today, unit.starts_on)
+        cell = cell_state(unit.task, list(unit.reports.all()), year, today, unit.starts_on, yearly)
         row.cells[unit.task_id] = (unit, cell)
         totals[cell.key] += 1
     return Matrix(

@@ -38,10 +38,13 @@ def overview(request: HttpRequest) -> HttpResponse:
     user = staff_user(request)
     today = today_beijing()
     year = _year(request, selectors.default_year(today))
+    yearly = rules.yearly_due(year)
     mine = [
         (
             unit,
-            selectors.cell_state(unit.task, list(unit.reports.all()), year, today, unit.starts_on),
+            selectors.cell_state(
+                unit.task, list(unit.reports.all()), year, today, unit.starts_on, yearly
+            ),
         )
         for unit in selectors.units_answerable(user)
     ]
@@ -55,7 +58,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "mine": mine,
             "matrix": grid,
             "source": plan_data()["source"],
-            "due_rule": rules.yearly_due(year),
+            "due_rule": yearly,
         },
     )
 
@@ -70,9 +73,12 @@ def task(request: HttpRequest, task_id: int) -> HttpResponse:
     today = today_beijing()
     year = _year(request, selectors.default_year(today))
     answerable = {u.pk for u in selectors.units_answerable(user).filter(task=found)}
+    yearly = rules.yearly_due(year)
     units = []
     for unit in selectors.task_units(user, found):
-        cell = selectors.cell_state(found, list(unit.reports.all()), year, today, unit.starts_on)
+        cell = selectors.cell_state(
+            found, list(unit.reports.all()), year, today, unit.starts_on, yearly
+        )
         # The unit's form: open when a report is wanted, folded when one waits or the task is done.
         form = "" if unit.pk not in answerable else "folded" if cell in WAITING else "open"
         units.append((unit, cell, form))
