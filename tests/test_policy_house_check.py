@@ -91,6 +91,32 @@ ALLOWED: dict[str, tuple[frozenset[str], str]] = {
     "supervision/selectors.py::*": (frozenset(SCOPE_FIELDS), "supervision: to move"),
     "supervision/services/plan_tasks.py::*": (frozenset(SCOPE_FIELDS), "supervision: to move"),
     "supervision/services/suggestions.py::*": (frozenset(SCOPE_FIELDS), "supervision: to move"),
+    # Look-ups of a named unit inside what the policy already decided (policy.within, or the
+    # object the policy is then asked about): they find, they do not widen.
+    "supervision/selectors_training.py::own_departments": (
+        frozenset({"division_code"}),
+        "narrows policy.within to the user's own government: the organisers a form offers",
+    ),
+    "supervision/services/evaluation.py::_units": (
+        frozenset({"division_id"}),
+        "a government by its code among policy.within's",
+    ),
+    "supervision/services/evaluation.py::evaluator_register": (
+        frozenset({"division_code"}),
+        "an evaluator is registered once per commissioning office (uniqueness, not reach)",
+    ),
+    "supervision/services/inspections.py::finding_record": (
+        frozenset({"division_code", "government"}),
+        "the inspection's own target by its code, and a department of that target",
+    ),
+    "supervision/services/suggestion_import.py::_department": (
+        frozenset({"division_id", "government"}),
+        "a department by name among policy.within's",
+    ),
+    "supervision/services/training.py::_organiser": (
+        frozenset({"division_id", "government"}),
+        "the organiser by its code; policy.reaches then decides on the session it would own",
+    ),
 }
 
 
