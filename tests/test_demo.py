@@ -100,7 +100,8 @@ def test_demo_covers_the_domain_and_is_repeatable(directory: None) -> None:
     assert draft is not None and draft.status == "draft" and draft.severity == "serious"
 
     again = demo_load(records=120)
-    assert Record.objects.count() == 121  # a second run adds nothing...
+    # 120 generated, the inspection finding's draft and the 违约失信 complaint's draft
+    assert Record.objects.count() == 122  # a second run adds nothing...
     assert Inspection.objects.count() == 1 and Finding.objects.count() == 6
     assert Case.objects.filter(kind="promise").count() == 2
     assert again[0].password != logins[0].password  # ...but renews the passwords
