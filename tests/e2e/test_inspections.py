@@ -68,6 +68,7 @@ def test_plan_finding_answer_close_and_report(page: Page, server: Server, tmp_pa
 
     _as(page, server, REVIEWER)
     page.get_by_role("link", name="专项督导").click()
+    page.locator("#answering-link").get_by_role("link", name="本单位待整改的问题").click()
     page.locator("#answering").get_by_role("link", name="抽查的12条").first.click()
     page.locator("#answer textarea[name=answer]").fill("已补报3条记录并建立报送台账。")
     page.locator("#answer").get_by_role("button", name="提交整改情况").click()
