@@ -63,7 +63,8 @@ def world(make_user: Callable[..., User]) -> dict[str, Any]:
     lanzhou = _plan(office, "兰州市专项督导", "2026-03-01", ["6201"], [a, b])
     tianshui = _plan(office, "天水市专项督导", "2026-09-01", ["6205"], [a, b])
     findings = []
-    for severity, facts in (("general", "台账不全"), ("serious", "承诺未兑现"), ("major", "逾期报送")):
+    cases = (("general", "台账不全"), ("serious", "承诺未兑现"), ("major", "逾期报送"))
+    for severity, facts in cases:
         found = svc.finding_record(
             actor=a,
             inspection_id=lanzhou.pk,
