@@ -5,11 +5,11 @@ severity. Every read is within the access policy's reach (`records_visible` / `p
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Case, Count, F, QuerySet, When
 from django.utils import timezone
 
 from govtrust.core.workdays import working_days_left
@@ -135,7 +135,10 @@ class InspectorWork:
 
 
 def _due_lines(
-    items: Iterable[Any], due_of: Any, today: datetime.date, calendar: Calendar
+    items: Iterable[Any],
+    due_of: Callable[[Any], datetime.date | None],
+    today: datetime.date,
+    calendar: Calendar,
 ) -> list[DueLine]:
     lines = []
     for item in items:
@@ -220,13 +223,20 @@ def unit_supervision(*, user: User, today: datetime.date) -> UnitSupervision:
         work.findings = _due_lines(rectifying[:SHOWN], lambda f: f.due_date, today, calendar)
         work.findings_count = rectifying.count()
     if policy.permits(user, "suggestions.answer"):
-        open_ = plans.suggestions_answerable(user).filter(
-            state__in=(SuggestionState.ASSIGNED, SuggestionState.REHANDLING)
+        # The reply due: the second reply's when the proposer asked for one, else the first's.
+        open_ = (
+            plans.suggestions_answerable(user)
+            .filter(state__in=(SuggestionState.ASSIGNED, SuggestionState.REHANDLING))
+            .annotate(
+                reply_due=Case(
+                    When(state=SuggestionState.REHANDLING, then=F("rehandle_due")),
+                    default=F("due_date"),
+                )
+            )
+            .order_by(F("reply_due").asc(nulls_last=True), "id")
         )
-        due_of = lambda s: s.rehandle_due if s.state == SuggestionState.REHANDLING else s.due_date  # noqa: E731
-        items = sorted(open_, key=lambda s: (due_of(s) or datetime.date.max, s.pk))
-        work.suggestions = _due_lines(items[:SHOWN], due_of, today, calendar)
-        work.suggestions_count = len(items)
+        work.suggestions = _due_lines(open_[:SHOWN], lambda s: s.reply_due, today, calendar)
+        work.suggestions_count = open_.count()
     if policy.permits(user, "plan_tasks.report"):
         year = plans.default_year(today)
         due_years = {year: plan_rules.yearly_due(year), year + 1: plan_rules.yearly_due(year + 1)}
