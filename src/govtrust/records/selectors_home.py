@@ -151,8 +151,9 @@ def _due_lines(
 def inspector_work(*, user: User, today: datetime.date) -> InspectorWork:
     """An inspector's open inspections (those of its teams still underway) and the findings of
     its teams that wait for it: recorded by another member and awaiting the second member's
-    confirmation (how long they have waited), answered by the unit and awaiting verification
-    (the rectification deadline's countdown). Within reach through the inspection selectors."""
+    confirmation, answered by the unit and awaiting verification (each with the working days
+    it has waited, and the rectification deadline). Within reach through the inspection
+    selectors."""
     from govtrust.supervision import selectors_inspections as inspections
     from govtrust.supervision.models import FindingState, InspectionState
 
@@ -181,7 +182,19 @@ def inspector_work(*, user: User, today: datetime.date) -> InspectorWork:
         inspections_count=underway.count(),
         to_confirm=to_confirm,
         to_confirm_count=confirm.count(),
-        to_verify=_due_lines(verify[:SHOWN], lambda f: f.due_date, today, calendar),
+        to_verify=[
+            DueLine(
+                f,
+                f.due_date,
+                None
+                if f.due_date is None
+                else working_days_left(today, f.due_date, calendar=calendar),
+                None
+                if f.answered_on is None
+                else -working_days_left(today, f.answered_on, calendar=calendar),
+            )
+            for f in verify[:SHOWN]
+        ],
         to_verify_count=verify.count(),
     )
 
