@@ -83,6 +83,7 @@ def test_an_inspector_sees_its_inspections_and_the_findings_waiting_for_it(
     assert "甲台账缺页" in confirm.split("</table>")[0]
     verify = block[block.index('id="findings-to-verify"') :].split("</table>")[0]
     assert "丙逾期报送" in verify and "乙承诺未兑现" not in verify
+    assert "今日答复" in verify or "个工作日" in verify  # how long the answer has waited
 
     client.force_login(world["a"])  # the recorder: nothing of its own to confirm
     block = _block(client.get("/backoffice/").content.decode(), "inspector-work")
