@@ -25,6 +25,9 @@ PAGES = [
     ("credit_office", "sanctions:ledger", "逾期整改的每日提醒和通报上级政府"),
     ("credit_office", "publication-rules", "重新确定已公示记录的公示期限"),
     ("credit_office", "remedies-staff:queue", "期限临近和逾期的提醒邮件"),
+    ("credit_office", "supervision:overview", "逾期未报告任务的每日提醒和通报上级政府"),
+    ("credit_office", "inspections:list", "整改期限临近和逾期的每日提醒"),
+    ("reviewer", "inspections:answering", "整改期限临近和逾期的每日提醒"),
 ]
 
 

@@ -77,7 +77,9 @@ def test_plan_record_answer_close_and_report_through_the_pages(
 
     client.force_login(unit)
     listed = client.get("/backoffice/inspections/").content.decode()
-    assert 'id="answering"' in listed and 'id="plan"' not in listed
+    assert 'id="answering-link"' in listed and 'id="plan"' not in listed
+    answering = client.get("/backoffice/inspections/findings/").content.decode()
+    assert 'id="answering"' in answering and "3条政务失信记录" in answering
     page = client.get(f"/backoffice/inspections/findings/{finding.pk}/").content.decode()
     assert 'id="answer"' in page and 'id="close"' not in page
     client.post(

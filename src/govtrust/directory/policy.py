@@ -645,6 +645,16 @@ def inspections_in_reach(qs: QuerySet[M], user: User) -> QuerySet[M]:
     return qs.filter(division_q(user) | Q(targets__in=_targets_reached(user))).distinct()
 
 
+def inspections_inspecting(qs: QuerySet[M], code: str) -> QuerySet[M]:
+    """The inspections of `qs` that inspect the government of division `code` or one it
+    governs: the inspections list's unit filter (the inspected unit, not the organiser). It
+    narrows a list already within the user's reach, never widens it."""
+    from govtrust.supervision.models import InspectionTarget
+
+    targets = InspectionTarget.objects.filter(_governed_q("division_code", code))
+    return qs.filter(pk__in=targets.values("inspection_id"))
+
+
 def _targets_reached(user: User) -> Any:
     from govtrust.supervision.models import InspectionTarget
 

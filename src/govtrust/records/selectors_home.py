@@ -5,9 +5,12 @@ severity. Every read is within the access policy's reach (`records_visible` / `p
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Case, Count, F, QuerySet, When
+from django.utils import timezone
 
 from govtrust.core.workdays import working_days_left
 from govtrust.core.workdays.engine import Calendar
@@ -105,3 +108,171 @@ def records_by_source_severity(*, user: User) -> SourceSeverity:
         counts=counts,
         total=sum(found.values()),
     )
+
+
+# ---- supervision on the home pages ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DueLine:
+    """One piece of supervision work with its deadline and working-day countdown (negative:
+    overdue by that many); `days_left` None when the work has no deadline of its own."""
+
+    item: Any
+    due: datetime.date | None
+    days_left: int | None
+    waited: int | None = None  # working days since the work arrived (findings to confirm)
+
+
+@dataclass
+class InspectorWork:
+    inspections: list[Any] = field(default_factory=list)
+    inspections_count: int = 0
+    to_confirm: list[DueLine] = field(default_factory=list)
+    to_confirm_count: int = 0
+    to_verify: list[DueLine] = field(default_factory=list)
+    to_verify_count: int = 0
+
+
+def _due_lines(
+    items: Iterable[Any],
+    due_of: Callable[[Any], datetime.date | None],
+    today: datetime.date,
+    calendar: Calendar,
+) -> list[DueLine]:
+    lines = []
+    for item in items:
+        due = due_of(item)
+        days = None if due is None else working_days_left(today, due, calendar=calendar)
+        lines.append(DueLine(item, due, days))
+    return lines
+
+
+def inspector_work(*, user: User, today: datetime.date) -> InspectorWork:
+    """An inspector's open inspections (those of its teams still underway) and the findings of
+    its teams that wait for it: recorded by another member and awaiting the second member's
+    confirmation, answered by the unit and awaiting verification (each with the working days
+    it has waited, and the rectification deadline). Within reach through the inspection
+    selectors."""
+    from govtrust.supervision import selectors_inspections as inspections
+    from govtrust.supervision.models import FindingState, InspectionState
+
+    policy.require(user, "inspections.inspect")
+    calendar = Calendar.whole()
+    underway = inspections.inspections_visible(user).filter(state=InspectionState.UNDERWAY)
+    findings = inspections.findings_visible(user)
+    # Four eyes: a finding is confirmed by a member other than its recorder.
+    confirm = (
+        findings.filter(state=FindingState.RECORDED)
+        .exclude(recorded_by=user)
+        .order_by("recorded_at", "id")
+    )
+    verify = findings.filter(state=FindingState.ANSWERED).order_by("due_date", "id")
+    to_confirm = [
+        DueLine(
+            f,
+            None,
+            None,
+            -working_days_left(today, timezone.localdate(f.recorded_at), calendar=calendar),
+        )
+        for f in confirm[:SHOWN]
+    ]
+    return InspectorWork(
+        inspections=list(underway.order_by("period_end", "id")[:SHOWN]),
+        inspections_count=underway.count(),
+        to_confirm=to_confirm,
+        to_confirm_count=confirm.count(),
+        to_verify=[
+            DueLine(
+                f,
+                f.due_date,
+                None
+                if f.due_date is None
+                else working_days_left(today, f.due_date, calendar=calendar),
+                None
+                if f.answered_on is None
+                else -working_days_left(today, f.answered_on, calendar=calendar),
+            )
+            for f in verify[:SHOWN]
+        ],
+        to_verify_count=verify.count(),
+    )
+
+
+@dataclass
+class UnitSupervision:
+    """A unit's supervision work, each part None when the role has no such duty."""
+
+    findings: list[DueLine] | None = None
+    findings_count: int = 0
+    suggestions: list[DueLine] | None = None
+    suggestions_count: int = 0
+    reports: list[DueLine] | None = None
+    reports_count: int = 0
+
+    @property
+    def any(self) -> bool:
+        return any(x is not None for x in (self.findings, self.suggestions, self.reports))
+
+
+def unit_supervision(*, user: User, today: datetime.date) -> UnitSupervision:
+    """What the user's own unit has to do under supervision, nearest deadline first: findings
+    of inspections to rectify, deputies' suggestions and CPPCC proposals to answer, and the
+    plan tasks' reports due (not yet handed in). Each read through the supervision selectors,
+    which take the unit from directory/policy.py (answerable_q)."""
+    from govtrust.supervision import rules as plan_rules
+    from govtrust.supervision import selectors as plans
+    from govtrust.supervision import selectors_inspections as inspections
+    from govtrust.supervision.models import FindingState, SuggestionState
+
+    calendar = Calendar.whole()
+    work = UnitSupervision()
+    if policy.permits(user, "inspections.answer"):
+        rectifying = (
+            inspections.findings_answerable(user)
+            .filter(state=FindingState.RECTIFYING)
+            .order_by("due_date", "id")
+        )
+        work.findings = _due_lines(rectifying[:SHOWN], lambda f: f.due_date, today, calendar)
+        work.findings_count = rectifying.count()
+    if policy.permits(user, "suggestions.answer"):
+        # The reply due: the second reply's when the proposer asked for one, else the first's.
+        open_ = (
+            plans.suggestions_answerable(user)
+            .filter(state__in=(SuggestionState.ASSIGNED, SuggestionState.REHANDLING))
+            .annotate(
+                reply_due=Case(
+                    When(state=SuggestionState.REHANDLING, then=F("rehandle_due")),
+                    default=F("due_date"),
+                )
+            )
+            .order_by(F("reply_due").asc(nulls_last=True), "id")
+        )
+        work.suggestions = _due_lines(open_[:SHOWN], lambda s: s.reply_due, today, calendar)
+        work.suggestions_count = open_.count()
+    if policy.permits(user, "plan_tasks.report"):
+        year = plans.default_year(today)
+        due_years = {year: plan_rules.yearly_due(year), year + 1: plan_rules.yearly_due(year + 1)}
+        waiting = (plans.OVERDUE.key, plans.OPEN.key, plans.RETURNED.key)
+        lines: list[tuple[datetime.date, Any]] = []
+        for unit in plans.units_answerable(user):
+            reports = list(unit.reports.all())
+            if unit.task.deadline is not None:
+                cell = plans.cell_state(unit.task, reports, year, today, unit.starts_on)
+                due = plans.unit_deadline(unit.task, unit.starts_on)
+                if cell.key in waiting and due is not None:
+                    lines.append((due, (unit, cell, None)))
+                continue
+            # A continuous task: the report of the latest year due, else the next one.
+            for report_year, due in due_years.items():
+                cell = plans.cell_state(unit.task, reports, report_year, today, unit.starts_on)
+                if cell.key in waiting:
+                    lines.append((due, (unit, cell, report_year)))
+                    break
+        lines.sort(key=lambda pair: (pair[0], pair[1][0].pk))
+        work.reports = [
+            DueLine(item, due, working_days_left(today, due, calendar=calendar))
+            for due, item in lines[:SHOWN]
+        ]
+        work.reports_count = len(lines)
+    return work

@@ -1,7 +1,9 @@
 """The back office's home page (/backoffice/, where everyone lands after signing in): each role's
 work. A clerk: due, overdue and returned records with working-day countdowns. A reviewer: the
 head of the review queue. The credit office and the inspectors: the figures as charts (records by
-source and severity, on-time rate per unit, cases by state, rectification due). The three
+source and severity, on-time rate per unit, cases by state, rectification due). An inspector: its
+open inspections and the findings waiting for its confirmation or verification. A unit: its
+inspection findings to rectify, suggestions to answer and plan-task reports due. The three
 administrators land on their own pages (audit log, system status, accounts).
 
 Which blocks a user sees follows the access policy's capabilities; every read goes through the
@@ -23,8 +25,10 @@ from govtrust.measures.selectors import rectification_due
 from govtrust.records.selectors_home import (
     DUE_WITHIN_WORKING_DAYS,
     clerk_work,
+    inspector_work,
     records_by_source_severity,
     review_head,
+    unit_supervision,
 )
 from govtrust.records.selectors_stats import unit_figures, window_end
 from govtrust.remedies.selectors import cases_by_state, queue
@@ -130,4 +134,9 @@ def home(request: HttpRequest) -> HttpResponse:
         context["cases_waiting"] = queue(user).count()
     if policy.permits(user, "figures.read"):
         context.update(_figures(user, today, horizon))
+    if policy.permits(user, "inspections.inspect"):
+        context["inspector"] = inspector_work(user=user, today=today)
+    supervision = unit_supervision(user=user, today=today)
+    if supervision.any:
+        context["supervision"] = supervision
     return render(request, "records/home.html", context)

@@ -7,6 +7,7 @@ app_name = "inspections"
 urlpatterns = [
     path("", views.inspections, name="list"),
     path("plan", views.plan, name="plan"),
+    path("findings/", views.answering, name="answering"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/findings", views.record, name="record"),
     path("<int:pk>/conclude", views.conclude, name="conclude"),

@@ -7,17 +7,22 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
+from typing import Any, ClassVar
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from govtrust.core.clock import today_beijing
 from govtrust.core.errors import DomainError, NotFound
-from govtrust.directory import policy
+from govtrust.directory import lists, policy
 from govtrust.directory.access import attempt, capability_required, posted_int, staff_user
+from govtrust.directory.models import User
 from govtrust.remedies.downloads import evidence_response
 from govtrust.supervision import rules_inspections as rules
 from govtrust.supervision import selectors_inspections as selectors
@@ -27,6 +32,7 @@ from govtrust.supervision.models import (
     FindingSeverity,
     FindingState,
     Inspection,
+    InspectionState,
 )
 from govtrust.supervision.services import inspections as svc
 
@@ -42,26 +48,126 @@ def _files(request: HttpRequest) -> list[tuple[str, object]]:
     return [(f.name or "附件", f) for f in request.FILES.getlist("files")]
 
 
+class InspectionFilter(lists.ListFilter):
+    """督导计划: by state, inspected unit (the picker; the inspected government, not the
+    organiser) and the start of the inspection period."""
+
+    unit = True
+    date_field = "period_start"
+    date_label = "督导开始日期"
+    state = forms.ChoiceField(
+        label="状态", required=False, choices=[("", "全部"), *InspectionState.choices]
+    )
+    lookups: ClassVar[dict[str, lists.Lookup]] = {"state": "state"}
+
+    def narrow_to_unit(self, rows: QuerySet[Any], code: str) -> QuerySet[Any]:
+        return policy.inspections_inspecting(rows, code)
+
+
+INSPECTIONS_SHEET = lists.Sheet(
+    "inspections",
+    "专项督导",
+    [
+        lists.Column("编号", lambda i: i.number),
+        lists.Column("名称", lambda i: i.title),
+        lists.Column("组织单位", lambda i: str(i.organiser)),
+        lists.Column("被督导单位", lambda i: "、".join(str(t.government) for t in i.targets.all())),
+        lists.Column("督导开始日期", lambda i: lists.day(i.period_start)),
+        lists.Column("督导结束日期", lambda i: lists.day(i.period_end)),
+        lists.Column("状态", lambda i: i.get_state_display()),
+    ],
+)
+
+# The findings a unit still has to act on or that wait for the team after its answer.
+ANSWERING = (FindingState.RECTIFYING, FindingState.ANSWERED)
+
+
+class AnsweringFilter(lists.ListFilter):
+    """本单位待整改的问题: by state (整改中 / 待核验), severity, unit (a government above
+    several units) and the rectification deadline."""
+
+    unit = True
+    date_field = "due_date"
+    date_label = "整改期限"
+    state = forms.ChoiceField(
+        label="状态",
+        required=False,
+        choices=[("", "全部"), *[(s.value, s.label) for s in ANSWERING]],
+    )
+    severity = forms.ChoiceField(
+        label="严重程度", required=False, choices=[("", "全部"), *FindingSeverity.choices]
+    )
+    lookups: ClassVar[dict[str, lists.Lookup]] = {"state": "state", "severity": "severity"}
+
+
+ANSWERING_SHEET = lists.Sheet(
+    "inspection-findings",
+    "待整改的督导问题",
+    [
+        lists.Column("督导编号", lambda f: f.inspection.number),
+        lists.Column("督导名称", lambda f: f.inspection.title),
+        lists.Column("问题序号", lambda f: f.number),
+        lists.Column("被督导单位", lambda f: str(f.department or f.target.government)),
+        lists.Column("问题描述", lambda f: f.facts),
+        lists.Column("严重程度", lambda f: f.get_severity_display()),
+        lists.Column("整改要求", lambda f: f.requirement),
+        lists.Column("整改期限", lambda f: lists.day(f.due_date)),
+        lists.Column("状态", lambda f: f.get_state_display()),
+        lists.Column("逾期整改", lambda f: "是" if f.answered_late else ""),
+    ],
+)
+
+
+def _answering(user: User) -> QuerySet[Finding]:
+    return (
+        selectors.findings_answerable(user)
+        .filter(state__in=ANSWERING)
+        .order_by("due_date", "inspection_id", "number")
+    )
+
+
 @require_GET
 @capability_required("business.read")
-def inspections(request: HttpRequest) -> HttpResponse:
+def inspections(request: HttpRequest) -> HttpResponseBase:
     user = staff_user(request)
     plans = policy.permits(user, "inspections.plan")
-    return render(
+    filters = InspectionFilter(request.GET, user=user)
+    rows = filters.apply(selectors.inspections_visible(user)).prefetch_related(
+        "targets__government"
+    )
+    return lists.list_response(
         request,
-        "supervision/inspections/list.html",
-        {
-            "inspections": selectors.inspections_visible(user)[:200],
-            "answering": selectors.findings_answerable(user).filter(
-                state__in=(FindingState.RECTIFYING, FindingState.ANSWERED)
-            ),
+        user,
+        rows,
+        sheet=INSPECTIONS_SHEET,
+        filters=filters,
+        template="supervision/inspections/list.html",
+        extra=lambda page: {
+            "answering_count": _answering(user).count(),
             "reminders": selectors.reminders_for(user)[:50],
             "plans": plans,
             "targets": policy.inspection_targets(user) if plans else [],
             "inspectors": policy.inspectors_for(user) if plans else [],
             "template": svc.checklist_template(),
-            "today": today_beijing(),
         },
+    )
+
+
+@require_GET
+@capability_required("business.read")
+def answering(request: HttpRequest) -> HttpResponseBase:
+    """本单位待整改的问题: the findings the user's unit answers for, nearest deadline first."""
+    user = staff_user(request)
+    filters = AnsweringFilter(request.GET, user=user)
+    rows = filters.apply(_answering(user))
+    return lists.list_response(
+        request,
+        user,
+        rows,
+        sheet=ANSWERING_SHEET,
+        filters=filters,
+        template="supervision/inspections/answering.html",
+        extra=lambda page: {"today": today_beijing()},
     )
 
 
