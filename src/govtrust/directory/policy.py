@@ -499,6 +499,24 @@ def promise_accused_q(user: User, *, government: str, department: str) -> Q:
     return wanted & Q(**{department: own})
 
 
+def promise_accused_accounts(government_id: int | None, department_id: int | None) -> list[User]:
+    """`promise_accused` over accounts: those told that a complaint awaits the accused unit."""
+    return [
+        u
+        for u in User.objects.filter(unit_id=government_id)
+        if promise_accused(u, government_id, department_id)
+    ]
+
+
+def promise_verifier_accounts(verifier_government_id: int) -> list[User]:
+    """`promise_verifier` over accounts: those told that a complaint awaits the body above."""
+    return [
+        u
+        for u in User.objects.filter(unit_id=verifier_government_id)
+        if promise_verifier(u, verifier_government_id)
+    ]
+
+
 def promise_verifying_body(division_code: str, department: bool) -> str | None:
     """The division of the body above an accused unit: a department answers to its own
     government; a government to the government above it (兰州新区 to the province, ANSWERS_TO).
