@@ -1,0 +1,74 @@
+"""Attacks on `govtrust assessment verify`: a tampered snapshot exits 1 naming what differs,
+whatever its shape, and never with a traceback."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from govtrust.assessment import services
+from govtrust.cli import main
+from tests.assessment.test_run import YEAR, office, year_data  # noqa: F401 (fixtures)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def snapshot(year_data: dict[str, Any], tmp_path: Path) -> dict[str, Any]:  # noqa: F811
+    services.assessment_run(year=YEAR, actor_name="test")
+    path = tmp_path / "s.json"
+    assert main(["assessment", "snapshot", "--year", str(YEAR), "--out", str(path)]) == 0
+    document: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return document
+
+
+def _verify(tmp_path: Path, document: Any) -> int:
+    path = tmp_path / "t.json"
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    return main(["assessment", "verify", str(path)])
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        lambda d: d.__setitem__("results", ["x"]),
+        lambda d: d.__setitem__("results", {"a": 1}),
+        lambda d: d.__setitem__("results", [{"total": 1}]),
+        lambda d: d["inputs"].__setitem__("units", "x"),
+        lambda d: d["inputs"].__setitem__("units", [1, 2]),
+        lambda d: d["inputs"].__setitem__("system", None),
+        lambda d: d.__setitem__("public_key", "-----BEGIN PUBLIC KEY-----\nAAAA\n"),
+        lambda d: d.__setitem__("signature", 5),
+    ],
+)
+def test_malformed_snapshot_exits_1_without_traceback(
+    snapshot: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str], tamper: Any
+) -> None:
+    document = copy.deepcopy(snapshot)
+    tamper(document)
+    assert _verify(tmp_path, document) == 1
+    assert "快照核验未通过" in capsys.readouterr().err
+
+
+def test_duplicate_result_is_named(
+    snapshot: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    document = copy.deepcopy(snapshot)
+    first = document["results"][0]
+    document["results"].insert(0, {**first, "total": "99.99"})
+    assert _verify(tmp_path, document) == 1
+    assert f"{first['key']}：快照重复列出该单位的结果" in capsys.readouterr().err
+
+
+def test_unpinned_key_is_said_with_its_fingerprint(
+    snapshot: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without --pubkey a re-signed snapshot checks against its own key: the output says so and
+    shows the key's id to compare with the one the portal publishes."""
+    assert _verify(tmp_path, snapshot) == 0
+    out = capsys.readouterr().out
+    assert "未指定公钥" in out and snapshot["key_id"] in out
