@@ -519,8 +519,9 @@ def training_report(role: str, position: str) -> int:
 
 
 def snapshot_reads(role: str, position: str) -> int:
-    """An assessment's full snapshot: the credit office and inspectors (none run: 404)."""
-    return 404 if role in ("credit_office", "inspector") else 403
+    """An assessment's full snapshot (every unit's inputs): the provincial credit office and
+    inspectors only; every position here is below the province, so 403 for all."""
+    return 403
 
 
 def enters_score(role: str, position: str) -> int:

@@ -72,3 +72,22 @@ def test_unpinned_key_is_said_with_its_fingerprint(
     assert _verify(tmp_path, snapshot) == 0
     out = capsys.readouterr().out
     assert "未指定公钥" in out and snapshot["key_id"] in out
+
+
+def test_a_county_office_cannot_read_every_units_inputs(
+    year_data: dict[str, Any],  # noqa: F811
+    make_user: Any,
+    client: Any,
+) -> None:
+    """A county's credit office reads its own result only: the snapshot (every unit's inputs,
+    its peers' and those above it) is the provincial office's and inspectors'."""
+    services.assessment_run(year=YEAR, actor_name="test")
+    for name, role, code in (
+        ("cg_office", "credit_office", "620102"),
+        ("lz_office", "credit_office", "6201"),
+        ("cg_inspector", "inspector", "620102"),
+    ):
+        client.force_login(make_user(name, role, code))
+        assert client.get(f"/api/v1/assessments/{YEAR}/snapshot").status_code == 403, name
+    client.force_login(make_user("p_inspector", "inspector", "62"))
+    assert client.get(f"/api/v1/assessments/{YEAR}/snapshot").status_code == 200

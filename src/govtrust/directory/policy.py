@@ -149,7 +149,8 @@ CAPABILITIES: dict[str, Capability] = {
     ),
     # The annual assessment (plan 三(二)4): the provincial credit office runs it; inspectors and
     # the office enter the scores of entered indicators; every business role reads results in
-    # reach (a unit its own); the full snapshot (every unit's inputs) the office and inspectors.
+    # reach (a unit its own); the full snapshot (every unit's inputs, peers' included) the
+    # provincial office and the provincial inspectors only (a county's office reads its own).
     "assessment.run": _can(
         Role.CREDIT_OFFICE, refusal="年度考评由省级信用主管部门运行", provincial=True
     ),
@@ -157,7 +158,10 @@ CAPABILITIES: dict[str, Capability] = {
         Role.INSPECTOR, Role.CREDIT_OFFICE, refusal="考评录入指标由督查员或信用主管部门录入"
     ),
     "assessment.snapshot": _can(
-        Role.CREDIT_OFFICE, Role.INSPECTOR, refusal="考评输入快照由信用主管部门或督查员查看"
+        Role.CREDIT_OFFICE,
+        Role.INSPECTOR,
+        refusal="考评输入快照由省级信用主管部门或省级督查员查看",
+        provincial=True,
     ),
     # The three administrators' own duties, disjoint.
     "accounts.manage": _can(Role.SECADMIN, refusal="只有安全管理员可以管理账号"),
