@@ -91,3 +91,48 @@ def test_a_county_office_cannot_read_every_units_inputs(
         assert client.get(f"/api/v1/assessments/{YEAR}/snapshot").status_code == 403, name
     client.force_login(make_user("p_inspector", "inspector", "62"))
     assert client.get(f"/api/v1/assessments/{YEAR}/snapshot").status_code == 200
+
+
+def test_a_unit_does_not_score_itself(
+    year_data: dict[str, Any],  # noqa: F811
+    make_user: Any,
+) -> None:
+    """城关区's credit office and inspectors are assessed as 城关区人民政府: they may not enter
+    its score (a conflict of interest); 兰州市's office above may."""
+    from govtrust.core.errors import Forbidden
+
+    entry: dict[str, Any] = {
+        "year": YEAR,
+        "unit_key": "g:620102",
+        "indicator": "D1.3",
+        "value": "100",
+        "evidence": "自评：全部整改完毕",
+        "entered_as": "inspector",
+    }
+    for name, role in (("cg_office", "credit_office"), ("cg_insp", "inspector")):
+        with pytest.raises(Forbidden, match="本级政府"):
+            services.entered_value_set(actor=make_user(name, role, "620102"), **entry)
+    above = make_user("lz_office", "credit_office", "6201")
+    assert services.entered_value_set(actor=above, **entry).value == 100
+
+
+def test_entered_evidence_is_plain_and_bounded(
+    year_data: dict[str, Any],  # noqa: F811
+    make_user: Any,
+) -> None:
+    from govtrust.assessment.models import EnteredValue
+    from govtrust.core.errors import DomainError
+
+    inspector = make_user("p_insp", "inspector", "62")
+    entry: dict[str, Any] = {
+        "year": YEAR,
+        "unit_key": "g:6201",
+        "indicator": "D1.3",
+        "value": "60",
+        "entered_as": "inspector",
+    }
+    with pytest.raises(DomainError) as refused:
+        services.entered_value_set(actor=inspector, evidence="督查通报" * 1000, **entry)
+    assert "evidence" in dict(refused.value.errors)
+    made = services.entered_value_set(actor=inspector, evidence="督查\x00通报\x073号", **entry)
+    assert EnteredValue.objects.get(pk=made.pk).evidence == "督查通报3号"

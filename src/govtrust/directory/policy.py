@@ -381,6 +381,14 @@ def may_enter_as(user: User, enterer: str) -> bool:
     return permits(user, "assessment.enter") and enterer in ENTERS_AS.get(user.role, frozenset())
 
 
+def require_not_self_assessed(user: User, division_code: str, department_id: int | None) -> None:
+    """No one enters the score of the government it is assessed as (a conflict of interest): a
+    county's credit office or inspectors may not score that county's government; the office
+    above may (考评由上级组织)."""
+    if department_id is None and division_code == user.scope_code:
+        raise Forbidden("不能为本级政府录入考评得分，应由上级信用主管部门或督查员录入")
+
+
 def _owner(model: type[Model]) -> Owner:
     return OWNERS[model._meta.label_lower]
 
