@@ -531,7 +531,7 @@ def test_founded_per_unit_not_for_another_department(
     make_department: Callable[..., Department],
     make_user: Callable[..., User],
 ) -> None:
-    """A complaint against 兰州市教育局, found founded: 兰州市财政局's reviewer counts only what
+    """A complaint against 兰州市教育局, found founded: 兰州市财政局's reviewer counts
     no complaint of its neighbour department (a regression guard: no leak found)."""
     education = make_department("6201", "兰州市教育局")
     make_department("6201", "兰州市财政局")
