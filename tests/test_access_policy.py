@@ -549,14 +549,18 @@ def training_report(role: str, position: str) -> int:
 
 
 def snapshot_reads(role: str, position: str) -> int:
-    """An assessment's full snapshot: the credit office and inspectors (none run: 404)."""
-    return 404 if role in ("credit_office", "inspector") else 403
+    """An assessment's full snapshot (every unit's inputs): the provincial credit office and
+    inspectors only; every position here is below the province, so 403 for all."""
+    return 403
 
 
 def enters_score(role: str, position: str) -> int:
     """A score entered for 城关区人民政府 (a bad value: 400, nothing stored) by inspectors and
-    the credit office reaching it; others 403; out of reach 404."""
+    the credit office reaching it; others 403; out of reach 404; 城关区's own staff 403: no one
+    scores the government it is assessed as (policy.require_not_self_assessed)."""
     if role not in ("credit_office", "inspector"):
+        return 403
+    if position in ("own_unit", "own_dept", "other_dept"):
         return 403
     return 404 if position in ("sibling", "child") else 400
 

@@ -77,6 +77,22 @@ ALLOWED: dict[str, tuple[frozenset[str], str]] = {
         frozenset({"government"}),
         "the public report form's department picker: names only, no business data",
     ),
+    "remedies/views_public.py::promise": (
+        frozenset({"government"}),
+        "the public promise form's department picker: names only, no business data",
+    ),
+    "remedies/services/filing.py::_promise_target": (
+        frozenset({"division_id"}),
+        "the verifying government fetched by the code policy.promise_verifying_body names",
+    ),
+    "assessment/services.py::_unit_for": (
+        frozenset({"division_id"}),
+        "an assessed unit fetched by its code; reach is policy.require_reach on the entry",
+    ),
+    "assessment/services.py::units": (
+        frozenset({"division"}),
+        "every assessed unit of the province (the annual run, no user's reach)",
+    ),
     "documents/views_staff.py::reports": (
         frozenset({"issued_by"}),
         "the caller's own reports among those already in reach (documents_visible)",

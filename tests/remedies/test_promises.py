@@ -524,3 +524,22 @@ def test_public_form_two_steps(units: dict[str, Government], client: Client) -> 
     assert "拖欠账款须填写拖欠金额" in refused.content.decode()
     assert "兰州金城建设工程有限公司" in refused.content.decode()  # the form comes back filled
     assert not Case.objects.exists()
+
+
+def test_founded_per_unit_not_for_another_department(
+    file_promise: Callable[..., Filed],
+    make_department: Callable[..., Department],
+    make_user: Callable[..., User],
+) -> None:
+    """A complaint against 兰州市教育局, found founded: 兰州市财政局's reviewer counts
+    no complaint of its neighbour department (a regression guard: no leak found)."""
+    education = make_department("6201", "兰州市教育局")
+    make_department("6201", "兰州市财政局")
+    case = file_promise(department_id=education.pk).case
+    verifier = make_user("office_lz_v", "credit_office", "6201")
+    act(case, verifier, "accept")
+    act(case, verifier, "found", reason="属实")
+    year = timezone.localdate().year
+    assert len(selectors.promises_founded_per_unit(verifier, year)) == 1
+    clerk = make_user("rev_lz_fin", "reviewer", "6201", "兰州市财政局")
+    assert selectors.promises_founded_per_unit(clerk, year) == []

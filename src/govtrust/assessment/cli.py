@@ -67,6 +67,11 @@ def _verify(args: argparse.Namespace) -> int:
     report = verify(text, pinned)
     if report.ok:
         print(f"快照核验通过：签名成立，{report.units} 个单位的总分、等次、排名与重算一致。")
+        if not report.pinned:
+            print(
+                f"注意：未指定公钥，签名仅按快照内所附公钥（密钥编号 {report.key_id}）核验；"
+                "请与门户透明日志页公布的平台公钥核对，或用 --pubkey 指定该公钥文件。"
+            )
         return 0
     print(f"快照核验未通过，{len(report.problems)} 处不一致：", file=sys.stderr)
     for problem in report.problems[:200]:

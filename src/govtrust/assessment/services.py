@@ -19,6 +19,7 @@ from govtrust.assessment import collectors, engine, snapshot
 from govtrust.assessment.models import EnteredValue, IndicatorSystem, Level, Result, Run
 from govtrust.core.audit import audit_append
 from govtrust.core.errors import DomainError
+from govtrust.core.text import plain
 from govtrust.directory import policy
 from govtrust.directory.models import Department, Government, User
 from govtrust.directory.models import Level as DivisionLevel
@@ -263,6 +264,9 @@ def _store(run: Run, assessed: list[Unit], results: dict[str, dict[str, Any]]) -
     return len(fresh)
 
 
+EVIDENCE_MAX = 2000  # characters of an entered score's evidence (本地政策: a form's limit)
+
+
 def entered_value_set(
     *,
     actor: User,
@@ -284,13 +288,14 @@ def entered_value_set(
         year=year,
         unit_key=unit_key,
         indicator=indicator,
-        evidence=evidence.strip(),
+        evidence=plain(evidence).strip(),
         entered_as=entered_as,
         division_code=target.division_code,
         department_id=target.department_id,
         entered_by=actor,
     )
     policy.require_reach(actor, entry)  # outside reach: not found, before any other answer
+    policy.require_not_self_assessed(actor, target.division_code, target.department_id)
     system = system_for(year)
     leaf = next((x for x in engine.leaves(system.data) if x["code"] == indicator), None)
     errors: list[tuple[str, str]] = []
@@ -310,6 +315,8 @@ def entered_value_set(
         number = Decimal(0)
     if not entry.evidence:
         errors.append(("evidence", "请填写依据（文件、报告或发现问题的编号）"))
+    elif len(entry.evidence) > EVIDENCE_MAX:
+        errors.append(("evidence", f"依据最多{EVIDENCE_MAX}字"))
     if errors:
         raise DomainError("录入内容有误，未保存", errors=errors)
     entry.value = number.quantize(Decimal("0.01"))

@@ -12,8 +12,11 @@ from `inputs` with the engine and names every difference.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
+
+from cryptography.exceptions import UnsupportedAlgorithm
 
 from govtrust.assessment import engine
 
@@ -39,6 +42,8 @@ def sign(inputs: dict[str, Any], results: dict[str, dict[str, Any]]) -> dict[str
 class Verification:
     problems: list[str] = field(default_factory=list)
     units: int = 0
+    pinned: bool = False  # checked against a key given by the caller, not the embedded one
+    key_id: str = ""
 
     @property
     def ok(self) -> bool:
@@ -59,11 +64,12 @@ def verify(text: str, public_pem: str | None = None) -> Verification:
         report.problems.append(f"快照格式不是 {engine.SCHEMA}")
         return report
     embedded = str(document.get("public_key", ""))
+    report.pinned, report.key_id = public_pem is not None, str(document.get("key_id", ""))[:64]
     if public_pem is not None and public_pem.strip() != embedded.strip():
         report.problems.append("快照中的公钥与指定的公钥不一致")
     try:
         signed = signing.verify(document, public_pem or embedded)
-    except ValueError:
+    except (ValueError, TypeError, UnsupportedAlgorithm):
         signed = False
     if not signed:
         report.problems.append("签名不成立：快照在签名后被改动，或不是由该密钥签名")
@@ -76,9 +82,17 @@ def verify(text: str, public_pem: str | None = None) -> Verification:
     except engine.InvalidSystem as exc:
         report.problems += [f"指标体系无效：{e}" for e in exc.errors]
         return report
-    except (KeyError, TypeError, ValueError, ArithmeticError) as exc:
+    except (KeyError, TypeError, ValueError, ArithmeticError, AttributeError) as exc:
         report.problems.append(f"无法由快照输入重算：{exc!r}")
         return report
     report.units = len(recomputed)
-    report.problems += engine.differences(document.get("results") or [], engine.summary(recomputed))
+    claimed = document.get("results")
+    if not isinstance(claimed, list) or not all(
+        isinstance(r, dict) and isinstance(r.get("key"), str) for r in claimed
+    ):
+        report.problems.append("快照的结果不是按单位列出的列表（每项应有 key、total、grade、rank）")
+        return report
+    counts = Counter(r["key"] for r in claimed)
+    report.problems += [f"{k}：快照重复列出该单位的结果" for k in sorted(counts) if counts[k] > 1]
+    report.problems += engine.differences(claimed, engine.summary(recomputed))
     return report

@@ -149,7 +149,8 @@ CAPABILITIES: dict[str, Capability] = {
     ),
     # The annual assessment (plan 三(二)4): the provincial credit office runs it; inspectors and
     # the office enter the scores of entered indicators; every business role reads results in
-    # reach (a unit its own); the full snapshot (every unit's inputs) the office and inspectors.
+    # reach (a unit its own); the full snapshot (every unit's inputs, peers' included) the
+    # provincial office and the provincial inspectors only (a county's office reads its own).
     "assessment.run": _can(
         Role.CREDIT_OFFICE, refusal="年度考评由省级信用主管部门运行", provincial=True
     ),
@@ -157,7 +158,10 @@ CAPABILITIES: dict[str, Capability] = {
         Role.INSPECTOR, Role.CREDIT_OFFICE, refusal="考评录入指标由督查员或信用主管部门录入"
     ),
     "assessment.snapshot": _can(
-        Role.CREDIT_OFFICE, Role.INSPECTOR, refusal="考评输入快照由信用主管部门或督查员查看"
+        Role.CREDIT_OFFICE,
+        Role.INSPECTOR,
+        refusal="考评输入快照由省级信用主管部门或省级督查员查看",
+        provincial=True,
     ),
     # The three administrators' own duties, disjoint.
     "accounts.manage": _can(Role.SECADMIN, refusal="只有安全管理员可以管理账号"),
@@ -377,6 +381,14 @@ def may_enter_as(user: User, enterer: str) -> bool:
     return permits(user, "assessment.enter") and enterer in ENTERS_AS.get(user.role, frozenset())
 
 
+def require_not_self_assessed(user: User, division_code: str, department_id: int | None) -> None:
+    """No one enters the score of the government it is assessed as (a conflict of interest): a
+    county's credit office or inspectors may not score that county's government; the office
+    above may (考评由上级组织)."""
+    if department_id is None and division_code == user.scope_code:
+        raise Forbidden("不能为本级政府录入考评得分，应由上级信用主管部门或督查员录入")
+
+
 def _owner(model: type[Model]) -> Owner:
     return OWNERS[model._meta.label_lower]
 
@@ -497,6 +509,24 @@ def promise_accused_q(user: User, *, government: str, department: str) -> Q:
     if own is None:
         return wanted & Q(**{f"{department}__isnull": True})
     return wanted & Q(**{department: own})
+
+
+def promise_accused_accounts(government_id: int | None, department_id: int | None) -> list[User]:
+    """`promise_accused` over accounts: those told that a complaint awaits the accused unit."""
+    return [
+        u
+        for u in User.objects.filter(unit_id=government_id)
+        if promise_accused(u, government_id, department_id)
+    ]
+
+
+def promise_verifier_accounts(verifier_government_id: int) -> list[User]:
+    """`promise_verifier` over accounts: those told that a complaint awaits the body above."""
+    return [
+        u
+        for u in User.objects.filter(unit_id=verifier_government_id)
+        if promise_verifier(u, verifier_government_id)
+    ]
 
 
 def promise_verifying_body(division_code: str, department: bool) -> str | None:

@@ -157,6 +157,7 @@ ACTION_LABELS: dict[str, str] = {
     "finding.draft": "督导问题转为失信记录草稿",
     "finding.deadline_recompute": "督导问题整改期限随节假日安排重算",
     "finding.remind": "督导问题整改期限提醒",
+    "finding.attachment_read": "下载督导问题佐证材料",
     "training.course_create": "登记诚信教育课程",
     "training.session_create": "登记培训场次",
     "training.attendance_register": "登记参训情况",

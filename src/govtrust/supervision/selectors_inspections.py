@@ -8,10 +8,12 @@ from dataclasses import dataclass
 
 from django.db.models import F, QuerySet
 
+from govtrust.core.audit import audit_append
 from govtrust.directory import policy
 from govtrust.directory.models import User
 from govtrust.supervision.models import (
     Finding,
+    FindingAttachment,
     FindingReminder,
     FindingSeverity,
     FindingState,
@@ -36,6 +38,27 @@ def findings_answerable(user: User) -> QuerySet[Finding]:
     return Finding.objects.filter(
         policy.answerable_q(user, division="division_code", department="department_id")
     ).select_related("inspection", "target__government", "department", "item")
+
+
+def attachment_read(user: User, attachment_id: int) -> FindingAttachment | None:
+    """A finding's evidence file the user reads (None: not found or out of reach); every
+    download is audited, as a case's evidence is (PIPL art. 51; 等保 8.1.4.3)."""
+    visible = findings_visible(user) | findings_answerable(user)
+    found = (
+        FindingAttachment.objects.filter(pk=attachment_id)
+        .filter(finding__in=visible.values("pk"))
+        .select_related("finding")
+        .first()
+    )
+    if found is not None:
+        audit_append(
+            actor=user.username,
+            action="finding.attachment_read",
+            object_type="finding",
+            object_id=found.finding_id,
+            after={"attachment": found.pk, "label": found.label},
+        )
+    return found
 
 
 def reminders_for(user: User) -> QuerySet[FindingReminder]:

@@ -28,7 +28,6 @@ from govtrust.supervision import rules_inspections as rules
 from govtrust.supervision import selectors_inspections as selectors
 from govtrust.supervision.models import (
     Finding,
-    FindingAttachment,
     FindingSeverity,
     FindingState,
     Inspection,
@@ -368,11 +367,4 @@ def step(request: HttpRequest, pk: int, name: str) -> HttpResponse:
 @require_GET
 @capability_required("business.read")
 def attachment(request: HttpRequest, attachment_id: int) -> FileResponse:
-    user = staff_user(request)
-    visible = selectors.findings_visible(user) | selectors.findings_answerable(user)
-    found = (
-        FindingAttachment.objects.filter(pk=attachment_id)
-        .filter(finding__in=visible.values("pk"))
-        .first()
-    )
-    return evidence_response(found)
+    return evidence_response(selectors.attachment_read(staff_user(request), attachment_id))

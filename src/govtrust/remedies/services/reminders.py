@@ -24,16 +24,8 @@ def _promise_recipients(case: Case) -> list[User]:
     """A complaint's current side: the accused unit while it rectifies, otherwise the body above
     that verifies (policy.promise_accused / promise_verifier)."""
     if case.status == "rectifying":
-        users = User.objects.filter(unit_id=case.target_government_id)
-        return [
-            u
-            for u in users
-            if policy.promise_accused(u, case.target_government_id, case.target_department_id)
-        ]
-    verifier = case.promise.verifier_id
-    return [
-        u for u in User.objects.filter(unit_id=verifier) if policy.promise_verifier(u, verifier)
-    ]
+        return policy.promise_accused_accounts(case.target_government_id, case.target_department_id)
+    return policy.promise_verifier_accounts(case.promise.verifier_id)
 
 
 def _recipients(case: Case) -> list[str]:
