@@ -3,6 +3,7 @@ provincial credit office), and each unit's explanation from its total down to th
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -13,7 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from govtrust.assessment import engine, selectors, services
-from govtrust.assessment.models import Level, Run
+from govtrust.assessment.models import Level, Result, Run
 from govtrust.core.clock import today_beijing
 from govtrust.directory.access import attempt, capability_required, posted_int, staff_user
 
@@ -55,6 +56,7 @@ def results(request: HttpRequest) -> HttpResponse:
             "count": rows.count(),
             "run": run,
             "system": services.system_for(year),
+            "published": selectors.published_run(year),
         },
     )
 
@@ -71,6 +73,45 @@ def run(request: HttpRequest) -> HttpResponse:
             f"新版本结果{done.changed}个，快照已签名并记入透明日志第{done.leaf_index}号叶子。",
         )
     return redirect(f"{reverse('assessment:results')}?year={year}")
+
+
+@require_POST
+@capability_required("assessment.approve")
+def decide(request: HttpRequest, pk: int) -> HttpResponse:
+    name = "approve" if request.POST.get("decision") == "approve" else "reject"
+    done = attempt(
+        request,
+        lambda: services.run_decide(
+            run_id=pk,
+            actor=staff_user(request),
+            name=name,
+            version=posted_int(request, "version") or 0,
+            reason=request.POST.get("reason", ""),
+        ),
+    )
+    if done is not None:
+        verb = "审核通过，可以公布" if name == "approve" else "已驳回"
+        messages.success(request, f"{done.year}年度考评第{done.number}次运行的结果{verb}。")
+    return redirect(f"{reverse('assessment:results')}?year={_run_year(pk, today_beijing().year)}")
+
+
+@require_POST
+@capability_required("assessment.approve")
+def publish(request: HttpRequest, pk: int) -> HttpResponse:
+    done = attempt(
+        request,
+        lambda: services.run_publish(
+            run_id=pk, actor=staff_user(request), version=posted_int(request, "version") or 0
+        ),
+    )
+    if done is not None:
+        messages.success(request, f"{done.year}年度考评结果已公布，门户地图和结果表已向公众公开。")
+    return redirect(f"{reverse('assessment:results')}?year={_run_year(pk, today_beijing().year)}")
+
+
+def _run_year(pk: int, default: int) -> int:
+    year = Run.objects.filter(pk=pk).values_list("year", flat=True).first()
+    return year or default
 
 
 def _links(row: dict[str, Any], subject: str) -> list[tuple[str, str]]:
@@ -95,14 +136,13 @@ def _links(row: dict[str, Any], subject: str) -> list[tuple[str, str]]:
     return []
 
 
-@require_GET
-@capability_required("business.read")
-def explain(request: HttpRequest, year: int, unit_key: str) -> HttpResponse:
-    user = staff_user(request)
-    result = selectors.result_explained(user, year=year, unit_key=unit_key)
+def explanation(
+    result: Result, links: Callable[[dict[str, Any]], list[tuple[str, str]]] | None = None
+) -> list[dict[str, Any]]:
+    """The result from each dimension down to each indicator: raw values, normalisation,
+    weight, points (and, for staff, where the records behind it are listed)."""
     system = result.run.system.data
     by_code = {row["code"]: row for row in result.detail}
-    subject = result.department.name if result.department else result.name
     dimensions = []
     for dimension in system["dimensions"]:
         rows = []
@@ -114,7 +154,7 @@ def explain(request: HttpRequest, year: int, unit_key: str) -> HttpResponse:
                     "leaf": leaf,
                     "row": row,
                     "formula": formula.label if formula else "",
-                    "links": _links(row, subject) if row else [],
+                    "links": links(row) if row and links else [],
                     "inputs": [
                         (engine.INPUT_LABELS.get(name, name), value)
                         for name, value in (row.get("inputs") or {}).items()
@@ -123,6 +163,17 @@ def explain(request: HttpRequest, year: int, unit_key: str) -> HttpResponse:
             )
         points = sum(float(r["row"].get("points", 0)) for r in rows)
         dimensions.append({"dimension": dimension, "rows": rows, "points": f"{points:.2f}"})
+    return dimensions
+
+
+@require_GET
+@capability_required("business.read")
+def explain(request: HttpRequest, year: int, unit_key: str) -> HttpResponse:
+    user = staff_user(request)
+    result = selectors.result_explained(user, year=year, unit_key=unit_key)
+    subject = result.department.name if result.department else result.name
+    dimensions = explanation(result, lambda row: _links(row, subject))
+    system = result.run.system.data
     return render(
         request,
         "assessment/explain.html",

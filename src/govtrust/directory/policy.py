@@ -153,6 +153,9 @@ CAPABILITIES: dict[str, Capability] = {
     "assessment.run": _can(
         Role.CREDIT_OFFICE, refusal="年度考评由省级信用主管部门运行", provincial=True
     ),
+    "assessment.approve": _can(
+        Role.CREDIT_OFFICE, refusal="考评结果由省级信用主管部门审核和公布", provincial=True
+    ),
     "assessment.enter": _can(
         Role.INSPECTOR, Role.CREDIT_OFFICE, refusal="考评录入指标由督查员或信用主管部门录入"
     ),
