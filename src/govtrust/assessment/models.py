@@ -186,3 +186,72 @@ class EnteredValue(models.Model):
         verbose_name = "考评录入值"
         ordering = ["year", "unit_key", "indicator", "-id"]
         indexes = [models.Index(fields=["year", "unit_key", "indicator"])]
+
+
+class ObjectionState(models.TextChoices):
+    PENDING = "pending", "待处理"
+    UPHELD = "upheld", "异议成立"
+    DISMISSED = "dismissed", "异议不成立"
+
+
+class Objection(models.Model):
+    """A unit's objection to its published result, filed within the objection period (本地政策,
+    assessment/rules.py) and decided by the provincial credit office. Upheld, it makes a new
+    version of the result (the objected one stays, no longer current), never an overwrite."""
+
+    year = models.PositiveSmallIntegerField("年度")
+    unit_key = models.CharField(max_length=24)
+    result = models.ForeignKey(Result, on_delete=models.PROTECT, related_name="objections")
+    division_code = models.CharField(max_length=12, db_index=True)  # the assessed unit's
+    department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField("异议理由")
+    due_date = models.DateField("异议期截止日")
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    filed_at = models.DateTimeField("提出时间", auto_now_add=True)
+    state = models.CharField(
+        "状态", max_length=12, choices=ObjectionState.choices, default=ObjectionState.PENDING
+    )
+    version = models.PositiveIntegerField(default=1)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField("处理时间", null=True)
+    decision = models.TextField("处理意见", blank=True)
+    indicator = models.CharField("更正指标", max_length=16, blank=True)
+    points = models.DecimalField("更正后得分", max_digits=7, decimal_places=4, null=True)
+    new_result = models.ForeignKey(Result, null=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = "考评结果异议"
+        ordering = ["-filed_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "unit_key"],
+                condition=models.Q(state="pending"),
+                name="assessment_objection_pending",
+            )
+        ]
+
+
+OBJECTION_TRANSITIONS: dict[str, Transition] = transitions(
+    Transition(
+        "uphold",
+        "认定异议成立",
+        frozenset({ObjectionState.PENDING}),
+        ObjectionState.UPHELD,
+        frozenset({Role.CREDIT_OFFICE}),
+        needs_reason=True,
+    ),
+    Transition(
+        "dismiss",
+        "认定异议不成立",
+        frozenset({ObjectionState.PENDING}),
+        ObjectionState.DISMISSED,
+        frozenset({Role.CREDIT_OFFICE}),
+        needs_reason=True,
+    ),
+)

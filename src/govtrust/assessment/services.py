@@ -162,7 +162,7 @@ def inputs_build(year: int, system: IndicatorSystem) -> tuple[dict[str, Any], li
     return inputs, assessed
 
 
-def _digest(result: dict[str, Any]) -> str:
+def result_digest(result: dict[str, Any]) -> str:
     seen = {k: result[k] for k in ("total", "grade", "rank", "peers", "indicators")}
     return hashlib.sha256(engine.canonical(seen).encode()).hexdigest()
 
@@ -242,7 +242,7 @@ def _store(run: Run, assessed: list[Unit], results: dict[str, dict[str, Any]]) -
     fresh, retired = [], []
     for unit in assessed:
         result = results[unit.key]
-        digest = _digest(result)
+        digest = result_digest(result)
         before = current.get(unit.key)
         if before is not None and before[2] == digest:
             continue

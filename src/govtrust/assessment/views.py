@@ -8,14 +8,16 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from govtrust.assessment import engine, selectors, services
+from govtrust.assessment import engine, objections, rules, selectors, services
 from govtrust.assessment.models import Level, Result, Run
 from govtrust.core.clock import today_beijing
+from govtrust.directory import policy
 from govtrust.directory.access import attempt, capability_required, posted_int, staff_user
 
 LEVEL_LABELS = {
@@ -174,6 +176,12 @@ def explain(request: HttpRequest, year: int, unit_key: str) -> HttpResponse:
     subject = result.department.name if result.department else result.name
     dimensions = explanation(result, lambda row: _links(row, subject))
     system = result.run.system.data
+    due = objections.objection_due(result)
+    may_object = (
+        due is not None
+        and today_beijing() <= due
+        and policy.assessed_unit(user, result.division_code, result.department_id)
+    )
     return render(
         request,
         "assessment/explain.html",
@@ -184,5 +192,66 @@ def explain(request: HttpRequest, year: int, unit_key: str) -> HttpResponse:
             "group_label": dict(Level.choices).get(result.level, result.level),
             "k": (system.get("shrinkage") or {}).get("k"),
             "grades": system["grades"],
+            "due": due,
+            "may_object": may_object,
+            "objection_days": rules.objection_days(),
+            "objections": objections.objections_visible(user).filter(
+                year=year, unit_key=result.unit_key
+            ),
         },
     )
+
+
+@require_POST
+@capability_required("assessment.object")
+def object_file(request: HttpRequest, year: int, unit_key: str) -> HttpResponse:
+    done = attempt(
+        request,
+        lambda: objections.objection_file(
+            actor=staff_user(request),
+            year=year,
+            unit_key=unit_key,
+            reason=request.POST.get("reason", ""),
+        ),
+    )
+    if done is not None:
+        messages.success(request, "异议已提交，省信用办处理后结果将在此显示。")
+    return redirect("assessment:explain", year, unit_key)
+
+
+@require_GET
+@capability_required("business.read")
+def objection_list(request: HttpRequest) -> HttpResponse:
+    user = staff_user(request)
+    rows = objections.objections_visible(user).select_related("result__run__system")
+    page = Paginator(rows, 20).get_page(request.GET.get("page"))
+    items = [{"o": o, "leaves": engine.leaves(o.result.run.system.data)} for o in page.object_list]
+    return render(request, "assessment/objections.html", {"page": page, "items": items})
+
+
+@require_POST
+@capability_required("assessment.approve")
+def objection_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    name = "uphold" if request.POST.get("decision_kind") == "uphold" else "dismiss"
+    done = attempt(
+        request,
+        lambda: objections.objection_decide(
+            actor=staff_user(request),
+            pk=pk,
+            name=name,
+            version=posted_int(request, "version"),
+            decision=request.POST.get("decision", ""),
+            indicator=request.POST.get("indicator", ""),
+            points=request.POST.get("points", ""),
+        ),
+    )
+    if done is not None:
+        if done.new_result is not None:
+            messages.success(
+                request,
+                f"异议成立：{done.new_result.name}的考评结果已生成第{done.new_result.version}版，"
+                f"总分{done.new_result.total}，{done.new_result.grade}。",
+            )
+        else:
+            messages.success(request, "已认定异议不成立，考评结果不变。")
+    return redirect("assessment:objections")

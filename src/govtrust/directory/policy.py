@@ -156,6 +156,9 @@ CAPABILITIES: dict[str, Capability] = {
     "assessment.approve": _can(
         Role.CREDIT_OFFICE, refusal="考评结果由省级信用主管部门审核和公布", provincial=True
     ),
+    "assessment.object": _can(
+        Role.CLERK, Role.REVIEWER, Role.CREDIT_OFFICE, refusal="由被考评单位提出考评结果异议"
+    ),
     "assessment.enter": _can(
         Role.INSPECTOR, Role.CREDIT_OFFICE, refusal="考评录入指标由督查员或信用主管部门录入"
     ),
@@ -366,6 +369,7 @@ OWNERS: dict[str, Owner] = {
     # account its department's.
     "assessment.result": Owner("division_code", "department_id"),
     "assessment.enteredvalue": Owner("division_code", "department_id"),
+    "assessment.objection": Owner("division_code", "department_id"),
 }
 
 # Who an assessment score may be entered as (assessment engine.ENTERERS): inspectors their
@@ -378,6 +382,15 @@ ENTERS_AS: dict[str, frozenset[str]] = {
 
 def may_enter_as(user: User, enterer: str) -> bool:
     return permits(user, "assessment.enter") and enterer in ENTERS_AS.get(user.role, frozenset())
+
+
+def assessed_unit(user: User, division_code: str, department_id: int | None) -> bool:
+    """The unit an assessment result is about, which may object to it: a department's own clerks
+    and reviewers; a government's staff who act for the whole government. Never another unit."""
+    if not permits(user, "assessment.object") or user.unit.division_id != division_code:
+        return False
+    own = _department(user)
+    return own == department_id
 
 
 def _owner(model: type[Model]) -> Owner:
