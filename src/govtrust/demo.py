@@ -18,6 +18,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from govtrust.assessment.demo import assessment_demo
 from govtrust.core.identifiers import compose_ric, compose_uscc
 from govtrust.core.protect import decrypt
 from govtrust.demo_cases import cases_demo, notices_demo, promises_demo
@@ -360,6 +361,7 @@ def demo_load(
     training_demo(progress)  # idempotent: also adds the training to an earlier demo
     suggestions_demo(progress)  # idempotent: each adds its data once
     evaluation_demo(progress)
+    assessment_demo(progress)  # idempotent: publishes the demo years' assessment once
     return logins
 
 

@@ -5,11 +5,26 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
 
-from govtrust.assessment.selectors import results_visible, snapshot_latest
+from govtrust.assessment.selectors import (
+    results_public,
+    results_visible,
+    snapshot_latest,
+    snapshot_public,
+)
 from govtrust.assessment.services import entered_value_set
-from govtrust.directory.auth import api_user
+from govtrust.directory.auth import SessionAuth, TokenAuth, api_user
+from govtrust.directory.models import User
 
 router = Router(tags=["年度考评"])
+
+
+def _public(request: HttpRequest) -> bool:
+    """No sign-in: the public, who read only what was published."""
+    return True
+
+
+# Signed-in staff keep their in-scope view; everyone else reads the published results.
+OPEN = [TokenAuth(), SessionAuth(), _public]
 
 
 class ResultOut(Schema):
@@ -24,9 +39,18 @@ class ResultOut(Schema):
     version: int
 
 
-@router.get("/assessments/{year}/results", response=list[ResultOut], summary="考评结果（按层级）")
+@router.get(
+    "/assessments/{year}/results",
+    response=list[ResultOut],
+    auth=OPEN,
+    summary="考评结果（按层级）：公众看已公布的，工作人员看职责范围内的",
+)
 def results(request: HttpRequest, year: int, level: str) -> list[ResultOut]:
-    rows = results_visible(api_user(request), year=year, level=level)
+    user = getattr(request, "auth", None)
+    if isinstance(user, User):
+        rows = results_visible(user, year=year, level=level)
+    else:
+        rows = results_public(year=year, level=level)
     return [
         ResultOut(
             unit=r.unit_key,
@@ -43,9 +67,17 @@ def results(request: HttpRequest, year: int, level: str) -> list[ResultOut]:
     ]
 
 
-@router.get("/assessments/{year}/snapshot", summary="最近一次考评的签名输入快照（规范 JSON）")
+@router.get(
+    "/assessments/{year}/snapshot",
+    auth=OPEN,
+    summary="签名输入快照（规范 JSON）：公众取已公布的，信用主管部门和督查员取最近一次的",
+)
 def snapshot(request: HttpRequest, year: int) -> HttpResponse:
-    run = snapshot_latest(api_user(request), year=year)
+    user = getattr(request, "auth", None)
+    if isinstance(user, User):
+        run = snapshot_latest(user, year=year)
+    else:
+        run = snapshot_public(year)
     response = HttpResponse(run.snapshot.encode(), content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="assessment-{year}-snapshot.json"'
     response["X-Snapshot-SHA256"] = run.sha256

@@ -14,11 +14,21 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from govtrust.assessment import collectors, engine, snapshot
-from govtrust.assessment.models import EnteredValue, IndicatorSystem, Level, Result, Run
+from govtrust.assessment.models import (
+    RUN_TRANSITIONS,
+    EnteredValue,
+    IndicatorSystem,
+    Level,
+    Result,
+    Run,
+)
+from govtrust.core import four_eyes
 from govtrust.core.audit import audit_append
-from govtrust.core.errors import DomainError
+from govtrust.core.errors import Conflict, DomainError, NotFound
+from govtrust.core.lifecycle import transition_apply
 from govtrust.core.text import plain
 from govtrust.directory import policy
 from govtrust.directory.models import Department, Government, User
@@ -153,7 +163,7 @@ def inputs_build(year: int, system: IndicatorSystem) -> tuple[dict[str, Any], li
     return inputs, assessed
 
 
-def _digest(result: dict[str, Any]) -> str:
+def result_digest(result: dict[str, Any]) -> str:
     seen = {k: result[k] for k in ("total", "grade", "rank", "peers", "indicators")}
     return hashlib.sha256(engine.canonical(seen).encode()).hexdigest()
 
@@ -233,7 +243,7 @@ def _store(run: Run, assessed: list[Unit], results: dict[str, dict[str, Any]]) -
     fresh, retired = [], []
     for unit in assessed:
         result = results[unit.key]
-        digest = _digest(result)
+        digest = result_digest(result)
         before = current.get(unit.key)
         if before is not None and before[2] == digest:
             continue
@@ -352,3 +362,105 @@ def _unit_for(key: str) -> Unit | None:
             return None
         return Unit(key, department.name, "", department.division_code, department.pk)
     return None
+
+
+RUN_PROPOSALS = four_eyes.Proposals(
+    model=Run,
+    table=RUN_TRANSITIONS,
+    noun="考评结果",
+    this="该次考评",
+    own="考评结果",
+)
+
+
+def _latest_only(run: Run) -> None:
+    latest = Run.objects.filter(year=run.year).aggregate(n=Max("number"))["n"]
+    if run.number != latest:
+        raise Conflict(f"{run.year}年度已有更新的考评运行，只能审核、公布最近一次运行的结果")
+
+
+def run_decide(*, run_id: int, actor: User, name: str, version: int, reason: str = "") -> Run:
+    """Approve or reject a run's results: a member of the provincial credit office other than
+    the one who ran it (four eyes, core/four_eyes.py); only the latest run of its year."""
+    policy.require(actor, "assessment.approve")
+    if name not in ("approve", "reject"):
+        raise DomainError("操作无效")
+
+    def checks(current: Run) -> None:
+        four_eyes.require_other_member(RUN_PROPOSALS, current, actor)
+        _latest_only(current)
+
+    with transaction.atomic():
+        decided: Run
+        decided, before = four_eyes.decide(
+            RUN_PROPOSALS,
+            pk=run_id,
+            actor=actor,
+            name=name,
+            version=version,
+            reason=reason,
+            guard=checks,
+        )
+        audit_append(
+            actor=actor.username,
+            action="assessment.approve" if name == "approve" else "assessment.reject",
+            object_type="assessment_run",
+            object_id=decided.pk,
+            before=before,
+            after={
+                "state": decided.state,
+                "version": decided.version,
+                "year": decided.year,
+                "number": decided.number,
+                "reason": decided.reason,
+            },
+        )
+    return decided
+
+
+def run_publish(*, run_id: int, actor: User, version: int) -> Run:
+    """Publish an approved run: its year's current results become the public ones (the
+    versions shown before stay, no longer public) and its snapshot is public."""
+    policy.require(actor, "assessment.approve")
+    transition = RUN_TRANSITIONS["publish"]
+    with transaction.atomic():
+        run = Run.objects.select_for_update().filter(pk=run_id).first()
+        if run is None:
+            raise NotFound()
+        if run.state not in transition.sources:
+            raise Conflict(f"该次考评当前状态为“{run.get_state_display()}”，不能公布")
+        _latest_only(run)
+        stale = "该次考评已被他人处理，请刷新后重试"
+        if version != run.version:
+            raise Conflict(stale)
+        before = {"state": run.state, "version": run.version}
+        transition_apply(
+            Run,
+            pk=run.pk,
+            transition=transition,
+            state=run.state,
+            version=run.version,
+            conflict=stale,
+            state_field="state",
+            published_by=actor,
+            published_at=timezone.now(),
+        )
+        Result.objects.filter(year=run.year, public=True).update(public=False)
+        shown = Result.objects.filter(year=run.year, current=True).update(public=True)
+        run.refresh_from_db()
+        audit_append(
+            actor=actor.username,
+            action="assessment.publish",
+            object_type="assessment_run",
+            object_id=run.pk,
+            before=before,
+            after={
+                "state": run.state,
+                "version": run.version,
+                "year": run.year,
+                "number": run.number,
+                "results": shown,
+                "snapshot": run.sha256,
+            },
+        )
+    return run

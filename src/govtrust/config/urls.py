@@ -34,4 +34,5 @@ urlpatterns = [
     path("", include("govtrust.disclosure.urls")),
     path("", include("govtrust.remedies.urls")),
     path("", include("govtrust.documents.urls_public")),
+    path("", include("govtrust.assessment.urls_public")),
 ]

@@ -154,6 +154,12 @@ CAPABILITIES: dict[str, Capability] = {
     "assessment.run": _can(
         Role.CREDIT_OFFICE, refusal="年度考评由省级信用主管部门运行", provincial=True
     ),
+    "assessment.approve": _can(
+        Role.CREDIT_OFFICE, refusal="考评结果由省级信用主管部门审核和公布", provincial=True
+    ),
+    "assessment.object": _can(
+        Role.CLERK, Role.REVIEWER, Role.CREDIT_OFFICE, refusal="由被考评单位提出考评结果异议"
+    ),
     "assessment.enter": _can(
         Role.INSPECTOR, Role.CREDIT_OFFICE, refusal="考评录入指标由督查员或信用主管部门录入"
     ),
@@ -367,6 +373,7 @@ OWNERS: dict[str, Owner] = {
     # account its department's.
     "assessment.result": Owner("division_code", "department_id"),
     "assessment.enteredvalue": Owner("division_code", "department_id"),
+    "assessment.objection": Owner("division_code", "department_id"),
 }
 
 # Who an assessment score may be entered as (assessment engine.ENTERERS): inspectors their
@@ -387,6 +394,15 @@ def require_not_self_assessed(user: User, division_code: str, department_id: int
     above may (考评由上级组织)."""
     if department_id is None and division_code == user.scope_code:
         raise Forbidden("不能为本级政府录入考评得分，应由上级信用主管部门或督查员录入")
+
+
+def assessed_unit(user: User, division_code: str, department_id: int | None) -> bool:
+    """The unit an assessment result is about, which may object to it: a department's own clerks
+    and reviewers; a government's staff who act for the whole government. Never another unit."""
+    if not permits(user, "assessment.object") or user.unit.division_id != division_code:
+        return False
+    own = _department(user)
+    return own == department_id
 
 
 def _owner(model: type[Model]) -> Owner:
