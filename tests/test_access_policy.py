@@ -1176,6 +1176,30 @@ PAGE_WRITES: list[tuple[str, Callable[[World], str], Callable[[World], dict[str,
         provincial_only,
     ),
     (
+        "assessment decide",
+        lambda w: "/backoffice/assessment/runs/0/decide",
+        lambda w: {},
+        provincial_only,
+    ),
+    (
+        "assessment publish",
+        lambda w: "/backoffice/assessment/runs/0/publish",
+        lambda w: {},
+        provincial_only,
+    ),
+    (
+        "assessment objection decide",
+        lambda w: "/backoffice/assessment/objections/0/decide",
+        lambda w: {},
+        provincial_only,
+    ),
+    (
+        "assessment objection",  # nothing published for 2026: no result to object to
+        lambda w: "/backoffice/assessment/2026/g:620102/object",
+        lambda w: {"reason": "得分有误"},
+        lambda r, p: 404 if r in ("clerk", "reviewer", "credit_office") else 403,
+    ),
+    (
         "suggestion register",
         lambda w: "/backoffice/suggestions/register",
         lambda w: {"kind": "deputy", "title": "", "government_code": "620102"},
@@ -1406,6 +1430,8 @@ PAGES: list[tuple[str, Callable[[World], str], Expect]] = [
         lambda r, p: 404 if r == "credit_office" else 403,
     ),
     ("assessment results", lambda w: "/backoffice/assessment/?year=2026", figures),
+    ("assessment objections", lambda w: "/backoffice/assessment/objections/", figures),
+    ("inspection findings to answer", lambda w: "/backoffice/inspections/findings/", figures),
     (
         "assessment explain",
         lambda w: "/backoffice/assessment/2026/g:620102/",
@@ -1843,7 +1869,7 @@ NO_SCOPE_PAGES = {
     "unit-lookup": "tests/directory/test_units.py",
 }
 # The public side and the API (whose operations are enumerated from the OpenAPI document).
-PUBLIC_NAMESPACES = ("api", "portal", "remedies", "documents")
+PUBLIC_NAMESPACES = ("api", "portal", "remedies", "documents", "assessment-public")
 
 
 def _staff_url_names() -> set[str]:

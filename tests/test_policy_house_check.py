@@ -133,16 +133,6 @@ ALLOWED: dict[str, tuple[frozenset[str], str]] = {
         frozenset({"division_id", "government"}),
         "the organiser by its code; policy.reaches then decides on the session it would own",
     ),
-    # Pending review (the attacker pass on promises and the assessment): listed so the check
-    # keeps guarding everything else meanwhile.
-    "assessment/services.py::_unit_for": (frozenset({"division_id"}), "pending review"),
-    "assessment/services.py::units": (frozenset({"division"}), "pending review"),
-    "remedies/services/filing.py::_promise_target": (frozenset({"division_id"}), "pending review"),
-    "remedies/services/reminders.py::_promise_recipients": (
-        frozenset({"unit_id"}),
-        "pending review",
-    ),
-    "remedies/views_public.py::promise": (frozenset({"government"}), "pending review"),
 }
 
 
