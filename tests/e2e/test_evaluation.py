@@ -35,7 +35,7 @@ def _xlsx(rows: list[list[object]]) -> bytes:
 def test_register_upload_refused_then_accepted(page: Page, server: Server, tmp_path: Path) -> None:
     server.ensure_user(CREDIT_OFFICE)
     log_in(page, server, CREDIT_OFFICE)
-    page.get_by_role("link", name="第三方评估").click()
+    page.locator("header nav").get_by_role("link", name="第三方评估", exact=True).click()
     # A fresh evaluator and scope on every run: the server is shared and kept across modules.
     tag = secrets.token_hex(3)
     name = f"甘肃公信评估中心{tag}"

@@ -53,7 +53,7 @@ def test_inspection_lists_and_home_blocks(page: Page, server: Server) -> None:
     server.python(SEED, TITLE, INSPECTOR_A.username, INSPECTOR_B.username)
 
     log_in(page, server, CREDIT_OFFICE)
-    page.get_by_role("link", name="专项督导", exact=True).click()
+    page.locator("header nav").get_by_role("link", name="专项督导", exact=True).click()
     level = page.locator(".unit-cascade select[data-level='0']")
     expect(level.locator("option[value='6205']")).to_have_count(1)
     level.select_option("6205")

@@ -29,7 +29,7 @@ def test_plan_finding_answer_close_and_report(page: Page, server: Server, tmp_pa
         server.ensure_user(account)
     title = f"政务诚信专项督导{int(time.time())}"  # the shared server may hold earlier rounds
     log_in(page, server, CREDIT_OFFICE)
-    page.get_by_role("link", name="专项督导", exact=True).click()
+    page.locator("header nav").get_by_role("link", name="专项督导", exact=True).click()
     form = page.locator("#plan")
     form.locator("input[name=title]").fill(title)
     form.locator("input[name=period_start]").fill("2026-10-01")
@@ -42,7 +42,7 @@ def test_plan_finding_answer_close_and_report(page: Page, server: Server, tmp_pa
     expect(page.locator("#checklist")).to_contain_text("方案三（二）2")
 
     _as(page, server, INSPECTOR_A)
-    page.get_by_role("link", name="专项督导", exact=True).click()
+    page.locator("header nav").get_by_role("link", name="专项督导", exact=True).click()
     page.get_by_role("link", name=title).click()
     record = page.locator("#record")
     record.locator("select[name=target_code]").select_option(label="兰州市人民政府")
@@ -67,7 +67,7 @@ def test_plan_finding_answer_close_and_report(page: Page, server: Server, tmp_pa
     expect(page.locator("#facts")).to_contain_text("20个工作日")
 
     _as(page, server, REVIEWER)
-    page.get_by_role("link", name="专项督导", exact=True).click()
+    page.locator("header nav").get_by_role("link", name="专项督导", exact=True).click()
     page.locator("#answering-link").get_by_role("link", name="本单位待整改的问题").click()
     page.locator("#answering").get_by_role("link", name="抽查的12条").first.click()
     page.locator("#answer textarea[name=answer]").fill("已补报3条记录并建立报送台账。")

@@ -23,7 +23,7 @@ def test_a_unit_reports_and_the_province_verifies_in_the_matrix(
     server.ensure_user(REVIEWER)
     server.ensure_user(CREDIT_OFFICE)
     log_in(page, server, REVIEWER)
-    page.get_by_role("link", name="督办任务").click()
+    page.locator("header nav").get_by_role("link", name="督办任务", exact=True).click()
     mine = page.locator("#mine")
     row = mine.locator("tr", has_text="归集政务失信记录并依法依规公示")
     expect(row).to_contain_text("逾期")

@@ -15,7 +15,7 @@ def test_register_reply_and_figures(page: Page, server: Server) -> None:
     server.ensure_user(REVIEWER)
     server.ensure_user(CREDIT_OFFICE)
     log_in(page, server, CREDIT_OFFICE)
-    page.get_by_role("link", name="建议提案").click()
+    page.locator("header nav").get_by_role("link", name="建议提案", exact=True).click()
     form = page.locator("#register")
     form.locator("select[name=kind]").select_option("deputy")
     form.locator("input[name=session]").fill("甘肃省第十四届人大四次会议")
@@ -29,7 +29,7 @@ def test_register_reply_and_figures(page: Page, server: Server) -> None:
 
     page.context.clear_cookies()
     log_in(page, server, REVIEWER)
-    page.get_by_role("link", name="建议提案").click()
+    page.locator("header nav").get_by_role("link", name="建议提案", exact=True).click()
     page.get_by_role("link", name="关于加强政务诚信建设的建议").click()
     reply = page.locator("#reply")
     reply.locator("select[name=result]").select_option("A")

@@ -59,7 +59,7 @@ def test_course_session_attendance_coverage_and_handbook(
     server.ensure_user(REVIEWER)
     _seed(server)
     log_in(page, server, REVIEWER)
-    page.get_by_role("link", name="诚信教育").click()
+    page.locator("header nav").get_by_role("link", name="诚信教育", exact=True).click()
 
     course = page.locator("#course-form")
     course.locator("input[name=code]").fill("E2E-ZWCX")
